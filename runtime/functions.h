@@ -1,0 +1,28 @@
+// The built-in functions of spec/guard-language.md §12 (count, json_parse,
+// regex_replace, join, substring, to_upper, to_lower, url_decode, parse_int,
+// parse_float, parse_boolean, parse_string, parse_char). The compiler
+// resolves a call's name to an id; the VM checks the id and arity when the
+// call is evaluated (3.1.1 reports both only at evaluation) and calls
+// callBuiltin with the argument result sets.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "runtime/document.h"
+#include "runtime/error.h"
+#include "runtime/query_result.h"
+
+namespace guard {
+
+// -1 when `name` is not a built-in.
+int builtinId(std::string_view name);
+const char* builtinName(int id);
+int builtinArity(int id);
+
+// Evaluates built-in `id` over its argument result sets. New values are
+// allocated in `scratch` (a per-evaluation document). Errors are the
+// evaluation errors of §12.
+Result<ResultSet> callBuiltin(int id, const std::vector<ResultSet>& args, Document& scratch);
+
+}  // namespace guard

@@ -1,0 +1,28 @@
+// Loading data files (spec/guard-language.md §14): YAML through libyaml's
+// event API, JSON through simdjson, both building Nodes straight into a
+// Document's arena. Called by guardvm (data files, input parameters,
+// payloads, unit-test inputs) and by the json_parse built-in.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "runtime/document.h"
+#include "runtime/error.h"
+
+namespace guard {
+
+// Limits on hostile input.
+inline constexpr uint32_t kMaxDocumentDepth = 512;
+
+// Loads the first document of `text` (YAML, or JSON which is also valid
+// YAML) into a new Document named `name`, keeping `text` for code excerpts.
+// Errors carry the 1-based line and column where there is one.
+Result<std::unique_ptr<Document>> loadDocument(std::string text, std::string name);
+
+// Parses `text` as YAML/JSON into nodes of an existing document (keys are
+// interned into doc's table). Used by json_parse. An empty text is an error.
+Result<Node*> parseInto(Document& doc, std::string_view text);
+
+}  // namespace guard
