@@ -1,0 +1,169 @@
+// A compiled program: everything a rule pack holds, in memory. Built by the
+// compiler (compiler/lower.cpp), written and read by vm/pack.cpp, checked by
+// vm/verify.cpp, run by vm/interp.cpp, printed by vm/disasm.cpp, and read by
+// the reporters for clause texts, messages and source positions.
+//
+// All cross references are indices into the tables below; strings are
+// indices into `strings`. kNone marks an absent index.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "compiler/ast.h"
+#include "runtime/document.h"
+#include "runtime/regex.h"
+#include "vm/opcodes.h"
+
+namespace guard::vm {
+
+inline constexpr uint32_t kNone = UINT32_MAX;
+
+enum class FuncKind : uint8_t {
+  Cnf,        // evaluates clauses, returns a status; opens a frame for its slots
+  Set,        // evaluates a query or call, returns a result set; runs in its caller's frame
+  FileScope,  // no code: holds the file-level variable slots
+};
+
+// A variable slot of a frame: a `let`, a rule parameter, or a capture.
+struct Slot {
+  uint32_t name = kNone;  // string id
+  uint32_t init = kNone;  // Set function that computes it lazily; kNone for params/captures
+};
+
+struct Function {
+  uint32_t name = kNone;  // string id, for listings ("rule tasks_denied_root", "filter@3:12")
+  FuncKind kind = FuncKind::Cnf;
+  uint32_t file = kNone;  // rules file index
+  uint16_t numRegs = 0;
+  uint16_t numStatus = 0;
+  std::vector<Slot> slots;
+  std::vector<Instr> code;
+  std::vector<uint32_t> lines;  // 1-based source line of each instruction (0 unknown)
+};
+
+// How the filter of a Q_FILTER treats map members (spec §6.4): after a key,
+// a filter tests each value of the map; after .*, [*], [name], a variable or
+// another filter, it tests the map itself.
+enum class FilterMode : uint8_t { AfterKey = 0, AfterWildcard = 1 };
+
+struct Part {
+  ast::PartKind kind = ast::PartKind::Key;
+  uint32_t query = kNone;      // Program::queries index
+  uint32_t position = 0;       // index of this part in the query's parts
+  uint32_t key = kNone;        // Key: key name; TypeSelect: the type string
+  std::vector<uint32_t> keyAlternatives;  // Key: case conversions (§6.3), in order
+  int64_t index = 0;           // Index
+  uint32_t func = kNone;       // Filter: Cnf function; KeysFilter: Set function for the rhs query
+  uint32_t literal = kNone;    // KeysFilter: rhs literal
+  ast::CmpOp keysOp = ast::CmpOp::Eq;
+  bool keysNegated = false;
+  uint16_t captureDepth = 0;   // Capture / Filter with capture: variable frame depth
+  uint32_t captureSlot = kNone;
+};
+
+// The text of each part of a query (spec §7.6.1 forms) for remaining_query.
+struct QueryText {
+  std::vector<uint32_t> parts;  // string ids
+};
+
+enum class RhsKind : uint8_t { None, Literal, Query, Call };
+
+struct ClauseInfo {
+  ast::CmpOp op = ast::CmpOp::Exists;
+  bool opNegated = false;
+  bool clauseNegated = false;
+  bool some = false;
+  bool emptyOnSet = false;   // `empty` tests the result set (query ends in a filter, or bare %var)
+  RhsKind rhs = RhsKind::None;
+  uint32_t context = kNone;  // clause text, spec §7.6.1
+  uint32_t message = kNone;  // custom message
+  uint32_t file = kNone;
+  uint32_t line = 0, column = 0;
+};
+
+struct BlockInfo {
+  uint32_t body = kNone;     // Cnf function run once per member
+  bool some = false;
+  bool notEmpty = false;     // q !empty { }: an empty selection FAILs
+  uint32_t context = kNone;  // query text for records
+  uint32_t typeName = kNone; // TYPE_BLOCK: the resource type
+  uint32_t file = kNone;
+  uint32_t line = 0, column = 0;
+};
+
+struct RuleRefInfo {
+  uint32_t name = kNone;
+  bool negated = false;
+  uint32_t message = kNone;
+  uint32_t file = kNone;
+  uint32_t line = 0, column = 0;
+};
+
+struct ParamCallInfo {
+  uint32_t name = kNone;
+  uint16_t numArgs = 0;
+  bool negated = false;       // parsed but ignored, as in 3.1.1
+  uint32_t message = kNone;
+  uint32_t file = kNone;
+  uint32_t line = 0, column = 0;
+};
+
+struct CallInfo {
+  int32_t builtin = -1;       // runtime/functions.h id; -1: unknown (error when evaluated)
+  uint32_t name = kNone;
+  uint16_t numArgs = 0;
+};
+
+enum class RuleKind : uint8_t { Default, Named, Parameterized };
+
+struct RuleInfo {
+  uint32_t name = kNone;      // "default" for the default rule
+  uint32_t file = kNone;
+  RuleKind kind = RuleKind::Named;
+  uint32_t when = kNone;      // Cnf function of the when conditions (file scope), or kNone
+  uint32_t body = kNone;      // Cnf function
+  uint16_t numParams = 0;     // parameters are the body's first slots
+  uint32_t line = 0;
+};
+
+struct FileInfo {
+  uint32_t name = kNone;      // rules file name as reported
+  uint32_t scope = kNone;     // FileScope function holding the file-level lets
+  std::vector<uint32_t> rules;  // RuleInfo indices in evaluation order (default rule first)
+  bool empty = false;         // only whitespace and comments
+  uint32_t source = kNone;    // the source text (for listings)
+};
+
+struct Program {
+  std::vector<std::string> strings;
+  // Literal values live in `literalPool` (regexes compiled into `regexes`).
+  std::unique_ptr<Document> literalPool = std::make_unique<Document>();
+  std::vector<const Node*> literals;
+  std::vector<std::unique_ptr<Regex>> regexes;
+  std::vector<Function> functions;
+  std::vector<Part> parts;
+  std::vector<QueryText> queries;
+  std::vector<ClauseInfo> clauses;
+  std::vector<BlockInfo> blocks;
+  std::vector<RuleRefInfo> ruleRefs;
+  std::vector<ParamCallInfo> paramCalls;
+  std::vector<CallInfo> calls;
+  std::vector<RuleInfo> rules;
+  std::vector<FileInfo> files;
+
+  const std::string& str(uint32_t id) const { return strings[id]; }
+  // The id of `s`, adding it if new (used by the compiler and the pack reader).
+  uint32_t intern(const std::string& s);
+
+  // Remaining query text from part `position` of query `q` on (spec: remaining_query).
+  std::string remainingQuery(uint32_t q, uint32_t position) const;
+
+ private:
+  std::unordered_map<std::string, uint32_t> stringIndex_;
+};
+
+}  // namespace guard::vm
