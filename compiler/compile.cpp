@@ -1,0 +1,30 @@
+// Compiler driver: parse → lower → verify. See compile.h.
+#include "compiler/compile.h"
+
+#include "compiler/parser.h"
+#include "vm/verify.h"
+
+namespace guard {
+
+Result<Unit> compileInto(const SourceFile& source, vm::Program& program) {
+  auto parsed = parseRules(source.text, source.name);
+  if (!parsed.ok()) {
+    Error e = parsed.takeError();
+    e.file = source.path.empty() ? source.name : source.path;
+    return e;
+  }
+  return lowerRulesFile(parsed.value(), source.text, program);
+}
+
+Result<std::unique_ptr<vm::Program>> compileSources(const std::vector<SourceFile>& sources) {
+  auto program = std::make_unique<vm::Program>();
+  for (const auto& s : sources) {
+    auto r = compileInto(s, *program);
+    if (!r.ok()) return r.takeError();
+  }
+  auto v = vm::verifyProgram(*program);
+  if (!v.ok()) return v.takeError();
+  return program;
+}
+
+}  // namespace guard

@@ -1,0 +1,35 @@
+// The compiler's entry points: parse Guard source into an AST (parser.h),
+// lower it into a vm::Program (lower.cpp), and verify the result. Called by
+// guardc (to build packs) and by guardvm (to run .guard files directly).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "compiler/ast.h"
+#include "runtime/error.h"
+#include "vm/program.h"
+
+namespace guard {
+
+struct SourceFile {
+  std::string name;  // reported rules file name (base name)
+  std::string path;  // for error messages
+  std::string text;
+};
+
+// Lowers one parsed rules file into `program` (which may already hold other files).
+Result<Unit> lowerRulesFile(const ast::RulesFile& file, const std::string& source,
+                            vm::Program& program);
+
+// Parses and lowers one source into `program`. Parse errors name the file, line, column.
+Result<Unit> compileInto(const SourceFile& source, vm::Program& program);
+
+// Parses, lowers and verifies several sources into one program (a pack).
+Result<std::unique_ptr<vm::Program>> compileSources(const std::vector<SourceFile>& sources);
+
+// The clause text of spec/cli-and-reports.md §7.6.1 for a query.
+std::string queryText(const ast::Query& q);
+
+}  // namespace guard

@@ -1,0 +1,935 @@
+// Lowering: turns a parsed rules file (ast.h) into bytecode functions and
+// descriptor tables of a vm::Program. Called by compileInto (compile.cpp).
+//
+// Shape of the output:
+//  * each rules file gets a FileScope function holding its file-level lets;
+//  * each rule gets a Cnf body function (its lets are the frame's slots; the
+//    parameters of a parameterized rule come first) and, with `when`, a Cnf
+//    condition function evaluated in the file scope;
+//  * every block, when-body and filter body is its own Cnf function (a new
+//    frame, so block-level lets are per visited value); every let value is
+//    a Set function run lazily in the frame that declares it;
+//  * clause conjunctions and disjunctions are straight-line code over status
+//    registers (ST_CONJ / ST_DISJ, with JUMP_IF_PASS short-circuiting `or`).
+#include <cstdlib>
+#include <map>
+
+#include "compiler/compile.h"
+#include "runtime/functions.h"
+#include "runtime/value_text.h"
+
+namespace guard {
+namespace {
+
+using namespace vm;
+using ast::CmpOp;
+using ast::PartKind;
+
+// A lexical scope: one runtime frame (Cnf function or file scope).
+struct Scope {
+  Scope* parent = nullptr;
+  uint32_t func = kNone;  // the function whose frame holds these slots
+  std::map<std::string, uint32_t> slots;
+};
+
+struct VarRef {
+  uint16_t depth;
+  uint32_t slot;
+};
+
+class Lowerer {
+ public:
+  Lowerer(Program& p, uint32_t fileIndex) : P(p), file_(fileIndex) {}
+
+  Result<Unit> lowerFile(const ast::RulesFile& f);
+
+ private:
+  // ---- function building
+  struct Builder {
+    uint32_t func;
+    uint32_t nextReg = 0, nextStatus = 0;
+  };
+
+  Function& fn() { return P.functions[cur_->func]; }
+  uint32_t newFunction(FuncKind kind, const std::string& name) {
+    Function f;
+    f.kind = kind;
+    f.name = P.intern(name);
+    f.file = file_;
+    P.functions.push_back(std::move(f));
+    return uint32_t(P.functions.size() - 1);
+  }
+  uint32_t emit(Op op, uint32_t a = 0, uint32_t b = 0, uint32_t c = 0) {
+    Function& f = fn();
+    f.code.push_back(Instr{op, uint8_t(a), uint16_t(b), c});
+    f.lines.push_back(line_);
+    return uint32_t(f.code.size() - 1);
+  }
+  uint32_t here() { return uint32_t(fn().code.size()); }
+  void patch(uint32_t at, uint32_t target) { fn().code[at].c = target; }
+  uint8_t newReg() {
+    uint32_t r = cur_->nextReg++;
+    if (r >= 255) tooComplex_ = true;
+    Function& f = fn();
+    if (cur_->nextReg > f.numRegs) f.numRegs = uint16_t(cur_->nextReg);
+    return uint8_t(r);
+  }
+  uint8_t newStatus() {
+    uint32_t t = cur_->nextStatus++;
+    if (t >= 255) tooComplex_ = true;
+    Function& f = fn();
+    if (cur_->nextStatus > f.numStatus) f.numStatus = uint16_t(cur_->nextStatus);
+    return uint8_t(t);
+  }
+
+  // Runs `body` with a fresh builder for function `func` and scope `scope`.
+  template <typename F>
+  void inFunction(uint32_t func, Scope* scope, F&& body) {
+    Builder b{func};
+    Builder* savedB = cur_;
+    Scope* savedS = scope_;
+    cur_ = &b;
+    scope_ = scope;
+    body();
+    cur_ = savedB;
+    scope_ = savedS;
+  }
+
+  // ---- scopes and variables
+  void declareLets(Scope& s, const std::vector<ast::LetStmt>& lets);
+  uint32_t declareCapture(const std::string& name);
+  bool resolve(const std::string& name, VarRef& out) const;
+
+  // ---- pieces
+  uint32_t literal(const ast::Literal& lit);
+  Node* buildLiteral(const ast::Literal& lit);
+  uint32_t cnfFunction(const ast::Conjunction& conj, const std::vector<ast::LetStmt>* lets,
+                       const std::string& name, Scope* parentScope);
+  uint8_t lowerConjunction(const ast::Conjunction& conj);
+  uint8_t lowerDisjunction(const ast::Disjunction& d);
+  uint8_t lowerClause(const ast::Clause& c);
+  uint8_t lowerAccess(const ast::Clause& c);
+  uint8_t lowerBlockClause(const ast::Clause& c);
+  uint8_t lowerWhen(const ast::Clause& c);
+  uint8_t lowerTypeBlock(const ast::Clause& c);
+  uint8_t lowerRuleRef(const ast::Clause& c);
+  uint8_t lowerParamCall(const ast::Clause& c);
+  uint8_t lowerConditions(const ast::Conjunction& conds);
+  void lowerExpr(const ast::Expr& e, uint8_t dst);
+  void lowerQuery(const ast::Query& q, uint8_t dst);
+  void lowerVariable(const std::string& name, uint8_t dst);
+  uint32_t newPart(PartKind kind, uint32_t query, uint32_t position);
+  uint32_t queryTextOf(const ast::Query& q);
+  bool isTypeEqualityFilter(const ast::QueryPart& p, std::string& type) const;
+  std::string clauseContext(const ast::Clause& c) const;
+  std::string exprText(const ast::Expr& e) const;
+
+  Program& P;
+  uint32_t file_;
+  Builder* cur_ = nullptr;
+  Scope* scope_ = nullptr;
+  uint32_t line_ = 0;
+  bool tooComplex_ = false;
+  std::vector<std::unique_ptr<Scope>> scopes_;
+  std::string fileName_;
+};
+
+// ------------------------------------------------------------------ texts
+
+const char* opName(CmpOp op) {
+  switch (op) {
+    case CmpOp::Exists: return "EXISTS";
+    case CmpOp::Empty: return "EMPTY";
+    case CmpOp::IsString: return "IS STRING";
+    case CmpOp::IsList: return "IS LIST";
+    case CmpOp::IsStruct: return "IS MAP";
+    case CmpOp::IsBool: return "IS BOOL";
+    case CmpOp::IsInt: return "IS INT";
+    case CmpOp::IsFloat: return "IS FLOAT";
+    case CmpOp::IsNull: return "IS NULL";
+    case CmpOp::Eq: return "EQUALS";
+    case CmpOp::In: return "IN";
+    case CmpOp::Gt: return "GREATER THAN";
+    case CmpOp::Ge: return "GREATER THAN EQUALS";
+    case CmpOp::Lt: return "LESS THAN";
+    case CmpOp::Le: return "LESS THAN EQUALS";
+  }
+  return "?";
+}
+
+std::string partText(const ast::QueryPart& p) {
+  switch (p.kind) {
+    case PartKind::This: return "_";
+    case PartKind::Variable: return "%" + p.name;
+    case PartKind::Key: return p.name;
+    case PartKind::Index: return std::to_string(p.index);
+    case PartKind::AllValues: return "*";
+    case PartKind::AllIndices: return "[*]";
+    case PartKind::KeyCapture: return "[" + p.name + "]";
+    case PartKind::Filter: return " (filter-clauses)";
+    case PartKind::KeysFilter: return " (map-key-filter-clauses)";
+    case PartKind::Interpolate: return "%" + p.name;
+  }
+  return "?";
+}
+
+}  // namespace
+
+std::string queryText(const ast::Query& q) {
+  std::string s;
+  const auto& parts = q.parts;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (i) s.push_back('.');
+    s += partText(parts[i]);
+    // A variable followed by more parts is shown with its implicit [*].
+    if (i == 0 && parts[i].kind == PartKind::Variable && parts.size() > 1 &&
+        parts[1].kind != PartKind::AllIndices)
+      s += ".[*]";
+  }
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '.' && i + 1 < s.size() && s[i + 1] == '[') continue;
+    out.push_back(s[i]);
+  }
+  return out;
+}
+
+namespace {
+
+
+std::string Lowerer::exprText(const ast::Expr& e) const {
+  switch (e.kind) {
+    case ast::ExprKind::Literal: {
+      Node* n = const_cast<Lowerer*>(this)->buildLiteral(e.literal);
+      return valueOnly(n);
+    }
+    case ast::ExprKind::Query: return queryText(e.query);
+    case ast::ExprKind::Call: {
+      std::string s = e.callee + "(";
+      for (size_t i = 0; i < e.args.size(); ++i) {
+        if (i) s += ", ";
+        s += exprText(e.args[i]);
+      }
+      return s + ")";
+    }
+  }
+  return {};
+}
+
+std::string Lowerer::clauseContext(const ast::Clause& c) const {
+  std::string s = c.negated ? "not" : "";
+  s += " ";
+  s += queryText(c.query);
+  s += " ";
+  if (c.opNegated) s += "not ";
+  s += opName(c.op);
+  s += " ";
+  s += " ";
+  if (c.rhs) s += exprText(*c.rhs);
+  return s;
+}
+
+// ------------------------------------------------------------------ literals
+
+Node* Lowerer::buildLiteral(const ast::Literal& lit) {
+  Document& pool = *P.literalPool;
+  Node* n = nullptr;
+  switch (lit.kind) {
+    case ast::LitKind::Null: n = pool.newNode(NodeKind::Null); break;
+    case ast::LitKind::Bool: n = pool.newNode(NodeKind::Bool); n->b = lit.b; break;
+    case ast::LitKind::Int: n = pool.newNode(NodeKind::Int); n->i = lit.i; break;
+    case ast::LitKind::Float: n = pool.newNode(NodeKind::Float); n->f = lit.f; break;
+    case ast::LitKind::Char: n = pool.newNode(NodeKind::Char); n->ch = lit.ch; break;
+    case ast::LitKind::String:
+    case ast::LitKind::Regex: {
+      n = pool.newNode(lit.kind == ast::LitKind::String ? NodeKind::String : NodeKind::Regex);
+      n->str.data = pool.copyString(lit.s);
+      n->str.size = uint32_t(lit.s.size());
+      n->str.re = nullptr;
+      if (lit.kind == ast::LitKind::Regex) {
+        auto re = Regex::compile(lit.s);
+        if (re.ok()) {
+          n->str.re = re.value().get();
+          P.regexes.push_back(std::move(re.value()));
+        }
+      }
+      break;
+    }
+    case ast::LitKind::RangeInt:
+      n = pool.newNode(NodeKind::RangeInt);
+      n->irange.lo = lit.loInt;
+      n->irange.hi = lit.hiInt;
+      break;
+    case ast::LitKind::RangeFloat:
+      n = pool.newNode(NodeKind::RangeFloat);
+      n->frange.lo = lit.loFloat;
+      n->frange.hi = lit.hiFloat;
+      break;
+    case ast::LitKind::RangeChar:
+      n = pool.newNode(NodeKind::RangeChar);
+      n->crange.lo = lit.loChar;
+      n->crange.hi = lit.hiChar;
+      break;
+    case ast::LitKind::List: {
+      n = pool.newNode(NodeKind::List);
+      n->list.size = uint32_t(lit.items.size());
+      n->list.items = pool.newItems(n->list.size);
+      for (uint32_t i = 0; i < n->list.size; ++i) n->list.items[i] = buildLiteral(lit.items[i]);
+      break;
+    }
+    case ast::LitKind::Map: {
+      // Duplicate keys: the last value wins, at the first key's place.
+      std::vector<std::pair<std::string, const ast::Literal*>> entries;
+      for (const auto& [k, v] : lit.entries) {
+        bool replaced = false;
+        for (auto& e : entries)
+          if (e.first == k) { e.second = &v; replaced = true; }
+        if (!replaced) entries.emplace_back(k, &v);
+      }
+      n = pool.newNode(NodeKind::Map);
+      n->map.size = uint32_t(entries.size());
+      n->map.entries = pool.newEntries(n->map.size);
+      for (uint32_t i = 0; i < n->map.size; ++i) {
+        MapEntry& e = n->map.entries[i];
+        e.key = pool.copyString(entries[i].first);
+        e.keyLen = uint32_t(entries[i].first.size());
+        e.id = kNoKey;
+        e.line = e.col = 0;
+        e.value = buildLiteral(*entries[i].second);
+      }
+      break;
+    }
+  }
+  if (lit.kind == ast::LitKind::RangeInt || lit.kind == ast::LitKind::RangeFloat ||
+      lit.kind == ast::LitKind::RangeChar)
+    n->flags = uint8_t((lit.loInclusive ? kLowerInclusive : 0) | (lit.hiInclusive ? kUpperInclusive : 0));
+  return n;
+}
+
+uint32_t Lowerer::literal(const ast::Literal& lit) {
+  P.literals.push_back(buildLiteral(lit));
+  return uint32_t(P.literals.size() - 1);
+}
+
+// ------------------------------------------------------------------ scopes
+
+void Lowerer::declareLets(Scope& s, const std::vector<ast::LetStmt>& lets) {
+  Function& f = P.functions[s.func];
+  // Later lets of the same name win (spec §5.4): one slot per name, last init.
+  for (const auto& let : lets) {
+    auto it = s.slots.find(let.name);
+    uint32_t slot;
+    if (it == s.slots.end()) {
+      slot = uint32_t(f.slots.size());
+      P.functions[s.func].slots.push_back(Slot{P.intern(let.name), kNone});
+      s.slots.emplace(let.name, slot);
+    } else {
+      slot = it->second;
+    }
+    (void)slot;
+  }
+  // Initializers are lowered after every name of the scope is known, so a
+  // let may use a sibling declared after it.
+  for (const auto& let : lets) {
+    uint32_t slot = s.slots[let.name];
+    uint32_t init = newFunction(FuncKind::Set, "let " + let.name);
+    uint32_t savedLine = line_;
+    line_ = let.span.begin.line;
+    inFunction(init, &s, [&] {
+      uint8_t r = newReg();
+      lowerExpr(let.value, r);
+      if (let.value.kind == ast::ExprKind::Query && let.value.query.some) emit(Op::Q_RESOLVED, r);
+      emit(Op::RET_SET, r);
+    });
+    line_ = savedLine;
+    P.functions[s.func].slots[slot].init = init;
+  }
+}
+
+uint32_t Lowerer::declareCapture(const std::string& name) {
+  auto it = scope_->slots.find(name);
+  if (it != scope_->slots.end()) return it->second;
+  uint32_t slot = uint32_t(P.functions[scope_->func].slots.size());
+  P.functions[scope_->func].slots.push_back(Slot{P.intern(name), kNone});
+  scope_->slots.emplace(name, slot);
+  return slot;
+}
+
+bool Lowerer::resolve(const std::string& name, VarRef& out) const {
+  uint16_t depth = 0;
+  for (const Scope* s = scope_; s; s = s->parent, ++depth) {
+    auto it = s->slots.find(name);
+    if (it != s->slots.end()) {
+      out = VarRef{depth, it->second};
+      return true;
+    }
+  }
+  return false;
+}
+
+// ------------------------------------------------------------------ CNF
+
+uint32_t Lowerer::cnfFunction(const ast::Conjunction& conj, const std::vector<ast::LetStmt>* lets,
+                              const std::string& name, Scope* parentScope) {
+  uint32_t func = newFunction(FuncKind::Cnf, name);
+  auto scope = std::make_unique<Scope>();
+  scope->parent = parentScope;
+  scope->func = func;
+  Scope* s = scope.get();
+  scopes_.push_back(std::move(scope));
+  inFunction(func, s, [&] {
+    if (lets) declareLets(*s, *lets);
+    uint8_t t = lowerConjunction(conj);
+    emit(Op::RET_STATUS, t);
+  });
+  return func;
+}
+
+uint8_t Lowerer::lowerConjunction(const ast::Conjunction& conj) {
+  uint8_t acc = newStatus();
+  emit(Op::ST_SET, acc, 0, uint32_t(Status::Skip));
+  for (const auto& d : conj.items) {
+    uint32_t savedReg = cur_->nextReg;
+    uint8_t t = lowerDisjunction(d);
+    emit(Op::ST_CONJ, acc, t);
+    cur_->nextReg = savedReg;
+  }
+  return acc;
+}
+
+uint8_t Lowerer::lowerDisjunction(const ast::Disjunction& d) {
+  if (d.size() == 1) return lowerClause(d[0]);
+  uint8_t acc = newStatus();
+  emit(Op::DISJ_BEGIN);
+  emit(Op::ST_SET, acc, 0, uint32_t(Status::Skip));
+  std::vector<uint32_t> exits;
+  for (const auto& c : d) {
+    uint8_t t = lowerClause(c);
+    emit(Op::ST_DISJ, acc, t);
+    exits.push_back(emit(Op::JUMP_IF_PASS, t, 0, 0));
+  }
+  uint32_t end = here();
+  for (uint32_t at : exits) patch(at, end);
+  emit(Op::DISJ_END, acc);
+  return acc;
+}
+
+uint8_t Lowerer::lowerConditions(const ast::Conjunction& conds) {
+  emit(Op::COND_BEGIN);
+  uint8_t t = lowerConjunction(conds);
+  emit(Op::COND_END);
+  return t;
+}
+
+uint8_t Lowerer::lowerClause(const ast::Clause& c) {
+  uint32_t savedLine = line_;
+  line_ = c.span.begin.line;
+  uint8_t t = 0;
+  switch (c.kind) {
+    case ast::ClauseKind::Access: t = lowerAccess(c); break;
+    case ast::ClauseKind::Block: t = lowerBlockClause(c); break;
+    case ast::ClauseKind::When: t = lowerWhen(c); break;
+    case ast::ClauseKind::RuleRef: t = lowerRuleRef(c); break;
+    case ast::ClauseKind::ParamCall: t = lowerParamCall(c); break;
+    case ast::ClauseKind::TypeBlock: t = lowerTypeBlock(c); break;
+  }
+  line_ = savedLine;
+  return t;
+}
+
+uint8_t Lowerer::lowerAccess(const ast::Clause& c) {
+  ClauseInfo info;
+  info.op = c.op;
+  info.opNegated = c.opNegated;
+  info.clauseNegated = c.negated;
+  info.some = c.query.some;
+  const auto& parts = c.query.parts;
+  bool endsInFilter = !parts.empty() && (parts.back().kind == PartKind::Filter ||
+                                         parts.back().kind == PartKind::KeysFilter);
+  bool bareVariable = parts.size() == 1 && parts[0].kind == PartKind::Variable;
+  info.emptyOnSet = c.op == CmpOp::Empty && (endsInFilter || bareVariable);
+  info.context = P.intern(clauseContext(c));
+  if (c.message) info.message = P.intern(*c.message);
+  info.file = file_;
+  info.line = c.span.begin.line;
+  info.column = c.span.begin.column;
+  if (c.rhs) {
+    info.rhs = c.rhs->kind == ast::ExprKind::Literal ? RhsKind::Literal
+             : c.rhs->kind == ast::ExprKind::Query  ? RhsKind::Query
+                                                    : RhsKind::Call;
+  }
+  P.clauses.push_back(info);
+  uint32_t clauseId = uint32_t(P.clauses.size() - 1);
+
+  uint8_t left = newReg();
+  uint8_t t = newStatus();
+  if (ast::isUnary(c.op)) {
+    lowerQuery(c.query, left);
+    emit(Op::CHECK_UNARY, t, left, clauseId);
+  } else {
+    uint8_t right = newReg();  // always left + 1
+    lowerQuery(c.query, left);
+    lowerExpr(*c.rhs, right);
+    emit(Op::CHECK_BINARY, t, left, clauseId);
+  }
+  return t;
+}
+
+uint8_t Lowerer::lowerBlockClause(const ast::Clause& c) {
+  BlockInfo info;
+  info.some = c.query.some;
+  info.notEmpty = c.notEmpty;
+  info.context = P.intern(queryText(c.query));
+  info.file = file_;
+  info.line = c.span.begin.line;
+  info.column = c.span.begin.column;
+  uint8_t r = newReg();
+  lowerQuery(c.query, r);
+  info.body = cnfFunction(c.body->body, &c.body->lets,
+                          "block@" + std::to_string(c.span.begin.line) + ":" +
+                              std::to_string(c.span.begin.column),
+                          scope_);
+  P.blocks.push_back(info);
+  uint8_t t = newStatus();
+  emit(Op::BLOCK, t, r, uint32_t(P.blocks.size() - 1));
+  return t;
+}
+
+uint8_t Lowerer::lowerWhen(const ast::Clause& c) {
+  uint8_t t = newStatus();
+  uint8_t cond = lowerConditions(*c.conditions);
+  uint32_t skip = emit(Op::JUMP_UNLESS_PASS, cond, 0, 0);
+  uint32_t body = cnfFunction(c.body->body, &c.body->lets,
+                              "when@" + std::to_string(c.span.begin.line) + ":" +
+                                  std::to_string(c.span.begin.column),
+                              scope_);
+  emit(Op::CALL_CNF, t, 0, body);
+  uint32_t done = emit(Op::JUMP, 0, 0, 0);
+  patch(skip, here());
+  emit(Op::ST_SET, t, 0, uint32_t(Status::Skip));
+  patch(done, here());
+  return t;
+}
+
+uint8_t Lowerer::lowerTypeBlock(const ast::Clause& c) {
+  uint8_t t = newStatus();
+  uint32_t skip = kNone;
+  if (c.conditions) {
+    uint8_t cond = lowerConditions(*c.conditions);
+    skip = emit(Op::JUMP_UNLESS_PASS, cond, 0, 0);
+  }
+  // Resources.*[ Type == '<name>' ]
+  QueryText qt;
+  qt.parts = {P.intern("Resources"), P.intern("*"), P.intern(" (filter-clauses)")};
+  P.queries.push_back(qt);
+  uint32_t q = uint32_t(P.queries.size() - 1);
+  uint8_t r = newReg();
+  emit(Op::Q_THIS, r);
+  uint32_t keyPart = newPart(PartKind::Key, q, 0);
+  P.parts[keyPart].key = P.intern("Resources");
+  emit(Op::Q_KEY, r, 0, keyPart);
+  emit(Op::Q_ALL_VALUES, r, 0, newPart(PartKind::AllValues, q, 1));
+  uint32_t typePart = newPart(PartKind::Filter, q, 2);
+  P.parts[typePart].key = P.intern(c.name);
+  P.parts[typePart].keyAlternatives = {P.intern("type")};
+  emit(Op::Q_TYPE_SELECT, r, uint32_t(FilterMode::AfterWildcard), typePart);
+
+  BlockInfo info;
+  info.typeName = P.intern(c.name);
+  info.context = P.intern("TypeBlock#" + c.name);
+  info.file = file_;
+  info.line = c.span.begin.line;
+  info.column = c.span.begin.column;
+  info.body = cnfFunction(c.body->body, &c.body->lets,
+                          "type " + c.name + "@" + std::to_string(c.span.begin.line), scope_);
+  P.blocks.push_back(info);
+  emit(Op::TYPE_BLOCK, t, r, uint32_t(P.blocks.size() - 1));
+  if (skip != kNone) {
+    uint32_t done = emit(Op::JUMP, 0, 0, 0);
+    patch(skip, here());
+    emit(Op::ST_SET, t, 0, uint32_t(Status::Skip));
+    patch(done, here());
+  }
+  return t;
+}
+
+uint8_t Lowerer::lowerRuleRef(const ast::Clause& c) {
+  RuleRefInfo info;
+  info.name = P.intern(c.name);
+  info.negated = c.negated;
+  if (c.message) info.message = P.intern(*c.message);
+  info.file = file_;
+  info.line = c.span.begin.line;
+  info.column = c.span.begin.column;
+  P.ruleRefs.push_back(info);
+  uint8_t t = newStatus();
+  emit(Op::RULE_REF, t, 0, uint32_t(P.ruleRefs.size() - 1));
+  return t;
+}
+
+uint8_t Lowerer::lowerParamCall(const ast::Clause& c) {
+  ParamCallInfo info;
+  info.name = P.intern(c.name);
+  info.numArgs = uint16_t(c.args.size());
+  info.negated = c.negated;
+  if (c.message) info.message = P.intern(*c.message);
+  info.file = file_;
+  info.line = c.span.begin.line;
+  info.column = c.span.begin.column;
+  P.paramCalls.push_back(info);
+  uint32_t id = uint32_t(P.paramCalls.size() - 1);
+  std::vector<uint8_t> regs;
+  for (size_t i = 0; i < c.args.size(); ++i) regs.push_back(newReg());
+  for (size_t i = 0; i < c.args.size(); ++i) lowerExpr(c.args[i], regs[i]);
+  uint8_t t = newStatus();
+  emit(Op::PARAM_CALL, t, regs.empty() ? 0 : regs[0], id);
+  return t;
+}
+
+// ------------------------------------------------------------------ queries
+
+uint32_t Lowerer::newPart(PartKind kind, uint32_t query, uint32_t position) {
+  Part p;
+  p.kind = kind;
+  p.query = query;
+  p.position = position;
+  P.parts.push_back(std::move(p));
+  return uint32_t(P.parts.size() - 1);
+}
+
+uint32_t Lowerer::queryTextOf(const ast::Query& q) {
+  QueryText qt;
+  for (size_t i = 0; i < q.parts.size(); ++i) qt.parts.push_back(P.intern(partText(q.parts[i])));
+  P.queries.push_back(std::move(qt));
+  return uint32_t(P.queries.size() - 1);
+}
+
+// Case conversions of spec §6.3, in the order the reference tries them.
+std::vector<std::string> splitWords(const std::string& key) {
+  std::vector<std::string> words;
+  std::string cur;
+  for (size_t i = 0; i < key.size(); ++i) {
+    char ch = key[i];
+    if (ch == '-' || ch == '_' || ch == ' ') {
+      if (!cur.empty()) words.push_back(cur);
+      cur.clear();
+      continue;
+    }
+    bool upper = ch >= 'A' && ch <= 'Z';
+    bool prevLower = i > 0 && ((key[i - 1] >= 'a' && key[i - 1] <= 'z') || (key[i - 1] >= '0' && key[i - 1] <= '9'));
+    if (upper && prevLower && !cur.empty()) {
+      words.push_back(cur);
+      cur.clear();
+    }
+    cur.push_back(ch);
+  }
+  if (!cur.empty()) words.push_back(cur);
+  return words;
+}
+
+std::string lower(std::string s) {
+  for (auto& c : s) if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
+  return s;
+}
+std::string capitalize(const std::string& w) {
+  std::string s = lower(w);
+  if (!s.empty() && s[0] >= 'a' && s[0] <= 'z') s[0] = char(s[0] - 'a' + 'A');
+  return s;
+}
+std::string singular(const std::string& w) {
+  if (w.size() > 3 && lower(w).ends_with("ies")) return w.substr(0, w.size() - 3) + "y";
+  if (w.size() > 1 && (w.back() == 's' || w.back() == 'S') && !lower(w).ends_with("ss"))
+    return w.substr(0, w.size() - 1);
+  return w;
+}
+
+std::vector<std::string> caseConversions(const std::string& key) {
+  std::vector<std::string> words = splitWords(key);
+  if (words.empty()) return {};
+  auto join = [&](auto&& f, const std::string& sep) {
+    std::string s;
+    for (size_t i = 0; i < words.size(); ++i) {
+      if (i) s += sep;
+      s += f(words[i], i);
+    }
+    return s;
+  };
+  std::string camel = join([](const std::string& w, size_t i) { return i ? capitalize(w) : lower(w); }, "");
+  std::string klass;
+  for (size_t i = 0; i < words.size(); ++i)
+    klass += capitalize(i + 1 == words.size() ? singular(words[i]) : words[i]);
+  std::string kebab = join([](const std::string& w, size_t) { return lower(w); }, "-");
+  std::string pascal = join([](const std::string& w, size_t) { return capitalize(w); }, "");
+  std::string snake = join([](const std::string& w, size_t) { return lower(w); }, "_");
+  std::string title = join([](const std::string& w, size_t) { return capitalize(w); }, " ");
+  std::string train = join([](const std::string& w, size_t) { return capitalize(w); }, "-");
+  std::vector<std::string> out;
+  for (auto& s : {camel, klass, kebab, pascal, snake, title, train}) out.push_back(s);
+  return out;
+}
+
+bool parsesAsInt32(const std::string& s) {
+  if (s.empty()) return false;
+  size_t i = (s[0] == '-' || s[0] == '+') ? 1 : 0;
+  if (i == s.size()) return false;
+  for (size_t j = i; j < s.size(); ++j)
+    if (s[j] < '0' || s[j] > '9') return false;
+  if (s.size() - i > 10) return false;
+  long long v = std::atoll(s.c_str());
+  return v >= INT32_MIN && v <= INT32_MAX;
+}
+
+bool Lowerer::isTypeEqualityFilter(const ast::QueryPart& p, std::string& type) const {
+  if (p.kind != PartKind::Filter || !p.name.empty() || !p.filter) return false;
+  const auto& items = p.filter->items;
+  if (items.size() != 1 || items[0].size() != 1) return false;
+  const ast::Clause& c = items[0][0];
+  if (c.kind != ast::ClauseKind::Access || c.op != CmpOp::Eq || c.opNegated || c.query.some)
+    return false;
+  if (c.query.parts.size() != 1 || c.query.parts[0].kind != PartKind::Key ||
+      c.query.parts[0].name != "Type")
+    return false;
+  if (!c.rhs || c.rhs->kind != ast::ExprKind::Literal || c.rhs->literal.kind != ast::LitKind::String)
+    return false;
+  type = c.rhs->literal.s;
+  return true;
+}
+
+void Lowerer::lowerVariable(const std::string& name, uint8_t dst) {
+  VarRef ref;
+  if (resolve(name, ref)) {
+    emit(Op::Q_VAR, dst, ref.depth, ref.slot);
+  } else {
+    // 3.1.1 reports an unknown variable only when the clause is evaluated.
+    emit(Op::RAISE, 0, 0,
+         P.intern("There was no variable or value object to resolve. Error = `Could not resolve variable by name " +
+                  name + " across scopes`"));
+  }
+}
+
+void Lowerer::lowerQuery(const ast::Query& q, uint8_t dst) {
+  uint32_t qid = queryTextOf(q);
+  const auto& parts = q.parts;
+  size_t i = 0;
+  FilterMode mode = FilterMode::AfterKey;
+  if (parts.empty()) {
+    emit(Op::Q_THIS, dst);
+    return;
+  }
+  switch (parts[0].kind) {
+    case PartKind::This:
+      emit(Op::Q_THIS, dst);
+      i = 1;
+      mode = FilterMode::AfterWildcard;
+      break;
+    case PartKind::Variable:
+      lowerVariable(parts[0].name, dst);
+      i = 1;
+      // The implicit [*] after a variable; an explicit one right after it is skipped.
+      if (i < parts.size() && parts[i].kind == PartKind::AllIndices) ++i;
+      mode = FilterMode::AfterWildcard;
+      break;
+    default:
+      emit(Op::Q_THIS, dst);
+      break;
+  }
+  for (; i < parts.size(); ++i) {
+    const ast::QueryPart& p = parts[i];
+    uint32_t pos = uint32_t(i);
+    switch (p.kind) {
+      case PartKind::This:
+      case PartKind::Variable:
+        // Only valid as the first part; the parser never produces these later.
+        break;
+      case PartKind::Key: {
+        if (parsesAsInt32(p.name)) {
+          uint32_t part = newPart(PartKind::Index, qid, pos);
+          P.parts[part].index = std::atoll(p.name.c_str());
+          emit(Op::Q_INDEX, dst, 0, part);
+        } else {
+          uint32_t part = newPart(PartKind::Key, qid, pos);
+          P.parts[part].key = P.intern(p.name);
+          for (const auto& alt : caseConversions(p.name))
+            P.parts[part].keyAlternatives.push_back(P.intern(alt));
+          emit(Op::Q_KEY, dst, 0, part);
+        }
+        mode = FilterMode::AfterKey;
+        break;
+      }
+      case PartKind::Index: {
+        uint32_t part = newPart(PartKind::Index, qid, pos);
+        P.parts[part].index = p.index;
+        emit(Op::Q_INDEX, dst, 0, part);
+        mode = FilterMode::AfterKey;
+        break;
+      }
+      case PartKind::AllValues:
+        emit(Op::Q_ALL_VALUES, dst, 0, newPart(PartKind::AllValues, qid, pos));
+        mode = FilterMode::AfterWildcard;
+        break;
+      case PartKind::AllIndices:
+        emit(Op::Q_ALL_INDICES, dst, 0, newPart(PartKind::AllIndices, qid, pos));
+        mode = FilterMode::AfterWildcard;
+        break;
+      case PartKind::KeyCapture: {
+        uint32_t part = newPart(PartKind::KeyCapture, qid, pos);
+        P.parts[part].captureSlot = declareCapture(p.name);
+        emit(Op::Q_CAPTURE, dst, 0, part);
+        mode = FilterMode::AfterWildcard;
+        break;
+      }
+      case PartKind::Filter: {
+        uint32_t part = newPart(PartKind::Filter, qid, pos);
+        std::string type;
+        if (isTypeEqualityFilter(p, type)) {
+          P.parts[part].key = P.intern(type);
+          P.parts[part].keyAlternatives = {P.intern("type")};
+          emit(Op::Q_TYPE_SELECT, dst, uint32_t(mode), part);
+        } else {
+          if (!p.name.empty()) P.parts[part].captureSlot = declareCapture(p.name);
+          uint32_t f = cnfFunction(*p.filter, nullptr,
+                                   "filter@" + std::to_string(p.span.begin.line) + ":" +
+                                       std::to_string(p.span.begin.column),
+                                   scope_);
+          P.parts[part].func = f;
+          emit(Op::Q_FILTER, dst, uint32_t(mode), part);
+        }
+        mode = FilterMode::AfterWildcard;
+        break;
+      }
+      case PartKind::KeysFilter: {
+        uint32_t part = newPart(PartKind::KeysFilter, qid, pos);
+        P.parts[part].keysOp = p.keysOp;
+        P.parts[part].keysNegated = p.keysNegated;
+        if (!p.name.empty()) P.parts[part].captureSlot = declareCapture(p.name);
+        if (p.keysRhs->kind == ast::ExprKind::Literal) {
+          P.parts[part].literal = literal(p.keysRhs->literal);
+        } else {
+          uint32_t f = newFunction(FuncKind::Set, "keys@" + std::to_string(p.span.begin.line));
+          inFunction(f, scope_, [&] {
+            uint8_t r = newReg();
+            lowerExpr(*p.keysRhs, r);
+            emit(Op::RET_SET, r);
+          });
+          P.parts[part].func = f;
+        }
+        emit(Op::Q_KEYS_FILTER, dst, 0, part);
+        mode = FilterMode::AfterWildcard;
+        break;
+      }
+      case PartKind::Interpolate: {
+        uint8_t names = newReg();
+        lowerVariable(p.name, names);
+        emit(Op::Q_INTERP, dst, names, newPart(PartKind::Interpolate, qid, pos));
+        mode = FilterMode::AfterKey;
+        break;
+      }
+    }
+  }
+}
+
+void Lowerer::lowerExpr(const ast::Expr& e, uint8_t dst) {
+  switch (e.kind) {
+    case ast::ExprKind::Literal:
+      emit(Op::Q_LIT, dst, 0, literal(e.literal));
+      break;
+    case ast::ExprKind::Query:
+      lowerQuery(e.query, dst);
+      break;
+    case ast::ExprKind::Call: {
+      CallInfo info;
+      info.builtin = builtinId(e.callee);
+      info.name = P.intern(e.callee);
+      info.numArgs = uint16_t(e.args.size());
+      P.calls.push_back(info);
+      uint32_t id = uint32_t(P.calls.size() - 1);
+      std::vector<uint8_t> regs;
+      for (size_t i = 0; i < e.args.size(); ++i) regs.push_back(newReg());
+      for (size_t i = 0; i < e.args.size(); ++i) lowerExpr(e.args[i], regs[i]);
+      emit(Op::Q_CALL, dst, regs.empty() ? 0 : regs[0], id);
+      break;
+    }
+  }
+}
+
+// ------------------------------------------------------------------ file
+
+Result<Unit> Lowerer::lowerFile(const ast::RulesFile& f) {
+  FileInfo info;
+  info.name = P.intern(f.name);
+  info.empty = f.empty;
+  fileName_ = f.name;
+
+  uint32_t scopeFn = newFunction(FuncKind::FileScope, "file " + f.name);
+  info.scope = scopeFn;
+  auto fileScope = std::make_unique<Scope>();
+  fileScope->func = scopeFn;
+  Scope* fs = fileScope.get();
+  scopes_.push_back(std::move(fileScope));
+  // File-level lets are lowered with the file scope as the current scope.
+  {
+    Builder b{scopeFn};
+    Builder* saved = cur_;
+    cur_ = &b;
+    scope_ = fs;
+    declareLets(*fs, f.lets);
+    cur_ = saved;
+  }
+
+  if (!f.defaultRule.items.empty()) {
+    RuleInfo r;
+    r.name = P.intern("default");
+    r.file = file_;
+    r.kind = RuleKind::Default;
+    r.body = cnfFunction(f.defaultRule, nullptr, "rule default", fs);
+    P.rules.push_back(r);
+    info.rules.push_back(uint32_t(P.rules.size() - 1));
+  }
+  for (const auto& rule : f.rules) {
+    RuleInfo r;
+    r.name = P.intern(rule.name);
+    r.file = file_;
+    r.kind = rule.parameterized ? RuleKind::Parameterized : RuleKind::Named;
+    r.line = rule.span.begin.line;
+    line_ = rule.span.begin.line;
+    if (rule.when) r.when = cnfFunction(*rule.when, nullptr, "when " + rule.name, fs);
+    // The body's frame: parameters first, then the rule's lets.
+    uint32_t body = newFunction(FuncKind::Cnf, "rule " + rule.name);
+    auto scope = std::make_unique<Scope>();
+    scope->parent = fs;
+    scope->func = body;
+    Scope* s = scope.get();
+    scopes_.push_back(std::move(scope));
+    for (const auto& param : rule.params) {
+      s->slots.emplace(param, uint32_t(P.functions[body].slots.size()));
+      P.functions[body].slots.push_back(Slot{P.intern(param), kNone});
+    }
+    r.numParams = uint16_t(rule.params.size());
+    inFunction(body, s, [&] {
+      declareLets(*s, rule.body.lets);
+      uint8_t t = lowerConjunction(rule.body.body);
+      emit(Op::RET_STATUS, t);
+    });
+    r.body = body;
+    P.rules.push_back(r);
+    if (r.kind != RuleKind::Parameterized || true) info.rules.push_back(uint32_t(P.rules.size() - 1));
+  }
+  P.files.push_back(std::move(info));
+  if (tooComplex_)
+    return Error::plain("rules file " + f.name + " is too complex (more than 255 registers in one function)");
+  return Unit{};
+}
+
+}  // namespace
+
+Result<Unit> lowerRulesFile(const ast::RulesFile& file, const std::string& source, Program& program) {
+  uint32_t index = uint32_t(program.files.size());
+  Lowerer l(program, index);
+  auto r = l.lowerFile(file);
+  if (!r.ok()) return r;
+  program.files.back().source = program.intern(source);
+  return r;
+}
+
+}  // namespace guard

@@ -1,0 +1,1218 @@
+// Guard regexes (spec/guard-language.md §13) on two engines. Callers: the
+// parser (compiling regex literals), compare.cpp (regex search in eq/same)
+// and functions.cpp (regex_replace).
+//
+// Guard patterns use the syntax of Rust's fancy-regex 0.13 over the regex
+// crate. A small recursive-descent translator parses that syntax (so it also
+// decides what is an invalid pattern) and writes an equivalent pattern that
+// both RE2 and PCRE2 accept:
+//   * \d \w \s \b are Unicode-aware in Rust but ASCII in RE2, so the Perl
+//     classes are spelled out as Unicode property classes;
+//   * \x.. \u{..} \U.. escapes become \x{..}; named groups become plain
+//     groups (names are resolved here, backreferences become \g{N});
+//   * the x flag (free spacing) is applied here and never passed on;
+//   * nested classes and class set operations (&&, --, ~~) are flattened or
+//     written with look-ahead;
+//   * long general-category names (\p{Letter}) become short ones.
+// Patterns without look-around, back-references, atomic groups, possessive
+// quantifiers, word boundaries or \K/\G run on RE2 (linear time, no limits
+// needed). The rest, and anything RE2 rejects (unknown Unicode property
+// names, huge repetitions), runs on PCRE2 with JIT and a match limit, so that
+// catastrophic backtracking ends in an error like fancy-regex's does.
+#include "runtime/regex.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <optional>
+#include <utility>
+#include <vector>
+
+namespace guard {
+namespace {
+
+// fancy-regex gives up after about a million backtracking steps; PCRE2's
+// match limit counts a similar unit (calls of its internal match function).
+constexpr uint32_t kPcre2MatchLimit = 1'000'000;
+// Bounds the nesting of backtracking frames (PCRE2's interpreter keeps them
+// on the heap, so this is a memory bound rather than a stack one).
+constexpr uint32_t kPcre2DepthLimit = 250'000;
+constexpr uint32_t kPcre2HeapLimitKiB = 64 * 1024;
+// JIT stack per thread; a match that needs more reruns on the interpreter.
+constexpr size_t kJitStackMax = 1 << 20;
+// RE2's program and DFA budget; patterns that need more fall back to PCRE2.
+constexpr int64_t kRe2MaxMem = int64_t(64) << 20;
+// fancy-regex's MAX_RECURSION: deeper nesting of groups/classes is an error.
+constexpr int kMaxNesting = 64;
+
+// Rust's Unicode \w: Alphabetic + Mark + Decimal_Number + Connector_Punctuation
+// + Join_Control. Alphabetic is Letter + Letter_Number + Other_Alphabetic,
+// whose members outside Mark are the circled/squared/negative-circled letters.
+constexpr std::string_view kWordItems =
+    "\\p{L}\\p{M}\\p{Nd}\\p{Pc}\\p{Nl}\\x{200C}\\x{200D}\\x{24B6}-\\x{24E9}"
+    "\\x{1F130}-\\x{1F149}\\x{1F150}-\\x{1F169}\\x{1F170}-\\x{1F189}";
+// Rust's Unicode \s: the White_Space property.
+constexpr std::string_view kSpaceItems =
+    "\\x{9}-\\x{D}\\x{20}\\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}"
+    "\\x{202F}\\x{205F}\\x{3000}";
+
+// ---------------------------------------------------------------------------
+// Small text helpers
+
+bool isAsciiAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool isDigit(char c) { return c >= '0' && c <= '9'; }
+bool isHex(char c) { return isDigit(c) || ((c | 32) >= 'a' && (c | 32) <= 'f'); }
+bool isAsciiAlnum(uint32_t c) { return c < 128 && (isAsciiAlpha(char(c)) || isDigit(char(c))); }
+
+// Decodes one UTF-8 sequence at s[i]; returns its length (1 for a stray byte).
+size_t decodeUtf8(std::string_view s, size_t i, uint32_t& cp) {
+  const auto b = static_cast<unsigned char>(s[i]);
+  size_t n = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 1;
+  if (i + n > s.size()) n = 1;
+  if (n == 1) {
+    cp = b;
+    return 1;
+  }
+  cp = b & (0x7F >> n);
+  for (size_t k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+  return n;
+}
+
+size_t utf8Len(std::string_view s, size_t i) {
+  uint32_t cp;
+  return decodeUtf8(s, i, cp);
+}
+
+void appendHexEscape(std::string& out, uint32_t cp) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "\\x{%X}", cp);
+  out += buf;
+}
+
+// A code point as a literal both engines read the same way.
+void appendLiteral(std::string& out, uint32_t cp) {
+  if (isAsciiAlnum(cp) || cp == '_') {
+    out.push_back(char(cp));
+  } else {
+    appendHexEscape(out, cp);
+  }
+}
+
+std::string looseName(std::string_view s) {
+  std::string r;
+  for (char c : s) {
+    if (c == ' ' || c == '_' || c == '-') continue;
+    r.push_back(c >= 'A' && c <= 'Z' ? char(c + 32) : c);
+  }
+  return r;
+}
+
+// General-category names (short and long, loosely matched) to the short
+// names RE2 and PCRE2 both know. Scripts and binary properties pass through.
+std::optional<std::string_view> canonicalCategory(std::string_view name) {
+  static constexpr std::pair<std::string_view, std::string_view> kNames[] = {
+      {"c", "C"}, {"other", "C"}, {"cc", "Cc"}, {"control", "Cc"}, {"cntrl", "Cc"},
+      {"cf", "Cf"}, {"format", "Cf"}, {"cn", "Cn"}, {"unassigned", "Cn"},
+      {"co", "Co"}, {"privateuse", "Co"}, {"cs", "Cs"}, {"surrogate", "Cs"},
+      {"l", "L"}, {"letter", "L"}, {"ll", "Ll"}, {"lowercaseletter", "Ll"},
+      {"lm", "Lm"}, {"modifierletter", "Lm"}, {"lo", "Lo"}, {"otherletter", "Lo"},
+      {"lt", "Lt"}, {"titlecaseletter", "Lt"}, {"lu", "Lu"}, {"uppercaseletter", "Lu"},
+      {"lc", "L&"}, {"casedletter", "L&"},
+      {"m", "M"}, {"mark", "M"}, {"combiningmark", "M"}, {"mc", "Mc"}, {"spacingmark", "Mc"},
+      {"me", "Me"}, {"enclosingmark", "Me"}, {"mn", "Mn"}, {"nonspacingmark", "Mn"},
+      {"n", "N"}, {"number", "N"}, {"nd", "Nd"}, {"decimalnumber", "Nd"}, {"digit", "Nd"},
+      {"nl", "Nl"}, {"letternumber", "Nl"}, {"no", "No"}, {"othernumber", "No"},
+      {"p", "P"}, {"punctuation", "P"}, {"punct", "P"}, {"pc", "Pc"},
+      {"connectorpunctuation", "Pc"}, {"pd", "Pd"}, {"dashpunctuation", "Pd"},
+      {"pe", "Pe"}, {"closepunctuation", "Pe"}, {"pf", "Pf"}, {"finalpunctuation", "Pf"},
+      {"pi", "Pi"}, {"initialpunctuation", "Pi"}, {"po", "Po"}, {"otherpunctuation", "Po"},
+      {"ps", "Ps"}, {"openpunctuation", "Ps"},
+      {"s", "S"}, {"symbol", "S"}, {"sc", "Sc"}, {"currencysymbol", "Sc"},
+      {"sk", "Sk"}, {"modifiersymbol", "Sk"}, {"sm", "Sm"}, {"mathsymbol", "Sm"},
+      {"so", "So"}, {"othersymbol", "So"},
+      {"z", "Z"}, {"separator", "Z"}, {"zl", "Zl"}, {"lineseparator", "Zl"},
+      {"zp", "Zp"}, {"paragraphseparator", "Zp"}, {"zs", "Zs"}, {"spaceseparator", "Zs"},
+      {"any", "Any"},
+  };
+  const std::string key = looseName(name);
+  for (const auto& [k, v] : kNames)
+    if (k == key) return v;
+  return std::nullopt;
+}
+
+// ---------------------------------------------------------------------------
+// Character classes: parsed into a small tree so that nesting, negation and
+// set operations can be flattened into one [...] where possible.
+
+struct ClassSet;
+
+struct ClassItem {
+  enum Kind { Range, Frag, Set } kind = Range;
+  uint32_t lo = 0, hi = 0;        // Range
+  std::string frag;               // Frag: text valid inside [...] in both engines
+  std::unique_ptr<ClassSet> set;  // Set: a nested class that could not be flattened
+
+  static ClassItem range(uint32_t lo, uint32_t hi) {
+    ClassItem it;
+    it.lo = lo;
+    it.hi = hi;
+    return it;
+  }
+  static ClassItem fragment(std::string f) {
+    ClassItem it;
+    it.kind = Frag;
+    it.frag = std::move(f);
+    return it;
+  }
+};
+
+using ClassUnion = std::vector<ClassItem>;
+
+struct ClassSet {
+  bool negated = false;
+  std::vector<ClassUnion> operands;  // operands[0] op[0] operands[1] op[1] ...
+  std::vector<char> ops;             // '&' intersection, '-' difference, '~' symmetric
+};
+
+bool allRanges(const ClassUnion& u) {
+  return std::all_of(u.begin(), u.end(), [](const ClassItem& it) { return it.kind == ClassItem::Range; });
+}
+
+// Complement of a union of explicit ranges, as explicit ranges.
+ClassUnion complementRanges(const ClassUnion& u) {
+  std::vector<std::pair<uint32_t, uint32_t>> rs;
+  for (const auto& it : u) rs.emplace_back(it.lo, it.hi);
+  std::sort(rs.begin(), rs.end());
+  ClassUnion out;
+  uint32_t next = 0;
+  for (const auto& [lo, hi] : rs) {
+    if (lo > next) out.push_back(ClassItem::range(next, lo - 1));
+    if (hi + 1 > next) next = hi + 1;
+  }
+  if (next <= 0x10FFFF) out.push_back(ClassItem::range(next, 0x10FFFF));
+  return out;
+}
+
+void appendRange(std::string& out, uint32_t lo, uint32_t hi) {
+  appendLiteral(out, lo);
+  if (hi != lo) {
+    out.push_back('-');
+    appendLiteral(out, hi);
+  }
+}
+
+// POSIX classes of the regex crate (ASCII only, unlike PCRE2's with UCP).
+bool posixRanges(std::string_view name, ClassUnion& out) {
+  auto add = [&](uint32_t lo, uint32_t hi) { out.push_back(ClassItem::range(lo, hi)); };
+  if (name == "alnum") { add('0', '9'); add('A', 'Z'); add('a', 'z'); }
+  else if (name == "alpha") { add('A', 'Z'); add('a', 'z'); }
+  else if (name == "ascii") { add(0, 0x7F); }
+  else if (name == "blank") { add('\t', '\t'); add(' ', ' '); }
+  else if (name == "cntrl") { add(0, 0x1F); add(0x7F, 0x7F); }
+  else if (name == "digit") { add('0', '9'); }
+  else if (name == "graph") { add('!', '~'); }
+  else if (name == "lower") { add('a', 'z'); }
+  else if (name == "print") { add(' ', '~'); }
+  else if (name == "punct") { add('!', '/'); add(':', '@'); add('[', '`'); add('{', '~'); }
+  else if (name == "space") { add('\t', '\r'); add(' ', ' '); }
+  else if (name == "upper") { add('A', 'Z'); }
+  else if (name == "word") { add('0', '9'); add('A', 'Z'); add('a', 'z'); add('_', '_'); }
+  else if (name == "xdigit") { add('0', '9'); add('A', 'F'); add('a', 'f'); }
+  else return false;
+  return true;
+}
+
+// ---------------------------------------------------------------------------
+// The translator
+
+struct Translation {
+  std::string pattern;
+  bool backtracking = false;  // needs PCRE2
+  uint32_t groups = 0;        // capture groups, not counting group 0
+  std::vector<std::pair<std::string, uint32_t>> names;
+};
+
+enum class AtomKind { Empty, Assertion, LookAround, Normal };
+
+class Translator {
+ public:
+  explicit Translator(std::string_view src) : s_(src) {}
+
+  Result<Translation> run() {
+    if (parseAlt(0) && i_ < s_.size()) fail("unmatched closing parenthesis");
+    if (error_) return Error::plain(*error_);
+    t_.pattern = std::move(out_);
+    return std::move(t_);
+  }
+
+ private:
+  std::string_view s_;
+  size_t i_ = 0;
+  bool extended_ = false;  // the x flag, applied here
+  std::string out_;
+  Translation t_;
+  std::optional<std::string> error_;
+
+  bool fail(std::string why) {
+    if (!error_) error_ = why + " at offset " + std::to_string(i_);
+    return false;
+  }
+  bool atEnd() const { return i_ >= s_.size(); }
+  char peek(size_t k = 0) const { return i_ + k < s_.size() ? s_[i_ + k] : '\0'; }
+  bool startsWith(std::string_view p) const { return s_.substr(i_).substr(0, p.size()) == p; }
+
+  // Whitespace and # comments in x mode, and (?#...) comments always.
+  bool skipSpace() {
+    while (!atEnd()) {
+      char c = s_[i_];
+      if (extended_ && (c == ' ' || c == '\t' || c == '\n' || c == '\r')) {
+        ++i_;
+      } else if (extended_ && c == '#') {
+        while (!atEnd() && s_[i_] != '\n') ++i_;
+      } else if (startsWith("(?#")) {
+        i_ += 3;
+        while (!atEnd() && s_[i_] != ')') i_ += s_[i_] == '\\' ? 2 : 1;
+        if (atEnd()) return fail("unclosed comment group");
+        ++i_;
+      } else {
+        break;
+      }
+    }
+    return true;
+  }
+
+  bool parseAlt(int depth) {
+    if (!parseConcat(depth)) return false;
+    while (peek() == '|') {
+      out_ += '|';
+      ++i_;
+      if (!parseConcat(depth)) return false;
+    }
+    return true;
+  }
+
+  bool parseConcat(int depth) {
+    for (;;) {
+      if (!skipSpace()) return false;
+      if (atEnd() || peek() == ')' || peek() == '|') return true;
+      if (peek() == '*' || peek() == '+' || peek() == '?')
+        return fail("repetition operator without an expression to repeat");
+      if (!parsePiece(depth)) return false;
+    }
+  }
+
+  // {n}, {n,}, {n,m}, {,m} (spaces allowed in x mode). nullopt: not a
+  // repetition, and the '{' is then a literal (as in fancy-regex).
+  std::optional<std::pair<uint64_t, uint64_t>> tryRepeat(size_t& end) const {
+    size_t j = i_ + 1;
+    auto ws = [&] {
+      while (extended_ && j < s_.size() && (s_[j] == ' ' || s_[j] == '\t' || s_[j] == '\n' || s_[j] == '\r')) ++j;
+    };
+    auto num = [&](uint64_t& v) {
+      size_t start = j;
+      v = 0;
+      while (j < s_.size() && isDigit(s_[j])) {
+        v = std::min<uint64_t>(v * 10 + uint64_t(s_[j] - '0'), UINT32_MAX);
+        ++j;
+      }
+      return j > start;
+    };
+    ws();
+    uint64_t lo = 0, hi = 0;
+    bool haveLo = num(lo);
+    if (!haveLo && (j >= s_.size() || s_[j] != ',')) return std::nullopt;
+    ws();
+    if (j < s_.size() && s_[j] == '}') {
+      if (!haveLo) return std::nullopt;
+      end = j + 1;
+      return std::make_pair(lo, lo);
+    }
+    if (j >= s_.size() || s_[j] != ',') return std::nullopt;
+    ++j;
+    ws();
+    if (!num(hi)) hi = UINT64_MAX;
+    ws();
+    if (j >= s_.size() || s_[j] != '}') return std::nullopt;
+    end = j + 1;
+    return std::make_pair(lo, hi);
+  }
+
+  bool parsePiece(int depth) {
+    const size_t start = out_.size();
+    AtomKind kind = AtomKind::Normal;
+    if (!parseAtom(depth, kind)) return false;
+    if (!skipSpace()) return false;
+    if (atEnd()) return true;
+    std::string quant;
+    char c = peek();
+    if (c == '?' || c == '*' || c == '+') {
+      quant = c;
+      ++i_;
+    } else if (c == '{') {
+      size_t end = 0;
+      auto rep = tryRepeat(end);
+      if (!rep) return true;  // a literal '{' follows
+      auto [lo, hi] = *rep;
+      if (hi != UINT64_MAX && lo > hi) return fail("invalid repetition range {" + std::to_string(lo) + "," + std::to_string(hi) + "}");
+      quant = "{" + std::to_string(lo) + (hi == lo ? "" : ",") +
+              (hi == lo || hi == UINT64_MAX ? "" : std::to_string(hi)) + "}";
+      i_ = end;
+    } else {
+      return true;
+    }
+    if (kind != AtomKind::Normal) return fail("target of repetition operator is not repeatable");
+    out_ += quant;
+    if (!skipSpace()) return false;
+    if (peek() == '?') {
+      out_ += '?';
+      ++i_;
+    }
+    if (peek() == '+') {  // possessive: an atomic group around the repetition
+      ++i_;
+      out_.insert(start, "(?>");
+      out_ += ')';
+      t_.backtracking = true;
+    }
+    return true;
+  }
+
+  bool parseAtom(int depth, AtomKind& kind) {
+    kind = AtomKind::Normal;
+    const char c = peek();
+    switch (c) {
+      case '.':
+        out_ += '.';
+        ++i_;
+        return true;
+      case '^':
+      case '$':
+        out_ += c;
+        ++i_;
+        kind = AtomKind::Assertion;
+        return true;
+      case '(':
+        return parseGroup(depth, kind);
+      case '\\':
+        return parseEscape(kind);
+      case '[':
+        return parseClass(depth);
+      default: {
+        uint32_t cp;
+        i_ += decodeUtf8(s_, i_, cp);
+        appendLiteral(out_, cp);
+        return true;
+      }
+    }
+  }
+
+  bool expectClose() {
+    if (!skipSpace()) return false;
+    if (atEnd()) return fail("unclosed group");
+    if (peek() != ')') return fail("expected ')'");
+    ++i_;
+    out_ += ')';
+    return true;
+  }
+
+  // Group names: fancy-regex reads letters, digits and '_'; the regex crate
+  // then requires a name not to start with a digit.
+  bool readName(char close, std::string& name) {
+    size_t start = i_;
+    while (!atEnd() && peek() != close) {
+      uint32_t cp;
+      size_t n = decodeUtf8(s_, i_, cp);
+      if (!(isAsciiAlnum(cp) || cp == '_' || cp >= 0x80)) return fail("invalid character in group name");
+      i_ += n;
+    }
+    if (atEnd()) return fail("unclosed group name");
+    name = std::string(s_.substr(start, i_ - start));
+    ++i_;  // the closing delimiter
+    if (name.empty()) return fail("empty group name");
+    return true;
+  }
+
+  std::optional<uint32_t> groupByName(std::string_view name) const {
+    for (const auto& [n, idx] : t_.names)
+      if (n == name) return idx;
+    return std::nullopt;
+  }
+
+  // A backreference target: a defined name, or a group number.
+  bool resolveRef(const std::string& name, uint32_t& group) {
+    if (auto g = groupByName(name)) {
+      group = *g;
+      return true;
+    }
+    if (std::all_of(name.begin(), name.end(), isDigit) && name.size() < 10) {
+      group = uint32_t(std::stoul(name));
+      return true;
+    }
+    return fail("backreference to undefined group name '" + name + "'");
+  }
+
+  void emitBackref(uint32_t group) {
+    out_ += "\\g{" + std::to_string(group) + "}";
+    t_.backtracking = true;
+  }
+
+  bool parseGroup(int depth, AtomKind& kind) {
+    if (depth + 1 >= kMaxNesting) return fail("pattern nests too deeply");
+    ++i_;  // '('
+    if (!skipSpace()) return false;
+    const bool savedExtended = extended_;
+    auto body = [&](std::string_view open) {
+      out_ += open;
+      if (!parseAlt(depth + 1) || !expectClose()) return false;
+      extended_ = savedExtended;
+      return true;
+    };
+    if (startsWith("?=") || startsWith("?!") || startsWith("?<=") || startsWith("?<!")) {
+      const size_t n = s_[i_ + 1] == '<' ? 3 : 2;
+      std::string open = "(" + std::string(s_.substr(i_, n));
+      i_ += n;
+      t_.backtracking = true;
+      kind = AtomKind::LookAround;
+      return body(open);
+    }
+    if (startsWith("?<") || startsWith("?'") || startsWith("?P<")) {
+      const char close = peek(1) == '\'' ? '\'' : '>';
+      i_ += peek(1) == 'P' ? 3 : 2;
+      std::string name;
+      if (!readName(close, name)) return false;
+      if (isDigit(name[0])) return fail("group name must not start with a digit");
+      if (groupByName(name)) return fail("duplicate capture group name '" + name + "'");
+      t_.names.emplace_back(name, ++t_.groups);
+      return body("(");
+    }
+    if (startsWith("?P=")) {
+      i_ += 3;
+      std::string name;
+      uint32_t group = 0;
+      if (!readName(')', name) || !resolveRef(name, group)) return false;
+      emitBackref(group);
+      return true;
+    }
+    if (startsWith("?>")) {
+      i_ += 2;
+      t_.backtracking = true;
+      return body("(?>");
+    }
+    if (startsWith("?(")) return parseConditional(depth);
+    if (peek() == '?') return parseFlags(depth, kind);
+    ++t_.groups;
+    return body("(");
+  }
+
+  // (?(1)yes|no) and (?(<name>)yes|no); further alternatives belong to "no".
+  bool parseConditional(int depth) {
+    i_ += 2;
+    std::string name;
+    if (peek() == '<' || peek() == '\'') {
+      const char close = peek() == '<' ? '>' : '\'';
+      ++i_;
+      if (!readName(close, name)) return false;
+      if (peek() != ')') return fail("expected ')' after the condition");
+      ++i_;
+    } else if (isDigit(peek())) {
+      if (!readName(')', name)) return false;
+    } else {
+      return fail("unsupported conditional (only group conditions are supported)");
+    }
+    uint32_t group = 0;
+    if (!resolveRef(name, group)) return false;
+    t_.backtracking = true;
+    out_ += "(?(" + std::to_string(group) + ")";
+    const bool savedExtended = extended_;
+    if (!parseConcat(depth + 1)) return false;
+    if (peek() == '|') {
+      ++i_;
+      out_ += "|(?:";
+      if (!parseAlt(depth + 1)) return false;
+      out_ += ')';
+    }
+    extended_ = savedExtended;
+    return expectClose();
+  }
+
+  // (?flags) and (?flags:...). i, m, s and U pass through to the engines
+  // (same meaning and scoping); x is applied by this translator; u is the
+  // default and cannot be turned off.
+  bool parseFlags(int depth, AtomKind& kind) {
+    ++i_;  // '?'
+    const size_t start = i_;
+    bool neg = false, extended = extended_;
+    std::string on, off;
+    for (;;) {
+      if (!skipSpace()) return false;
+      if (atEnd()) return fail("unclosed group");
+      const char c = peek();
+      if (c == 'i' || c == 'm' || c == 's' || c == 'U') {
+        (neg ? off : on) += c;
+      } else if (c == 'x') {
+        extended = !neg;
+      } else if (c == 'u') {
+        if (neg) return fail("turning off Unicode mode is not supported");
+      } else if (c == '-') {
+        if (neg) return fail("repeated '-' in flags");
+        neg = true;
+      } else if (c == ')' || c == ':') {
+        if ((c == ')' && i_ == start) || (neg && i_ == start + 1)) return fail("empty flag group");
+        ++i_;
+        std::string flags = on + (off.empty() ? "" : "-" + off);
+        if (c == ')') {
+          if (!flags.empty()) out_ += "(?" + flags + ")";
+          extended_ = extended;
+          kind = AtomKind::Empty;
+          return true;
+        }
+        const bool saved = extended_;
+        extended_ = extended;
+        out_ += "(?" + flags + ":";
+        if (!parseAlt(depth + 1) || !expectClose()) return false;
+        extended_ = saved;
+        return true;
+      } else {
+        return fail(std::string("unknown flag '") + c + "'");
+      }
+      ++i_;
+    }
+  }
+
+  // \xHH, \x{H..}, \uHHHH, \u{H..}, \UHHHHHHHH, \U{H..}; i_ points after the letter.
+  bool parseHex(size_t digits, uint32_t& cp) {
+    std::string_view hex;
+    if (i_ + digits <= s_.size() && std::all_of(s_.begin() + i_, s_.begin() + i_ + digits, isHex)) {
+      hex = s_.substr(i_, digits);
+      i_ += digits;
+    } else if (peek() == '{') {
+      size_t j = i_ + 1;
+      while (j < s_.size() && isHex(s_[j]) && j - i_ <= 8) ++j;
+      if (j == i_ + 1 || j >= s_.size() || s_[j] != '}') return fail("invalid hex escape");
+      hex = s_.substr(i_ + 1, j - i_ - 1);
+      i_ = j + 1;
+    } else {
+      return fail("invalid hex escape");
+    }
+    cp = uint32_t(std::stoul(std::string(hex), nullptr, 16));
+    if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return fail("invalid code point in escape");
+    return true;
+  }
+
+  // \pX, \p{Name}, \p{^Name}, \p{key=value}; i_ points after the 'p'/'P'.
+  bool parseProperty(bool negated, std::string& frag) {
+    if (atEnd()) return fail("incomplete Unicode class escape");
+    std::string name;
+    if (peek() == '{') {
+      size_t close = s_.find('}', i_);
+      if (close == std::string_view::npos) return fail("unclosed Unicode class name");
+      name = std::string(s_.substr(i_ + 1, close - i_ - 1));
+      i_ = close + 1;
+    } else {
+      size_t n = utf8Len(s_, i_);
+      name = std::string(s_.substr(i_, n));
+      i_ += n;
+    }
+    if (!name.empty() && name[0] == '^') {
+      negated = !negated;
+      name.erase(0, 1);
+    }
+    if (auto eq = name.find_first_of("=:"); eq != std::string::npos) {
+      std::string key = looseName(name.substr(0, eq));
+      std::string value = name.substr(eq + 1);
+      if (key == "gc" || key == "generalcategory") {
+        name = value;
+      } else if (key == "sc" || key == "script") {
+        name = value;
+      } else if (key == "scx" || key == "scriptextensions") {
+        name = "scx:" + value;
+      } else {
+        return fail("unsupported Unicode property '" + name + "'");
+      }
+    }
+    if (name.empty()) return fail("empty Unicode class name");
+    if (auto canon = canonicalCategory(name)) name = std::string(*canon);
+    frag = std::string(negated ? "\\P{" : "\\p{") + name + "}";
+    return true;
+  }
+
+  static uint32_t controlEscape(char b) {
+    switch (b) {
+      case 'a': return 0x07;
+      case 'f': return 0x0C;
+      case 'n': return 0x0A;
+      case 'r': return 0x0D;
+      case 't': return 0x09;
+      case 'v': return 0x0B;
+      case 'e': return 0x1B;
+      case ' ': return 0x20;
+      default: return UINT32_MAX;
+    }
+  }
+
+  void emitWordBoundary(bool boundary) {
+    const std::string w = "[" + std::string(kWordItems) + "]";
+    if (boundary) {
+      out_ += "(?:(?<=" + w + ")(?!" + w + ")|(?<!" + w + ")(?=" + w + "))";
+    } else {
+      out_ += "(?:(?<=" + w + ")(?=" + w + ")|(?<!" + w + ")(?!" + w + "))";
+    }
+    t_.backtracking = true;
+  }
+
+  bool parseEscape(AtomKind& kind) {
+    if (i_ + 1 >= s_.size()) return fail("pattern ends with a backslash");
+    const char b = s_[i_ + 1];
+    i_ += 2;
+    if (isDigit(b)) {
+      size_t start = i_ - 1;
+      while (!atEnd() && isDigit(peek())) ++i_;
+      if (i_ - start > 9) return fail("invalid backreference");
+      uint32_t group = uint32_t(std::stoul(std::string(s_.substr(start, i_ - start))));
+      if (group == 0) return fail("backreference \\0 is not supported");
+      emitBackref(group);
+      return true;
+    }
+    switch (b) {
+      case 'k': {
+        if (peek() != '<' && peek() != '\'') return fail("invalid named backreference");
+        const char close = peek() == '<' ? '>' : '\'';
+        ++i_;
+        std::string name;
+        uint32_t group = 0;
+        if (!readName(close, name) || !resolveRef(name, group)) return false;
+        emitBackref(group);
+        return true;
+      }
+      case 'A': out_ += "\\A"; kind = AtomKind::Assertion; return true;
+      case 'z': out_ += "\\z"; kind = AtomKind::Assertion; return true;
+      case 'Z':  // fancy-regex: end of text before any number of trailing newlines
+        out_ += "(?=\\n*\\z)";
+        t_.backtracking = true;
+        kind = AtomKind::LookAround;
+        return true;
+      case 'b':
+      case 'B':
+        if (peek() == '{') return fail("\\b{...} is not supported");
+        emitWordBoundary(b == 'b');
+        kind = AtomKind::Assertion;
+        return true;
+      case 'K': out_ += "\\K"; t_.backtracking = true; kind = AtomKind::Assertion; return true;
+      case 'G': out_ += "\\G"; t_.backtracking = true; kind = AtomKind::Assertion; return true;
+      case 'O': out_ += "(?s:.)"; return true;
+      case 'd': out_ += "\\p{Nd}"; return true;
+      case 'D': out_ += "\\P{Nd}"; return true;
+      case 'w': out_ += "[" + std::string(kWordItems) + "]"; return true;
+      case 'W': out_ += "[^" + std::string(kWordItems) + "]"; return true;
+      case 's': out_ += "[" + std::string(kSpaceItems) + "]"; return true;
+      case 'S': out_ += "[^" + std::string(kSpaceItems) + "]"; return true;
+      case 'h': out_ += "[0-9A-Fa-f]"; return true;
+      case 'H': out_ += "[^0-9A-Fa-f]"; return true;
+      case 'p':
+      case 'P': {
+        std::string frag;
+        if (!parseProperty(b == 'P', frag)) return false;
+        out_ += frag;
+        return true;
+      }
+      default:
+        break;
+    }
+    uint32_t cp = 0;
+    if (!escapedCodepoint(b, cp)) return false;
+    appendLiteral(out_, cp);
+    return true;
+  }
+
+  // Escapes that stand for one literal code point; i_ is past "\b".
+  bool escapedCodepoint(char b, uint32_t& cp) {
+    if (b == 'x') return parseHex(2, cp);
+    if (b == 'u') return parseHex(4, cp);
+    if (b == 'U') return parseHex(8, cp);
+    if ((cp = controlEscape(b)) != UINT32_MAX) return true;
+    if (isAsciiAlpha(b)) {
+      i_ -= 2;
+      return fail(std::string("invalid escape \\") + b);
+    }
+    // Any other escaped character (punctuation, non-ASCII) is itself.
+    i_ -= 1;
+    i_ += decodeUtf8(s_, i_, cp);
+    return true;
+  }
+
+  // One escape inside [...]: a literal, or class items.
+  bool parseClassEscape(ClassUnion& items, bool& literal, uint32_t& cp) {
+    literal = false;
+    if (i_ + 1 >= s_.size()) return fail("pattern ends with a backslash");
+    const char b = s_[i_ + 1];
+    i_ += 2;
+    auto negatedSet = [&](std::string_view frags) {
+      ClassItem it;
+      it.kind = ClassItem::Set;
+      it.set = std::make_unique<ClassSet>();
+      it.set->negated = true;
+      it.set->operands.emplace_back();
+      it.set->operands[0].push_back(ClassItem::fragment(std::string(frags)));
+      items.push_back(std::move(it));
+    };
+    switch (b) {
+      case 'd': items.push_back(ClassItem::fragment("\\p{Nd}")); return true;
+      case 'D': items.push_back(ClassItem::fragment("\\P{Nd}")); return true;
+      case 'w': items.push_back(ClassItem::fragment(std::string(kWordItems))); return true;
+      case 's': items.push_back(ClassItem::fragment(std::string(kSpaceItems))); return true;
+      case 'W': negatedSet(kWordItems); return true;
+      case 'S': negatedSet(kSpaceItems); return true;
+      case 'h':
+      case 'H': {
+        ClassUnion hex;
+        posixRanges("xdigit", hex);
+        if (b == 'H') hex = complementRanges(hex);
+        for (auto& it : hex) items.push_back(std::move(it));
+        return true;
+      }
+      case 'p':
+      case 'P': {
+        std::string frag;
+        if (!parseProperty(b == 'P', frag)) return false;
+        items.push_back(ClassItem::fragment(std::move(frag)));
+        return true;
+      }
+      // fancy-regex reads these as the plain letters inside a class, and \b as backspace.
+      case 'b': cp = 0x08; literal = true; return true;
+      case 'A': case 'z': case 'B': case 'k': case 'K': case 'G':
+        cp = uint32_t(b);
+        literal = true;
+        return true;
+      default:
+        break;
+    }
+    if (isDigit(b)) {
+      i_ -= 2;
+      return fail("backreference inside a character class");
+    }
+    literal = true;
+    return escapedCodepoint(b, cp);
+  }
+
+  // One literal class member for a range bound: a character or an escape.
+  bool classLiteral(uint32_t& cp, bool& ok) {
+    ok = false;
+    if (peek() == '\\') {
+      ClassUnion scratch;
+      bool literal = false;
+      if (!parseClassEscape(scratch, literal, cp)) return false;
+      ok = literal;
+      return true;
+    }
+    if (peek() == '[') return true;
+    i_ += decodeUtf8(s_, i_, cp);
+    ok = true;
+    return true;
+  }
+
+  // i_ is just past '['.
+  bool parseClassSet(int depth, ClassSet& set) {
+    if (depth + 1 >= kMaxNesting) return fail("character class nests too deeply");
+    if (peek() == '^') {
+      set.negated = true;
+      ++i_;
+    }
+    set.operands.emplace_back();
+    bool first = true;
+    for (;;) {
+      if (atEnd()) return fail("unclosed character class");
+      ClassUnion& u = set.operands.back();
+      const char c = peek();
+      if (c == ']' && !first) {
+        ++i_;
+        return true;
+      }
+      first = false;
+      if (startsWith("&&") || startsWith("--") || startsWith("~~")) {
+        set.ops.push_back(c == '&' ? '&' : c == '-' ? '-' : '~');
+        set.operands.emplace_back();
+        i_ += 2;
+        continue;
+      }
+      if (c == '[') {
+        if (!parseNestedClass(depth, u)) return false;
+        continue;
+      }
+      uint32_t lo = 0;
+      bool literal = true;
+      if (c == '\\') {
+        if (!parseClassEscape(u, literal, lo)) return false;
+      } else {
+        i_ += decodeUtf8(s_, i_, lo);
+      }
+      const bool rangeFollows = peek() == '-' && peek(1) != ']' && i_ + 1 < s_.size() && peek(1) != '-';
+      if (!rangeFollows) {
+        if (literal) u.push_back(ClassItem::range(lo, lo));
+        continue;
+      }
+      if (!literal) return fail("invalid range boundary, must be a literal");
+      ++i_;  // '-'
+      uint32_t hi = 0;
+      bool ok = false;
+      if (!classLiteral(hi, ok)) return false;
+      if (!ok) return fail("invalid range boundary, must be a literal");
+      if (hi < lo) return fail("invalid character class range (start > end)");
+      u.push_back(ClassItem::range(lo, hi));
+    }
+  }
+
+  // [:name:] / [:^name:] or a nested class; i_ is at '['.
+  bool parseNestedClass(int depth, ClassUnion& u) {
+    if (startsWith("[:")) {
+      size_t close = s_.find(":]", i_ + 2);
+      if (close != std::string_view::npos) {
+        std::string_view name = s_.substr(i_ + 2, close - i_ - 2);
+        bool neg = !name.empty() && name[0] == '^';
+        if (neg) name.remove_prefix(1);
+        ClassUnion ranges;
+        if (posixRanges(name, ranges)) {
+          if (neg) ranges = complementRanges(ranges);
+          for (auto& it : ranges) u.push_back(std::move(it));
+          i_ = close + 2;
+          return true;
+        }
+      }
+    }
+    ++i_;
+    auto nested = std::make_unique<ClassSet>();
+    if (!parseClassSet(depth + 1, *nested)) return false;
+    addSet(u, std::move(nested));
+    return true;
+  }
+
+  // Adds a nested class to a union, flattening it when that keeps meaning.
+  static void addSet(ClassUnion& u, std::unique_ptr<ClassSet> set) {
+    if (set->ops.empty()) {
+      ClassUnion& inner = set->operands[0];
+      if (!set->negated) {
+        for (auto& it : inner) u.push_back(std::move(it));
+        return;
+      }
+      if (allRanges(inner)) {
+        for (auto& it : complementRanges(inner)) u.push_back(std::move(it));
+        return;
+      }
+      if (inner.size() == 1 && inner[0].kind == ClassItem::Frag && inner[0].frag.size() > 3 &&
+          inner[0].frag[0] == '\\' && inner[0].frag.find('\\', 1) == std::string::npos) {
+        std::string f = inner[0].frag;  // a single \p{..}: negate it in place
+        f[1] = f[1] == 'p' ? 'P' : 'p';
+        u.push_back(ClassItem::fragment(std::move(f)));
+        return;
+      }
+    }
+    ClassItem it;
+    it.kind = ClassItem::Set;
+    it.set = std::move(set);
+    u.push_back(std::move(it));
+  }
+
+  std::string emitUnion(const ClassUnion& u) {
+    std::string simple;
+    std::vector<std::string> parts;
+    for (const auto& it : u) {
+      if (it.kind == ClassItem::Range) appendRange(simple, it.lo, it.hi);
+      else if (it.kind == ClassItem::Frag) simple += it.frag;
+      else parts.push_back(emitSet(*it.set));
+    }
+    if (!simple.empty()) parts.insert(parts.begin(), "[" + simple + "]");
+    if (parts.empty()) return "[^\\x{0}-\\x{10FFFF}]";  // the empty class matches nothing
+    if (parts.size() == 1) return parts[0];
+    std::string r = "(?:";
+    for (size_t k = 0; k < parts.size(); ++k) r += (k ? "|" : "") + parts[k];
+    return r + ")";
+  }
+
+  static bool simpleUnion(const ClassUnion& u) {
+    return std::all_of(u.begin(), u.end(), [](const ClassItem& it) { return it.kind != ClassItem::Set; });
+  }
+
+  // A class as an expression matching exactly one character. Negation and
+  // set operations on anything but simple members need look-ahead (PCRE2).
+  std::string emitSet(const ClassSet& set) {
+    if (set.ops.empty()) {
+      const ClassUnion& u = set.operands[0];
+      if (!set.negated) return emitUnion(u);
+      if (simpleUnion(u) && !u.empty()) {
+        std::string r = emitUnion(u);  // "[...]"
+        return "[^" + r.substr(1);
+      }
+    }
+    std::string acc = emitUnion(set.operands[0]);
+    for (size_t k = 0; k < set.ops.size(); ++k) {
+      const std::string b = emitUnion(set.operands[k + 1]);
+      switch (set.ops[k]) {
+        case '&': acc = "(?:(?=" + acc + ")" + b + ")"; break;
+        case '-': acc = "(?:(?!" + b + ")" + acc + ")"; break;
+        default: acc = "(?:(?!" + b + ")" + acc + "|(?!" + acc + ")" + b + ")"; break;
+      }
+      t_.backtracking = true;
+    }
+    if (set.negated) {
+      acc = "(?:(?!" + acc + ")(?s:.))";
+      t_.backtracking = true;
+    }
+    return acc;
+  }
+
+  bool parseClass(int depth) {
+    ++i_;  // '['
+    ClassSet set;
+    if (!parseClassSet(depth, set)) return false;
+    out_ += emitSet(set);
+    return true;
+  }
+};
+
+// ---------------------------------------------------------------------------
+// Engines
+
+struct Span {
+  size_t start = SIZE_MAX, end = SIZE_MAX;  // SIZE_MAX: group did not take part
+};
+
+// Shared part of both engines: group names and regex_replace expansion.
+class EngineRegex : public Regex {
+ public:
+  EngineRegex(std::string pattern, Translation t) : t_(std::move(t)) { pattern_ = std::move(pattern); }
+
+  Result<std::string> replaceMatchesOnly(std::string_view text, std::string_view replacement) const override {
+    std::vector<Span> caps(t_.groups + 1);
+    std::string out;
+    size_t lastEnd = 0;
+    std::optional<size_t> lastMatch;
+    // fancy-regex's captures_iter: an empty match right where the previous
+    // match ended is skipped; after an empty match the search moves on one
+    // character.
+    while (lastEnd <= text.size()) {
+      Result<bool> found = matchAt(text, lastEnd, caps);
+      if (!found.ok()) return found.takeError();
+      if (!*found) break;
+      const Span m = caps[0];
+      if (m.start == m.end) {
+        lastEnd = m.end < text.size() ? m.end + utf8Len(text, m.end) : m.end + 1;
+        if (lastMatch && *lastMatch == m.end) continue;
+      } else {
+        lastEnd = m.end;
+      }
+      lastMatch = m.end;
+      expand(text, caps, replacement, out);
+    }
+    return out;
+  }
+
+ protected:
+  // Leftmost match at or after `pos` (the whole text stays visible to
+  // anchors and look-behind); fills caps[0..groups].
+  virtual Result<bool> matchAt(std::string_view text, size_t pos, std::vector<Span>& caps) const = 0;
+
+  Translation t_;
+
+ private:
+  static bool isNameChar(char c) { return isAsciiAlnum(uint8_t(c)) || c == '_'; }
+
+  void appendGroup(std::string_view text, const std::vector<Span>& caps, std::string_view name,
+                   std::string& out) const {
+    std::optional<uint32_t> group;
+    for (const auto& [n, idx] : t_.names)
+      if (n == name) group = idx;
+    if (!group && !name.empty() && name.size() < 10 &&
+        std::all_of(name.begin(), name.end(), [](char c) { return isDigit(c); }))
+      group = uint32_t(std::stoul(std::string(name)));
+    if (!group || *group >= caps.size()) return;  // unknown group: expands to nothing
+    const Span& s = caps[*group];
+    if (s.start != SIZE_MAX && s.end >= s.start) out.append(text.substr(s.start, s.end - s.start));
+  }
+
+  // $$, ${name}, $name (longest run of [A-Za-z0-9_]); a '$' that starts
+  // none of these is literal.
+  void expand(std::string_view text, const std::vector<Span>& caps, std::string_view rep,
+              std::string& out) const {
+    size_t k = 0;
+    while (k < rep.size()) {
+      const size_t dollar = rep.find('$', k);
+      if (dollar == std::string_view::npos) {
+        out.append(rep.substr(k));
+        return;
+      }
+      out.append(rep.substr(k, dollar - k));
+      k = dollar + 1;
+      if (k < rep.size() && rep[k] == '$') {
+        out.push_back('$');
+        ++k;
+        continue;
+      }
+      if (k < rep.size() && rep[k] == '{') {
+        size_t j = k + 1;
+        while (j < rep.size() && isNameChar(rep[j])) ++j;
+        if (j > k + 1 && j < rep.size() && rep[j] == '}') {
+          appendGroup(text, caps, rep.substr(k + 1, j - k - 1), out);
+          k = j + 1;
+          continue;
+        }
+      }
+      size_t j = k;
+      while (j < rep.size() && isNameChar(rep[j])) ++j;
+      if (j > k) {
+        appendGroup(text, caps, rep.substr(k, j - k), out);
+        k = j;
+        continue;
+      }
+      out.push_back('$');
+    }
+  }
+};
+
+class Re2Regex final : public EngineRegex {
+ public:
+  Re2Regex(std::string pattern, Translation t, std::unique_ptr<RE2> re)
+      : EngineRegex(std::move(pattern), std::move(t)), re_(std::move(re)) {}
+
+  Result<bool> search(std::string_view text) const override {
+    return re_->Match(re2::StringPiece(text.data(), text.size()), 0, text.size(), RE2::UNANCHORED, nullptr, 0);
+  }
+  bool backtracking() const override { return false; }
+
+ protected:
+  Result<bool> matchAt(std::string_view text, size_t pos, std::vector<Span>& caps) const override {
+    std::vector<re2::StringPiece> sub(caps.size());
+    if (!re_->Match(re2::StringPiece(text.data(), text.size()), pos, text.size(), RE2::UNANCHORED, sub.data(),
+                    int(sub.size())))
+      return false;
+    for (size_t k = 0; k < caps.size(); ++k) {
+      caps[k] = sub[k].data() ? Span{size_t(sub[k].data() - text.data()), size_t(sub[k].data() - text.data()) + sub[k].size()}
+                              : Span{};
+    }
+    return true;
+  }
+
+ private:
+  std::unique_ptr<RE2> re_;
+};
+
+// Per-thread PCRE2 match state, reused so that a search allocates nothing.
+struct PcreThreadState {
+  pcre2_match_context* context = nullptr;
+  pcre2_jit_stack* jitStack = nullptr;
+  pcre2_match_data* oneMatch = nullptr;  // one ovector pair: enough for search()
+
+  PcreThreadState() {
+    context = pcre2_match_context_create(nullptr);
+    pcre2_set_match_limit(context, kPcre2MatchLimit);
+    pcre2_set_depth_limit(context, kPcre2DepthLimit);
+    pcre2_set_heap_limit(context, kPcre2HeapLimitKiB);
+    jitStack = pcre2_jit_stack_create(32 * 1024, kJitStackMax, nullptr);
+    if (jitStack) pcre2_jit_stack_assign(context, nullptr, jitStack);
+    oneMatch = pcre2_match_data_create(1, nullptr);
+  }
+  ~PcreThreadState() {
+    pcre2_match_data_free(oneMatch);
+    pcre2_jit_stack_free(jitStack);
+    pcre2_match_context_free(context);
+  }
+  static PcreThreadState& get() {
+    static thread_local PcreThreadState state;
+    return state;
+  }
+};
+
+class PcreRegex final : public EngineRegex {
+ public:
+  PcreRegex(std::string pattern, Translation t, pcre2_code* code)
+      : EngineRegex(std::move(pattern), std::move(t)), code_(code) {}
+  ~PcreRegex() override { pcre2_code_free(code_); }
+
+  Result<bool> search(std::string_view text) const override {
+    return run(text, 0, PcreThreadState::get().oneMatch);
+  }
+  bool backtracking() const override { return true; }
+
+ protected:
+  Result<bool> matchAt(std::string_view text, size_t pos, std::vector<Span>& caps) const override {
+    pcre2_match_data* md = pcre2_match_data_create(uint32_t(caps.size()), nullptr);
+    Result<bool> r = run(text, pos, md);
+    if (r.ok() && *r) {
+      const PCRE2_SIZE* ov = pcre2_get_ovector_pointer(md);
+      const uint32_t n = std::min<uint32_t>(pcre2_get_ovector_count(md), uint32_t(caps.size()));
+      for (size_t k = 0; k < caps.size(); ++k)
+        caps[k] = k < n && ov[2 * k] != PCRE2_UNSET ? Span{ov[2 * k], ov[2 * k + 1]} : Span{};
+      if (caps[0].start > caps[0].end) caps[0].start = caps[0].end;  // \K inside look-ahead
+    }
+    pcre2_match_data_free(md);
+    return r;
+  }
+
+ private:
+  Result<bool> run(std::string_view text, size_t pos, pcre2_match_data* md) const {
+    auto& st = PcreThreadState::get();
+    auto subject = reinterpret_cast<PCRE2_SPTR>(text.data());
+    int rc = pcre2_match(code_, subject, text.size(), pos, 0, md, st.context);
+    if (rc == PCRE2_ERROR_JIT_STACKLIMIT)  // the interpreter keeps its frames on the heap
+      rc = pcre2_match(code_, subject, text.size(), pos, PCRE2_NO_JIT, md, st.context);
+    if (rc >= 0) return true;
+    if (rc == PCRE2_ERROR_NOMATCH) return false;
+    if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT)
+      return Error::plain("regex /" + pattern_ + "/ exceeded the backtracking limit (" +
+                          std::to_string(kPcre2MatchLimit) + " steps) on a value of " +
+                          std::to_string(text.size()) + " bytes");
+    PCRE2_UCHAR buf[256];
+    pcre2_get_error_message(rc, buf, sizeof buf);
+    return Error::plain("regex /" + pattern_ + "/ failed: " + reinterpret_cast<const char*>(buf));
+  }
+
+  pcre2_code* code_;
+};
+
+Error compileError(std::string_view pattern, const std::string& why) {
+  return Error::plain("invalid regular expression '" + std::string(pattern) + "': " + why);
+}
+
+Result<std::unique_ptr<Regex>> compilePcre(std::string_view pattern, Translation t) {
+  pcre2_compile_context* cc = pcre2_compile_context_create(nullptr);
+  pcre2_set_newline(cc, PCRE2_NEWLINE_LF);
+  int code = 0;
+  PCRE2_SIZE offset = 0;
+  // DOLLAR_ENDONLY: Rust's $ never matches before a final newline.
+  // ALT_CIRCUMFLEX: Rust's (?m)^ also matches after a final newline.
+  const uint32_t options = PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF | PCRE2_DOLLAR_ENDONLY |
+                           PCRE2_ALT_CIRCUMFLEX | PCRE2_NEVER_BACKSLASH_C;
+  pcre2_code* re = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(t.pattern.data()), t.pattern.size(), options,
+                                 &code, &offset, cc);
+  pcre2_compile_context_free(cc);
+  if (!re) {
+    PCRE2_UCHAR buf[256];
+    pcre2_get_error_message(code, buf, sizeof buf);
+    return compileError(pattern, reinterpret_cast<const char*>(buf));
+  }
+  pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);  // without JIT support, the interpreter runs
+  return std::unique_ptr<Regex>(new PcreRegex(std::string(pattern), std::move(t), re));
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Regex>> Regex::compile(std::string_view pattern) {
+  Result<Translation> t = Translator(pattern).run();
+  if (!t.ok()) return compileError(pattern, t.error().message);
+  if (t->backtracking) return compilePcre(pattern, std::move(*t));
+
+  RE2::Options opts;
+  opts.set_log_errors(false);
+  opts.set_max_mem(kRe2MaxMem);
+  auto re = std::make_unique<RE2>(re2::StringPiece(t->pattern.data(), t->pattern.size()), opts);
+  if (re->ok()) return std::unique_ptr<Regex>(new Re2Regex(std::string(pattern), std::move(*t), std::move(re)));
+  // Property names RE2 lacks (scripts in loose spelling, binary properties)
+  // and repetitions beyond its limits still compile on PCRE2.
+  const std::string re2Error = re->error();
+  auto fallback = compilePcre(pattern, std::move(*t));
+  if (fallback.ok()) return fallback;
+  return compileError(pattern, re2Error);
+}
+
+}  // namespace guard

@@ -1,0 +1,217 @@
+// Text forms of values; see value_text.h.
+#include "runtime/value_text.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+
+namespace guard {
+
+static void appendCodePoint(std::string& out, uint32_t cp) {
+  if (cp < 0x80) {
+    out.push_back(char(cp));
+  } else if (cp < 0x800) {
+    out.push_back(char(0xC0 | (cp >> 6)));
+    out.push_back(char(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out.push_back(char(0xE0 | (cp >> 12)));
+    out.push_back(char(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(char(0x80 | (cp & 0x3F)));
+  } else {
+    out.push_back(char(0xF0 | (cp >> 18)));
+    out.push_back(char(0x80 | ((cp >> 12) & 0x3F)));
+    out.push_back(char(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(char(0x80 | (cp & 0x3F)));
+  }
+}
+
+static std::string shortestRoundTrip(double d) {
+  char buf[64];
+  auto r = std::to_chars(buf, buf + sizeof buf, d);
+  return std::string(buf, r.ptr);
+}
+
+// Rust prints floats in plain decimal notation (never exponent form) for Display.
+static std::string plainDecimal(double d) {
+  std::string s = shortestRoundTrip(d);
+  auto e = s.find('e');
+  if (e == std::string::npos) return s;
+  // Expand the exponent form produced by to_chars into plain digits.
+  bool neg = s[0] == '-';
+  std::string mant = s.substr(neg ? 1 : 0, e - (neg ? 1 : 0));
+  int exp = std::stoi(s.substr(e + 1));
+  std::string digits;
+  int pointPos;
+  auto dot = mant.find('.');
+  if (dot == std::string::npos) {
+    digits = mant;
+    pointPos = int(mant.size());
+  } else {
+    digits = mant.substr(0, dot) + mant.substr(dot + 1);
+    pointPos = int(dot);
+  }
+  pointPos += exp;
+  std::string res;
+  if (pointPos <= 0) {
+    res = "0." + std::string(size_t(-pointPos), '0') + digits;
+  } else if (pointPos >= int(digits.size())) {
+    res = digits + std::string(size_t(pointPos - int(digits.size())), '0');
+  } else {
+    res = digits.substr(0, size_t(pointPos)) + "." + digits.substr(size_t(pointPos));
+  }
+  return neg ? "-" + res : res;
+}
+
+std::string formatFloatDisplay(double d) {
+  if (std::isnan(d)) return "NaN";
+  if (std::isinf(d)) return d < 0 ? "-inf" : "inf";
+  return plainDecimal(d);
+}
+
+std::string formatFloatJson(double d) {
+  if (!std::isfinite(d)) return "null";
+  std::string s = shortestRoundTrip(d);
+  if (s.find_first_of(".e") == std::string::npos) s += ".0";
+  return s;
+}
+
+void appendJsonString(std::string& out, std::string_view s) {
+  out.push_back('"');
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      case '\r': out += "\\r"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out.push_back(char(c));
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+static void appendRange(std::string& out, const Node* n) {
+  out.push_back((n->flags & kLowerInclusive) ? '[' : '(');
+  switch (n->kind) {
+    case NodeKind::RangeInt:
+      out += std::to_string(n->irange.lo) + "," + std::to_string(n->irange.hi);
+      break;
+    case NodeKind::RangeFloat:
+      out += formatFloatDisplay(n->frange.lo) + "," + formatFloatDisplay(n->frange.hi);
+      break;
+    default:
+      appendCodePoint(out, n->crange.lo);
+      out.push_back(',');
+      appendCodePoint(out, n->crange.hi);
+      break;
+  }
+  out.push_back((n->flags & kUpperInclusive) ? ']' : ')');
+}
+
+void appendValueOnly(std::string& out, const Node* n) {
+  switch (n->kind) {
+    case NodeKind::Null: out += "\"NULL\""; break;
+    case NodeKind::Bool: out += n->b ? "true" : "false"; break;
+    case NodeKind::Int: out += std::to_string(n->i); break;
+    case NodeKind::Float: out += formatFloatDisplay(n->f); break;
+    case NodeKind::String:
+      out.push_back('"');
+      out.append(n->text());
+      out.push_back('"');
+      break;
+    case NodeKind::Regex:
+      out += "\"/";
+      out.append(n->text());
+      out += "/\"";
+      break;
+    case NodeKind::Char:
+      out.push_back('\'');
+      appendCodePoint(out, n->ch);
+      out.push_back('\'');
+      break;
+    case NodeKind::List:
+      out.push_back('[');
+      for (uint32_t i = 0; i < n->list.size; ++i) {
+        if (i) out.push_back(',');
+        appendValueOnly(out, n->list.items[i]);
+      }
+      out.push_back(']');
+      break;
+    case NodeKind::Map:
+      out.push_back('{');
+      for (uint32_t i = 0; i < n->map.size; ++i) {
+        if (i) out.push_back(',');
+        out.push_back('"');
+        out.append(n->map.entries[i].keyText());
+        out += "\":";
+        appendValueOnly(out, n->map.entries[i].value);
+      }
+      out.push_back('}');
+      break;
+    case NodeKind::RangeInt:
+    case NodeKind::RangeFloat:
+    case NodeKind::RangeChar:
+      appendRange(out, n);
+      break;
+  }
+}
+
+std::string valueOnly(const Node* n) {
+  std::string s;
+  appendValueOnly(s, n);
+  return s;
+}
+
+void appendJsonCompact(std::string& out, const Node* n) {
+  switch (n->kind) {
+    case NodeKind::Null: out += "null"; break;
+    case NodeKind::Bool: out += n->b ? "true" : "false"; break;
+    case NodeKind::Int: out += std::to_string(n->i); break;
+    case NodeKind::Float: out += formatFloatJson(n->f); break;
+    case NodeKind::String: appendJsonString(out, n->text()); break;
+    case NodeKind::Regex: appendJsonString(out, "/" + std::string(n->text()) + "/"); break;
+    case NodeKind::Char: {
+      std::string s;
+      appendCodePoint(s, n->ch);
+      appendJsonString(out, s);
+      break;
+    }
+    case NodeKind::List:
+      out.push_back('[');
+      for (uint32_t i = 0; i < n->list.size; ++i) {
+        if (i) out.push_back(',');
+        appendJsonCompact(out, n->list.items[i]);
+      }
+      out.push_back(']');
+      break;
+    case NodeKind::Map:
+      out.push_back('{');
+      for (uint32_t i = 0; i < n->map.size; ++i) {
+        if (i) out.push_back(',');
+        appendJsonString(out, n->map.entries[i].keyText());
+        out.push_back(':');
+        appendJsonCompact(out, n->map.entries[i].value);
+      }
+      out.push_back('}');
+      break;
+    case NodeKind::RangeInt:
+    case NodeKind::RangeFloat:
+    case NodeKind::RangeChar: {
+      std::string s;
+      appendRange(s, n);
+      appendJsonString(out, s);
+      break;
+    }
+  }
+}
+
+}  // namespace guard

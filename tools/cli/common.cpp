@@ -1,0 +1,221 @@
+// Shared plumbing of guardvm's commands; see common.h.
+#include "tools/cli/common.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
+#include "compiler/compile.h"
+#include "vm/pack.h"
+
+namespace guard::cli {
+
+std::string gProgramName = "guardvm";
+
+namespace {
+std::string gOut;
+constexpr size_t kFlushAt = 1 << 16;
+
+void writeAll(int fd, const char* p, size_t n) {
+  while (n) {
+    ssize_t w = ::write(fd, p, n);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EPIPE && fd == 1) std::_Exit(128 + SIGPIPE);  // reader went away
+      return;
+    }
+    p += w;
+    n -= size_t(w);
+  }
+}
+}  // namespace
+
+void out(std::string_view s) {
+  gOut.append(s);
+  if (gOut.size() >= kFlushAt) flushOut();
+}
+
+void flushOut() {
+  if (gOut.empty()) return;
+  writeAll(1, gOut.data(), gOut.size());
+  gOut.clear();
+}
+
+void err(std::string_view s) {
+  flushOut();
+  writeAll(2, s.data(), s.size());
+}
+
+bool colorEnabled() {
+  const char* force = std::getenv("CLICOLOR_FORCE");
+  if (force && std::strcmp(force, "0") != 0) return true;
+  if (std::getenv("NO_COLOR")) return false;
+  const char* clicolor = std::getenv("CLICOLOR");
+  if (clicolor && std::strcmp(clicolor, "0") == 0) return false;
+  return ::isatty(1) != 0;
+}
+
+bool endsWith(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+std::string baseName(const std::string& p) {
+  std::string s = p;
+  while (s.size() > 1 && s.back() == '/') s.pop_back();
+  auto slash = s.rfind('/');
+  return slash == std::string::npos ? s : s.substr(slash + 1);
+}
+
+bool pathExists(const std::string& p) {
+  std::error_code ec;
+  return std::filesystem::exists(std::filesystem::path(p), ec);
+}
+
+bool isDirectory(const std::string& p) {
+  std::error_code ec;
+  return std::filesystem::is_directory(std::filesystem::path(p), ec);
+}
+
+static std::string canonical(const std::string& p) {
+  std::error_code ec;
+  auto c = std::filesystem::canonical(p, ec);
+  return ec ? std::filesystem::absolute(p, ec).lexically_normal().string() : c.string();
+}
+
+static void walkInto(const std::filesystem::path& dir, const std::string& shown, WalkOrder order,
+                     bool followLinks, std::vector<WalkedFile>& outFiles, int depth) {
+  namespace fs = std::filesystem;
+  if (depth > 256) return;  // a symlink loop with followLinks
+  std::error_code ec;
+  struct Entry {
+    std::string name;
+    fs::file_time_type mtime;
+    size_t readOrder;
+  };
+  std::vector<Entry> entries;
+  size_t n = 0;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    Entry e{it->path().filename().string(), {}, n++};
+    std::error_code ec2;
+    e.mtime = fs::last_write_time(it->path(), ec2);
+    entries.push_back(std::move(e));
+  }
+  if (order == WalkOrder::ByName) {
+    std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.name < b.name; });
+  } else {
+    std::stable_sort(entries.begin(), entries.end(),
+                     [](const Entry& a, const Entry& b) { return a.mtime < b.mtime; });
+  }
+  for (const Entry& e : entries) {
+    fs::path p = dir / e.name;
+    std::string s = shown.empty() ? e.name : (shown.back() == '/' ? shown + e.name : shown + "/" + e.name);
+    std::error_code ec2;
+    bool link = fs::is_symlink(p, ec2);
+    if (fs::is_directory(p, ec2)) {
+      if (!link || followLinks) walkInto(p, s, order, followLinks, outFiles, depth + 1);
+    } else if (fs::is_regular_file(p, ec2)) {
+      outFiles.push_back(WalkedFile{s, canonical(p.string())});
+    }
+  }
+}
+
+std::vector<WalkedFile> walk(const std::string& root, WalkOrder order, bool followLinks) {
+  std::vector<WalkedFile> files;
+  if (isDirectory(root)) {
+    walkInto(std::filesystem::path(root), root, order, followLinks, files, 0);
+  } else {
+    files.push_back(WalkedFile{root, canonical(root)});
+  }
+  return files;
+}
+
+std::string osErrorText(int e) {
+  std::string s = std::strerror(e);
+  return s + " (os error " + std::to_string(e) + ")";
+}
+
+Result<std::string> readFile(const std::string& path) {
+  if (isDirectory(path)) return Error::plain(osErrorText(EISDIR));
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error::plain(osErrorText(errno ? errno : ENOENT));
+  std::string s((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) return Error::plain(osErrorText(errno ? errno : EIO));
+  return s;
+}
+
+std::string readStdin() {
+  std::string s;
+  char buf[1 << 16];
+  for (;;) {
+    ssize_t n = ::read(0, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    s.append(buf, size_t(n));
+  }
+  return s;
+}
+
+// Byte offset of a 1-based (line, character column) position.
+static size_t offsetOf(const std::string& text, uint32_t line, uint32_t column) {
+  size_t off = 0;
+  for (uint32_t l = 1; l < line && off < text.size(); ++l) {
+    size_t nl = text.find('\n', off);
+    if (nl == std::string::npos) return text.size();
+    off = nl + 1;
+  }
+  for (uint32_t c = 1; c < column && off < text.size(); ++c) {
+    unsigned char ch = static_cast<unsigned char>(text[off]);
+    size_t len = ch < 0x80 ? 1 : ch < 0xE0 ? 2 : ch < 0xF0 ? 3 : 4;
+    off += len;
+  }
+  return std::min(off, text.size());
+}
+
+std::string parseErrorMessage(const Error& e, const std::string& fileName, const std::string& text) {
+  size_t off = offsetOf(text, e.line, e.column);
+  return "Parsing Error Error parsing file " + fileName + " at line " + std::to_string(e.line) +
+         " at column " + std::to_string(e.column) + ", when handling " + e.message +
+         ", fragment " + text.substr(off);
+}
+
+std::vector<RulesUnit> loadRules(const std::string& path, const std::string& reportedName,
+                                 const std::string& text, std::string* loadError) {
+  std::vector<RulesUnit> units;
+  if (endsWith(path, ".gpack")) {
+    auto pack = vm::readPack(text, path);
+    if (!pack.ok()) {
+      *loadError = pack.error().message;
+      return units;
+    }
+    std::shared_ptr<vm::Program> program(std::move(pack.value()));
+    for (uint32_t f = 0; f < program->files.size(); ++f) {
+      RulesUnit u;
+      u.name = program->str(program->files[f].name);
+      u.program = program;
+      u.file = f;
+      u.empty = program->files[f].empty;
+      units.push_back(std::move(u));
+    }
+    return units;
+  }
+  RulesUnit u;
+  u.name = reportedName;
+  auto program = std::make_shared<vm::Program>();
+  auto r = compileInto(SourceFile{reportedName, path, text}, *program);
+  if (!r.ok()) {
+    u.parseError = parseErrorMessage(r.error(), reportedName, text);
+  } else {
+    u.program = program;
+    u.file = 0;
+    u.empty = program->files[0].empty;
+  }
+  units.push_back(std::move(u));
+  return units;
+}
+
+}  // namespace guard::cli

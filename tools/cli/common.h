@@ -1,0 +1,76 @@
+// Shared plumbing of guardvm's commands: program name, file walking with
+// cfn-guard's ordering and extension rules, reading files and stdin,
+// buffered stdout that survives a closed pipe, colour detection, and
+// loading rules sources (.guard files and .gpack packs) into programs.
+// Used by tools/guardvm.cpp and tools/cli/*.cpp.
+#pragma once
+
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "runtime/error.h"
+#include "vm/program.h"
+
+namespace guard::cli {
+
+// Exit codes of cfn-guard 3.1.1 (spec/cli-and-reports.md §3).
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitParseError = 5;
+inline constexpr int kExitTestFailed = 7;
+inline constexpr int kExitFail = 19;
+inline constexpr int kExitUsage = 2;
+inline constexpr int kExitError = 255;
+inline constexpr int kExitCrash = 101;  // where cfn-guard panics; guardvm explains instead
+
+// The name the program was invoked under (usage lines use it).
+extern std::string gProgramName;
+
+// stdout, buffered; a write to a closed pipe ends the process quietly.
+void out(std::string_view s);
+void flushOut();
+// stderr, unbuffered (flushes stdout first to keep program order).
+void err(std::string_view s);
+
+// Colour per §2.5 (CLICOLOR_FORCE, NO_COLOR, CLICOLOR, stdout a TTY).
+bool colorEnabled();
+
+struct WalkedFile {
+  std::string path;      // as walked (argument joined with the relative path)
+  std::string canonical; // canonical absolute path (symlinks resolved)
+};
+
+enum class WalkOrder { ByName, ByModified };
+
+// Recursive, depth-first, pre-order walk of `root` (a file yields itself).
+// Symlinked directories are entered only when `followLinks` (or when root).
+std::vector<WalkedFile> walk(const std::string& root, WalkOrder order, bool followLinks);
+
+bool pathExists(const std::string& p);
+bool isDirectory(const std::string& p);
+bool endsWith(std::string_view s, std::string_view suffix);
+std::string baseName(const std::string& p);
+
+// Reads a whole file; errors carry the OS text ("No such file or directory (os error 2)").
+Result<std::string> readFile(const std::string& path);
+std::string readStdin();
+std::string osErrorText(int e);
+
+// One rules file ready to run: a program and the file's index in it.
+struct RulesUnit {
+  std::string name;                    // reported name (base name, or RULES_STDIN[n])
+  std::shared_ptr<vm::Program> program;
+  uint32_t file = 0;
+  bool empty = false;
+  std::string parseError;              // non-empty: the file did not parse
+};
+
+// Compiles one .guard source (or loads every rules file of a .gpack).
+std::vector<RulesUnit> loadRules(const std::string& path, const std::string& reportedName,
+                                 const std::string& text, std::string* loadError);
+
+// The cfn-guard-style parse error text for stderr (spec §6.3).
+std::string parseErrorMessage(const Error& e, const std::string& fileName, const std::string& text);
+
+}  // namespace guard::cli

@@ -1,0 +1,267 @@
+// `guardvm validate`: evaluates data files against rules files and packs and
+// writes cfn-guard 3.1.1's reports (spec/cli-and-reports.md §5–§9).
+// Called by tools/guardvm.cpp.
+#include <CLI/CLI.hpp>
+
+#include "runtime/loader.h"
+#include "tools/cli/commands.h"
+#include "tools/cli/common.h"
+#include "vm/interp.h"
+#include "vm/report.h"
+
+namespace guard::cli {
+namespace {
+
+struct ValidateOptions {
+  std::vector<std::string> rules, data, inputParams, summary;
+  bool rulesGiven = false, dataGiven = false;
+  std::string type, format = "single-line-summary";
+  bool alphabetical = false, lastModified = false, verbose = false, printJson = false,
+       payload = false, structured = false;
+};
+
+struct DataFile {
+  std::string name;  // data name: canonical absolute path, STDIN, DATA_STDIN[n]
+  std::string text;
+  std::unique_ptr<Document> doc;
+};
+
+bool hasDataExtension(std::string_view p) {
+  for (std::string_view ext : {".yaml", ".yml", ".json", ".jsn", ".template"})
+    if (endsWith(p, ext)) return true;
+  return false;
+}
+
+bool hasRulesExtension(std::string_view p) {
+  return endsWith(p, ".guard") || endsWith(p, ".ruleset") || endsWith(p, ".gpack");
+}
+
+unsigned foldSummary(const std::vector<std::string>& values) {
+  unsigned set = vm::kShowFail;
+  if (values.empty()) return set;
+  set = 0;
+  for (const auto& v : values) {
+    if (v == "all") set |= vm::kShowPass | vm::kShowFail | vm::kShowSkip;
+    else if (v == "pass") set |= vm::kShowPass;
+    else if (v == "fail") set |= vm::kShowFail;
+    else if (v == "skip") set |= vm::kShowSkip;
+    else if (v == "none") set = 0;
+  }
+  return set;
+}
+
+int fatal(const std::string& message) {
+  err("Error occurred " + message + "\n");
+  return kExitError;
+}
+
+// Loads one data text; errors use cfn-guard's wording (spec §5.3).
+Result<std::unique_ptr<Document>> loadData(const std::string& name, const std::string& text) {
+  bool blank = text.find_first_not_of(" \t\r\n") == std::string::npos;
+  if (blank)
+    return Error::plain("Parser Error when parsing `Unable to parse a template from data file: " + name +
+                        " is empty`");
+  auto doc = loadDocument(text, name);
+  if (!doc.ok()) {
+    const Error& e = doc.error();
+    if (e.message.find("non string type detected") != std::string::npos)
+      return Error::plain("Parser Error when parsing `" + e.message + "`");
+    return Error::plain("Parser Error when parsing `Error encountered while parsing data file: " + name +
+                        ", data beginning with \n" + text.substr(0, 100) + "\n ...`");
+  }
+  return doc;
+}
+
+class Validator {
+ public:
+  explicit Validator(ValidateOptions o) : opt_(std::move(o)) {}
+  int run();
+
+ private:
+  int checkFlags();
+  int loadAllData();
+  int evaluateConsole();
+  void emitPair(const RulesUnit& unit, const DataFile& d, const vm::FileResult& r, bool& panicked,
+                std::string& panicMessage);
+
+  ValidateOptions opt_;
+  std::vector<DataFile> data_;
+  vm::ConsoleOptions console_;
+};
+
+int Validator::checkFlags() {
+  unsigned summary = foldSummary(opt_.summary);
+  if (opt_.structured && summary != 0)
+    return fatal("Cannot provide a summary-type other than `none` when the `structured` flag is present");
+  if (opt_.structured && opt_.format == "single-line-summary")
+    return fatal("single-line-summary is not able to be used when the `structured` flag is present");
+  if (opt_.format == "junit" && !opt_.structured)
+    return fatal("the structured flag must be set when output is set to junit");
+  if (opt_.format == "sarif" && !opt_.structured)
+    return fatal("the structured flag must be set when output is set to sarif");
+  console_.summary = summary;
+  console_.color = colorEnabled();
+  return 0;
+}
+
+int Validator::loadAllData() {
+  WalkOrder order = opt_.lastModified ? WalkOrder::ByModified : WalkOrder::ByName;
+  if (opt_.data.empty()) {
+    DataFile d;
+    d.name = "STDIN";
+    d.text = readStdin();
+    auto doc = loadData(d.name, d.text);
+    if (!doc.ok()) return fatal(doc.error().message);
+    d.doc = std::move(doc.value());
+    data_.push_back(std::move(d));
+    return 0;
+  }
+  for (const auto& arg : opt_.data) {
+    if (!pathExists(arg)) return fatal("The path `" + arg + "` does not exist");
+    for (const auto& f : walk(arg, order, false)) {
+      if (!hasDataExtension(f.canonical)) continue;
+      DataFile d;
+      d.name = f.canonical;
+      auto text = readFile(f.path);
+      if (!text.ok()) return fatal("I/O error when reading " + text.error().message);
+      d.text = std::move(text.value());
+      auto doc = loadData(d.name, d.text);
+      if (!doc.ok()) return fatal(doc.error().message);
+      d.doc = std::move(doc.value());
+      data_.push_back(std::move(d));
+    }
+  }
+  return 0;
+}
+
+void Validator::emitPair(const RulesUnit& unit, const DataFile& d, const vm::FileResult& r,
+                         bool& panicked, std::string& panicMessage) {
+  vm::PairView view{*unit.program, r, *d.doc, d.text, unit.name, d.name};
+  std::string text;
+  vm::writeSummaryTable(text, view, console_);
+  if (opt_.format == "json") {
+    vm::writeFileReportJson(text, view);
+  } else if (opt_.format == "yaml") {
+    vm::writeFileReportYaml(text, view);
+  } else {
+    if (!vm::writeConsoleDetail(text, view, console_, panicMessage)) panicked = true;
+  }
+  out(text);
+}
+
+int Validator::evaluateConsole() {
+  int exitCode = kExitOk;
+  WalkOrder order = opt_.lastModified ? WalkOrder::ByModified : WalkOrder::ByName;
+  // Every rules path must exist before anything is evaluated.
+  for (const auto& arg : opt_.rules)
+    if (!pathExists(arg)) return fatal("The path `" + arg + "` does not exist");
+  for (const auto& arg : opt_.rules) {
+    bool dir = isDirectory(arg);
+    for (const auto& f : walk(arg, order, false)) {
+      if (dir && !hasRulesExtension(baseName(f.path))) continue;
+      auto text = readFile(f.path);
+      if (!text.ok()) {
+        err("Unable read content from file I/O error when reading " + text.error().message + "\n");
+        continue;
+      }
+      std::string loadError;
+      auto units = loadRules(f.path, baseName(f.path), text.value(), &loadError);
+      if (!loadError.empty()) {
+        err("Error occurred " + loadError + "\n");
+        exitCode = kExitError;
+        continue;
+      }
+      for (const auto& unit : units) {
+        if (!unit.parseError.empty()) {
+          err("Parsing error handling rule file = " +
+              (console_.color ? "\x1b[4m" + unit.name + "\x1b[0m" : unit.name) +
+              ", Error = Parser Error when parsing `" + unit.parseError + "`\n---\n");
+          exitCode = kExitParseError;
+          continue;
+        }
+        if (unit.empty) continue;
+        bool anyFail = false;
+        for (const auto& d : data_) {
+          auto result = vm::evaluateFile(*unit.program, unit.file, *d.doc);
+          if (!result.ok()) return fatal(result.error().message);
+          anyFail |= result.value().status == vm::Status::Fail;
+          bool panicked = false;
+          std::string panicMessage;
+          emitPair(unit, d, result.value(), panicked, panicMessage);
+          if (panicked) {
+            err(panicMessage);
+            return kExitCrash;
+          }
+          flushOut();
+        }
+        if (anyFail) exitCode = kExitFail;
+      }
+    }
+  }
+  return exitCode;
+}
+
+int Validator::run() {
+  if (int rc = checkFlags()) return rc;
+  if (int rc = loadAllData()) return rc;
+  return evaluateConsole();
+}
+
+}  // namespace
+
+int runValidate(std::vector<std::string> args) {
+  CLI::App app{"Evaluates rules against the data files to determine success or failure.", "validate"};
+  app.set_help_flag("-h,--help");
+  ValidateOptions o;
+  auto* rules = app.add_option("-r,--rules", o.rules, "rules files, packs or directories")
+                    ->expected(0, CLI::detail::expected_max_vector_size);
+  auto* data = app.add_option("-d,--data", o.data, "data files or directories")
+                   ->expected(0, CLI::detail::expected_max_vector_size);
+  app.add_option("-i,--input-parameters,--input-params", o.inputParams, "input parameter files")
+      ->expected(0, CLI::detail::expected_max_vector_size);
+  app.add_option("-t,--type", o.type)->check(CLI::IsMember({"CFNTemplate"}));
+  app.add_option("-o,--output-format", o.format)
+      ->check(CLI::IsMember({"json", "yaml", "single-line-summary", "junit", "sarif"}));
+  app.add_option("-S,--show-summary", o.summary)->delimiter(',')
+      ->check(CLI::IsMember({"none", "all", "pass", "fail", "skip"}));
+  auto* alpha = app.add_flag("-a,--alphabetical", o.alphabetical);
+  auto* last = app.add_flag("-m,--last-modified", o.lastModified);
+  auto* verbose = app.add_flag("-v,--verbose", o.verbose);
+  auto* printJson = app.add_flag("-p,--print-json", o.printJson);
+  auto* payload = app.add_flag("-P,--payload", o.payload);
+  auto* structured = app.add_flag("-z,--structured", o.structured);
+  alpha->excludes(last);
+  structured->excludes(verbose)->excludes(printJson);
+  payload->excludes(rules)->excludes(data);
+  if (args.empty()) {
+    err(app.help());
+    return kExitUsage;
+  }
+  std::vector<std::string> reversed(args.rbegin(), args.rend());
+  try {
+    app.parse(reversed);
+  } catch (const CLI::CallForHelp&) {
+    out(app.help());
+    return kExitOk;
+  } catch (const CLI::ParseError& e) {
+    err("error: " + std::string(e.what()) + "\n\nUsage: " + gProgramName +
+        " validate [OPTIONS] <--rules [<RULES>...]|--payload>\n\nFor more information, try '--help'.\n");
+    return kExitUsage;
+  }
+  if (rules->count() == 0 && !o.payload) {
+    err("error: the following required arguments were not provided:\n  <--rules [<RULES>...]|--payload>\n\n"
+        "Usage: " + gProgramName + " validate <--rules [<RULES>...]|--payload>\n\n"
+        "For more information, try '--help'.\n");
+    return kExitUsage;
+  }
+  if (rules->count() > 0 && o.rules.empty() && !o.payload) {
+    err("Error occurred `--rules` was given without any rules file; give at least one file or directory\n");
+    return kExitError;
+  }
+  o.rulesGiven = rules->count() > 0;
+  o.dataGiven = data->count() > 0;
+  Validator v(std::move(o));
+  return v.run();
+}
+
+}  // namespace guard::cli

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages guardvm builds and tests with, when missing.
+# Called by tools/setup.sh; safe to run repeatedly.
+set -euo pipefail
+packages=(
+  g++ cmake make pkg-config python3
+  llvm-14-dev          # LLVM ADT (headers) and LLVMSupport (static)
+  libyaml-dev          # YAML data files: libyaml's event API
+  libsimdjson-dev      # JSON data files
+  libre2-dev           # linear-time regular expressions
+  libpcre2-dev         # look-around and back-references, with a match limit
+  libyaml-cpp-dev libfmt-dev libcli11-dev
+  googletest libgtest-dev libbenchmark-dev
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

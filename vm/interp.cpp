@@ -1,0 +1,1244 @@
+// The interpreter of the register VM. Runs the bytecode of a vm::Program
+// over one document: queries build result sets in registers, checks turn
+// them into statuses (spec/guard-language.md §6–§11), and failures are
+// recorded for the reporters. Called through evaluateFile (interp.h).
+//
+// Frames: every Cnf function call opens a frame holding its variable slots
+// (lazily evaluated lets, parameters, captures) and the value it visits
+// (`this`); Set functions (let values) run in the frame that declares them.
+// Register files are reused per call depth, so steady-state evaluation
+// allocates only for new result members.
+#include "vm/interp.h"
+
+#include <deque>
+#include <optional>
+#include <string>
+
+#include "runtime/compare.h"
+#include "runtime/functions.h"
+#include "runtime/loader.h"
+
+namespace guard::vm {
+namespace {
+
+using ast::CmpOp;
+
+struct SlotState {
+  uint8_t state = 0;  // 0 not evaluated, 1 evaluating, 2 ready
+  ResultSet value;
+};
+
+struct Frame {
+  Frame* parent = nullptr;
+  const Node* self = nullptr;
+  uint32_t func = kNone;  // the function whose slots this frame holds
+  std::vector<SlotState> slots;
+};
+
+struct RegFile {
+  std::vector<ResultSet> r;
+  std::vector<uint8_t> conv;  // per register: chosen case conversion (0 none yet)
+  std::vector<Status> t;
+  ResultSet tmp;
+};
+
+inline constexpr uint32_t kNoRecord = UINT32_MAX;
+
+class Machine {
+ public:
+  Machine(const Program& p, const Document& d, const Node* root)
+      : P(p), D(d), root_(root ? root : d.root()) {}
+  Result<FileResult> run(uint32_t file);
+
+ private:
+  // ---- calls
+  Status callCnf(uint32_t func, Frame* parent, const Node* self);
+  Status callCnfInFrame(uint32_t func, Frame& frame);
+  bool callSet(uint32_t func, Frame& frame, ResultSet& out);
+  Status exec(uint32_t func, Frame& frame, ResultSet* setOut);
+  Status evalRule(uint32_t rule);
+  Status ruleRef(const RuleRefInfo& ref, uint32_t& which);
+  Status paramCall(const ParamCallInfo& call, const ResultSet* args, const Node* self);
+  bool variable(Frame& frame, uint32_t depth, uint32_t slot, ResultSet& out);
+
+  // ---- query steps (in place on `set`)
+  bool stepKey(ResultSet& set, const Part& part, uint8_t& conv, uint32_t partId, ResultSet& tmp);
+  void stepIndex(ResultSet& set, const Part& part, uint32_t partId, ResultSet& tmp);
+  void stepAll(ResultSet& set, bool values, uint32_t partId, ResultSet& tmp, const Part* capture,
+               Frame* frame);
+  bool stepFilter(ResultSet& set, const Part& part, FilterMode mode, uint32_t partId, Frame& frame,
+                  ResultSet& tmp);
+  bool stepTypeSelect(ResultSet& set, const Part& part, FilterMode mode, uint32_t partId,
+                      ResultSet& tmp);
+  bool stepKeysFilter(ResultSet& set, const Part& part, uint32_t partId, Frame& frame, ResultSet& tmp);
+  bool stepInterp(ResultSet& set, const ResultSet& names, uint32_t partId, ResultSet& tmp);
+  bool call(const CallInfo& c, const ResultSet* args, ResultSet& out);
+  void capture(Frame& frame, const Part& part, const MapEntry& e);
+
+  // ---- checks
+  Status checkUnary(const ClauseInfo& c, uint32_t clauseId, const ResultSet& left);
+  Status checkBinary(const ClauseInfo& c, uint32_t clauseId, const ResultSet& left,
+                     const ResultSet& right);
+
+  // ---- helpers
+  const Node* lookup(const Node* map, uint32_t keyString) const;
+  const Node* lookupKey(const Node* map, const Part& part, uint8_t& conv) const;
+  KeyId keyId(uint32_t s) const;
+  bool typeMatches(const Node* v, const Part& part) const;
+  bool fail(std::string message) {
+    if (!err_) err_ = Error::plain(std::move(message));
+    return false;
+  }
+  bool failed() const { return err_.has_value(); }
+  RegFile& regFile(uint32_t depth) {
+    while (regs_.size() <= depth) regs_.emplace_back();
+    return regs_[depth];
+  }
+
+  // ---- records
+  uint32_t open(RecKind k, uint32_t info, QValue from = {}) {
+    if (suppress_ || !rec_) return kNoRecord;
+    Record r{};
+    r.kind = k;
+    r.status = Status::Fail;
+    r.info = info;
+    r.from = from;
+    rec_->push_back(r);
+    return uint32_t(rec_->size() - 1);
+  }
+  void close(uint32_t at, Status s) {
+    if (at == kNoRecord) return;
+    if (s != Status::Fail) {
+      rec_->resize(at);
+      return;
+    }
+    (*rec_)[at].end = uint32_t(rec_->size());
+  }
+  Record* leaf(RecKind k, uint32_t info, QValue from, QValue to = {},
+               CmpDetail d = CmpDetail::None) {
+    if (suppress_ || !rec_) return nullptr;
+    Record r{};
+    r.kind = k;
+    r.status = Status::Fail;
+    r.detail = d;
+    r.info = info;
+    r.from = from;
+    r.to = to;
+    rec_->push_back(r);
+    rec_->back().end = uint32_t(rec_->size());
+    return &rec_->back();
+  }
+
+  const Program& P;
+  const Document& D;
+  const Node* root_;
+  Document scratch_;  // values made by functions and captures
+  std::optional<Error> err_;
+  std::deque<RegFile> regs_;
+  uint32_t depth_ = 0;
+  mutable std::vector<KeyId> keyIds_;  // per string id, resolved against D on first use
+  uint32_t file_ = 0;
+  Frame* fileFrame_ = nullptr;
+  std::vector<uint8_t> ruleState_;  // 0 not run, 1 running, 2 done
+  std::vector<Status> ruleStatus_;
+  std::vector<std::vector<Record>> ruleRecords_;
+  std::vector<Record>* rec_ = nullptr;
+  int suppress_ = 0;
+  std::vector<uint32_t> discStack_;  // open disjunction records
+};
+
+inline constexpr KeyId kKeyNotLooked = kNoKey - 1;
+
+KeyId Machine::keyId(uint32_t s) const {
+  if (keyIds_.size() != P.strings.size()) keyIds_.assign(P.strings.size(), kKeyNotLooked);
+  KeyId& id = keyIds_[s];
+  if (id == kKeyNotLooked) id = D.keys().find(P.strings[s]);
+  return id;
+}
+
+// Maps from the data use interned ids; literal maps and values built by
+// functions carry kNoKey ids and are searched by text.
+const Node* Machine::lookup(const Node* map, uint32_t keyString) const {
+  if (map->kind != NodeKind::Map || map->map.size == 0) return nullptr;
+  if (map->map.entries[0].id == kNoKey) return Document::lookupText(map, P.strings[keyString]);
+  return D.lookup(map, keyId(keyString));
+}
+
+const Node* Machine::lookupKey(const Node* map, const Part& part, uint8_t& conv) const {
+  if (const Node* n = lookup(map, part.key)) return n;
+  // Case-conversion fallback (spec §6.3): the first conversion that hits is
+  // then the only one tried for the rest of the query.
+  if (conv == 0) {
+    for (size_t i = 0; i < part.keyAlternatives.size(); ++i) {
+      if (const Node* n = lookup(map, part.keyAlternatives[i])) {
+        conv = uint8_t(i + 1);
+        return n;
+      }
+    }
+    return nullptr;
+  }
+  if (conv - 1u < part.keyAlternatives.size()) return lookup(map, part.keyAlternatives[conv - 1]);
+  return nullptr;
+}
+
+// ------------------------------------------------------------------ rules
+
+Result<FileResult> Machine::run(uint32_t file) {
+  file_ = file;
+  const FileInfo& fi = P.files[file];
+  Frame fileFrame;
+  fileFrame.self = root_;
+  fileFrame.func = fi.scope;
+  fileFrame.slots.resize(P.functions[fi.scope].slots.size());
+  fileFrame_ = &fileFrame;
+  ruleState_.assign(P.rules.size(), 0);
+  ruleStatus_.assign(P.rules.size(), Status::Skip);
+  ruleRecords_.assign(P.rules.size(), {});
+
+  FileResult out;
+  out.file = file;
+  bool anyPass = false, anyFail = false;
+  for (uint32_t ri : fi.rules) {
+    if (P.rules[ri].kind == RuleKind::Parameterized) continue;
+    Status s = evalRule(ri);
+    if (failed()) return *err_;
+    anyPass |= s == Status::Pass;
+    anyFail |= s == Status::Fail;
+    out.rules.push_back(RuleResult{ri, s, std::move(ruleRecords_[ri])});
+  }
+  out.status = anyFail ? Status::Fail : anyPass ? Status::Pass : Status::Skip;
+  return out;
+}
+
+Status Machine::evalRule(uint32_t ri) {
+  if (ruleState_[ri] == 2) return ruleStatus_[ri];
+  if (ruleState_[ri] == 1) {
+    fail("rule " + P.str(P.rules[ri].name) + " refers to itself (a cycle of rule references)");
+    return Status::Skip;
+  }
+  ruleState_[ri] = 1;
+  const RuleInfo& r = P.rules[ri];
+  std::vector<Record>* savedRec = rec_;
+  int savedSuppress = suppress_;
+  rec_ = &ruleRecords_[ri];
+  rec_->clear();
+  suppress_ = 0;
+  Status s = Status::Skip;
+  bool applies = true;
+  if (r.when != kNone) {
+    ++suppress_;
+    applies = callCnf(r.when, fileFrame_, root_) == Status::Pass;
+    --suppress_;
+  }
+  if (applies && !failed()) s = callCnf(r.body, fileFrame_, root_);
+  if (s != Status::Fail) rec_->clear();
+  rec_ = savedRec;
+  suppress_ = savedSuppress;
+  ruleState_[ri] = 2;
+  ruleStatus_[ri] = s;
+  return s;
+}
+
+// A reference uses the first same-named rule whose status is not SKIP (spec §5.3).
+Status Machine::ruleRef(const RuleRefInfo& ref, uint32_t& which) {
+  const std::string& name = P.str(ref.name);
+  bool found = false;
+  Status s = Status::Skip;
+  which = kNone;
+  for (uint32_t ri : P.files[file_].rules) {
+    const RuleInfo& r = P.rules[ri];
+    if (r.kind != RuleKind::Named || P.str(r.name) != name) continue;
+    found = true;
+    Status rs = evalRule(ri);
+    if (failed()) return Status::Skip;
+    if (which == kNone) which = ri;
+    if (rs != Status::Skip) {
+      s = rs;
+      which = ri;
+      break;
+    }
+  }
+  if (!found) fail("Rule " + name + " was not found in the rules file (referenced at line " +
+                   std::to_string(ref.line) + ")");
+  return s;
+}
+
+Status Machine::paramCall(const ParamCallInfo& call, const ResultSet* args, const Node* self) {
+  const std::string& name = P.str(call.name);
+  for (uint32_t ri : P.files[file_].rules) {
+    const RuleInfo& r = P.rules[ri];
+    if (r.kind != RuleKind::Parameterized || P.str(r.name) != name) continue;
+    if (r.numParams != call.numArgs) {
+      fail("Parameterized rule " + name + " expects " + std::to_string(r.numParams) +
+           " arguments but was called with " + std::to_string(call.numArgs));
+      return Status::Skip;
+    }
+    Frame frame;
+    frame.parent = fileFrame_;
+    frame.self = self;
+    frame.func = r.body;
+    frame.slots.resize(P.functions[r.body].slots.size());
+    for (uint16_t i = 0; i < call.numArgs; ++i) {
+      frame.slots[i].state = 2;
+      frame.slots[i].value = args[i];
+    }
+    return callCnfInFrame(r.body, frame);
+  }
+  fail("Parameterized rule " + name + " was not found in the rules file");
+  return Status::Skip;
+}
+
+// ------------------------------------------------------------------ calls
+
+Status Machine::callCnf(uint32_t func, Frame* parent, const Node* self) {
+  Frame frame;
+  frame.parent = parent;
+  frame.self = self;
+  frame.func = func;
+  frame.slots.resize(P.functions[func].slots.size());
+  return callCnfInFrame(func, frame);
+}
+
+Status Machine::callCnfInFrame(uint32_t func, Frame& frame) {
+  if (depth_ + 1 >= kMaxCallDepth) {
+    fail("evaluation nested deeper than " + std::to_string(kMaxCallDepth) + " levels");
+    return Status::Skip;
+  }
+  ++depth_;
+  Status s = exec(func, frame, nullptr);
+  --depth_;
+  return s;
+}
+
+bool Machine::callSet(uint32_t func, Frame& frame, ResultSet& out) {
+  if (depth_ + 1 >= kMaxCallDepth) return fail("evaluation nested too deeply");
+  ++depth_;
+  exec(func, frame, &out);
+  --depth_;
+  return !failed();
+}
+
+bool Machine::variable(Frame& frame, uint32_t depth, uint32_t slot, ResultSet& out) {
+  Frame* f = &frame;
+  for (uint32_t i = 0; i < depth && f; ++i) f = f->parent;
+  if (!f || slot >= f->slots.size()) return fail("corrupt program: variable slot out of range");
+  SlotState& st = f->slots[slot];
+  if (st.state == 2) {
+    out = st.value;
+    return true;
+  }
+  if (st.state == 1) return fail("a variable is defined in terms of itself");
+  // Captures and parameters have no initializer and are empty until filled.
+  uint32_t init = P.functions[f->func].slots[slot].init;
+  if (init == kNone) {
+    out.clear();
+    return true;
+  }
+  st.state = 1;
+  ++suppress_;
+  ResultSet value;
+  bool ok = callSet(init, *f, value);
+  --suppress_;
+  if (!ok) return false;
+  st.state = 2;
+  st.value = std::move(value);
+  out = st.value;
+  return true;
+}
+
+
+// ------------------------------------------------------------------ dispatch
+
+Status Machine::exec(uint32_t fi, Frame& frame, ResultSet* setOut) {
+  const Function& f = P.functions[fi];
+  RegFile& rf = regFile(depth_);
+  if (rf.r.size() < f.numRegs) rf.r.resize(f.numRegs);
+  if (rf.conv.size() < f.numRegs) rf.conv.resize(f.numRegs);
+  rf.t.assign(f.numStatus, Status::Skip);
+  auto& R = rf.r;
+  auto& T = rf.t;
+  const Node* self = frame.self;
+  const Instr* code = f.code.data();
+  uint32_t pc = 0;
+  for (;;) {
+    const Instr in = code[pc++];
+    switch (in.op) {
+      case Op::Q_ROOT:
+        R[in.a].assign(1, QValue::resolved(root_));
+        rf.conv[in.a] = 0;
+        break;
+      case Op::Q_THIS:
+        R[in.a].assign(1, QValue::resolved(self));
+        rf.conv[in.a] = 0;
+        break;
+      case Op::Q_LIT:
+        R[in.a].assign(1, QValue::literal(P.literals[in.c]));
+        rf.conv[in.a] = 0;
+        break;
+      case Op::Q_VAR:
+        rf.conv[in.a] = 0;
+        if (!variable(frame, in.b, in.c, R[in.a])) return Status::Skip;
+        break;
+      case Op::Q_EMPTY:
+        R[in.a].clear();
+        break;
+      case Op::Q_KEY:
+        stepKey(R[in.a], P.parts[in.c], rf.conv[in.a], in.c, rf.tmp);
+        break;
+      case Op::Q_INDEX:
+        stepIndex(R[in.a], P.parts[in.c], in.c, rf.tmp);
+        break;
+      case Op::Q_ALL_VALUES:
+        stepAll(R[in.a], true, in.c, rf.tmp, nullptr, nullptr);
+        break;
+      case Op::Q_ALL_INDICES:
+        stepAll(R[in.a], false, in.c, rf.tmp, nullptr, nullptr);
+        break;
+      case Op::Q_CAPTURE:
+        stepAll(R[in.a], true, in.c, rf.tmp, &P.parts[in.c], &frame);
+        break;
+      case Op::Q_FILTER:
+        if (!stepFilter(R[in.a], P.parts[in.c], FilterMode(in.b), in.c, frame, rf.tmp))
+          return Status::Skip;
+        break;
+      case Op::Q_TYPE_SELECT:
+        stepTypeSelect(R[in.a], P.parts[in.c], FilterMode(in.b), in.c, rf.tmp);
+        break;
+      case Op::Q_KEYS_FILTER:
+        if (!stepKeysFilter(R[in.a], P.parts[in.c], in.c, frame, rf.tmp)) return Status::Skip;
+        break;
+      case Op::Q_INTERP:
+        if (!stepInterp(R[in.a], R[in.b], in.c, rf.tmp)) return Status::Skip;
+        break;
+      case Op::Q_RESOLVED: {
+        auto& set = R[in.a];
+        size_t w = 0;
+        for (size_t i = 0; i < set.size(); ++i)
+          if (!set[i].isUnresolved()) set[w++] = set[i];
+        set.resize(w);
+        break;
+      }
+      case Op::Q_CALL:
+        if (!call(P.calls[in.c], &R[in.b], R[in.a])) return Status::Skip;
+        break;
+      case Op::Q_SUBQUERY:
+        if (!callSet(in.c, frame, R[in.a])) return Status::Skip;
+        break;
+      case Op::CHECK_UNARY:
+        T[in.a] = checkUnary(P.clauses[in.c], in.c, R[in.b]);
+        if (failed()) return Status::Skip;
+        break;
+      case Op::CHECK_BINARY:
+        T[in.a] = checkBinary(P.clauses[in.c], in.c, R[in.b], R[in.b + 1]);
+        if (failed()) return Status::Skip;
+        break;
+      case Op::BLOCK:
+      case Op::TYPE_BLOCK: {
+        const BlockInfo& bi = P.blocks[in.c];
+        const ResultSet& vals = R[in.b];
+        bool typeBlock = in.op == Op::TYPE_BLOCK;
+        if (vals.empty()) {
+          if (bi.notEmpty) leaf(RecKind::BlockEmpty, in.c, {});
+          T[in.a] = bi.notEmpty ? Status::Fail : Status::Skip;
+          break;
+        }
+        uint32_t rec = open(RecKind::Block, in.c);
+        Status acc = Status::Skip;
+        for (const QValue& v : vals) {
+          Status s;
+          if (v.isUnresolved()) {
+            if (typeBlock) {
+              fail("Type block " + P.str(bi.typeName) +
+                   " needs a Resources map with resources in the data");
+              return Status::Skip;
+            }
+            leaf(RecKind::BlockMissing, in.c, v);
+            s = Status::Fail;
+          } else {
+            s = callCnf(bi.body, &frame, v.node);
+            if (failed()) return Status::Skip;
+          }
+          acc = bi.some ? disj(acc, s) : conj(acc, s);
+        }
+        close(rec, acc);
+        T[in.a] = acc;
+        break;
+      }
+      case Op::CALL_CNF:
+        T[in.a] = callCnf(in.c, &frame, self);
+        if (failed()) return Status::Skip;
+        break;
+      case Op::RULE_REF: {
+        const RuleRefInfo& ref = P.ruleRefs[in.c];
+        uint32_t which = kNone;
+        Status rs = ruleRef(ref, which);
+        if (failed()) return Status::Skip;
+        bool pass = (rs == Status::Pass) != ref.negated;
+        T[in.a] = pass ? Status::Pass : Status::Fail;
+        if (!pass) {
+          if (Record* r = leaf(RecKind::RuleRef, in.c, {})) {
+            r->ruleStatus = rs;
+            r->rule = which;
+          }
+        }
+        break;
+      }
+      case Op::PARAM_CALL: {
+        const ParamCallInfo& pc2 = P.paramCalls[in.c];
+        uint32_t rec = open(RecKind::ParamCall, in.c);
+        Status s = paramCall(pc2, &R[in.b], self);
+        if (failed()) return Status::Skip;
+        close(rec, s);
+        T[in.a] = s;
+        break;
+      }
+      case Op::ST_SET:
+        T[in.a] = Status(in.c);
+        break;
+      case Op::ST_CONJ:
+        T[in.a] = conj(T[in.a], T[in.b]);
+        break;
+      case Op::ST_DISJ:
+        T[in.a] = disj(T[in.a], T[in.b]);
+        break;
+      case Op::JUMP:
+        pc = in.c;
+        break;
+      case Op::JUMP_IF_PASS:
+        if (T[in.a] == Status::Pass) pc = in.c;
+        break;
+      case Op::JUMP_UNLESS_PASS:
+        if (T[in.a] != Status::Pass) pc = in.c;
+        break;
+      case Op::DISJ_BEGIN:
+        discStack_.push_back(open(RecKind::Disjunction, 0));
+        break;
+      case Op::DISJ_END:
+        close(discStack_.back(), T[in.a]);
+        discStack_.pop_back();
+        break;
+      case Op::COND_BEGIN:
+        ++suppress_;
+        break;
+      case Op::COND_END:
+        --suppress_;
+        break;
+      case Op::RET_STATUS:
+        return T[in.a];
+      case Op::RET_SET:
+        if (setOut) *setOut = std::move(R[in.a]);
+        return Status::Skip;
+      case Op::RAISE:
+        fail(P.str(in.c));
+        return Status::Skip;
+      case Op::Count_:
+        fail("corrupt program: bad opcode");
+        return Status::Skip;
+    }
+  }
+}
+
+// ------------------------------------------------------------------ query steps
+
+bool Machine::stepKey(ResultSet& set, const Part& part, uint8_t& conv, uint32_t partId,
+                      ResultSet& tmp) {
+  tmp.clear();
+  for (const QValue& v : set) {
+    if (v.isUnresolved()) {
+      tmp.push_back(v);
+      continue;
+    }
+    const Node* n = v.node;
+    if (n->kind == NodeKind::Map) {
+      if (const Node* hit = lookupKey(n, part, conv))
+        tmp.push_back(QValue{hit, v.kind == QKind::Literal ? QKind::Literal : QKind::Resolved,
+                             Unresolved::None, 0});
+      else
+        tmp.push_back(QValue::unresolved(n, Unresolved::KeyMissing, partId));
+    } else {
+      tmp.push_back(QValue::unresolved(n, Unresolved::NotAMap, partId));
+    }
+  }
+  set.swap(tmp);
+  return true;
+}
+
+void Machine::stepIndex(ResultSet& set, const Part& part, uint32_t partId, ResultSet& tmp) {
+  tmp.clear();
+  uint64_t index = part.index < 0 ? uint64_t(-(part.index + 1)) + 1 : uint64_t(part.index);
+  for (const QValue& v : set) {
+    if (v.isUnresolved()) {
+      tmp.push_back(v);
+      continue;
+    }
+    const Node* n = v.node;
+    if (n->kind == NodeKind::List && index < n->list.size)
+      tmp.push_back(QValue{n->list.items[index], v.kind, Unresolved::None, 0});
+    else
+      tmp.push_back(QValue::unresolved(
+          n, n->kind == NodeKind::List ? Unresolved::IndexOutOfRange : Unresolved::NotAList, partId));
+  }
+  set.swap(tmp);
+}
+
+void Machine::capture(Frame& frame, const Part& part, const MapEntry& e) {
+  if (part.captureSlot == kNone || part.captureSlot >= frame.slots.size()) return;
+  Node* key = scratch_.newNode(NodeKind::String);
+  key->str.data = e.key;
+  key->str.size = e.keyLen;
+  key->line = e.line;
+  key->col = e.col;
+  SlotState& st = frame.slots[part.captureSlot];
+  st.state = 2;
+  st.value.push_back(QValue::resolved(key));
+}
+
+// .* (values) and [*] (indices); with `capture`, [name] which also records keys.
+void Machine::stepAll(ResultSet& set, bool values, uint32_t partId, ResultSet& tmp,
+                      const Part* capturePart, Frame* frame) {
+  tmp.clear();
+  for (const QValue& v : set) {
+    if (v.isUnresolved()) {
+      tmp.push_back(v);
+      continue;
+    }
+    const Node* n = v.node;
+    QKind kind = v.kind;
+    if (n->kind == NodeKind::List) {
+      if (n->list.size == 0) tmp.push_back(QValue::unresolved(n, Unresolved::EmptyCollection, partId));
+      for (uint32_t i = 0; i < n->list.size; ++i)
+        tmp.push_back(QValue{n->list.items[i], kind, Unresolved::None, 0});
+    } else if (n->kind == NodeKind::Map && values) {
+      if (n->map.size == 0) tmp.push_back(QValue::unresolved(n, Unresolved::EmptyCollection, partId));
+      for (uint32_t i = 0; i < n->map.size; ++i) {
+        tmp.push_back(QValue{n->map.entries[i].value, kind, Unresolved::None, 0});
+        if (capturePart) capture(*frame, *capturePart, n->map.entries[i]);
+      }
+    } else {
+      tmp.push_back(v);  // a single value passes through (spec §6.2)
+    }
+  }
+  set.swap(tmp);
+}
+
+bool Machine::stepFilter(ResultSet& set, const Part& part, FilterMode mode, uint32_t partId,
+                         Frame& frame, ResultSet& in) {
+  // `in` is this depth's scratch set; nested filter calls use deeper register files.
+  in.clear();
+  in.swap(set);  // set is now empty and receives the selection
+  auto passes = [&](const Node* candidate) {
+    ++suppress_;
+    Status s = callCnf(part.func, &frame, candidate);
+    --suppress_;
+    return s == Status::Pass;
+  };
+  ResultSet input = std::move(in);
+  for (const QValue& v : input) {
+    if (v.isUnresolved()) {
+      set.push_back(v);
+      continue;
+    }
+    const Node* n = v.node;
+    if (n->kind == NodeKind::List) {
+      for (uint32_t i = 0; i < n->list.size; ++i) {
+        if (passes(n->list.items[i])) set.push_back(QValue{n->list.items[i], v.kind, Unresolved::None, 0});
+        if (failed()) return false;
+      }
+    } else if (n->kind == NodeKind::Map && mode == FilterMode::AfterKey) {
+      for (uint32_t i = 0; i < n->map.size; ++i) {
+        const MapEntry& e = n->map.entries[i];
+        if (passes(e.value)) {
+          set.push_back(QValue{e.value, v.kind, Unresolved::None, 0});
+          capture(frame, part, e);
+        }
+        if (failed()) return false;
+      }
+    } else if (n->kind == NodeKind::Map || mode == FilterMode::AfterWildcard) {
+      if (passes(n)) set.push_back(v);
+      if (failed()) return false;
+    } else {
+      set.push_back(QValue::unresolved(n, Unresolved::FilterOnScalar, partId));
+    }
+  }
+  in = std::move(input);
+  return true;
+}
+
+// `Type == '<type>'` evaluated without calling a filter function: the value
+// under Type (or its case conversion `type`) must be that string, or a list
+// all of whose elements are that string.
+bool Machine::typeMatches(const Node* v, const Part& part) const {
+  if (v->kind != NodeKind::Map) return false;
+  uint8_t conv = 0;
+  const Node* t = lookupKey(v, part, conv);
+  if (!t) return false;
+  std::string_view want = P.str(part.key);
+  if (t->kind == NodeKind::String) return t->text() == want;
+  if (t->kind == NodeKind::List) {
+    for (uint32_t i = 0; i < t->list.size; ++i) {
+      const Node* e = t->list.items[i];
+      if (e->kind != NodeKind::String || e->text() != want) return false;
+    }
+    return true;
+  }
+  return false;
+}
+
+bool Machine::stepTypeSelect(ResultSet& set, const Part& part, FilterMode mode, uint32_t partId,
+                             ResultSet& tmp) {
+  tmp.clear();
+  for (const QValue& v : set) {
+    if (v.isUnresolved()) {
+      tmp.push_back(v);
+      continue;
+    }
+    const Node* n = v.node;
+    if (n->kind == NodeKind::List) {
+      for (uint32_t i = 0; i < n->list.size; ++i)
+        if (typeMatches(n->list.items[i], part)) tmp.push_back(QValue{n->list.items[i], v.kind, Unresolved::None, 0});
+    } else if (n->kind == NodeKind::Map && mode == FilterMode::AfterKey) {
+      for (uint32_t i = 0; i < n->map.size; ++i)
+        if (typeMatches(n->map.entries[i].value, part))
+          tmp.push_back(QValue{n->map.entries[i].value, v.kind, Unresolved::None, 0});
+    } else if (n->kind == NodeKind::Map || mode == FilterMode::AfterWildcard) {
+      if (typeMatches(n, part)) tmp.push_back(v);
+    } else {
+      tmp.push_back(QValue::unresolved(n, Unresolved::FilterOnScalar, partId));
+    }
+  }
+  set.swap(tmp);
+  return true;
+}
+
+// Does map key `k` satisfy `keys <op> r` for one right-hand member (spec §6.6)?
+static bool keyIn(const Node* k, const Node* r) {
+  if (r->kind == NodeKind::String) return r->text().find(k->text()) != std::string_view::npos;
+  if (r->kind == NodeKind::List) {
+    for (uint32_t i = 0; i < r->list.size; ++i)
+      if (eq(k, r->list.items[i]) == Cmp::True) return true;
+    return false;
+  }
+  return eq(k, r) == Cmp::True;
+}
+
+bool Machine::stepKeysFilter(ResultSet& set, const Part& part, uint32_t partId, Frame& frame,
+                             ResultSet& tmp) {
+  ResultSet out;
+  ResultSet rhs;
+  for (const QValue& v : set) {
+    if (v.isUnresolved()) {
+      out.push_back(v);
+      continue;
+    }
+    const Node* n = v.node;
+    if (n->kind != NodeKind::Map) {
+      out.push_back(QValue::unresolved(n, Unresolved::KeysOnNonMap, partId));
+      continue;
+    }
+    rhs.clear();
+    if (part.literal != kNone) {
+      rhs.push_back(QValue::literal(P.literals[part.literal]));
+    } else {
+      // The rhs query runs against the map, in the frame of the filter.
+      const Node* savedSelf = frame.self;
+      frame.self = n;
+      ++suppress_;
+      bool ok = callSet(part.func, frame, rhs);
+      --suppress_;
+      frame.self = savedSelf;
+      if (!ok) return false;
+    }
+    bool several = rhs.size() > 1;
+    bool inOp = part.keysOp == CmpOp::In || several;
+    for (uint32_t i = 0; i < n->map.size; ++i) {
+      const MapEntry& e = n->map.entries[i];
+      Node key;
+      key.kind = NodeKind::String;
+      key.str.data = e.key;
+      key.str.size = e.keyLen;
+      bool selected = false;
+      if (!inOp) {
+        if (rhs.empty() || rhs[0].isUnresolved()) continue;
+        const Node* r = rhs[0].node;
+        Cmp c = eq(&key, r);
+        if (c == Cmp::NotComparable && r->kind == NodeKind::List && r->list.size == 1)
+          c = eq(&key, r->list.items[0]);
+        if (c == Cmp::Error) return fail("regular expression too expensive to match");
+        if (c == Cmp::NotComparable) continue;
+        selected = (c == Cmp::True) != part.keysNegated;
+      } else {
+        for (const QValue& r : rhs) {
+          if (r.isUnresolved()) continue;
+          bool hit = keyIn(&key, r.node);
+          if (part.keysNegated ? !hit : hit) {
+            selected = true;
+            break;
+          }
+        }
+      }
+      if (selected) {
+        out.push_back(QValue{e.value, v.kind, Unresolved::None, 0});
+        capture(frame, part, e);
+      }
+    }
+  }
+  set.swap(out);
+  (void)tmp;
+  return true;
+}
+
+bool Machine::stepInterp(ResultSet& set, const ResultSet& names, uint32_t partId, ResultSet& tmp) {
+  // Collect the key names first: strings, or lists of strings.
+  std::vector<std::string_view> keys;
+  for (const QValue& nm : names) {
+    if (nm.isUnresolved()) continue;
+    const Node* n = nm.node;
+    if (n->kind == NodeKind::String) {
+      keys.push_back(n->text());
+    } else if (n->kind == NodeKind::List) {
+      for (uint32_t i = 0; i < n->list.size; ++i) {
+        if (n->list.items[i]->kind != NodeKind::String)
+          return fail("a key used through a variable is not a string");
+        keys.push_back(n->list.items[i]->text());
+      }
+    } else {
+      return fail("a key used through a variable is not a string");
+    }
+  }
+  tmp.clear();
+  for (const QValue& v : set) {
+    if (v.isUnresolved()) {
+      tmp.push_back(v);
+      continue;
+    }
+    const Node* n = v.node;
+    if (n->kind != NodeKind::Map) {
+      tmp.push_back(QValue::unresolved(n, Unresolved::NotAMap, partId));
+      continue;
+    }
+    for (std::string_view k : keys) {
+      const Node* hit = nullptr;
+      if (n->map.size && n->map.entries[0].id == kNoKey)
+        hit = Document::lookupText(n, k);
+      else
+        hit = D.lookup(n, D.keys().find(k));
+      if (hit)
+        tmp.push_back(QValue{hit, v.kind, Unresolved::None, 0});
+      else
+        tmp.push_back(QValue::unresolved(n, Unresolved::VariableMissing, partId));
+    }
+  }
+  set.swap(tmp);
+  return true;
+}
+
+static void forgetKeyIds(Node* n, uint32_t depth) {
+  if (depth > kMaxDocumentDepth) return;
+  if (n->kind == NodeKind::Map) {
+    for (uint32_t i = 0; i < n->map.size; ++i) {
+      n->map.entries[i].id = kNoKey;
+      forgetKeyIds(n->map.entries[i].value, depth + 1);
+    }
+  } else if (n->kind == NodeKind::List) {
+    for (uint32_t i = 0; i < n->list.size; ++i) forgetKeyIds(n->list.items[i], depth + 1);
+  }
+}
+
+bool Machine::call(const CallInfo& c, const ResultSet* args, ResultSet& out) {
+  if (c.builtin < 0) return fail("No function named " + P.str(c.name) + " was found");
+  if (builtinArity(c.builtin) != c.numArgs)
+    return fail("Function " + P.str(c.name) + " expects " + std::to_string(builtinArity(c.builtin)) +
+                " arguments, but " + std::to_string(c.numArgs) + " were given");
+  std::vector<ResultSet> argv(args, args + c.numArgs);
+  auto r = callBuiltin(c.builtin, argv, scratch_);
+  if (!r.ok()) return fail(r.error().message);
+  out = std::move(r.value());
+  // Maps built by functions (json_parse) are searched by key text, not by
+  // this document's key ids.
+  for (QValue& v : out)
+    if (v.node) forgetKeyIds(const_cast<Node*>(v.node), 0);
+  return true;
+}
+
+// ------------------------------------------------------------------ checks
+
+// Outcome of one comparison: PASS, or FAIL with the reason.
+struct Outcome {
+  bool pass;
+  CmpDetail detail;
+  QValue from, to;
+};
+
+static bool isList(const Node* n) { return n->kind == NodeKind::List; }
+
+Status Machine::checkUnary(const ClauseInfo& c, uint32_t clauseId, const ResultSet& left) {
+  auto finish = [&](bool b) { return (b != c.opNegated) != c.clauseNegated; };
+  if (c.emptyOnSet && left.empty()) {
+    bool pass = finish(true);
+    if (!pass) leaf(RecKind::EmptySet, clauseId, {});
+    return pass ? Status::Pass : Status::Fail;
+  }
+  if (left.empty()) return Status::Skip;
+  bool anyPass = false, anyFail = false;
+  size_t firstRecord = rec_ ? rec_->size() : 0;
+  for (const QValue& v : left) {
+    bool b = false;
+    const Node* n = v.node;
+    bool unresolved = v.isUnresolved();
+    switch (c.op) {
+      case CmpOp::Exists: b = !unresolved; break;
+      case CmpOp::Empty:
+        if (unresolved) {
+          b = true;
+        } else if (c.emptyOnSet) {
+          b = n->kind == NodeKind::Null;
+        } else {
+          switch (n->kind) {
+            case NodeKind::List: b = n->list.size == 0; break;
+            case NodeKind::Map: b = n->map.size == 0; break;
+            case NodeKind::String: b = n->str.size == 0; break;
+            case NodeKind::Bool: b = false; break;
+            default:
+              fail(std::string("Attempting EMPTY operation on type ") + nodeKindName(n->kind) +
+                   " that does not support it");
+              return Status::Skip;
+          }
+        }
+        break;
+      case CmpOp::IsString: b = !unresolved && n->kind == NodeKind::String; break;
+      case CmpOp::IsList: b = !unresolved && n->kind == NodeKind::List; break;
+      case CmpOp::IsStruct: b = !unresolved && n->kind == NodeKind::Map; break;
+      case CmpOp::IsBool: b = !unresolved && n->kind == NodeKind::Bool; break;
+      case CmpOp::IsInt: b = !unresolved && n->kind == NodeKind::Int; break;
+      case CmpOp::IsFloat: b = !unresolved && n->kind == NodeKind::Float; break;
+      case CmpOp::IsNull: b = !unresolved && n->kind == NodeKind::Null; break;
+      default: break;
+    }
+    if (finish(b)) {
+      anyPass = true;
+    } else {
+      anyFail = true;
+      leaf(RecKind::Unary, clauseId, v);
+    }
+  }
+  Status s = c.some ? (anyPass ? Status::Pass : Status::Fail)
+                    : (anyFail ? Status::Fail : Status::Pass);
+  if (s != Status::Fail && rec_ && !suppress_) rec_->resize(firstRecord);
+  return s;
+}
+
+namespace {
+
+// Applies `==` / `IN` per spec §8.5 / §8.7 to produce outcomes.
+class BinaryEval {
+ public:
+  BinaryEval(const ClauseInfo& c, std::vector<Outcome>& out) : c_(c), out_(out) {}
+  bool error = false;
+
+  void add(Cmp r, QValue from, QValue to) {
+    if (r == Cmp::Error) {
+      error = true;
+      return;
+    }
+    if (r == Cmp::NotComparable) {
+      out_.push_back({false, CmpDetail::NotComparable, from, to});
+      return;
+    }
+    bool b = r == Cmp::True;
+    bool pass = b != c_.opNegated;
+    out_.push_back({pass, CmpDetail::False, from, to});
+  }
+  void addBool(bool b, QValue from, QValue to) { add(b ? Cmp::True : Cmp::False, from, to); }
+  void unresolved(QValue v, QValue other, bool left) {
+    out_.push_back({false, left ? CmpDetail::LeftUnresolved : CmpDetail::RightUnresolved, v, other});
+  }
+
+  static QValue elem(const QValue& parent, const Node* e) {
+    return QValue{e, parent.kind, Unresolved::None, 0};
+  }
+
+  // §8.5(a): left query member v against the literal r.
+  void eqQueryLiteral(const QValue& v, const QValue& r) {
+    const Node* rn = r.node;
+    const Node* vn = v.node;
+    if (isList(rn)) {
+      if (vn->isScalar() && rn->list.size == 1)
+        add(eq(vn, rn->list.items[0]), v, r);
+      else
+        add(eq(vn, rn), v, r);
+    } else if (isList(vn)) {
+      for (uint32_t i = 0; i < vn->list.size; ++i) add(eq(vn->list.items[i], rn), elem(v, vn->list.items[i]), r);
+    } else {
+      add(eq(vn, rn), v, r);
+    }
+  }
+
+  // §8.5(b): the literal l against a right query member w.
+  void eqLiteralQuery(const QValue& l, const QValue& w) {
+    const Node* ln = l.node;
+    const Node* wn = w.node;
+    if (isList(ln)) {
+      add(eq(ln, wn), w, l);
+    } else if (isList(wn)) {
+      for (uint32_t i = 0; i < wn->list.size; ++i) add(eq(ln, wn->list.items[i]), elem(w, wn->list.items[i]), l);
+    } else {
+      add(eq(ln, wn), w, l);
+    }
+  }
+
+  // §8.7(a): is v contained in r? Returns NotComparable where the rules say so.
+  static Cmp contained(const Node* v, const Node* r) {
+    if (r->kind == NodeKind::String) {
+      if (v->kind != NodeKind::String) return Cmp::NotComparable;
+      return r->text().find(v->text()) != std::string_view::npos ? Cmp::True : Cmp::False;
+    }
+    if (isList(v)) {
+      if (!isList(r)) return Cmp::NotComparable;
+      if (r->list.size > 0 && isList(r->list.items[0])) {
+        for (uint32_t i = 0; i < r->list.size; ++i)
+          if (same(r->list.items[i], v)) return Cmp::True;
+        return Cmp::False;
+      }
+      for (uint32_t i = 0; i < v->list.size; ++i)
+        if (!memberOf(v->list.items[i], r)) return Cmp::False;
+      return Cmp::True;
+    }
+    if (isList(r)) return memberOf(v, r) ? Cmp::True : Cmp::False;
+    return eq(v, r);
+  }
+
+  void inQueryLiteral(const QValue& v, const QValue& r) {
+    const Node* vn = v.node;
+    const Node* rn = r.node;
+    if (rn->kind == NodeKind::String && isList(vn)) {
+      for (uint32_t i = 0; i < vn->list.size; ++i)
+        add(contained(vn->list.items[i], rn), elem(v, vn->list.items[i]), r);
+      return;
+    }
+    if (isList(vn) && isList(rn) && !(rn->list.size > 0 && isList(rn->list.items[0])) && c_.opNegated) {
+      // `not in` of a list against a plain list: PASS iff no element is in it.
+      bool anyIn = false;
+      for (uint32_t i = 0; i < vn->list.size; ++i)
+        if (memberOf(vn->list.items[i], rn)) anyIn = true;
+      out_.push_back({!anyIn, CmpDetail::False, v, r});
+      return;
+    }
+    add(contained(vn, rn), v, r);
+  }
+
+ private:
+  const ClauseInfo& c_;
+  std::vector<Outcome>& out_;
+};
+
+}  // namespace
+
+static bool isLiteralSet(const ResultSet& s) { return s.size() == 1 && s[0].isLiteral(); }
+
+Status Machine::checkBinary(const ClauseInfo& c, uint32_t clauseId, const ResultSet& left,
+                            const ResultSet& right) {
+  if (left.empty() || right.empty()) return Status::Skip;
+  std::vector<Outcome> outcomes;
+  BinaryEval ev(c, outcomes);
+  bool leftLit = isLiteralSet(left);
+  bool rightLit = isLiteralSet(right);
+  bool setOutcome = false;  // one outcome for the whole clause; `some` has no effect
+
+  switch (c.op) {
+    case CmpOp::Eq:
+      if (rightLit && !(leftLit && false)) {
+        const QValue& r = right[0];
+        for (const QValue& v : left) {
+          if (v.isUnresolved()) ev.unresolved(v, r, true);
+          else if (leftLit) ev.add(eq(v.node, r.node), v, r);
+          else ev.eqQueryLiteral(v, r);
+        }
+      } else if (leftLit) {
+        const QValue& l = left[0];
+        for (const QValue& w : right) {
+          if (w.isUnresolved()) ev.unresolved(w, l, false);
+          else ev.eqLiteralQuery(l, w);
+        }
+      } else {
+        // §8.5(d): a set comparison of two queries.
+        setOutcome = true;
+        std::vector<QValue> L, R;
+        for (const QValue& v : left) {
+          if (v.isUnresolved()) ev.unresolved(v, right[0], true);
+          else L.push_back(v);
+        }
+        for (const QValue& w : right) {
+          if (w.isUnresolved()) ev.unresolved(w, left[0], false);
+          else R.push_back(w);
+        }
+        auto hasSame = [](const QValue& x, const std::vector<QValue>& in) {
+          for (const QValue& y : in)
+            if (same(x.node, y.node) || same(y.node, x.node)) return true;
+          return false;
+        };
+        std::vector<QValue> diff;
+        const auto& big = L.size() > R.size() ? L : R;
+        const auto& small = L.size() > R.size() ? R : L;
+        for (const QValue& x : big)
+          if (!hasSame(x, small)) diff.push_back(x);
+        if (!L.empty() || !R.empty()) {
+          bool pass;
+          if (!c.opNegated) {
+            pass = diff.empty();
+          } else if (diff.empty()) {
+            pass = false;
+          } else {
+            pass = true;
+            for (const QValue& x : L) {
+              bool inDiff = false;
+              for (const QValue& d : diff)
+                if (d.node == x.node) inDiff = true;
+              if (!inDiff) pass = false;
+            }
+          }
+          QValue from = !diff.empty() ? diff[0] : (!L.empty() ? L[0] : left[0]);
+          QValue to = !R.empty() ? R[0] : right[0];
+          outcomes.push_back({pass, CmpDetail::False, from, to});
+        }
+      }
+      break;
+
+    case CmpOp::In:
+      if (rightLit) {
+        const QValue& r = right[0];
+        for (const QValue& v : left) {
+          if (v.isUnresolved()) {
+            ev.unresolved(v, r, true);
+          } else if (leftLit && v.node->kind == NodeKind::String && r.node->kind == NodeKind::String) {
+            ev.addBool(r.node->text().find(v.node->text()) != std::string_view::npos, v, r);
+          } else {
+            ev.inQueryLiteral(v, r);
+          }
+        }
+      } else if (leftLit) {
+        // §8.7(b)
+        const QValue& l = left[0];
+        bool rightHasList = false;
+        for (const QValue& w : right)
+          if (!w.isUnresolved() && isList(w.node)) rightHasList = true;
+        if (rightHasList) {
+          for (const QValue& w : right) {
+            if (w.isUnresolved()) ev.unresolved(w, l, false);
+            else ev.inQueryLiteral(l, w);
+          }
+        } else if (isList(l.node)) {
+          bool all = true;
+          for (uint32_t i = 0; i < l.node->list.size; ++i) {
+            bool found = false;
+            for (const QValue& w : right)
+              if (!w.isUnresolved() && same(l.node->list.items[i], w.node)) found = true;
+            if (!found) all = false;
+          }
+          ev.addBool(all, l, right[0]);
+        } else {
+          for (const QValue& w : right) {
+            if (w.isUnresolved()) ev.unresolved(w, l, false);
+            else ev.add(eq(l.node, w.node), w, l);
+          }
+        }
+      } else {
+        // §8.7(d): every left member contained in some right member.
+        setOutcome = true;
+        std::vector<QValue> L, R;
+        for (const QValue& v : left) {
+          if (v.isUnresolved()) ev.unresolved(v, right[0], true);
+          else L.push_back(v);
+        }
+        for (const QValue& w : right) {
+          if (w.isUnresolved()) ev.unresolved(w, left[0], false);
+          else R.push_back(w);
+        }
+        if (!L.empty() && !R.empty()) {
+          bool pass = true;
+          QValue culprit = L[0];
+          for (const QValue& x : L) {
+            bool in = false;
+            for (const QValue& y : R)
+              if (BinaryEval::contained(x.node, y.node) == Cmp::True) in = true;
+            if (c.opNegated ? in : !in) {
+              pass = false;
+              culprit = x;
+              break;
+            }
+          }
+          outcomes.push_back({pass, CmpDetail::False, culprit, R[0]});
+        }
+      }
+      break;
+
+    default: {
+      // Ordering: flatten both sides one level, compare the cross product.
+      std::vector<QValue> L, R;
+      auto flatten = [](const ResultSet& in, std::vector<QValue>& out) {
+        for (const QValue& v : in) {
+          if (!v.isUnresolved() && isList(v.node)) {
+            for (uint32_t i = 0; i < v.node->list.size; ++i)
+              out.push_back(QValue{v.node->list.items[i], v.kind, Unresolved::None, 0});
+          } else {
+            out.push_back(v);
+          }
+        }
+      };
+      flatten(left, L);
+      flatten(right, R);
+      for (const QValue& x : L) {
+        if (x.isUnresolved()) {
+          ev.unresolved(x, right[0], true);
+          continue;
+        }
+        for (const QValue& y : R) {
+          if (y.isUnresolved()) {
+            ev.unresolved(y, x, false);
+            continue;
+          }
+          Ord o = order(x.node, y.node);
+          if (o == Ord::NotComparable) {
+            outcomes.push_back({false, CmpDetail::NotComparable, x, y});
+            continue;
+          }
+          bool b = false;
+          switch (c.op) {
+            case CmpOp::Gt: b = o == Ord::Greater; break;
+            case CmpOp::Ge: b = o != Ord::Less; break;
+            case CmpOp::Lt: b = o == Ord::Less; break;
+            case CmpOp::Le: b = o != Ord::Greater; break;
+            default: break;
+          }
+          outcomes.push_back({b != c.opNegated, CmpDetail::False, x, y});
+        }
+      }
+      break;
+    }
+  }
+  if (ev.error) {
+    fail("a regular expression was too expensive to match (backtracking limit reached)");
+    return Status::Skip;
+  }
+
+  bool anyPass = false, anyFail = false;
+  for (const Outcome& o : outcomes) (o.pass ? anyPass : anyFail) = true;
+  Status s;
+  if (c.some && !setOutcome) s = anyPass ? Status::Pass : Status::Fail;
+  else s = anyFail ? Status::Fail : Status::Pass;
+  if (c.some && setOutcome) s = anyFail ? Status::Fail : Status::Pass;
+  if (s == Status::Fail) {
+    for (const Outcome& o : outcomes)
+      if (!o.pass) leaf(RecKind::Binary, clauseId, o.from, o.to, o.detail);
+  }
+  return s;
+}
+
+}  // namespace
+
+Result<FileResult> evaluateFile(const Program& program, uint32_t file, const Document& doc,
+                                const Node* root) {
+  Machine m(program, doc, root);
+  return m.run(file);
+}
+
+}  // namespace guard::vm

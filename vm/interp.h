@@ -1,0 +1,25 @@
+// The register VM: runs a verified vm::Program over one document and
+// returns the statuses and failure records of every rule of a rules file.
+// Called by guardvm (validate, test) once per (rules file, data file) pair.
+#pragma once
+
+#include <memory>
+
+#include "runtime/document.h"
+#include "runtime/error.h"
+#include "vm/program.h"
+#include "vm/results.h"
+
+namespace guard::vm {
+
+// Limits that keep hostile rules and data bounded.
+inline constexpr uint32_t kMaxCallDepth = 2000;        // nested blocks/filters/rule calls
+inline constexpr size_t kMaxResultSetSize = 50'000'000; // members of one query result
+
+// Evaluates every rule of rules file `file` of `program` against `doc`.
+// An evaluation error (spec §15.2) aborts the file and is returned.
+// `root` defaults to the document root (the test command passes a sub-tree).
+Result<FileResult> evaluateFile(const Program& program, uint32_t file, const Document& doc,
+                                const Node* root = nullptr);
+
+}  // namespace guard::vm

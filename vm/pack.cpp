@@ -1,0 +1,677 @@
+// The rule pack writer and reader (format in docs/pack-format.md, API in
+// vm/pack.h). The two are kept side by side and, for every fixed-shape
+// record, share one field list: `xxxFields(io, record)` is run with a Writer
+// to encode and with a Reader to decode, so the two directions cannot drift
+// apart. Only literal trees and the debug lines have hand-written mirror pairs.
+//
+// The Reader is a cursor in the style of llvm::DataExtractor: it keeps the
+// first error and turns later reads into no-ops, so decoders read a whole
+// record and check once. Every count is checked against the bytes left before
+// anything is allocated for it. Called by guardc, guardvm and
+// tests/pack_test.cpp.
+#include "vm/pack.h"
+
+#include <array>
+#include <bit>
+#include <cstdio>
+#include <cstring>
+
+#include "runtime/regex.h"
+#include "vm/verify.h"
+
+namespace guard::vm {
+
+// ---------------------------------------------------------------- CRC-32C
+
+namespace {
+
+constexpr std::array<uint32_t, 256> makeCrcTable() {
+  std::array<uint32_t, 256> t{};
+  for (uint32_t i = 0; i < 256; ++i) {
+    uint32_t c = i;
+    for (int k = 0; k < 8; ++k) c = (c & 1) ? (c >> 1) ^ 0x82F63B78u : c >> 1;
+    t[i] = c;
+  }
+  return t;
+}
+constexpr auto kCrcTable = makeCrcTable();
+
+}  // namespace
+
+uint32_t crc32c(std::string_view bytes, uint32_t crc) {
+  uint32_t c = ~crc;
+  for (unsigned char b : bytes) c = kCrcTable[(c ^ b) & 0xFF] ^ (c >> 8);
+  return ~c;
+}
+
+namespace {
+
+// The checksum covers the whole pack except its own field (header bytes 24..27),
+// so that a damaged minor version or producer field is caught too.
+constexpr size_t kChecksumOffset = 24;
+
+uint32_t packChecksum(std::string_view pack) {
+  uint32_t crc = crc32c(pack.substr(0, kChecksumOffset));
+  return crc32c(pack.substr(kChecksumOffset + 4), crc);
+}
+
+// ---------------------------------------------------------------- byte I/O
+
+uint32_t loadU32(std::string_view s, size_t at) {
+  uint32_t v = 0;
+  for (int i = 3; i >= 0; --i) v = (v << 8) | uint8_t(s[at + i]);
+  return v;
+}
+uint16_t loadU16(std::string_view s, size_t at) {
+  return uint16_t(uint8_t(s[at]) | (uint8_t(s[at + 1]) << 8));
+}
+void storeU32(std::string& s, size_t at, uint32_t v) {
+  for (int i = 0; i < 4; ++i) s[at + i] = char((v >> (8 * i)) & 0xFF);
+}
+
+// Encodes little-endian fixed-width fields. Every method takes a const
+// reference so that the shared field lists can run on a const Program.
+class Writer {
+ public:
+  std::string out;
+
+  void u8(const uint8_t& v) { out.push_back(char(v)); }
+  void u16(const uint16_t& v) { u8(uint8_t(v)); u8(uint8_t(v >> 8)); }
+  void u32(const uint32_t& v) { u16(uint16_t(v)); u16(uint16_t(v >> 16)); }
+  void u64(const uint64_t& v) { u32(uint32_t(v)); u32(uint32_t(v >> 32)); }
+  void i32(const int32_t& v) { u32(uint32_t(v)); }
+  void i64(const int64_t& v) { u64(uint64_t(v)); }
+  void f64(const double& v) { u64(std::bit_cast<uint64_t>(v)); }
+  void flag(const bool& v) { u8(v ? 1 : 0); }
+  template <class E> void enum8(const E& v) { u8(static_cast<uint8_t>(v)); }
+  void bytes(std::string_view s) { u32(uint32_t(s.size())); out.append(s); }
+  void u32s(const std::vector<uint32_t>& v) {
+    u32(uint32_t(v.size()));
+    for (uint32_t x : v) u32(x);
+  }
+  template <class T, class F> void list(const std::vector<T>& v, F each) {
+    u32(uint32_t(v.size()));
+    for (const T& x : v) each(*this, x);
+  }
+};
+
+// The fewest bytes one T can take on disk: a default T has empty lists, each a 4-byte count.
+template <class T, class F> size_t minEncodedSize(F each) {
+  Writer w;
+  T t{};
+  each(w, t);
+  return w.out.size();
+}
+
+// Decodes one section. The first error sticks; later reads return zeros.
+class Reader {
+ public:
+  Reader(std::string_view data, size_t base, const char* section)
+      : data_(data), base_(base), section_(section) {}
+
+  bool ok() const { return error_.empty(); }
+  const std::string& error() const { return error_; }
+  size_t remaining() const { return data_.size() - pos_; }
+  bool atEnd() const { return pos_ == data_.size(); }
+
+  void fail(const std::string& msg) {
+    if (!ok()) return;
+    error_ = "section '" + std::string(section_) + "' at byte " + std::to_string(base_ + pos_) +
+             ": " + msg;
+    pos_ = data_.size();
+  }
+
+  void u8(uint8_t& v) { v = uint8_t(take(1)); }
+  void u16(uint16_t& v) { v = uint16_t(take(2)); }
+  void u32(uint32_t& v) { v = uint32_t(take(4)); }
+  void u64(uint64_t& v) { v = take(8); }
+  void i32(int32_t& v) { v = int32_t(uint32_t(take(4))); }
+  void i64(int64_t& v) { v = int64_t(take(8)); }
+  void f64(double& v) { v = std::bit_cast<double>(take(8)); }
+  void flag(bool& v) {
+    uint8_t b = uint8_t(take(1));
+    if (b > 1) fail("boolean byte " + std::to_string(b) + " is neither 0 nor 1");
+    v = b == 1;
+  }
+  // Enum values are range-checked by the verifier, which also sees compiler output.
+  template <class E> void enum8(E& v) { v = static_cast<E>(uint8_t(take(1))); }
+  void bytes(std::string& s) { s = text(); }
+  std::string_view text() {
+    uint32_t n = uint32_t(take(4));
+    if (n > remaining()) {
+      fail("a " + std::to_string(n) + "-byte string runs past the end of the section");
+      return {};
+    }
+    std::string_view s = data_.substr(pos_, n);
+    pos_ += n;
+    return s;
+  }
+  void u32s(std::vector<uint32_t>& v) {
+    v.resize(count(4));
+    for (uint32_t& x : v) u32(x);
+  }
+  template <class T, class F> void list(std::vector<T>& v, F each) {
+    static const size_t minSize = minEncodedSize<T>(each);
+    v.resize(count(minSize));
+    for (size_t i = 0; i < v.size() && ok(); ++i) each(*this, v[i]);
+  }
+
+  // A count of items of at least `minBytes` each: never more than the bytes left allow.
+  uint32_t count(size_t minBytes) {
+    uint32_t n = uint32_t(take(4));
+    if (uint64_t(n) * minBytes <= remaining()) return n;
+    fail("count " + std::to_string(n) + " needs at least " + std::to_string(uint64_t(n) * minBytes) +
+         " bytes but only " + std::to_string(remaining()) + " are left");
+    return 0;
+  }
+
+ private:
+  std::string_view data_;
+  size_t base_;          // offset of data_ in the pack, for messages
+  const char* section_;
+  size_t pos_ = 0;
+  std::string error_;
+
+  uint64_t take(size_t n) {
+    if (!ok()) return 0;
+    if (n > remaining()) {
+      fail("truncated: " + std::to_string(n) + " bytes needed, " + std::to_string(remaining()) +
+           " left");
+      return 0;
+    }
+    uint64_t v = 0;
+    for (size_t i = n; i-- > 0;) v = (v << 8) | uint8_t(data_[pos_ + i]);
+    pos_ += n;
+    return v;
+  }
+};
+
+// ---------------------------------------------------------------- record fields
+// Shared by writer (IO = Writer, const records) and reader (IO = Reader).
+
+template <class IO, class S> void slotFields(IO& io, S& s) {
+  io.u32(s.name);
+  io.u32(s.init);
+}
+
+template <class IO, class I> void instrFields(IO& io, I& in) {
+  io.enum8(in.op);
+  io.u8(in.a);
+  io.u16(in.b);
+  io.u32(in.c);
+}
+
+template <class IO, class F> void functionFields(IO& io, F& f) {
+  io.u32(f.name);
+  io.enum8(f.kind);
+  io.u32(f.file);
+  io.u16(f.numRegs);
+  io.u16(f.numStatus);
+  io.list(f.slots, [](auto& io, auto& s) { slotFields(io, s); });
+  io.list(f.code, [](auto& io, auto& in) { instrFields(io, in); });
+}
+
+template <class IO, class P> void partFields(IO& io, P& p) {
+  io.enum8(p.kind);
+  io.u32(p.query);
+  io.u32(p.position);
+  io.u32(p.key);
+  io.u32s(p.keyAlternatives);
+  io.i64(p.index);
+  io.u32(p.func);
+  io.u32(p.literal);
+  io.enum8(p.keysOp);
+  io.flag(p.keysNegated);
+  io.u16(p.captureDepth);
+  io.u32(p.captureSlot);
+}
+
+template <class IO, class C> void clauseFields(IO& io, C& c) {
+  io.enum8(c.op);
+  io.flag(c.opNegated);
+  io.flag(c.clauseNegated);
+  io.flag(c.some);
+  io.flag(c.emptyOnSet);
+  io.enum8(c.rhs);
+  io.u32(c.context);
+  io.u32(c.message);
+  io.u32(c.file);
+  io.u32(c.line);
+  io.u32(c.column);
+}
+
+template <class IO, class B> void blockFields(IO& io, B& b) {
+  io.u32(b.body);
+  io.flag(b.some);
+  io.flag(b.notEmpty);
+  io.u32(b.context);
+  io.u32(b.typeName);
+  io.u32(b.file);
+  io.u32(b.line);
+  io.u32(b.column);
+}
+
+template <class IO, class R> void ruleRefFields(IO& io, R& r) {
+  io.u32(r.name);
+  io.flag(r.negated);
+  io.u32(r.message);
+  io.u32(r.file);
+  io.u32(r.line);
+  io.u32(r.column);
+}
+
+template <class IO, class C> void paramCallFields(IO& io, C& c) {
+  io.u32(c.name);
+  io.u16(c.numArgs);
+  io.flag(c.negated);
+  io.u32(c.message);
+  io.u32(c.file);
+  io.u32(c.line);
+  io.u32(c.column);
+}
+
+template <class IO, class C> void callFields(IO& io, C& c) {
+  io.i32(c.builtin);
+  io.u32(c.name);
+  io.u16(c.numArgs);
+}
+
+template <class IO, class R> void ruleFields(IO& io, R& r) {
+  io.u32(r.name);
+  io.u32(r.file);
+  io.enum8(r.kind);
+  io.u32(r.when);
+  io.u32(r.body);
+  io.u16(r.numParams);
+  io.u32(r.line);
+}
+
+template <class IO, class F> void fileFields(IO& io, F& f) {
+  io.u32(f.name);
+  io.u32(f.scope);
+  io.u32s(f.rules);
+  io.flag(f.empty);
+  io.u32(f.source);
+}
+
+// The table sections in one place: each is a counted list of records.
+template <class IO, class P> void tableSection(IO& io, P& p, SectionId id) {
+#define GUARD_LIST(member, fields) io.list(p.member, [](auto& io, auto& x) { fields(io, x); })
+  switch (id) {
+    case SectionId::Strings: io.list(p.strings, [](auto& io, auto& s) { io.bytes(s); }); break;
+    case SectionId::Functions: GUARD_LIST(functions, functionFields); break;
+    case SectionId::Parts: GUARD_LIST(parts, partFields); break;
+    case SectionId::Queries: io.list(p.queries, [](auto& io, auto& q) { io.u32s(q.parts); }); break;
+    case SectionId::Clauses: GUARD_LIST(clauses, clauseFields); break;
+    case SectionId::Blocks: GUARD_LIST(blocks, blockFields); break;
+    case SectionId::RuleRefs: GUARD_LIST(ruleRefs, ruleRefFields); break;
+    case SectionId::ParamCalls: GUARD_LIST(paramCalls, paramCallFields); break;
+    case SectionId::Calls: GUARD_LIST(calls, callFields); break;
+    case SectionId::Rules: GUARD_LIST(rules, ruleFields); break;
+    case SectionId::Files: GUARD_LIST(files, fileFields); break;
+    case SectionId::Literals: case SectionId::Lines: break;  // hand-written below
+  }
+#undef GUARD_LIST
+}
+
+const char* sectionName(SectionId id) {
+  switch (id) {
+    case SectionId::Strings: return "strings";
+    case SectionId::Literals: return "literals";
+    case SectionId::Functions: return "functions";
+    case SectionId::Parts: return "parts";
+    case SectionId::Queries: return "queries";
+    case SectionId::Clauses: return "clauses";
+    case SectionId::Blocks: return "blocks";
+    case SectionId::RuleRefs: return "rule-refs";
+    case SectionId::ParamCalls: return "param-calls";
+    case SectionId::Calls: return "calls";
+    case SectionId::Rules: return "rules";
+    case SectionId::Files: return "files";
+    case SectionId::Lines: return "lines";
+  }
+  return "?";
+}
+
+constexpr uint16_t kFirstSection = uint16_t(SectionId::Strings);
+constexpr uint16_t kLastSection = uint16_t(SectionId::Lines);
+
+// ---------------------------------------------------------------- literal trees
+// Each node: u8 kind, u8 flags, then its payload (docs/pack-format.md).
+
+void writeNode(Writer& w, const Node* n) {
+  w.enum8(n->kind);
+  w.u8(n->flags);
+  switch (n->kind) {
+    case NodeKind::Null: break;
+    case NodeKind::Bool: w.flag(n->b); break;
+    case NodeKind::Int: w.i64(n->i); break;
+    case NodeKind::Float: w.f64(n->f); break;
+    case NodeKind::String: case NodeKind::Regex: w.bytes(n->text()); break;
+    case NodeKind::Char: w.u32(n->ch); break;
+    case NodeKind::RangeInt: w.i64(n->irange.lo); w.i64(n->irange.hi); break;
+    case NodeKind::RangeFloat: w.f64(n->frange.lo); w.f64(n->frange.hi); break;
+    case NodeKind::RangeChar: w.u32(n->crange.lo); w.u32(n->crange.hi); break;
+    case NodeKind::List:
+      w.u32(n->list.size);
+      for (uint32_t i = 0; i < n->list.size; ++i) writeNode(w, n->list.items[i]);
+      break;
+    case NodeKind::Map:
+      w.u32(n->map.size);
+      for (uint32_t i = 0; i < n->map.size; ++i) {
+        w.bytes(n->map.entries[i].keyText());
+        writeNode(w, n->map.entries[i].value);
+      }
+      break;
+  }
+}
+
+// Builds literal nodes in the program's literal pool, compiling regexes.
+class LiteralReader {
+ public:
+  LiteralReader(Reader& r, Program& p) : r_(r), p_(p) {}
+
+  // The literals section: a count, then one tree per literal.
+  void all() {
+    p_.literals.resize(r_.count(2));
+    for (auto& lit : p_.literals)
+      if (!(lit = node(1))) return;
+  }
+
+  Node* node(uint32_t depth) {
+    if (depth > kMaxLiteralDepth) {
+      r_.fail("literal nested deeper than " + std::to_string(kMaxLiteralDepth) + " levels");
+      return nullptr;
+    }
+    if (++nodes_ > kMaxLiteralNodes) {
+      r_.fail("more than " + std::to_string(kMaxLiteralNodes) + " literal nodes");
+      return nullptr;
+    }
+    uint8_t kind = 0, flags = 0;
+    r_.u8(kind);
+    r_.u8(flags);
+    if (!r_.ok()) return nullptr;
+    if (kind > uint8_t(NodeKind::RangeChar)) {
+      r_.fail("unknown literal kind " + std::to_string(kind));
+      return nullptr;
+    }
+    Node* n = p_.literalPool->newNode(NodeKind(kind));
+    n->flags = flags;
+    payload(n, depth);
+    return r_.ok() ? n : nullptr;
+  }
+
+ private:
+  Reader& r_;
+  Program& p_;
+  uint32_t nodes_ = 0;
+
+  void payload(Node* n, uint32_t depth) {
+    switch (n->kind) {
+      case NodeKind::Null: break;
+      case NodeKind::Bool: r_.flag(n->b); break;
+      case NodeKind::Int: r_.i64(n->i); break;
+      case NodeKind::Float: r_.f64(n->f); break;
+      case NodeKind::String: setText(n, r_.text()); break;
+      case NodeKind::Regex: regex(n); break;
+      case NodeKind::Char: r_.u32(n->ch); break;
+      case NodeKind::RangeInt: r_.i64(n->irange.lo); r_.i64(n->irange.hi); break;
+      case NodeKind::RangeFloat: r_.f64(n->frange.lo); r_.f64(n->frange.hi); break;
+      case NodeKind::RangeChar: r_.u32(n->crange.lo); r_.u32(n->crange.hi); break;
+      case NodeKind::List: list(n, depth); break;
+      case NodeKind::Map: map(n, depth); break;
+    }
+  }
+
+  void setText(Node* n, std::string_view s) {
+    n->str.data = p_.literalPool->copyString(s);
+    n->str.size = uint32_t(s.size());
+  }
+
+  // Regexes are stored as their pattern and compiled again on load.
+  void regex(Node* n) {
+    setText(n, r_.text());
+    if (!r_.ok()) return;
+    auto re = Regex::compile(n->text());
+    if (!re.ok()) return r_.fail("regex /" + std::string(n->text()) + "/ does not compile: " +
+                                 re.error().message);
+    n->str.re = re->get();
+    p_.regexes.push_back(std::move(re.value()));
+  }
+
+  void list(Node* n, uint32_t depth) {
+    uint32_t size = r_.count(2);  // a node is at least its kind and flags bytes
+    n->list.items = p_.literalPool->newItems(size);
+    n->list.size = size;
+    for (uint32_t i = 0; i < size; ++i) {
+      Node* item = node(depth + 1);
+      if (!item) return;
+      item->slot = i;
+      n->list.items[i] = item;
+    }
+  }
+
+  void map(Node* n, uint32_t depth) {
+    uint32_t size = r_.count(6);  // a 4-byte key length and a 2-byte node
+    n->map.entries = p_.literalPool->newEntries(size);
+    n->map.size = size;
+    for (uint32_t i = 0; i < size; ++i) {
+      std::string_view key = r_.text();
+      Node* value = r_.ok() ? node(depth + 1) : nullptr;
+      if (!value) return;
+      value->slot = i;
+      n->map.entries[i] = MapEntry{p_.literalPool->copyString(key), uint32_t(key.size()), kNoKey,
+                                   0, 0, value};
+    }
+  }
+};
+
+void writeLiterals(Writer& w, const Program& p) {
+  w.u32(uint32_t(p.literals.size()));
+  for (const Node* n : p.literals) writeNode(w, n);
+}
+
+// ---------------------------------------------------------------- debug lines
+
+void writeLines(Writer& w, const Program& p) {
+  w.list(p.functions, [](Writer& w, const Function& f) { w.u32s(f.lines); });
+}
+
+void readLines(Reader& r, Program& p) {
+  uint32_t n = r.count(4);
+  if (r.ok() && n != p.functions.size())
+    return r.fail(std::to_string(n) + " line tables for " + std::to_string(p.functions.size()) +
+                  " functions");
+  for (uint32_t i = 0; i < n && r.ok(); ++i) r.u32s(p.functions[i].lines);
+}
+
+// ---------------------------------------------------------------- writer
+
+std::string encodeSection(const Program& p, SectionId id) {
+  Writer w;
+  if (id == SectionId::Literals) writeLiterals(w, p);
+  else if (id == SectionId::Lines) writeLines(w, p);
+  else tableSection(w, p, id);
+  return std::move(w.out);
+}
+
+}  // namespace
+
+std::string writePack(const Program& program, const PackOptions& options) {
+  std::vector<std::pair<SectionId, std::string>> sections;
+  for (uint16_t id = kFirstSection; id <= kLastSection; ++id) {
+    if (SectionId(id) == SectionId::Lines && options.stripLines) continue;
+    sections.emplace_back(SectionId(id), encodeSection(program, SectionId(id)));
+  }
+  Writer w;
+  w.out.append(kPackMagic, 4);
+  w.u16(kPackMajor);
+  w.u16(kPackMinor);
+  for (uint8_t v : kProducerVersion) w.u8(v);
+  w.u8(0);
+  w.u32(0);  // flags
+  w.u32(0);  // total length, patched below
+  w.u32(uint32_t(sections.size()));
+  w.u32(0);  // checksum, patched below
+  uint32_t offset = kPackHeaderSize + kSectionEntrySize * uint32_t(sections.size());
+  for (const auto& [id, bytes] : sections) {
+    w.u16(uint16_t(id));
+    w.u16(id == SectionId::Lines ? 0 : kSectionRequired);
+    w.u32(offset);
+    w.u32(uint32_t(bytes.size()));
+    offset += uint32_t(bytes.size());
+  }
+  for (const auto& s : sections) w.out += s.second;
+  storeU32(w.out, 16, uint32_t(w.out.size()));
+  storeU32(w.out, kChecksumOffset, packChecksum(w.out));
+  return std::move(w.out);
+}
+
+// ---------------------------------------------------------------- reader
+
+namespace {
+
+struct SectionSpan {
+  bool present = false;
+  uint32_t offset = 0, length = 0;
+};
+
+class PackLoader {
+ public:
+  PackLoader(std::string_view bytes, const std::string& fileName) : bytes_(bytes), file_(fileName) {}
+
+  Result<std::unique_ptr<Program>> load() {
+    std::string e = checkHeader();
+    if (e.empty()) e = readSectionTable();
+    auto program = std::make_unique<Program>();
+    if (e.empty()) e = readSections(*program);
+    if (!e.empty()) return Error{e, file_, 0, 0};
+    auto verified = verifyProgram(*program);
+    if (!verified.ok()) return Error{"invalid pack: " + verified.error().message, file_, 0, 0};
+    return program;
+  }
+
+ private:
+  std::string_view bytes_;
+  const std::string& file_;
+  std::array<SectionSpan, kLastSection + 1> sections_{};
+
+  std::string producer() const {
+    return std::to_string(uint8_t(bytes_[8])) + "." + std::to_string(uint8_t(bytes_[9])) + "." +
+           std::to_string(uint8_t(bytes_[10]));
+  }
+
+  // Magic, version, flags, length, checksum: in that order, one message each.
+  std::string checkHeader() {
+    const size_t size = bytes_.size();
+    if (size < 4 || std::memcmp(bytes_.data(), kPackMagic, 4) != 0)
+      return "not a guardvm rule pack (it does not start with \"GPAK\")";
+    if (size < kPackHeaderSize)
+      return "truncated pack: " + std::to_string(size) + " bytes, shorter than the " +
+             std::to_string(kPackHeaderSize) + "-byte header";
+    if (std::string e = checkVersion(); !e.empty()) return e;
+    if (uint32_t flags = loadU32(bytes_, 12); flags != 0)
+      return "pack has unknown flags 0x" + hex(flags) + " (written by guardc " + producer() + ")";
+    if (std::string e = checkLength(); !e.empty()) return e;
+    uint32_t stored = loadU32(bytes_, kChecksumOffset), computed = packChecksum(bytes_);
+    if (stored != computed)
+      return "pack is damaged: checksum mismatch (stored 0x" + hex(stored) + ", computed 0x" +
+             hex(computed) + ")";
+    return {};
+  }
+
+  std::string checkVersion() const {
+    const uint16_t major = loadU16(bytes_, 4), minor = loadU16(bytes_, 6);
+    const std::string v = std::to_string(major) + "." + std::to_string(minor);
+    const std::string supported = "(" + std::to_string(kPackMajor) + ".x)";
+    if (major > kPackMajor)
+      return "pack format version " + v + " is newer than this guardvm supports " + supported +
+             "; it was written by guardc " + producer();
+    if (major < kPackMajor)
+      return "pack format version " + v + " is older than this guardvm supports " + supported;
+    return {};
+  }
+
+  std::string checkLength() const {
+    const uint64_t total = loadU32(bytes_, 16), size = bytes_.size();
+    if (size > kMaxPackBytes)
+      return "pack of " + std::to_string(size) + " bytes exceeds the limit of " +
+             std::to_string(kMaxPackBytes) + " bytes";
+    if (size < total)
+      return "truncated pack: " + std::to_string(size) + " bytes, the header says " +
+             std::to_string(total);
+    if (size > total)
+      return "pack has " + std::to_string(size - total) + " unexpected bytes after its " +
+             std::to_string(total) + "-byte length";
+    return {};
+  }
+
+  static std::string hex(uint32_t v) {
+    char buf[9];
+    std::snprintf(buf, sizeof buf, "%08x", v);
+    return buf;
+  }
+
+  std::string readSectionTable() {
+    const uint32_t n = loadU32(bytes_, 20);
+    if (n > kMaxSections) return "pack declares " + std::to_string(n) + " sections (at most " +
+                                 std::to_string(kMaxSections) + ")";
+    const uint64_t tableEnd = kPackHeaderSize + uint64_t(kSectionEntrySize) * n;
+    if (tableEnd > bytes_.size()) return "section table runs past the end of the pack";
+    for (uint32_t i = 0; i < n; ++i) {
+      std::string e = readSectionEntry(kPackHeaderSize + kSectionEntrySize * i, tableEnd);
+      if (!e.empty()) return "section table entry " + std::to_string(i) + ": " + e;
+    }
+    for (uint16_t id = kFirstSection; id <= kLastSection; ++id)
+      if (!sections_[id].present && SectionId(id) != SectionId::Lines)
+        return std::string("missing section '") + sectionName(SectionId(id)) + "'";
+    return {};
+  }
+
+  std::string readSectionEntry(size_t at, uint64_t tableEnd) {
+    const uint16_t id = loadU16(bytes_, at), flags = loadU16(bytes_, at + 2);
+    const uint32_t offset = loadU32(bytes_, at + 4), length = loadU32(bytes_, at + 8);
+    if (offset < tableEnd || uint64_t(offset) + length > bytes_.size())
+      return "section " + std::to_string(id) + " at " + std::to_string(offset) + ", " +
+             std::to_string(length) + " bytes, lies outside the pack's sections";
+    if (id < kFirstSection || id > kLastSection) {
+      // Unknown sections come from newer minor versions: optional ones are skipped.
+      if (flags & kSectionRequired)
+        return "unknown required section " + std::to_string(id) + " (written by guardc " +
+               producer() + ")";
+      return {};
+    }
+    if (sections_[id].present) return std::string("second '") + sectionName(SectionId(id)) + "' section";
+    sections_[id] = {true, offset, length};
+    return {};
+  }
+
+  // Sections are decoded in id order: every later table may refer to earlier ones.
+  std::string readSections(Program& p) {
+    for (uint16_t id = kFirstSection; id <= kLastSection; ++id) {
+      const SectionSpan& s = sections_[id];
+      if (!s.present) continue;
+      Reader r(bytes_.substr(s.offset, s.length), s.offset, sectionName(SectionId(id)));
+      decodeSection(r, p, SectionId(id));
+      if (r.ok() && !r.atEnd()) r.fail(std::to_string(r.remaining()) + " bytes left over");
+      if (!r.ok()) return r.error();
+    }
+    if (!sections_[uint16_t(SectionId::Lines)].present)  // stripped: every line unknown
+      for (Function& f : p.functions) f.lines.assign(f.code.size(), 0);
+    return {};
+  }
+
+  static void decodeSection(Reader& r, Program& p, SectionId id) {
+    if (id == SectionId::Literals) return LiteralReader(r, p).all();
+    if (id == SectionId::Lines) return readLines(r, p);
+    tableSection(r, p, id);
+  }
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Program>> readPack(std::string_view bytes, const std::string& fileName) {
+  return PackLoader(bytes, fileName).load();
+}
+
+}  // namespace guard::vm

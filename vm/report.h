@@ -1,0 +1,47 @@
+// Reports: views over the results of evaluating one rules file against one
+// data file (vm/results.h), in every format cfn-guard 3.1.1 writes
+// (spec/cli-and-reports.md §7–§9). Called by guardvm's validate and test
+// commands; everything is appended to strings so that output can be written
+// per data file and in order.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "runtime/document.h"
+#include "vm/program.h"
+#include "vm/results.h"
+
+namespace guard::vm {
+
+// One evaluated (rules file, data file) pair.
+struct PairView {
+  const Program& program;
+  const FileResult& result;
+  const Document& data;          // the merged document the rules saw
+  std::string_view dataText;     // the data file's original text (code excerpts)
+  std::string_view rulesName;    // reported rules file name
+  std::string_view dataName;     // reported data name
+};
+
+// -S / --show-summary, folded (spec §7.1).
+enum SummaryBits : unsigned { kShowPass = 1, kShowFail = 2, kShowSkip = 4 };
+
+struct ConsoleOptions {
+  unsigned summary = kShowFail;
+  bool color = false;
+};
+
+// The summary table (§7.1); nothing when no section applies.
+void writeSummaryTable(std::string& out, const PairView& v, const ConsoleOptions& o);
+// The detail report (§7.2–7.5): CloudFormation, Terraform or generic.
+// Returns false when cfn-guard would panic on this input (exit 101); the
+// message to print on stderr is then in `panic`.
+bool writeConsoleDetail(std::string& out, const PairView& v, const ConsoleOptions& o,
+                        std::string& panic);
+
+// The file report of §9.3 as pretty JSON (no final newline) or YAML.
+void writeFileReportJson(std::string& out, const PairView& v);
+void writeFileReportYaml(std::string& out, const PairView& v);
+
+}  // namespace guard::vm

@@ -1,0 +1,61 @@
+// Evaluation results: what the VM recorded while running one rules file
+// over one document. The interpreter (interp.cpp) appends records; every
+// report format (report_*.cpp) is a view over the same records plus the
+// Program's clause texts and messages.
+//
+// Records form a tree stored in preorder: a record's descendants follow it,
+// up to index `end`. Only what a report can show is kept: containers that
+// ended without a FAIL are dropped with everything under them, and checks
+// are recorded only when they fail.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "runtime/document.h"
+#include "runtime/query_result.h"
+#include "vm/opcodes.h"
+
+namespace guard::vm {
+
+enum class RecKind : uint8_t {
+  Rule,          // info = RuleInfo index (a nested rule evaluated through a reference)
+  Disjunction,   // an `or` chain
+  Block,         // info = BlockInfo index; one visited value (`from`)
+  BlockMissing,  // info = BlockInfo index; `from` is the unresolved member
+  BlockEmpty,    // info = BlockInfo index; `q !empty { }` selected nothing
+  Unary,         // info = ClauseInfo index; `from` = checked member
+  Binary,        // info = ClauseInfo index; `from` / `to` = compared values
+  EmptySet,      // info = ClauseInfo index; an `empty` test on a whole result set
+  RuleRef,       // info = RuleRefInfo index; `ruleStatus` = the referenced rule's status
+  ParamCall,     // info = ParamCallInfo index
+};
+
+// What a failing comparison found (for the wording of messages).
+enum class CmpDetail : uint8_t { None, False, NotComparable, LeftUnresolved, RightUnresolved };
+
+struct Record {
+  RecKind kind;
+  Status status;
+  CmpDetail detail = CmpDetail::None;
+  Status ruleStatus = Status::Skip;  // RuleRef: status of the referenced rule
+  uint32_t info = 0;
+  uint32_t end = 0;                  // one past the last descendant
+  QValue from, to;
+  uint32_t rule = UINT32_MAX;        // Rule records: rule index
+};
+
+struct RuleResult {
+  uint32_t rule;           // RuleInfo index
+  Status status;
+  std::vector<Record> records;  // this rule's failure tree (empty unless FAIL)
+};
+
+struct FileResult {
+  uint32_t file;           // FileInfo index
+  Status status = Status::Skip;
+  std::vector<RuleResult> rules;  // evaluation order; parameterized rules excluded
+};
+
+}  // namespace guard::vm

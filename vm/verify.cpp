@@ -1,0 +1,497 @@
+// The bytecode verifier (see verify.h for what it proves and what it leaves
+// to the interpreter). One pass over the tables, one over each function's
+// instructions, then a cycle check of the static call graph. Errors name the
+// function and instruction index. Tested by tests/pack_test.cpp.
+#include "vm/verify.h"
+
+#include <string_view>
+#include <unordered_map>
+
+namespace guard::vm {
+namespace {
+
+const char* operandKindName(OperandKind k) {
+  switch (k) {
+    case OperandKind::None: return "none";
+    case OperandKind::Reg: return "register";
+    case OperandKind::Status: return "status register";
+    case OperandKind::Depth: return "depth";
+    case OperandKind::Slot: return "slot";
+    case OperandKind::Imm: return "immediate";
+    case OperandKind::Literal: return "literal";
+    case OperandKind::Part: return "part";
+    case OperandKind::Call: return "call";
+    case OperandKind::Func: return "function";
+    case OperandKind::Clause: return "clause";
+    case OperandKind::Block: return "block";
+    case OperandKind::RuleRef: return "rule reference";
+    case OperandKind::ParamCall: return "parameterized call";
+    case OperandKind::Target: return "jump target";
+    case OperandKind::String: return "string";
+  }
+  return "?";
+}
+
+const char* funcKindName(FuncKind k) {
+  switch (k) {
+    case FuncKind::Cnf: return "cnf";
+    case FuncKind::Set: return "set";
+    case FuncKind::FileScope: return "file-scope";
+  }
+  return "?";
+}
+
+// The part kind each query opcode expects of its Part operand.
+bool expectedPartKind(Op op, ast::PartKind& kind) {
+  switch (op) {
+    case Op::Q_KEY: kind = ast::PartKind::Key; return true;
+    case Op::Q_INDEX: kind = ast::PartKind::Index; return true;
+    case Op::Q_ALL_VALUES: kind = ast::PartKind::AllValues; return true;
+    case Op::Q_ALL_INDICES: kind = ast::PartKind::AllIndices; return true;
+    case Op::Q_CAPTURE: kind = ast::PartKind::KeyCapture; return true;
+    case Op::Q_FILTER: kind = ast::PartKind::Filter; return true;
+    case Op::Q_TYPE_SELECT: kind = ast::PartKind::Filter; return true;  // a type-equality filter
+    case Op::Q_KEYS_FILTER: kind = ast::PartKind::KeysFilter; return true;
+    case Op::Q_INTERP: kind = ast::PartKind::Interpolate; return true;
+    default: return false;
+  }
+}
+
+// The function kind each opcode expects of its Func operand.
+FuncKind expectedFuncKind(Op op) { return op == Op::Q_SUBQUERY ? FuncKind::Set : FuncKind::Cnf; }
+
+bool isTerminator(Op op) {
+  return op == Op::RET_STATUS || op == Op::RET_SET || op == Op::JUMP || op == Op::RAISE;
+}
+
+class Verifier {
+ public:
+  explicit Verifier(const Program& p) : p_(p) {
+    for (const Function& f : p.functions) maxSlots_ = std::max<size_t>(maxSlots_, f.slots.size());
+  }
+
+  Result<Unit> run() {
+    bool ok = checkLiterals() && checkFunctionTables() && checkParts() && checkQueries() &&
+              checkClauses() && checkBlocks() && checkRuleRefs() && checkParamCalls() &&
+              checkCalls() && checkRules() && checkFiles() && checkCode() && checkCallGraph();
+    if (ok) return Unit{};
+    return Error::plain(error_);
+  }
+
+ private:
+  const Program& p_;
+  size_t maxSlots_ = 0;
+  std::string where_;  // the table entry or instruction being checked
+  std::string error_;
+
+  bool fail(const std::string& msg) {
+    error_ = where_.empty() ? msg : where_ + ": " + msg;
+    return false;
+  }
+  void at(const char* table, size_t i) { where_ = std::string(table) + " " + std::to_string(i); }
+
+  std::string funcLabel(uint32_t f) const {
+    std::string s = "function f" + std::to_string(f);
+    uint32_t name = p_.functions[f].name;
+    if (name < p_.strings.size()) s += " '" + p_.strings[name] + "'";
+    return s;
+  }
+
+  // An index into a table of `size` entries; kNone allowed when `optional`.
+  bool index(uint32_t v, size_t size, const char* what, bool optional) {
+    if (v == kNone && optional) return true;
+    if (v < size) return true;
+    if (v == kNone) return fail(std::string("missing ") + what);
+    return fail(std::string(what) + " " + std::to_string(v) + " out of range (" +
+                std::to_string(size) + " entries)");
+  }
+  bool str(uint32_t v, const char* what, bool optional = true) {
+    return index(v, p_.strings.size(), what, optional);
+  }
+  bool file(uint32_t v) { return index(v, p_.files.size(), "file", true); }
+  bool func(uint32_t v, const char* what, FuncKind kind, bool optional) {
+    if (!index(v, p_.functions.size(), what, optional)) return false;
+    if (v == kNone || p_.functions[v].kind == kind) return true;
+    return fail(std::string(what) + " f" + std::to_string(v) + " is a " +
+                funcKindName(p_.functions[v].kind) + " function, expected " + funcKindName(kind));
+  }
+
+  // ---------------------------------------------------------------- literals
+
+  bool checkLiterals() {
+    for (size_t i = 0; i < p_.literals.size(); ++i) {
+      at("literal", i);
+      if (!checkNode(p_.literals[i], 1)) return false;
+    }
+    where_.clear();
+    return true;
+  }
+
+  bool checkNode(const Node* n, uint32_t depth) {
+    if (!n) return fail("null node");
+    if (depth > kMaxLiteralDepth)
+      return fail("nested deeper than " + std::to_string(kMaxLiteralDepth) + " levels");
+    switch (n->kind) {
+      case NodeKind::Null: case NodeKind::Bool: case NodeKind::Int: case NodeKind::Float:
+        return true;
+      case NodeKind::String:
+        return n->str.size == 0 || n->str.data || fail("string without text");
+      case NodeKind::Regex:
+        if (n->str.size && !n->str.data) return fail("regex without text");
+        return n->str.re || fail("regex not compiled");
+      case NodeKind::Char:
+        return n->ch <= 0x10FFFF || fail("char beyond U+10FFFF");
+      case NodeKind::RangeInt: case NodeKind::RangeFloat:
+        return checkRangeFlags(n);
+      case NodeKind::RangeChar:
+        if (n->crange.lo > 0x10FFFF || n->crange.hi > 0x10FFFF) return fail("char beyond U+10FFFF");
+        return checkRangeFlags(n);
+      case NodeKind::List: return checkList(n, depth);
+      case NodeKind::Map: return checkMap(n, depth);
+    }
+    return fail("unknown node kind " + std::to_string(unsigned(n->kind)));
+  }
+  bool checkRangeFlags(const Node* n) {
+    return (n->flags & ~(kLowerInclusive | kUpperInclusive)) == 0 || fail("unknown range flags");
+  }
+  bool checkList(const Node* n, uint32_t depth) {
+    if (n->list.size && !n->list.items) return fail("list without items");
+    for (uint32_t i = 0; i < n->list.size; ++i)
+      if (!checkNode(n->list.items[i], depth + 1)) return false;
+    return true;
+  }
+  bool checkMap(const Node* n, uint32_t depth) {
+    if (n->map.size && !n->map.entries) return fail("map without entries");
+    for (uint32_t i = 0; i < n->map.size; ++i) {
+      const MapEntry& e = n->map.entries[i];
+      if (e.keyLen && !e.key) return fail("map key without text");
+      if (!checkNode(e.value, depth + 1)) return false;
+    }
+    return true;
+  }
+
+  // ---------------------------------------------------------------- tables
+
+  bool checkFunctionTables() {
+    for (size_t i = 0; i < p_.functions.size(); ++i) {
+      const Function& f = p_.functions[i];
+      where_ = funcLabel(uint32_t(i));
+      if (f.kind > FuncKind::FileScope) return fail("unknown function kind");
+      if (!str(f.name, "name") || !file(f.file)) return false;
+      if (f.numRegs > kMaxRegisters || f.numStatus > kMaxRegisters)
+        return fail("more than " + std::to_string(kMaxRegisters) + " registers");
+      for (const Slot& s : f.slots)
+        if (!str(s.name, "slot name") || !func(s.init, "slot initialiser", FuncKind::Set, true))
+          return false;
+      if (f.lines.size() != f.code.size())
+        return fail(std::to_string(f.lines.size()) + " line entries for " +
+                    std::to_string(f.code.size()) + " instructions");
+    }
+    where_.clear();
+    return true;
+  }
+
+  bool checkParts() {
+    for (size_t i = 0; i < p_.parts.size(); ++i) {
+      const Part& pt = p_.parts[i];
+      at("part", i);
+      if (pt.kind > ast::PartKind::Interpolate) return fail("unknown part kind");
+      if (pt.keysOp > ast::CmpOp::Le) return fail("unknown keys operator");
+      if (!index(pt.query, p_.queries.size(), "query", true) || !str(pt.key, "key")) return false;
+      if (pt.query != kNone && pt.position >= p_.queries[pt.query].parts.size())
+        return fail("position beyond its query's parts");
+      for (uint32_t k : pt.keyAlternatives)
+        if (!str(k, "key alternative", false)) return false;
+      if (!index(pt.literal, p_.literals.size(), "literal", true)) return false;
+      if (pt.captureSlot != kNone && pt.captureSlot >= maxSlots_)
+        return fail("capture slot beyond every frame");
+      if (!checkPartFunc(pt)) return false;
+    }
+    where_.clear();
+    return true;
+  }
+  bool checkPartFunc(const Part& pt) {
+    if (pt.kind == ast::PartKind::Filter) return func(pt.func, "filter function", FuncKind::Cnf, true);
+    if (pt.kind == ast::PartKind::KeysFilter)
+      return func(pt.func, "keys filter query", FuncKind::Set, true);
+    return pt.func == kNone || fail("a function on a part that runs none");
+  }
+
+  bool checkQueries() {
+    for (size_t i = 0; i < p_.queries.size(); ++i) {
+      at("query", i);
+      for (uint32_t s : p_.queries[i].parts)
+        if (!str(s, "part text", false)) return false;
+    }
+    where_.clear();
+    return true;
+  }
+
+  bool checkClauses() {
+    for (size_t i = 0; i < p_.clauses.size(); ++i) {
+      const ClauseInfo& c = p_.clauses[i];
+      at("clause", i);
+      if (c.op > ast::CmpOp::Le) return fail("unknown operator");
+      if (c.rhs > RhsKind::Call) return fail("unknown right-hand side kind");
+      if (!str(c.context, "context") || !str(c.message, "message") || !file(c.file)) return false;
+    }
+    where_.clear();
+    return true;
+  }
+
+  bool checkBlocks() {
+    for (size_t i = 0; i < p_.blocks.size(); ++i) {
+      const BlockInfo& b = p_.blocks[i];
+      at("block", i);
+      if (!func(b.body, "body", FuncKind::Cnf, false) || !str(b.context, "context") ||
+          !str(b.typeName, "type name") || !file(b.file))
+        return false;
+    }
+    where_.clear();
+    return true;
+  }
+
+  bool checkRuleRefs() {
+    for (size_t i = 0; i < p_.ruleRefs.size(); ++i) {
+      const RuleRefInfo& r = p_.ruleRefs[i];
+      at("rule reference", i);
+      if (!str(r.name, "rule name", false) || !str(r.message, "message") || !file(r.file))
+        return false;
+    }
+    where_.clear();
+    return true;
+  }
+
+  bool checkParamCalls() {
+    for (size_t i = 0; i < p_.paramCalls.size(); ++i) {
+      const ParamCallInfo& c = p_.paramCalls[i];
+      at("parameterized call", i);
+      if (!str(c.name, "rule name", false) || !str(c.message, "message") || !file(c.file))
+        return false;
+    }
+    where_.clear();
+    return true;
+  }
+
+  bool checkCalls() {
+    for (size_t i = 0; i < p_.calls.size(); ++i) {
+      const CallInfo& c = p_.calls[i];
+      at("call", i);
+      if (c.builtin < -1) return fail("negative builtin id");
+      if (!str(c.name, "function name")) return false;
+    }
+    where_.clear();
+    return true;
+  }
+
+  bool checkRules() {
+    for (size_t i = 0; i < p_.rules.size(); ++i) {
+      const RuleInfo& r = p_.rules[i];
+      at("rule", i);
+      if (r.kind > RuleKind::Parameterized) return fail("unknown rule kind");
+      if (!str(r.name, "rule name", false) || !file(r.file) ||
+          !func(r.when, "when function", FuncKind::Cnf, true) ||
+          !func(r.body, "body", FuncKind::Cnf, false))
+        return false;
+      if (r.numParams > p_.functions[r.body].slots.size())
+        return fail("more parameters than body slots");
+    }
+    where_.clear();
+    return true;
+  }
+
+  bool checkFiles() {
+    for (size_t i = 0; i < p_.files.size(); ++i) {
+      const FileInfo& f = p_.files[i];
+      at("file", i);
+      if (!str(f.name, "file name", false) || !str(f.source, "source") ||
+          !func(f.scope, "scope", FuncKind::FileScope, true))
+        return false;
+      for (uint32_t r : f.rules)
+        if (!index(r, p_.rules.size(), "rule", false)) return false;
+    }
+    where_.clear();
+    return true;
+  }
+
+  // ---------------------------------------------------------------- code
+
+  bool checkCode() {
+    for (size_t i = 0; i < p_.functions.size(); ++i)
+      if (!checkFunctionCode(uint32_t(i))) return false;
+    where_.clear();
+    return true;
+  }
+
+  bool checkFunctionCode(uint32_t fi) {
+    const Function& f = p_.functions[fi];
+    where_ = funcLabel(fi);
+    if (f.kind == FuncKind::FileScope) return f.code.empty() || fail("a file scope has no code");
+    if (f.code.empty()) return fail("no instructions");
+    for (size_t i = 0; i < f.code.size(); ++i) {
+      where_ = funcLabel(fi) + ", instruction " + std::to_string(i);
+      if (f.code[i].op < Op::Count_) where_ += std::string(" (") + opInfo(f.code[i].op).name + ")";
+      if (!checkInstr(f, uint32_t(i), f.code[i])) return false;
+    }
+    if (!isTerminator(f.code.back().op))
+      return fail("the last instruction does not return, jump or raise");
+    return true;
+  }
+
+  bool checkInstr(const Function& f, uint32_t pc, const Instr& in) {
+    if (static_cast<unsigned>(in.op) >= kNumOps)
+      return fail("unknown opcode " + std::to_string(unsigned(in.op)));
+    const OpInfo& info = opInfo(in.op);
+    return checkOperand(f, pc, info.a, in.a, "A") && checkOperand(f, pc, info.b, in.b, "B") &&
+           checkOperand(f, pc, info.c, in.c, "C") && checkOpcodeRules(f, in);
+  }
+
+  // One operand against its kind from vm/opcodes.def.
+  bool checkOperand(const Function& f, uint32_t pc, OperandKind kind, uint32_t v, const char* which) {
+    auto range = [&](size_t size) {
+      if (v < size) return true;
+      return fail(std::string("operand ") + which + ": " + operandKindName(kind) + " " +
+                  std::to_string(v) + " out of range (" + std::to_string(size) + ")");
+    };
+    switch (kind) {
+      case OperandKind::None:
+        return v == 0 || fail(std::string("operand ") + which + " must be 0");
+      case OperandKind::Reg: return range(f.numRegs);
+      case OperandKind::Status: return range(f.numStatus);
+      case OperandKind::Depth: return range(p_.functions.size() + 1);
+      case OperandKind::Slot: return range(maxSlots_);
+      case OperandKind::Imm: return true;  // opcode-specific, see checkOpcodeRules
+      case OperandKind::Literal: return range(p_.literals.size());
+      case OperandKind::Part: return range(p_.parts.size());
+      case OperandKind::Call: return range(p_.calls.size());
+      case OperandKind::Func: return range(p_.functions.size());
+      case OperandKind::Clause: return range(p_.clauses.size());
+      case OperandKind::Block: return range(p_.blocks.size());
+      case OperandKind::RuleRef: return range(p_.ruleRefs.size());
+      case OperandKind::ParamCall: return range(p_.paramCalls.size());
+      case OperandKind::String: return range(p_.strings.size());
+      case OperandKind::Target:
+        if (!range(f.code.size())) return false;
+        // Forward jumps only: Guard has no loops, and this makes every function terminate.
+        return v > pc || fail("jump target " + std::to_string(v) + " is not after the jump");
+    }
+    return fail("unknown operand kind");
+  }
+
+  // Facts about particular opcodes beyond their operand kinds.
+  bool checkOpcodeRules(const Function& f, const Instr& in) {
+    const Op op = in.op;
+    ast::PartKind want;
+    if (expectedPartKind(op, want) && !checkPartUse(op, p_.parts[in.c], want)) return false;
+    switch (op) {
+      case Op::Q_SUBQUERY: case Op::CALL_CNF:
+        return func(in.c, "function", expectedFuncKind(op), false);
+      case Op::Q_FILTER:
+        return in.b <= uint32_t(FilterMode::AfterWildcard) || fail("unknown filter mode");
+      case Op::ST_SET:
+        return in.c <= uint32_t(Status::Fail) || fail("unknown status " + std::to_string(in.c));
+      case Op::CHECK_BINARY: return args(f, in.b, 2);
+      case Op::Q_CALL: return args(f, in.b, p_.calls[in.c].numArgs);
+      case Op::PARAM_CALL: return args(f, in.b, p_.paramCalls[in.c].numArgs);
+      case Op::Q_VAR: return checkVar(f, in);
+      case Op::RET_STATUS:
+        return f.kind == FuncKind::Cnf || fail("RET_STATUS outside a cnf function");
+      case Op::RET_SET:
+        return f.kind == FuncKind::Set || fail("RET_SET outside a set function");
+      default: return true;
+    }
+  }
+
+  bool checkPartUse(Op op, const Part& pt, ast::PartKind want) {
+    if (pt.kind != want) return fail("part of the wrong kind for this opcode");
+    if ((op == Op::Q_KEY || op == Op::Q_TYPE_SELECT) && pt.key == kNone)
+      return fail("part without a key");
+    if (op == Op::Q_FILTER && pt.func == kNone) return fail("filter part without a function");
+    return true;
+  }
+
+  // Registers rB .. rB+n-1 hold the arguments.
+  bool args(const Function& f, uint32_t first, uint32_t n) {
+    if (uint64_t(first) + n <= f.numRegs || (n == 0 && first < f.numRegs)) return true;
+    return fail("argument registers r" + std::to_string(first) + "..r" +
+                std::to_string(uint64_t(first) + n - 1) + " beyond " + std::to_string(f.numRegs) +
+                " registers");
+  }
+
+  // Depth 0 in a Cnf function is the function's own frame: the slot must be one of its own.
+  bool checkVar(const Function& f, const Instr& in) {
+    if (in.b != 0 || f.kind != FuncKind::Cnf || in.c < f.slots.size()) return true;
+    return fail("slot " + std::to_string(in.c) + " beyond the function's " +
+                std::to_string(f.slots.size()) + " slots");
+  }
+
+  // ---------------------------------------------------------------- call graph
+
+  // Edges: every function a function can start, directly or through a table.
+  std::vector<std::vector<uint32_t>> callGraph() const {
+    std::unordered_map<std::string_view, std::vector<uint32_t>> rulesByName;
+    for (uint32_t r = 0; r < p_.rules.size(); ++r) rulesByName[p_.strings[p_.rules[r].name]].push_back(r);
+    std::vector<std::vector<uint32_t>> edges(p_.functions.size());
+    for (uint32_t fi = 0; fi < p_.functions.size(); ++fi) {
+      const Function& f = p_.functions[fi];
+      for (const Slot& s : f.slots)
+        if (s.init != kNone) edges[fi].push_back(s.init);
+      for (const Instr& in : f.code) addEdges(edges[fi], in, rulesByName);
+    }
+    return edges;
+  }
+
+  void addEdges(std::vector<uint32_t>& out, const Instr& in,
+                const std::unordered_map<std::string_view, std::vector<uint32_t>>& rulesByName) const {
+    const OperandKind c = opInfo(in.op).c;
+    if (c == OperandKind::Func) out.push_back(in.c);
+    if (c == OperandKind::Block) out.push_back(p_.blocks[in.c].body);
+    if (c == OperandKind::Part && p_.parts[in.c].func != kNone) out.push_back(p_.parts[in.c].func);
+    if (c != OperandKind::RuleRef && c != OperandKind::ParamCall) return;
+    uint32_t name = c == OperandKind::RuleRef ? p_.ruleRefs[in.c].name : p_.paramCalls[in.c].name;
+    uint32_t fromFile = c == OperandKind::RuleRef ? p_.ruleRefs[in.c].file : p_.paramCalls[in.c].file;
+    auto it = rulesByName.find(p_.strings[name]);
+    if (it == rulesByName.end()) return;
+    for (uint32_t r : it->second) {
+      const RuleInfo& rule = p_.rules[r];
+      // A reference resolves within its own file; unknown files match conservatively.
+      if (fromFile != kNone && rule.file != kNone && rule.file != fromFile) continue;
+      if (rule.when != kNone) out.push_back(rule.when);
+      out.push_back(rule.body);
+    }
+  }
+
+  // Iterative depth-first search (no recursion on pack-controlled depth).
+  bool checkCallGraph() {
+    const auto edges = callGraph();
+    enum : uint8_t { White, Grey, Black };
+    std::vector<uint8_t> colour(edges.size(), White);
+    std::vector<std::pair<uint32_t, size_t>> stack;
+    for (uint32_t root = 0; root < edges.size(); ++root) {
+      if (colour[root] != White) continue;
+      stack.push_back({root, 0});
+      colour[root] = Grey;
+      while (!stack.empty()) {
+        auto& [node, next] = stack.back();
+        if (next == edges[node].size()) {
+          colour[node] = Black;
+          stack.pop_back();
+          continue;
+        }
+        uint32_t to = edges[node][next++];
+        if (colour[to] == Grey) return fail("call cycle: " + funcLabel(to) + " can start itself");
+        if (colour[to] == White) {
+          colour[to] = Grey;
+          stack.push_back({to, 0});
+        }
+      }
+    }
+    return true;
+  }
+};
+
+}  // namespace
+
+Result<Unit> verifyProgram(const Program& program) { return Verifier(program).run(); }
+
+}  // namespace guard::vm

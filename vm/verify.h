@@ -1,0 +1,46 @@
+// The bytecode verifier: proves that a Program is safe to run before a single
+// instruction does. Called by readPack (vm/pack.cpp) on every loaded pack and
+// by the compiler (compileSources) on its own output; tested by
+// tests/pack_test.cpp.
+//
+// What it proves (the interpreter may then only assert these facts):
+//  - every opcode is known and every operand fits its OperandKind from
+//    vm/opcodes.def: registers below the function's numRegs/numStatus, table
+//    indices in range, None operands zero, jump targets inside the function;
+//  - jumps go forward only, every function ends in RET_STATUS, RET_SET, JUMP
+//    or RAISE, and the static call graph (functions, block bodies, filters,
+//    let initialisers, named and parameterized rule references) has no cycle,
+//    so evaluation always terminates;
+//  - operands name things of the right kind (Q_SUBQUERY a Set function,
+//    CALL_CNF a Cnf function, Q_KEY a Key part, ...), RET_STATUS appears only
+//    in Cnf functions and RET_SET only in Set functions;
+//  - every cross reference between the tables is in range and of the right
+//    kind, and literal trees are well formed and at most kMaxLiteralDepth deep.
+//
+// What it cannot prove statically, and the interpreter must check:
+//  - the frame `Depth` levels up of a Q_VAR exists and has the slot: the
+//    verifier only bounds Depth by the number of functions, Slot by the largest
+//    slot count of any function, and checks Slot exactly for Depth 0 in a Cnf
+//    function (whose frame is its own);
+//  - a lazily evaluated `let` that (through Q_VAR) needs its own value: the
+//    interpreter must mark a slot as in progress while computing it;
+//  - a builtin id and arity (3.1.1 reports these at evaluation).
+#pragma once
+
+#include <cstdint>
+
+#include "runtime/error.h"
+#include "vm/program.h"
+
+namespace guard::vm {
+
+// Register file size of one function: the operands are 8 bits (A) and 16 bits
+// (B) wide, and no Guard rule needs more than a few dozen registers.
+inline constexpr uint32_t kMaxRegisters = 4096;
+// Nesting of literal lists and maps. Guard literals are written by hand; the
+// pack reader and every printer recurse over literal trees, so the depth is bounded.
+inline constexpr uint32_t kMaxLiteralDepth = 256;
+
+Result<Unit> verifyProgram(const Program& program);
+
+}  // namespace guard::vm
