@@ -532,7 +532,7 @@ uint8_t Lowerer::lowerTypeBlock(const ast::Clause& c) {
   emit(Op::Q_ALL_VALUES, r, 0, newPart(PartKind::AllValues, q, 1));
   uint32_t typePart = newPart(PartKind::Filter, q, 2);
   P.parts[typePart].key = P.intern(c.name);
-  P.parts[typePart].keyAlternatives = {P.intern("type")};
+  P.parts[typePart].keyAlternatives = {P.intern("Type"), P.intern("type")};
   emit(Op::Q_TYPE_SELECT, r, uint32_t(FilterMode::AfterWildcard), typePart);
 
   BlockInfo info;
@@ -784,7 +784,7 @@ void Lowerer::lowerQuery(const ast::Query& q, uint8_t dst) {
         std::string type;
         if (isTypeEqualityFilter(p, type)) {
           P.parts[part].key = P.intern(type);
-          P.parts[part].keyAlternatives = {P.intern("type")};
+          P.parts[part].keyAlternatives = {P.intern("Type"), P.intern("type")};
           emit(Op::Q_TYPE_SELECT, dst, uint32_t(mode), part);
         } else {
           if (!p.name.empty()) P.parts[part].captureSlot = declareCapture(p.name);
@@ -879,7 +879,7 @@ Result<Unit> Lowerer::lowerFile(const ast::RulesFile& f) {
 
   if (!f.defaultRule.items.empty()) {
     RuleInfo r;
-    r.name = P.intern("default");
+    r.name = P.intern(f.name + "/default");
     r.file = file_;
     r.kind = RuleKind::Default;
     r.body = cnfFunction(f.defaultRule, nullptr, "rule default", fs);

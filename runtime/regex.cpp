@@ -205,25 +205,24 @@ void appendRange(std::string& out, uint32_t lo, uint32_t hi) {
   }
 }
 
-// POSIX classes of the regex crate (ASCII only, unlike PCRE2's with UCP).
+// POSIX classes of the regex crate (ASCII only, unlike PCRE2's with UCP),
+// as pairs of range bounds.
 bool posixRanges(std::string_view name, ClassUnion& out) {
-  auto add = [&](uint32_t lo, uint32_t hi) { out.push_back(ClassItem::range(lo, hi)); };
-  if (name == "alnum") { add('0', '9'); add('A', 'Z'); add('a', 'z'); }
-  else if (name == "alpha") { add('A', 'Z'); add('a', 'z'); }
-  else if (name == "ascii") { add(0, 0x7F); }
-  else if (name == "blank") { add('\t', '\t'); add(' ', ' '); }
-  else if (name == "cntrl") { add(0, 0x1F); add(0x7F, 0x7F); }
-  else if (name == "digit") { add('0', '9'); }
-  else if (name == "graph") { add('!', '~'); }
-  else if (name == "lower") { add('a', 'z'); }
-  else if (name == "print") { add(' ', '~'); }
-  else if (name == "punct") { add('!', '/'); add(':', '@'); add('[', '`'); add('{', '~'); }
-  else if (name == "space") { add('\t', '\r'); add(' ', ' '); }
-  else if (name == "upper") { add('A', 'Z'); }
-  else if (name == "word") { add('0', '9'); add('A', 'Z'); add('a', 'z'); add('_', '_'); }
-  else if (name == "xdigit") { add('0', '9'); add('A', 'F'); add('a', 'f'); }
-  else return false;
-  return true;
+  using namespace std::string_view_literals;
+  static constexpr std::pair<std::string_view, std::string_view> kPosix[] = {
+      {"alnum", "09AZaz"},  {"alpha", "AZaz"},   {"ascii", "\0\x7F"sv}, {"blank", "\t\t  "},
+      {"cntrl", "\0\x1F\x7F\x7F"sv},           {"digit", "09"},        {"graph", "!~"},
+      {"lower", "az"},      {"print", " ~"},     {"punct", "!/:@[`{~"},  {"space", "\t\r  "},
+      {"upper", "AZ"},      {"word", "09AZaz__"}, {"xdigit", "09AFaf"},
+  };
+
+  for (const auto& [n, bounds] : kPosix) {
+    if (n != name) continue;
+    for (size_t k = 0; k + 1 < bounds.size(); k += 2)
+      out.push_back(ClassItem::range(uint8_t(bounds[k]), uint8_t(bounds[k + 1])));
+    return true;
+  }
+  return false;
 }
 
 // ---------------------------------------------------------------------------
@@ -357,7 +356,8 @@ class Translator {
       auto rep = tryRepeat(end);
       if (!rep) return true;  // a literal '{' follows
       auto [lo, hi] = *rep;
-      if (hi != UINT64_MAX && lo > hi) return fail("invalid repetition range {" + std::to_string(lo) + "," + std::to_string(hi) + "}");
+      if (hi != UINT64_MAX && lo > hi)
+        return fail("invalid repetition range {" + std::to_string(lo) + "," + std::to_string(hi) + "}");
       quant = "{" + std::to_string(lo) + (hi == lo ? "" : ",") +
               (hi == lo || hi == UINT64_MAX ? "" : std::to_string(hi)) + "}";
       i_ = end;
@@ -1087,8 +1087,8 @@ class Re2Regex final : public EngineRegex {
                     int(sub.size())))
       return false;
     for (size_t k = 0; k < caps.size(); ++k) {
-      caps[k] = sub[k].data() ? Span{size_t(sub[k].data() - text.data()), size_t(sub[k].data() - text.data()) + sub[k].size()}
-                              : Span{};
+      const size_t start = size_t(sub[k].data() - text.data());
+      caps[k] = sub[k].data() ? Span{start, start + sub[k].size()} : Span{};
     }
     return true;
   }

@@ -1,6 +1,8 @@
 // Text forms of values; see value_text.h.
 #include "runtime/value_text.h"
 
+#include "runtime/json_writer.h"
+
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -68,11 +70,11 @@ std::string formatFloatDisplay(double d) {
   return plainDecimal(d);
 }
 
+// serde_json prints f64 through ryu (json_writer.cpp has the exact rules:
+// "1.0", "1e20", "1.5e-7").
 std::string formatFloatJson(double d) {
   if (!std::isfinite(d)) return "null";
-  std::string s = shortestRoundTrip(d);
-  if (s.find_first_of(".e") == std::string::npos) s += ".0";
-  return s;
+  return json::formatFloat(d);
 }
 
 void appendJsonString(std::string& out, std::string_view s) {

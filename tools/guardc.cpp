@@ -12,6 +12,7 @@
 #include "tools/cli/common.h"
 #include "vm/disasm.h"
 #include "vm/pack.h"
+#include "vm/verify.h"
 
 namespace {
 

@@ -132,7 +132,8 @@ class Machine {
   const Program& P;
   const Document& D;
   const Node* root_;
-  Document scratch_;  // values made by functions and captures
+  std::unique_ptr<Document> scratchOwner_ = std::make_unique<Document>();
+  Document& scratch_ = *scratchOwner_;  // values made by functions and captures
   std::optional<Error> err_;
   std::deque<RegFile> regs_;
   uint32_t depth_ = 0;
@@ -207,6 +208,7 @@ Result<FileResult> Machine::run(uint32_t file) {
     out.rules.push_back(RuleResult{ri, s, std::move(ruleRecords_[ri])});
   }
   out.status = anyFail ? Status::Fail : anyPass ? Status::Pass : Status::Skip;
+  out.scratch = std::move(scratchOwner_);
   return out;
 }
 
@@ -668,9 +670,10 @@ bool Machine::stepFilter(ResultSet& set, const Part& part, FilterMode mode, uint
 // under Type (or its case conversion `type`) must be that string, or a list
 // all of whose elements are that string.
 bool Machine::typeMatches(const Node* v, const Part& part) const {
-  if (v->kind != NodeKind::Map) return false;
-  uint8_t conv = 0;
-  const Node* t = lookupKey(v, part, conv);
+  if (v->kind != NodeKind::Map || part.keyAlternatives.size() != 2) return false;
+  // keyAlternatives: "Type", then its case conversion "type" (spec §6.3).
+  const Node* t = lookup(v, part.keyAlternatives[0]);
+  if (!t) t = lookup(v, part.keyAlternatives[1]);
   if (!t) return false;
   std::string_view want = P.str(part.key);
   if (t->kind == NodeKind::String) return t->text() == want;

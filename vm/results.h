@@ -53,9 +53,12 @@ struct RuleResult {
 };
 
 struct FileResult {
-  uint32_t file;           // FileInfo index
+  uint32_t file = 0;       // FileInfo index
   Status status = Status::Skip;
   std::vector<RuleResult> rules;  // evaluation order; parameterized rules excluded
+  // Values made during evaluation (function results, captured keys) that
+  // records point to; kept alive with the records.
+  std::unique_ptr<Document> scratch = std::make_unique<Document>();
 };
 
 }  // namespace guard::vm

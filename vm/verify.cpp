@@ -342,7 +342,10 @@ class Verifier {
     if (static_cast<unsigned>(in.op) >= kNumOps)
       return fail("unknown opcode " + std::to_string(unsigned(in.op)));
     const OpInfo& info = opInfo(in.op);
-    return checkOperand(f, pc, info.a, in.a, "A") && checkOperand(f, pc, info.b, in.b, "B") &&
+    // The first argument register of a call is checked with its count (args below).
+    const bool argsInB = in.op == Op::Q_CALL || in.op == Op::PARAM_CALL;
+    return checkOperand(f, pc, info.a, in.a, "A") &&
+           (argsInB || checkOperand(f, pc, info.b, in.b, "B")) &&
            checkOperand(f, pc, info.c, in.c, "C") && checkOpcodeRules(f, in);
   }
 
@@ -386,7 +389,7 @@ class Verifier {
     switch (op) {
       case Op::Q_SUBQUERY: case Op::CALL_CNF:
         return func(in.c, "function", expectedFuncKind(op), false);
-      case Op::Q_FILTER:
+      case Op::Q_FILTER: case Op::Q_TYPE_SELECT:
         return in.b <= uint32_t(FilterMode::AfterWildcard) || fail("unknown filter mode");
       case Op::ST_SET:
         return in.c <= uint32_t(Status::Fail) || fail("unknown status " + std::to_string(in.c));
@@ -410,9 +413,10 @@ class Verifier {
     return true;
   }
 
-  // Registers rB .. rB+n-1 hold the arguments.
+  // Registers rB .. rB+n-1 hold the arguments; with no arguments B must be 0.
   bool args(const Function& f, uint32_t first, uint32_t n) {
-    if (uint64_t(first) + n <= f.numRegs || (n == 0 && first < f.numRegs)) return true;
+    if (n == 0) return first == 0 || fail("operand B must be 0 for a call without arguments");
+    if (uint64_t(first) + n <= f.numRegs) return true;
     return fail("argument registers r" + std::to_string(first) + "..r" +
                 std::to_string(uint64_t(first) + n - 1) + " beyond " + std::to_string(f.numRegs) +
                 " registers");

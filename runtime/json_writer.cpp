@@ -1,0 +1,422 @@
+// JSON value tree, serde_json-style writers and the serde_yaml-style YAML
+// writer over libyaml; see json_writer.h. Used by every structured report.
+#include "runtime/json_writer.h"
+
+#include <yaml.h>
+
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+
+#include "runtime/value_text.h"
+
+namespace guard::json {
+
+// ------------------------------------------------------------------ values
+
+Value Value::boolean(bool b) {
+  Value v;
+  v.kind_ = Kind::Bool;
+  v.b_ = b;
+  return v;
+}
+
+Value Value::integer(int64_t i) {
+  Value v;
+  v.kind_ = Kind::Int;
+  v.i_ = i;
+  return v;
+}
+
+Value Value::number(double d) {
+  // serde_json turns non-finite floats into null.
+  if (!std::isfinite(d)) return null();
+  Value v;
+  v.kind_ = Kind::Float;
+  v.f_ = d;
+  return v;
+}
+
+Value Value::string(std::string s) {
+  Value v;
+  v.kind_ = Kind::String;
+  v.s_ = std::move(s);
+  return v;
+}
+
+Value Value::array() {
+  Value v;
+  v.kind_ = Kind::Array;
+  return v;
+}
+
+Value Value::object() {
+  Value v;
+  v.kind_ = Kind::Object;
+  return v;
+}
+
+Value& Value::push(Value v) {
+  items_.push_back(std::move(v));
+  return items_.back();
+}
+
+Value& Value::set(std::string key, Value v) {
+  members_.emplace_back(std::move(key), std::move(v));
+  return members_.back().second;
+}
+
+static std::string charText(uint32_t cp) {
+  std::string s;
+  // Reuse the compact JSON writer's UTF-8 encoding through a temporary node.
+  Node n;
+  n.kind = NodeKind::Char;
+  n.ch = cp;
+  appendValueOnly(s, &n);  // 'c'
+  return s.substr(1, s.size() - 2);
+}
+
+Value fromNode(const Node* n) {
+  switch (n->kind) {
+    case NodeKind::Null: return Value::null();
+    case NodeKind::Bool: return Value::boolean(n->b);
+    case NodeKind::Int: return Value::integer(n->i);
+    case NodeKind::Float: return Value::number(n->f);
+    case NodeKind::String: return Value::string(std::string(n->text()));
+    case NodeKind::Regex: return Value::string("/" + std::string(n->text()) + "/");
+    case NodeKind::Char: return Value::string(charText(n->ch));
+    case NodeKind::List: {
+      Value a = Value::array();
+      for (uint32_t i = 0; i < n->list.size; ++i) a.push(fromNode(n->list.items[i]));
+      return a;
+    }
+    case NodeKind::Map: {
+      Value o = Value::object();
+      for (uint32_t i = 0; i < n->map.size; ++i)
+        o.set(std::string(n->map.entries[i].keyText()), fromNode(n->map.entries[i].value));
+      return o;
+    }
+    case NodeKind::RangeInt:
+    case NodeKind::RangeFloat:
+    case NodeKind::RangeChar:
+      return Value::string(valueOnly(n));
+  }
+  return Value::null();
+}
+
+// ------------------------------------------------------------------ floats
+
+// Shortest round-trip digits and the decimal exponent of the first digit.
+static void shortestDigits(double d, std::string& digits, int& exp10) {
+  char buf[64];
+  auto r = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific);
+  std::string s(buf, r.ptr);
+  size_t e = s.find('e');
+  exp10 = std::atoi(s.c_str() + e + 1);
+  digits.clear();
+  for (size_t i = 0; i < e; ++i)
+    if (s[i] >= '0' && s[i] <= '9') digits.push_back(s[i]);
+  while (digits.size() > 1 && digits.back() == '0') digits.pop_back();
+}
+
+// ryu::Buffer::format_finite (ryu's pretty.rs), which both serde_json and
+// serde_yaml use for f64.
+std::string formatFloat(double d) {
+  if (std::isnan(d)) return "NaN";
+  if (std::isinf(d)) return d < 0 ? "-inf" : "inf";
+  std::string out = std::signbit(d) ? "-" : "";
+  if (d == 0) return out + "0.0";
+  std::string digits;
+  int exp10;
+  shortestDigits(std::fabs(d), digits, exp10);
+  int length = int(digits.size());
+  int kk = exp10 + 1;        // 10^(kk-1) <= v < 10^kk
+  int k = kk - length;       // v = digits * 10^k
+  if (k >= 0 && kk <= 16) {
+    out += digits + std::string(size_t(k), '0') + ".0";
+  } else if (kk > 0 && kk <= 16) {
+    out += digits.substr(0, size_t(kk)) + "." + digits.substr(size_t(kk));
+  } else if (kk > -5 && kk <= 0) {
+    out += "0." + std::string(size_t(-kk), '0') + digits;
+  } else if (length == 1) {
+    out += digits + "e" + std::to_string(kk - 1);
+  } else {
+    out += digits.substr(0, 1) + "." + digits.substr(1) + "e" + std::to_string(kk - 1);
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------ JSON
+
+static void writeScalar(std::string& out, const Value& v) {
+  switch (v.kind()) {
+    case Value::Kind::Null: out += "null"; break;
+    case Value::Kind::Bool: out += v.asBool() ? "true" : "false"; break;
+    case Value::Kind::Int: out += std::to_string(v.asInt()); break;
+    case Value::Kind::Float: out += formatFloat(v.asFloat()); break;
+    case Value::Kind::String: appendJsonString(out, v.asString()); break;
+    default: break;
+  }
+}
+
+static void indentTo(std::string& out, int level) { out.append(size_t(level) * 2, ' '); }
+
+static void writePrettyAt(std::string& out, const Value& v, int level) {
+  if (v.kind() == Value::Kind::Array) {
+    if (v.items().empty()) {
+      out += "[]";
+      return;
+    }
+    out += "[\n";
+    for (size_t i = 0; i < v.items().size(); ++i) {
+      if (i) out += ",\n";
+      indentTo(out, level + 1);
+      writePrettyAt(out, v.items()[i], level + 1);
+    }
+    out.push_back('\n');
+    indentTo(out, level);
+    out.push_back(']');
+  } else if (v.kind() == Value::Kind::Object) {
+    if (v.members().empty()) {
+      out += "{}";
+      return;
+    }
+    out += "{\n";
+    for (size_t i = 0; i < v.members().size(); ++i) {
+      if (i) out += ",\n";
+      indentTo(out, level + 1);
+      appendJsonString(out, v.members()[i].first);
+      out += ": ";
+      writePrettyAt(out, v.members()[i].second, level + 1);
+    }
+    out.push_back('\n');
+    indentTo(out, level);
+    out.push_back('}');
+  } else {
+    writeScalar(out, v);
+  }
+}
+
+void writePretty(std::string& out, const Value& v) { writePrettyAt(out, v, 0); }
+
+void writeCompact(std::string& out, const Value& v) {
+  if (v.kind() == Value::Kind::Array) {
+    out.push_back('[');
+    for (size_t i = 0; i < v.items().size(); ++i) {
+      if (i) out.push_back(',');
+      writeCompact(out, v.items()[i]);
+    }
+    out.push_back(']');
+  } else if (v.kind() == Value::Kind::Object) {
+    out.push_back('{');
+    for (size_t i = 0; i < v.members().size(); ++i) {
+      if (i) out.push_back(',');
+      appendJsonString(out, v.members()[i].first);
+      out.push_back(':');
+      writeCompact(out, v.members()[i].second);
+    }
+    out.push_back('}');
+  } else {
+    writeScalar(out, v);
+  }
+}
+
+// ------------------------------------------------------------------ YAML
+
+namespace {
+
+// serde_yaml's digits_but_not_number: a leading zero followed by digits is a
+// string in YAML 1.2, but would look like a number to a reader.
+bool digitsButNotNumber(std::string_view s) {
+  if (!s.empty() && (s[0] == '-' || s[0] == '+')) s.remove_prefix(1);
+  if (s.size() <= 1 || s[0] != '0') return false;
+  for (size_t i = 1; i < s.size(); ++i)
+    if (s[i] < '0' || s[i] > '9') return false;
+  return true;
+}
+
+bool allDigits(std::string_view s, int radix) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    int d = (c >= '0' && c <= '9') ? c - '0'
+            : (c >= 'a' && c <= 'z') ? c - 'a' + 10
+            : (c >= 'A' && c <= 'Z') ? c - 'A' + 10
+                                     : 99;
+    if (d >= radix) return false;
+  }
+  return true;
+}
+
+// Would serde_yaml's untagged-scalar visitor read `s` as an integer? Rust's
+// from_str_radix takes an optional sign; values past 128 bits are not ints.
+bool readsAsInt(std::string_view s) {
+  std::string_view body = s;
+  bool neg = false;
+  if (!body.empty() && body[0] == '+') {
+    body.remove_prefix(1);
+    if (!body.empty() && (body[0] == '+' || body[0] == '-')) return false;
+  } else if (!body.empty() && body[0] == '-') {
+    body.remove_prefix(1);
+    neg = true;
+    if (!body.empty() && (body[0] == '+' || body[0] == '-')) return false;
+  }
+  static const struct { const char* prefix; int radix; int maxDigits; } kRadix[] = {
+      {"0x", 16, 32}, {"0o", 8, 43}, {"0b", 2, 128}};
+  for (const auto& r : kRadix) {
+    if (body.substr(0, 2) == r.prefix) {
+      std::string_view rest = body.substr(2);
+      // from_str_radix accepts one leading '+' on the digits too.
+      if (!neg && !rest.empty() && rest[0] == '+') rest.remove_prefix(1);
+      std::string_view trimmed = rest;
+      while (trimmed.size() > 1 && trimmed[0] == '0') trimmed.remove_prefix(1);
+      if (allDigits(rest, r.radix) && int(trimmed.size()) <= r.maxDigits) return true;
+    }
+  }
+  if (digitsButNotNumber(s)) return false;
+  std::string_view trimmed = body;
+  while (trimmed.size() > 1 && trimmed[0] == '0') trimmed.remove_prefix(1);
+  return allDigits(body, 10) && trimmed.size() <= 39;
+}
+
+bool equalsNoCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = char(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = char(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+// Rust's str::parse::<f64> grammar: [+-]? (digits [. digits?] | . digits) ([eE][+-]?digits)?,
+// or inf/infinity/nan in any case; serde_yaml keeps only finite results.
+bool readsAsFloat(std::string_view s) {
+  std::string_view body = s;
+  if (!body.empty() && body[0] == '+') {
+    body.remove_prefix(1);
+    if (!body.empty() && (body[0] == '+' || body[0] == '-')) return false;
+  }
+  if (body == ".inf" || body == ".Inf" || body == ".INF") return true;
+  if (s == "-.inf" || s == "-.Inf" || s == "-.INF") return true;
+  if (s == ".nan" || s == ".NaN" || s == ".NAN") return true;
+  std::string_view num = body;
+  if (!num.empty() && (num[0] == '-' || num[0] == '+')) num.remove_prefix(1);
+  if (equalsNoCase(num, "inf") || equalsNoCase(num, "infinity") || equalsNoCase(num, "nan"))
+    return false;  // parses, but not finite
+  size_t i = 0, intDigits = 0, fracDigits = 0;
+  while (i < num.size() && num[i] >= '0' && num[i] <= '9') ++i, ++intDigits;
+  if (i < num.size() && num[i] == '.') {
+    ++i;
+    while (i < num.size() && num[i] >= '0' && num[i] <= '9') ++i, ++fracDigits;
+  }
+  if (intDigits + fracDigits == 0) return false;
+  if (i < num.size() && (num[i] == 'e' || num[i] == 'E')) {
+    ++i;
+    if (i < num.size() && (num[i] == '+' || num[i] == '-')) ++i;
+    size_t expDigits = 0;
+    while (i < num.size() && num[i] >= '0' && num[i] <= '9') ++i, ++expDigits;
+    if (expDigits == 0) return false;
+  }
+  if (i != num.size()) return false;
+  std::string copy(body);
+  return std::isfinite(std::strtod(copy.c_str(), nullptr));
+}
+
+// serde_yaml 0.9 serialize_str: multi-line strings ask for a literal block;
+// strings that would read back as null, a bool or a number ask for single
+// quotes; everything else lets libyaml choose.
+yaml_scalar_style_t stringStyle(std::string_view s) {
+  if (s.find('\n') != std::string_view::npos) return YAML_LITERAL_SCALAR_STYLE;
+  if (s.empty() || s == "null" || s == "Null" || s == "NULL" || s == "~")
+    return YAML_SINGLE_QUOTED_SCALAR_STYLE;
+  if (s == "true" || s == "True" || s == "TRUE" || s == "false" || s == "False" || s == "FALSE")
+    return YAML_SINGLE_QUOTED_SCALAR_STYLE;
+  if (readsAsInt(s)) return YAML_SINGLE_QUOTED_SCALAR_STYLE;
+  // 0.9.17 leaves "0123" (digits with a leading zero) to libyaml: plain.
+  if (!digitsButNotNumber(s) && readsAsFloat(s)) return YAML_SINGLE_QUOTED_SCALAR_STYLE;
+  return YAML_ANY_SCALAR_STYLE;
+}
+
+int appendToString(void* data, unsigned char* buffer, size_t size) {
+  static_cast<std::string*>(data)->append(reinterpret_cast<const char*>(buffer), size);
+  return 1;
+}
+
+class YamlEmitter {
+ public:
+  explicit YamlEmitter(std::string& out) {
+    ok_ = yaml_emitter_initialize(&em_) != 0;
+    if (!ok_) return;
+    yaml_emitter_set_unicode(&em_, 1);
+    yaml_emitter_set_width(&em_, -1);
+    yaml_emitter_set_output(&em_, appendToString, &out);
+  }
+  ~YamlEmitter() { yaml_emitter_delete(&em_); }
+
+  bool document(const Value& v) {
+    yaml_event_t ev;
+    yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING);
+    if (!emit(ev)) return false;
+    yaml_document_start_event_initialize(&ev, nullptr, nullptr, nullptr, 1);
+    if (!emit(ev)) return false;
+    if (!node(v)) return false;
+    yaml_document_end_event_initialize(&ev, 1);
+    if (!emit(ev)) return false;
+    yaml_stream_end_event_initialize(&ev);
+    if (!emit(ev)) return false;
+    return yaml_emitter_flush(&em_) != 0;
+  }
+
+ private:
+  bool emit(yaml_event_t& ev) { return ok_ && yaml_emitter_emit(&em_, &ev) != 0; }
+
+  bool scalar(std::string_view text, yaml_scalar_style_t style) {
+    yaml_event_t ev;
+    yaml_scalar_event_initialize(&ev, nullptr, nullptr,
+                                 reinterpret_cast<yaml_char_t*>(const_cast<char*>(text.data())),
+                                 int(text.size()), 1, 1, style);
+    return emit(ev);
+  }
+
+  bool node(const Value& v) {
+    yaml_event_t ev;
+    switch (v.kind()) {
+      case Value::Kind::Null: return scalar("null", YAML_PLAIN_SCALAR_STYLE);
+      case Value::Kind::Bool: return scalar(v.asBool() ? "true" : "false", YAML_PLAIN_SCALAR_STYLE);
+      case Value::Kind::Int: return scalar(std::to_string(v.asInt()), YAML_PLAIN_SCALAR_STYLE);
+      case Value::Kind::Float: return scalar(formatFloat(v.asFloat()), YAML_PLAIN_SCALAR_STYLE);
+      case Value::Kind::String: return scalar(v.asString(), stringStyle(v.asString()));
+      case Value::Kind::Array:
+        yaml_sequence_start_event_initialize(&ev, nullptr, nullptr, 1, YAML_ANY_SEQUENCE_STYLE);
+        if (!emit(ev)) return false;
+        for (const Value& item : v.items())
+          if (!node(item)) return false;
+        yaml_sequence_end_event_initialize(&ev);
+        return emit(ev);
+      case Value::Kind::Object:
+        yaml_mapping_start_event_initialize(&ev, nullptr, nullptr, 1, YAML_ANY_MAPPING_STYLE);
+        if (!emit(ev)) return false;
+        for (const auto& [k, item] : v.members()) {
+          if (!scalar(k, stringStyle(k))) return false;
+          if (!node(item)) return false;
+        }
+        yaml_mapping_end_event_initialize(&ev);
+        return emit(ev);
+    }
+    return false;
+  }
+
+  yaml_emitter_t em_;
+  bool ok_ = false;
+};
+
+}  // namespace
+
+bool writeYaml(std::string& out, const Value& v) {
+  YamlEmitter e(out);
+  return e.document(v);
+}
+
+}  // namespace guard::json

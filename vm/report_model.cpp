@@ -1,0 +1,759 @@
+// Builds cfn-guard's simplified failure report (report_model.h) from the VM's
+// records, and the Display/Debug texts that go into it. Called by the JSON,
+// YAML and console report views. The record-to-entry mapping and every
+// message sentence were established against cfn-guard 3.1.1 (docs/reports.md,
+// "JSON check entries").
+#include "vm/report_model.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+
+#include "runtime/compare.h"
+#include "runtime/value_text.h"
+
+namespace guard::vm::report {
+
+using ast::CmpOp;
+
+// ------------------------------------------------------------------ small texts
+
+const char* statusWord(Status s) {
+  switch (s) {
+    case Status::Pass: return "PASS";
+    case Status::Fail: return "FAIL";
+    default: return "SKIP";
+  }
+}
+
+std::string pathLoc(const Node* n) {
+  std::string s = pathOf(n);
+  s += "[L:" + std::to_string(n->line) + ",C:" + std::to_string(n->col) + "]";
+  return s;
+}
+
+std::string pathValue(const Node* n) { return "Path=" + pathLoc(n) + " Value=" + valueOnly(n); }
+
+const char* typeInfo(const Node* n) {
+  switch (n->kind) {
+    case NodeKind::Null: return "null";
+    case NodeKind::Bool: return "bool";
+    case NodeKind::Int: return "int";
+    case NodeKind::Float: return "float";
+    case NodeKind::String: return "String";
+    case NodeKind::List: return "array";
+    case NodeKind::Map: return "map";
+    case NodeKind::Regex: return "Regex";
+    case NodeKind::Char: return "char";
+    case NodeKind::RangeInt: return "range(int, int)";
+    case NodeKind::RangeFloat: return "range(float, float)";
+    case NodeKind::RangeChar: return "range(char, char)";
+  }
+  return "?";
+}
+
+const char* operatorName(CmpOp op) {
+  switch (op) {
+    case CmpOp::Exists: return "Exists";
+    case CmpOp::Empty: return "Empty";
+    case CmpOp::IsString: return "IsString";
+    case CmpOp::IsList: return "IsList";
+    case CmpOp::IsStruct: return "IsMap";
+    case CmpOp::IsBool: return "IsBool";
+    case CmpOp::IsInt: return "IsInt";
+    case CmpOp::IsFloat: return "IsFloat";
+    case CmpOp::IsNull: return "IsNull";
+    case CmpOp::Eq: return "Eq";
+    case CmpOp::In: return "In";
+    case CmpOp::Gt: return "Gt";
+    case CmpOp::Ge: return "Ge";
+    case CmpOp::Lt: return "Lt";
+    case CmpOp::Le: return "Le";
+  }
+  return "?";
+}
+
+const char* operatorWords(CmpOp op, bool n) {
+  switch (op) {
+    case CmpOp::Exists: return n ? "NOT EXISTS" : "EXISTS";
+    case CmpOp::Empty: return n ? "NOT EMPTY" : "EMPTY";
+    case CmpOp::IsList: return n ? "NOT LIST" : "IS LIST";
+    case CmpOp::IsStruct: return n ? "NOT STRUCT" : "IS STRUCT";
+    case CmpOp::IsString: return n ? "NOT STRING" : "IS STRING";
+    case CmpOp::IsFloat: return n ? "NOT FLOAT" : "IS FLOAT";
+    case CmpOp::IsNull: return n ? "NOT NULL" : "IS NULL";
+    case CmpOp::IsBool: return n ? "NOT BOOL" : "IS BOOl";  // sic, as 3.1.1 prints it
+    case CmpOp::IsInt: return n ? "NOT INT" : "IS INT";
+    case CmpOp::Eq: return n ? "NOT EQUAL" : "EQUAL";
+    case CmpOp::Le: return n ? "NOT LESS THAN EQUAL" : "LESS THAN EQUAL";
+    case CmpOp::Lt: return n ? "NOT LESS THAN" : "LESS THAN";
+    case CmpOp::Ge: return n ? "NOT GREATER THAN EQUAL" : "GREATER THAN EQUAL";
+    case CmpOp::Gt: return n ? "NOT GREATER THAN" : "GREATER THAN";
+    case CmpOp::In: return n ? "NOT IN" : "IN";
+  }
+  return "?";
+}
+
+// ------------------------------------------------------------------ Rust Debug
+
+std::string floatDebug(double d) {
+  if (std::isnan(d)) return "NaN";
+  if (std::isinf(d)) return d < 0 ? "-inf" : "inf";
+  double a = std::fabs(d);
+  if (a != 0 && (a < 1e-4 || a >= 1e16)) {
+    // {:e}: shortest digits, "d.ddde<exp>" without a '+'.
+    char buf[64];
+    auto r = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific);
+    std::string s(buf, r.ptr);
+    size_t e = s.find('e');
+    std::string mant = s.substr(0, e);
+    int exp = std::atoi(s.c_str() + e + 1);
+    return mant + "e" + std::to_string(exp);
+  }
+  std::string s = formatFloatDisplay(d);
+  if (s.find('.') == std::string::npos) s += ".0";
+  return s;
+}
+
+static void appendDebugString(std::string& out, std::string_view s) {
+  out.push_back('"');
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\0': out += "\\0"; break;
+      default:
+        if (c < 0x20 || c == 0x7f) {
+          char buf[16];
+          std::snprintf(buf, sizeof buf, "\\u{%x}", c);
+          out += buf;
+        } else {
+          out.push_back(char(c));
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+static void appendDebugPath(std::string& out, std::string_view path, uint32_t line, uint32_t col) {
+  out += "Path(";
+  appendDebugString(out, path);
+  out += ", Location { line: " + std::to_string(line) + ", col: " + std::to_string(col) + " })";
+}
+
+static void appendRustDebug(std::string& out, const Node* n) {
+  std::string path = pathOf(n);
+  auto open = [&](const char* kind) {
+    out += kind;
+    out += "((";
+    appendDebugPath(out, path, n->line, n->col);
+    out += ", ";
+  };
+  switch (n->kind) {
+    case NodeKind::Null:
+      out += "Null(";
+      appendDebugPath(out, path, n->line, n->col);
+      out += ")";
+      return;
+    case NodeKind::Bool: open("Bool"); out += n->b ? "true" : "false"; break;
+    case NodeKind::Int: open("Int"); out += std::to_string(n->i); break;
+    case NodeKind::Float: open("Float"); out += floatDebug(n->f); break;
+    case NodeKind::String: open("String"); appendDebugString(out, n->text()); break;
+    case NodeKind::Regex: open("Regex"); appendDebugString(out, n->text()); break;
+    case NodeKind::Char: {
+      open("Char");
+      std::string v = valueOnly(n);  // 'c'
+      out += v;
+      break;
+    }
+    case NodeKind::List:
+      open("List");
+      out += "[";
+      for (uint32_t i = 0; i < n->list.size; ++i) {
+        if (i) out += ", ";
+        appendRustDebug(out, n->list.items[i]);
+      }
+      out += "]";
+      break;
+    case NodeKind::Map:
+      open("Map");
+      out += "MapValue { keys: [";
+      for (uint32_t i = 0; i < n->map.size; ++i) {
+        const MapEntry& e = n->map.entries[i];
+        if (i) out += ", ";
+        out += "String((";
+        appendDebugPath(out, path, e.line, e.col);
+        out += ", ";
+        appendDebugString(out, e.keyText());
+        out += "))";
+      }
+      out += "], values: {";
+      for (uint32_t i = 0; i < n->map.size; ++i) {
+        const MapEntry& e = n->map.entries[i];
+        if (i) out += ", ";
+        appendDebugString(out, e.keyText());
+        out += ": ";
+        appendRustDebug(out, e.value);
+      }
+      out += "} }";
+      break;
+    case NodeKind::RangeInt:
+    case NodeKind::RangeFloat:
+    case NodeKind::RangeChar:
+      open(n->kind == NodeKind::RangeInt ? "RangeInt" : n->kind == NodeKind::RangeFloat ? "RangeFloat" : "RangeChar");
+      out += valueOnly(n);
+      break;
+  }
+  out += "))";
+}
+
+std::string rustDebug(const Node* n) {
+  std::string s;
+  appendRustDebug(s, n);
+  return s;
+}
+
+// ------------------------------------------------------------------ unresolved
+
+static std::string listItemsDebug(const Node* list) {
+  std::string s = "[";
+  for (uint32_t i = 0; i < list->list.size; ++i) {
+    if (i) s += ", ";
+    appendRustDebug(s, list->list.items[i]);
+  }
+  return s + "]";
+}
+
+Unresolved unresolvedOf(const Program& p, const QValue& v) {
+  Unresolved u;
+  u.traversedTo = v.node;
+  if (v.part >= p.parts.size() || !v.node) return u;
+  const Part& part = p.parts[v.part];
+  u.remainingQuery = p.remainingQuery(part.query, part.position);
+  const Node* n = v.node;
+  std::string at = pathLoc(n);
+  std::string key = part.key != kNone ? p.str(part.key) : std::string();
+  switch (v.reason) {
+    case guard::Unresolved::KeyMissing:
+      u.reason = "Could not find key " + key + " inside struct at path " + at;
+      break;
+    case guard::Unresolved::NotAMap:
+      u.reason = "Attempting to retrieve from key " + key + " but type is not an struct type at path " +
+                 at + ", Type = " + typeInfo(n) + ", Value = " + rustDebug(n);
+      break;
+    case guard::Unresolved::IndexOutOfRange: {
+      // cfn-guard passes the whole query here, not the rest of it.
+      u.remainingQuery = p.remainingQuery(part.query, 0);
+      u.reason = "Array Index out of bounds for path = " + at + " on index = " +
+                 std::to_string(part.index) + " inside Array = " + listItemsDebug(n) +
+                 ", remaining query = " + u.remainingQuery;
+      break;
+    }
+    case guard::Unresolved::NotAList:
+      u.reason = "Attempting to retrieve from index " + std::to_string(part.index) +
+                 " but type is not an array at path " + at + ", type " + typeInfo(n);
+      break;
+    case guard::Unresolved::EmptyCollection:
+      u.reason = "No more entries for value at path = " + at + " on type = " + typeInfo(n) + " ";
+      break;
+    case guard::Unresolved::FilterOnScalar:
+      u.reason = std::string("Filter on value type that was not a struct or array ") + typeInfo(n) + " " + at;
+      break;
+    case guard::Unresolved::KeysOnNonMap:
+      u.reason = std::string("Map Filter for keys was not a struct ") + typeInfo(n) + " " + at;
+      break;
+    case guard::Unresolved::VariableMissing:
+      // cfn-guard names the key and the key value's own path, which the VM
+      // does not keep (docs/reports.md lists this as a known gap).
+      u.reason = "Could not locate key = " + key + " inside struct at path = " + at;
+      break;
+    case guard::Unresolved::None:
+      break;
+  }
+  return u;
+}
+
+// ------------------------------------------------------------------ comparisons
+
+// The pair whose types cfn-guard names in "PathAwareValues are not comparable
+// a, b": the innermost not-comparable pair met while walking eq (§8.2) over
+// lists and maps in order.
+static std::pair<const Node*, const Node*> incomparablePair(const Node* a, const Node* b) {
+  if (a->kind == NodeKind::List && b->kind == NodeKind::List && a->list.size == b->list.size) {
+    for (uint32_t i = 0; i < a->list.size; ++i) {
+      Cmp c = eq(a->list.items[i], b->list.items[i]);
+      if (c == Cmp::NotComparable) return incomparablePair(a->list.items[i], b->list.items[i]);
+      if (c != Cmp::True) break;
+    }
+  } else if (a->kind == NodeKind::Map && b->kind == NodeKind::Map && a->map.size == b->map.size) {
+    for (uint32_t i = 0; i < a->map.size; ++i) {
+      const Node* other = Document::lookupText(b, a->map.entries[i].keyText());
+      if (!other) break;
+      Cmp c = eq(a->map.entries[i].value, other);
+      if (c == Cmp::NotComparable) return incomparablePair(a->map.entries[i].value, other);
+      if (c != Cmp::True) break;
+    }
+  }
+  return {a, b};
+}
+
+static std::string notComparableReason(CmpOp op, const Node* from, const Node* to) {
+  if (op == CmpOp::In) {
+    if (to->kind == NodeKind::String && from->kind != NodeKind::String)
+      return "Type not comparable, " + pathValue(from) + ", " + pathValue(to);
+    if (from->kind == NodeKind::List && to->kind != NodeKind::List && to->kind != NodeKind::String)
+      return "Can not compare type " + pathValue(from) + ", " + pathValue(to);
+  }
+  auto [a, b] = (op == CmpOp::Eq || op == CmpOp::In) ? incomparablePair(from, to)
+                                                     : std::pair<const Node*, const Node*>{from, to};
+  return std::string("PathAwareValues are not comparable ") + typeInfo(a) + ", " + typeInfo(b);
+}
+
+static const char* binaryPhrase(CmpOp op, bool n) {
+  switch (op) {
+    case CmpOp::Eq: return n ? "equal to" : "not equal to";
+    case CmpOp::Le: return n ? "less than equal to" : "not less than equal to";
+    case CmpOp::Lt: return n ? "less than" : "not less than";
+    case CmpOp::Ge: return n ? "greater than equal to" : "not greater than equal";
+    case CmpOp::Gt: return n ? "greater than" : "not greater than";
+    case CmpOp::In: return n ? "in" : "not in";
+    default: return "";
+  }
+}
+
+static const char* unaryPhrase(CmpOp op, bool n) {
+  switch (op) {
+    case CmpOp::Exists: return n ? "existed" : "did not exist";
+    case CmpOp::Empty: return n ? "was empty" : "was not empty";
+    case CmpOp::IsList: return n ? "was a list " : "was not list";
+    case CmpOp::IsStruct: return n ? "was a struct" : "was not struct";
+    case CmpOp::IsString: return n ? "was a string " : "was not string";
+    case CmpOp::IsInt: return n ? "was int" : "was not int";
+    case CmpOp::IsBool: return n ? "was bool" : "was not bool";
+    case CmpOp::IsNull: return n ? "was null" : "was not null";
+    case CmpOp::IsFloat: return n ? "was float" : "was not float";
+    default: return "";
+  }
+}
+
+// cfn-guard reports a failed comparison either as a value pair ("Comparison")
+// or as a value missing from a set ("InComparison"). Which one depends on
+// the shapes of the operands (spec/guard-language.md §8.5, §8.7).
+static bool isInForm(const ClauseInfo& c, const Record& r) {
+  const QValue& from = r.from;
+  const QValue& to = r.to;
+  if (!to.node || !from.node) return false;
+  if (c.op == CmpOp::In) {
+    if (c.rhs == RhsKind::Literal || to.isLiteral()) return to.node->kind == NodeKind::List;
+    if (from.isLiteral())
+      return to.node->kind == NodeKind::List || from.node->kind == NodeKind::List;
+    return true;  // query IN query
+  }
+  if (c.op == CmpOp::Eq)
+    return c.rhs != RhsKind::Literal && !from.isLiteral() && !to.isLiteral();  // set comparison
+  return false;
+}
+
+// ------------------------------------------------------------------ the tree
+
+const Node* ClauseReport::valueFrom() const {
+  switch (kind) {
+    case CrKind::Block:
+      return hasUnresolved ? unresolved.traversedTo : nullptr;
+    case CrKind::UnaryUnresolved:
+    case CrKind::BinaryUnresolved:
+      return unresolved.traversedTo;
+    case CrKind::UnaryResolved:
+    case CrKind::BinaryResolved:
+    case CrKind::InResolved:
+      return from;
+    default:
+      return nullptr;
+  }
+}
+
+const Node* ClauseReport::valueTo() const { return kind == CrKind::BinaryResolved ? to : nullptr; }
+
+namespace {
+
+class Builder {
+ public:
+  Builder(const Program& p, const std::vector<Record>& recs) : P(p), R(recs) {}
+
+  void children(uint32_t begin, uint32_t end, const std::string& parentKey,
+                std::vector<ClauseReport>& out) {
+    for (uint32_t i = begin; i < end;) {
+      const Record& r = R[i];
+      uint32_t next = r.end > i ? r.end : i + 1;
+      // Only what failed is reported; passing containers and the failed
+      // alternatives under them belong to the generic report alone.
+      if (r.status == Status::Fail) one(i, next, parentKey, out);
+      i = next;
+    }
+  }
+
+ private:
+  std::string clauseKey(const std::string& parent) {
+    return parent + "/C[" + std::to_string(counter_++) + "]";
+  }
+
+  void one(uint32_t i, uint32_t end, const std::string& parentKey, std::vector<ClauseReport>& out) {
+    const Record& r = R[i];
+    switch (r.kind) {
+      case RecKind::Disjunction: {
+        ClauseReport d;
+        d.kind = CrKind::Disjunctions;
+        d.key = parentKey + "/Or[" + std::to_string(counter_++) + "]";
+        children(i + 1, end, d.key, d.checks);
+        out.push_back(std::move(d));
+        break;
+      }
+      case RecKind::Block:
+        // Query blocks, type blocks and `when` blocks are flattened.
+        children(i + 1, end, parentKey, out);
+        break;
+      case RecKind::ParamCall: {
+        const ParamCallInfo& pc = P.paramCalls[r.info];
+        ClauseReport rule;
+        rule.kind = CrKind::Rule;
+        rule.name = P.str(pc.name);
+        if (pc.message != kNone) rule.custom = P.str(pc.message);
+        rule.key = parentKey + "/" + rule.name;
+        children(i + 1, end, rule.key, rule.checks);
+        out.push_back(std::move(rule));
+        break;
+      }
+      case RecKind::Rule: {
+        ClauseReport rule;
+        rule.kind = CrKind::Rule;
+        rule.name = r.rule < P.rules.size() ? P.str(P.rules[r.rule].name) : std::string();
+        rule.key = parentKey + "/" + rule.name;
+        children(i + 1, end, rule.key, rule.checks);
+        out.push_back(std::move(rule));
+        break;
+      }
+      case RecKind::BlockEmpty:
+        break;  // 3.1.1 reports nothing for `q !empty { }` selecting nothing
+      case RecKind::BlockMissing:
+        out.push_back(blockMissing(r, parentKey));
+        break;
+      case RecKind::Unary:
+        out.push_back(unary(r, parentKey));
+        break;
+      case RecKind::Binary:
+        out.push_back(binary(r, parentKey));
+        break;
+      case RecKind::EmptySet:
+        out.push_back(emptySet(r, parentKey));
+        break;
+      case RecKind::RuleRef:
+        out.push_back(ruleRef(r, parentKey));
+        break;
+    }
+  }
+
+  std::string fileName(uint32_t file) const {
+    return file < P.files.size() ? P.str(P.files[file].name) : std::string();
+  }
+
+  std::string location(uint32_t file, uint32_t line, uint32_t col) const {
+    return "Location[file:" + fileName(file) + ", line:" + std::to_string(line) +
+           ", column:" + std::to_string(col) + "]";
+  }
+
+  std::optional<std::string> messageOr(uint32_t id, bool nullWhenAbsent) const {
+    if (id != kNone) return P.str(id);
+    if (nullWhenAbsent) return std::nullopt;
+    return std::string();
+  }
+
+  ClauseReport blockMissing(const Record& r, const std::string& parentKey) {
+    const BlockInfo& b = P.blocks[r.info];
+    ClauseReport c;
+    c.kind = CrKind::Block;
+    c.key = clauseKey(parentKey);
+    c.context = "GuardBlockAccessClause#" + location(b.file, b.line, b.column);
+    c.unresolved = unresolvedOf(P, r.from);
+    c.hasUnresolved = true;
+    c.custom = std::string();
+    c.error = "Check was not compliant as property [" + c.unresolved.remainingQuery +
+              "] is missing. Value traversed to [" + pathValue(c.unresolved.traversedTo) + "]";
+    return c;
+  }
+
+  ClauseReport unary(const Record& r, const std::string& parentKey) {
+    const ClauseInfo& ci = P.clauses[r.info];
+    ClauseReport c;
+    c.key = clauseKey(parentKey);
+    c.context = P.str(ci.context);
+    c.op = ci.op;
+    c.opNegated = ci.opNegated;
+    c.custom = messageOr(ci.message, false);
+    if (r.from.isUnresolved()) {
+      c.kind = CrKind::UnaryUnresolved;
+      c.unresolved = unresolvedOf(P, r.from);
+      c.hasUnresolved = true;
+      c.error = "Check was not compliant as property [" + c.unresolved.remainingQuery +
+                "] is missing. Value traversed to [" + pathValue(c.unresolved.traversedTo) + "].";
+    } else {
+      c.kind = CrKind::UnaryResolved;
+      c.from = r.from.node;
+      c.error = "Check was not compliant as property [" + pathLoc(c.from) + "] " +
+                unaryPhrase(ci.op, ci.opNegated) + ".";
+    }
+    return c;
+  }
+
+  ClauseReport emptySet(const Record& r, const std::string& parentKey) {
+    const ClauseInfo& ci = P.clauses[r.info];
+    ClauseReport c;
+    c.kind = CrKind::UnaryContext;
+    c.key = clauseKey(parentKey);
+    c.context = P.str(ci.context);
+    c.contextCheck = c.context;
+    c.op = ci.op;
+    c.opNegated = ci.opNegated;
+    c.custom = messageOr(ci.message, false);
+    c.error = "Check was not compliant as variable in context [" + c.context + "] was not empty";
+    return c;
+  }
+
+  ClauseReport ruleRef(const Record& r, const std::string& parentKey) {
+    const RuleRefInfo& ref = P.ruleRefs[r.info];
+    ClauseReport c;
+    c.kind = CrKind::UnaryContext;
+    c.key = clauseKey(parentKey);
+    std::string name = P.str(ref.name);
+    c.context = "Rule(" + name + "@" + location(ref.file, ref.line, ref.column) + ")";
+    c.contextCheck = name;
+    c.custom = messageOr(ref.message, false);
+    c.error = "Check was not compliant as dependent rule [" + name + "] did not PASS. Context [" +
+              c.context + "]";
+    return c;
+  }
+
+  ClauseReport binary(const Record& r, const std::string& parentKey) {
+    const ClauseInfo& ci = P.clauses[r.info];
+    ClauseReport c;
+    c.key = clauseKey(parentKey);
+    c.context = P.str(ci.context);
+    c.op = ci.op;
+    c.opNegated = ci.opNegated;
+    bool leftMissing = r.detail == CmpDetail::LeftUnresolved;
+    bool rightMissing = r.detail == CmpDetail::RightUnresolved;
+    if (leftMissing || rightMissing) {
+      const QValue& u = r.from.isUnresolved() ? r.from : r.to;
+      c.kind = CrKind::BinaryUnresolved;
+      c.custom = messageOr(ci.message, false);
+      c.unresolved = unresolvedOf(P, u);
+      c.hasUnresolved = true;
+      c.error = std::string("Check was not compliant as property [") + c.unresolved.remainingQuery +
+                (leftMissing ? "] to compare from is missing. Value traversed to ["
+                             : "] to compare to is missing. Value traversed to [") +
+                pathValue(c.unresolved.traversedTo) + "].";
+      return c;
+    }
+    if (isInForm(ci, r)) {
+      c.kind = CrKind::InResolved;
+      c.custom = messageOr(ci.message, true);
+      c.from = r.from.node;
+      if (r.to.node && !r.to.isUnresolved()) c.inTo.push_back(r.to.node);
+      std::string slice;
+      for (size_t k = 0; k < c.inTo.size(); ++k) {
+        if (k) slice += ".";
+        slice += "(resolved, " + pathValue(c.inTo[k]) + ")";
+      }
+      c.error = "Check was not compliant as property [" + pathLoc(c.from) + "] was not present in [" +
+                slice + "]";
+      return c;
+    }
+    c.kind = CrKind::BinaryResolved;
+    c.custom = messageOr(ci.message, false);
+    c.from = r.from.node;
+    c.to = r.to.node;
+    std::string err;
+    if (r.detail == CmpDetail::NotComparable)
+      err = " Error = [" + notComparableReason(ci.op, c.from, c.to) + "]";
+    c.error = "Check was not compliant as property value [" + pathValue(c.from) + "] " +
+              binaryPhrase(ci.op, ci.opNegated) + " value [" + pathValue(c.to) + "]." + err;
+    return c;
+  }
+
+  const Program& P;
+  const std::vector<Record>& R;
+  uint32_t counter_ = 0;
+};
+
+}  // namespace
+
+FileReportModel buildFileReport(const PairView& v) {
+  FileReportModel m;
+  m.name = std::string(v.dataName);
+  m.status = v.result.status;
+  const Program& P = v.program;
+  for (const RuleResult& rr : v.result.rules) {
+    std::string name = P.str(P.rules[rr.rule].name);
+    if (rr.status == Status::Fail) {
+      ClauseReport rule;
+      rule.kind = CrKind::Rule;
+      rule.name = name;
+      rule.key = "/" + name;
+      Builder b(P, rr.records);
+      b.children(0, uint32_t(rr.records.size()), rule.key, rule.checks);
+      m.notCompliant.push_back(std::move(rule));
+    } else if (rr.status == Status::Pass) {
+      m.compliant.push_back(name);
+    } else {
+      m.notApplicable.push_back(name);
+    }
+  }
+  for (auto* list : {&m.compliant, &m.notApplicable}) {
+    std::sort(list->begin(), list->end());
+    list->erase(std::unique(list->begin(), list->end()), list->end());
+  }
+  return m;
+}
+
+// ------------------------------------------------------------------ JSON form
+
+static json::Value optText(const std::optional<std::string>& s) {
+  return s ? json::Value::string(*s) : json::Value::null();
+}
+
+static json::Value messagesJson(const ClauseReport& c) {
+  json::Value m = json::Value::object();
+  m.set("custom_message", optText(c.custom));
+  m.set("error_message", optText(c.error));
+  return m;
+}
+
+static json::Value pathValueJson(const Node* n) {
+  json::Value o = json::Value::object();
+  o.set("path", json::Value::string(pathOf(n)));
+  o.set("value", json::fromNode(n));
+  return o;
+}
+
+static json::Value comparisonJson(const ClauseReport& c) {
+  json::Value a = json::Value::array();
+  a.push(json::Value::string(operatorName(c.op)));
+  a.push(json::Value::boolean(c.opNegated));
+  return a;
+}
+
+static json::Value unresolvedJson(const Unresolved& u) {
+  json::Value o = json::Value::object();
+  o.set("traversed_to", pathValueJson(u.traversedTo));
+  o.set("remaining_query", json::Value::string(u.remainingQuery));
+  o.set("reason", optText(u.reason));
+  return o;
+}
+
+static json::Value valueUnresolvedJson(const ClauseReport& c) {
+  json::Value o = json::Value::object();
+  o.set("value", unresolvedJson(c.unresolved));
+  o.set("comparison", comparisonJson(c));
+  return o;
+}
+
+static json::Value single(const char* key, json::Value v) {
+  json::Value o = json::Value::object();
+  o.set(key, std::move(v));
+  return o;
+}
+
+static json::Value clauseJson(const ClauseReport& c);
+
+static json::Value checksJson(const std::vector<ClauseReport>& checks) {
+  json::Value a = json::Value::array();
+  for (const ClauseReport& c : checks) a.push(clauseJson(c));
+  return a;
+}
+
+static json::Value unaryJson(const ClauseReport& c, json::Value check) {
+  json::Value u = json::Value::object();
+  u.set("check", std::move(check));
+  u.set("context", json::Value::string(c.context));
+  u.set("messages", messagesJson(c));
+  return single("Clause", single("Unary", std::move(u)));
+}
+
+static json::Value binaryJson(const ClauseReport& c, json::Value check) {
+  json::Value b = json::Value::object();
+  b.set("context", json::Value::string(c.context));
+  b.set("messages", messagesJson(c));
+  b.set("check", std::move(check));
+  return single("Clause", single("Binary", std::move(b)));
+}
+
+static json::Value clauseJson(const ClauseReport& c) {
+  switch (c.kind) {
+    case CrKind::Rule: {
+      json::Value r = json::Value::object();
+      r.set("name", json::Value::string(c.name));
+      r.set("metadata", json::Value::object());
+      r.set("messages", messagesJson(c));
+      r.set("checks", checksJson(c.checks));
+      return single("Rule", std::move(r));
+    }
+    case CrKind::Disjunctions:
+      return single("Disjunctions", single("checks", checksJson(c.checks)));
+    case CrKind::Block: {
+      json::Value b = json::Value::object();
+      b.set("context", json::Value::string(c.context));
+      b.set("messages", messagesJson(c));
+      b.set("unresolved", c.hasUnresolved ? unresolvedJson(c.unresolved) : json::Value::null());
+      return single("Block", std::move(b));
+    }
+    case CrKind::UnaryUnresolved:
+      return unaryJson(c, single("UnResolved", valueUnresolvedJson(c)));
+    case CrKind::UnaryResolved: {
+      json::Value r = json::Value::object();
+      r.set("value", pathValueJson(c.from));
+      r.set("comparison", comparisonJson(c));
+      return unaryJson(c, single("Resolved", std::move(r)));
+    }
+    case CrKind::UnaryContext:
+      return unaryJson(c, single("UnResolvedContext", json::Value::string(c.contextCheck)));
+    case CrKind::BinaryUnresolved:
+      return binaryJson(c, single("UnResolved", valueUnresolvedJson(c)));
+    case CrKind::BinaryResolved: {
+      json::Value r = json::Value::object();
+      r.set("from", pathValueJson(c.from));
+      r.set("to", pathValueJson(c.to));
+      r.set("comparison", comparisonJson(c));
+      return binaryJson(c, single("Resolved", std::move(r)));
+    }
+    case CrKind::InResolved: {
+      json::Value r = json::Value::object();
+      r.set("from", pathValueJson(c.from));
+      json::Value to = json::Value::array();
+      for (const Node* n : c.inTo) to.push(pathValueJson(n));
+      r.set("to", std::move(to));
+      r.set("comparison", comparisonJson(c));
+      return binaryJson(c, single("InResolved", std::move(r)));
+    }
+  }
+  return json::Value::null();
+}
+
+json::Value toJson(const FileReportModel& m) {
+  json::Value o = json::Value::object();
+  o.set("name", json::Value::string(m.name));
+  o.set("metadata", json::Value::object());
+  o.set("status", json::Value::string(statusWord(m.status)));
+  o.set("not_compliant", checksJson(m.notCompliant));
+  json::Value na = json::Value::array();
+  for (const auto& s : m.notApplicable) na.push(json::Value::string(s));
+  o.set("not_applicable", std::move(na));
+  json::Value c = json::Value::array();
+  for (const auto& s : m.compliant) c.push(json::Value::string(s));
+  o.set("compliant", std::move(c));
+  return o;
+}
+
+}  // namespace guard::vm::report

@@ -1,0 +1,95 @@
+// The failure report model shared by the report views: cfn-guard's
+// "simplified" FileReport (ClauseReport tree of Rule / Block / Disjunctions /
+// Clause entries, spec/cli-and-reports.md §9.3) rebuilt from the VM's
+// records, plus the text helpers the reports have in common (Rust-style
+// value displays, unresolved-query reasons, operator words). Built by
+// report_model.cpp; read by report_json.cpp (JSON/YAML file reports) and
+// report_console.cpp (CloudFormation / Terraform / generic console reports).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "runtime/json_writer.h"
+#include "vm/report.h"
+
+namespace guard::vm::report {
+
+enum class CrKind : uint8_t {
+  Rule,              // a failed rule, or a failed parameterized-rule call
+  Block,             // a block whose query did not resolve (GuardBlockReport)
+  Disjunctions,      // a failed `or`
+  UnaryUnresolved,   // Clause/Unary/UnResolved
+  UnaryResolved,     // Clause/Unary/Resolved
+  UnaryContext,      // Clause/Unary/UnResolvedContext (rule refs, empty-set checks)
+  BinaryUnresolved,  // Clause/Binary/UnResolved
+  BinaryResolved,    // Clause/Binary/Resolved
+  InResolved,        // Clause/Binary/InResolved
+};
+
+// cfn-guard's UnResolved: where a query stopped and why.
+struct Unresolved {
+  const Node* traversedTo = nullptr;
+  std::string remainingQuery;
+  std::optional<std::string> reason;
+};
+
+struct ClauseReport {
+  CrKind kind = CrKind::Rule;
+  std::string name;                    // Rule
+  std::optional<std::string> custom;   // messages.custom_message
+  std::optional<std::string> error;    // messages.error_message
+  std::string context;                 // clause text / block context
+  std::string contextCheck;            // UnaryContext payload
+  ast::CmpOp op = ast::CmpOp::Exists;
+  bool opNegated = false;
+  const Node* from = nullptr;          // UnaryResolved value, binary from
+  const Node* to = nullptr;            // BinaryResolved to
+  std::vector<const Node*> inTo;       // InResolved to
+  Unresolved unresolved;               // *Unresolved kinds and Block
+  bool hasUnresolved = false;
+  std::vector<ClauseReport> checks;    // Rule, Disjunctions
+  std::string key;                     // hierarchy key "/rule/C[n]" (console attribution)
+
+  // The data values a clause refers to (cfn-guard's value_from / value_to).
+  const Node* valueFrom() const;
+  const Node* valueTo() const;
+};
+
+struct FileReportModel {
+  std::string name;
+  Status status = Status::Skip;
+  std::vector<ClauseReport> notCompliant;   // one Rule per failed rule
+  std::vector<std::string> notApplicable;   // sorted, unique
+  std::vector<std::string> compliant;       // sorted, unique
+};
+
+FileReportModel buildFileReport(const PairView& v);
+json::Value toJson(const FileReportModel& m);
+
+// ---- text helpers (cfn-guard's Display / Debug forms)
+
+// "/a/b[L:3,C:4]" (zero-based location).
+std::string pathLoc(const Node* n);
+// "Path=/a/b[L:3,C:4] Value=<value-only form>" (PathAwareValue's Display).
+std::string pathValue(const Node* n);
+// PathAwareValue::type_info(): "String", "int", "array", "map", ...
+const char* typeInfo(const Node* n);
+// Rust {:?} of a PathAwareValue: String((Path("/s", Location { line: 0, col: 3 }), "x")).
+std::string rustDebug(const Node* n);
+// Rust {:?} of an f64: 1.0, 1e20, 1.5e-7.
+std::string floatDebug(double d);
+
+// The UnResolved of an unresolved query member (reason texts of §9.3).
+Unresolved unresolvedOf(const Program& p, const QValue& v);
+
+// Operator words of the console report (cmp_str): "EQUAL", "NOT IN", "IS LIST", ...
+const char* operatorWords(ast::CmpOp op, bool negated);
+// serde name of an operator in `comparison`: "Eq", "IsMap", ...
+const char* operatorName(ast::CmpOp op);
+
+// Status word.
+const char* statusWord(Status s);
+
+}  // namespace guard::vm::report
