@@ -464,6 +464,7 @@ uint8_t Lowerer::lowerAccess(const ast::Clause& c) {
 
   uint8_t left = newReg();
   uint8_t t = newStatus();
+  emit(Op::CLAUSE_BEGIN);
   if (ast::isUnary(c.op)) {
     lowerQuery(c.query, left);
     emit(Op::CHECK_UNARY, t, left, clauseId);
@@ -485,6 +486,7 @@ uint8_t Lowerer::lowerBlockClause(const ast::Clause& c) {
   info.line = c.span.begin.line;
   info.column = c.span.begin.column;
   uint8_t r = newReg();
+  emit(Op::CLAUSE_BEGIN);
   lowerQuery(c.query, r);
   info.body = cnfFunction(c.body->body, &c.body->lets,
                           "block@" + std::to_string(c.span.begin.line) + ":" +
@@ -611,7 +613,10 @@ std::vector<std::string> splitWords(const std::string& key) {
   std::string cur;
   for (size_t i = 0; i < key.size(); ++i) {
     char ch = key[i];
-    if (ch == '-' || ch == '_' || ch == ' ') {
+    bool alnum = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+                 (static_cast<unsigned char>(ch) >= 0x80);
+    // Every other character separates words and is dropped (`!Ref` -> `Ref`).
+    if (!alnum) {
       if (!cur.empty()) words.push_back(cur);
       cur.clear();
       continue;

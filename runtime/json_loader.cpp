@@ -36,7 +36,7 @@ namespace {
 
 namespace od = simdjson::ondemand;
 
-constexpr size_t kSharedParserMax = 1 << 20;
+constexpr size_t kSharedParserMax = size_t(16) << 20;
 
 bool isJsonSpace(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 

@@ -215,7 +215,6 @@ bool posixRanges(std::string_view name, ClassUnion& out) {
       {"lower", "az"},      {"print", " ~"},     {"punct", "!/:@[`{~"},  {"space", "\t\r  "},
       {"upper", "AZ"},      {"word", "09AZaz__"}, {"xdigit", "09AFaf"},
   };
-
   for (const auto& [n, bounds] : kPosix) {
     if (n != name) continue;
     for (size_t k = 0; k + 1 < bounds.size(); k += 2)

@@ -54,8 +54,8 @@ class Machine {
   // ---- calls
   Status callCnf(uint32_t func, Frame* parent, const Node* self);
   Status callCnfInFrame(uint32_t func, Frame& frame);
-  bool callSet(uint32_t func, Frame& frame, ResultSet& out);
-  Status exec(uint32_t func, Frame& frame, ResultSet* setOut);
+  bool callSet(uint32_t func, Frame& frame, const Node* self, ResultSet& out);
+  Status exec(uint32_t func, Frame& frame, const Node* self, ResultSet* setOut);
   Status evalRule(uint32_t rule);
   Status ruleRef(const RuleRefInfo& ref, uint32_t& which);
   Status paramCall(const ParamCallInfo& call, const ResultSet* args, const Node* self);
@@ -71,6 +71,7 @@ class Machine {
   bool stepTypeSelect(ResultSet& set, const Part& part, FilterMode mode, uint32_t partId,
                       ResultSet& tmp);
   bool stepKeysFilter(ResultSet& set, const Part& part, uint32_t partId, Frame& frame, ResultSet& tmp);
+  void recordKeyCheck(const Node* map, const MapEntry& e, uint32_t partId, const ResultSet& rhs);
   bool stepInterp(ResultSet& set, const ResultSet& names, uint32_t partId, ResultSet& tmp);
   bool call(const CallInfo& c, const ResultSet* args, ResultSet& out);
   void capture(Frame& frame, const Part& part, const MapEntry& e);
@@ -146,6 +147,15 @@ class Machine {
   std::vector<Record>* rec_ = nullptr;
   int suppress_ = 0;
   std::vector<uint32_t> discStack_;  // open disjunction records
+  std::vector<uint32_t> clauseMarks_;  // record count at each open clause
+  std::vector<ResultSet> sets_;        // right-hand sides of KeysCheck records
+
+  void endClause(Status s) {
+    uint32_t mark = clauseMarks_.back();
+    clauseMarks_.pop_back();
+    if (s != Status::Fail && rec_ && !suppress_ && rec_->size() > mark) rec_->resize(mark);
+  }
+  uint32_t recordCount() const { return rec_ ? uint32_t(rec_->size()) : 0; }
 };
 
 inline constexpr KeyId kKeyNotLooked = kNoKey - 1;
@@ -209,6 +219,7 @@ Result<FileResult> Machine::run(uint32_t file) {
   }
   out.status = anyFail ? Status::Fail : anyPass ? Status::Pass : Status::Skip;
   out.scratch = std::move(scratchOwner_);
+  out.sets = std::move(sets_);
   return out;
 }
 
@@ -307,15 +318,15 @@ Status Machine::callCnfInFrame(uint32_t func, Frame& frame) {
     return Status::Skip;
   }
   ++depth_;
-  Status s = exec(func, frame, nullptr);
+  Status s = exec(func, frame, frame.self, nullptr);
   --depth_;
   return s;
 }
 
-bool Machine::callSet(uint32_t func, Frame& frame, ResultSet& out) {
+bool Machine::callSet(uint32_t func, Frame& frame, const Node* self, ResultSet& out) {
   if (depth_ + 1 >= kMaxCallDepth) return fail("evaluation nested too deeply");
   ++depth_;
-  exec(func, frame, &out);
+  exec(func, frame, self, &out);
   --depth_;
   return !failed();
 }
@@ -336,11 +347,11 @@ bool Machine::variable(Frame& frame, uint32_t depth, uint32_t slot, ResultSet& o
     out.clear();
     return true;
   }
+  // Evaluated lazily: what it records (keys-filter checks) belongs to the
+  // clause that first uses it, as in cfn-guard.
   st.state = 1;
-  ++suppress_;
   ResultSet value;
-  bool ok = callSet(init, *f, value);
-  --suppress_;
+  bool ok = callSet(init, *f, f->self, value);
   if (!ok) return false;
   st.state = 2;
   st.value = std::move(value);
@@ -351,7 +362,7 @@ bool Machine::variable(Frame& frame, uint32_t depth, uint32_t slot, ResultSet& o
 
 // ------------------------------------------------------------------ dispatch
 
-Status Machine::exec(uint32_t fi, Frame& frame, ResultSet* setOut) {
+Status Machine::exec(uint32_t fi, Frame& frame, const Node* self, ResultSet* setOut) {
   const Function& f = P.functions[fi];
   RegFile& rf = regFile(depth_);
   if (rf.r.size() < f.numRegs) rf.r.resize(f.numRegs);
@@ -359,7 +370,6 @@ Status Machine::exec(uint32_t fi, Frame& frame, ResultSet* setOut) {
   rf.t.assign(f.numStatus, Status::Skip);
   auto& R = rf.r;
   auto& T = rf.t;
-  const Node* self = frame.self;
   const Instr* code = f.code.data();
   uint32_t pc = 0;
   for (;;) {
@@ -424,15 +434,20 @@ Status Machine::exec(uint32_t fi, Frame& frame, ResultSet* setOut) {
         if (!call(P.calls[in.c], &R[in.b], R[in.a])) return Status::Skip;
         break;
       case Op::Q_SUBQUERY:
-        if (!callSet(in.c, frame, R[in.a])) return Status::Skip;
+        if (!callSet(in.c, frame, self, R[in.a])) return Status::Skip;
+        break;
+      case Op::CLAUSE_BEGIN:
+        clauseMarks_.push_back(recordCount());
         break;
       case Op::CHECK_UNARY:
         T[in.a] = checkUnary(P.clauses[in.c], in.c, R[in.b]);
         if (failed()) return Status::Skip;
+        endClause(T[in.a]);
         break;
       case Op::CHECK_BINARY:
         T[in.a] = checkBinary(P.clauses[in.c], in.c, R[in.b], R[in.b + 1]);
         if (failed()) return Status::Skip;
+        endClause(T[in.a]);
         break;
       case Op::BLOCK:
       case Op::TYPE_BLOCK: {
@@ -442,6 +457,7 @@ Status Machine::exec(uint32_t fi, Frame& frame, ResultSet* setOut) {
         if (vals.empty()) {
           if (bi.notEmpty) leaf(RecKind::BlockEmpty, in.c, {});
           T[in.a] = bi.notEmpty ? Status::Fail : Status::Skip;
+          if (!typeBlock) endClause(T[in.a]);
           break;
         }
         uint32_t rec = open(RecKind::Block, in.c);
@@ -464,6 +480,7 @@ Status Machine::exec(uint32_t fi, Frame& frame, ResultSet* setOut) {
         }
         close(rec, acc);
         T[in.a] = acc;
+        if (!typeBlock) endClause(acc);
         break;
       }
       case Op::CALL_CNF:
@@ -724,6 +741,23 @@ static bool keyIn(const Node* k, const Node* r) {
   return eq(k, r) == Cmp::True;
 }
 
+// A key the keys filter did not select is recorded as a failed comparison of
+// the key (with the map's path and the key's position) against the rhs.
+void Machine::recordKeyCheck(const Node* map, const MapEntry& e, uint32_t partId, const ResultSet& rhs) {
+  Node* key = scratch_.newNode(NodeKind::String);
+  key->str.data = e.key;
+  key->str.size = e.keyLen;
+  key->line = e.line;
+  key->col = e.col;
+  key->parent = map->parent;
+  key->slot = map->slot;
+  if (Record* r = leaf(RecKind::KeysCheck, partId, QValue::resolved(key),
+                       rhs.empty() ? QValue{} : rhs[0], CmpDetail::False)) {
+    r->toSet = uint32_t(sets_.size());
+    sets_.push_back(rhs);
+  }
+}
+
 bool Machine::stepKeysFilter(ResultSet& set, const Part& part, uint32_t partId, Frame& frame,
                              ResultSet& tmp) {
   ResultSet out;
@@ -743,12 +777,9 @@ bool Machine::stepKeysFilter(ResultSet& set, const Part& part, uint32_t partId, 
       rhs.push_back(QValue::literal(P.literals[part.literal]));
     } else {
       // The rhs query runs against the map, in the frame of the filter.
-      const Node* savedSelf = frame.self;
-      frame.self = n;
       ++suppress_;
-      bool ok = callSet(part.func, frame, rhs);
+      bool ok = callSet(part.func, frame, n, rhs);
       --suppress_;
-      frame.self = savedSelf;
       if (!ok) return false;
     }
     bool several = rhs.size() > 1;
@@ -782,6 +813,8 @@ bool Machine::stepKeysFilter(ResultSet& set, const Part& part, uint32_t partId, 
       if (selected) {
         out.push_back(QValue{e.value, v.kind, Unresolved::None, 0});
         capture(frame, part, e);
+      } else if (!suppress_ && rec_) {
+        recordKeyCheck(n, e, partId, rhs);
       }
     }
   }

@@ -17,6 +17,9 @@ namespace {
 
 using report::ClauseReport;
 using report::CrKind;
+using report::CodeCursor;
+using report::emitMessages;
+using report::padRight;
 
 constexpr const char* kReset = "\x1b[0m";
 
@@ -34,106 +37,7 @@ std::string colored(std::string_view text, const char* code, bool color) {
 
 // ------------------------------------------------------------------ code excerpt
 
-// cfn-guard's ReadCursor: one per (rules file, data file) pair, shared by all
-// resource blocks. A backward seek moves the line number back but later reads
-// keep counting from there, so lines read afterwards get wrong numbers; the
-// excerpts must reproduce that (§7.3.5).
-class CodeCursor {
- public:
-  explicit CodeCursor(std::string_view text) : text_(text) {}
-
-  bool next(uint64_t& num, std::string_view& line) {
-    if (n_ < seen_.size()) {
-      ++n_;
-      return at(n_, num, line);
-    }
-    if (!readLine(line)) return false;
-    ++n_;
-    seen_.emplace_back(n_, line);
-    return at(n_, num, line);
-  }
-
-  bool seek(uint64_t k, uint64_t& num, std::string_view& line) {
-    if (seen_.size() > k) {
-      n_ = k;
-      return at(k, num, line);
-    }
-    for (;;) {
-      std::string_view l;
-      if (!readLine(l)) return false;
-      ++n_;
-      seen_.emplace_back(n_, l);
-      if (n_ == k) return at(n_, num, line);
-    }
-  }
-
- private:
-  // Both operations answer with the seen_ entry at position n, not with the
-  // line just read: after a backward seek those differ (§7.3.5).
-  bool at(uint64_t n, uint64_t& num, std::string_view& line) const {
-    num = seen_[n - 1].first;
-    line = seen_[n - 1].second;
-    return true;
-  }
-
-  // Rust's str::lines(): split at '\n', drop one trailing '\r', no empty last line.
-  bool readLine(std::string_view& line) {
-    if (pos_ >= text_.size()) return false;
-    size_t nl = text_.find('\n', pos_);
-    size_t end = nl == std::string_view::npos ? text_.size() : nl;
-    line = text_.substr(pos_, end - pos_);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    pos_ = nl == std::string_view::npos ? text_.size() : nl + 1;
-    return true;
-  }
-
-  std::string_view text_;
-  size_t pos_ = 0;
-  uint64_t n_ = 0;
-  std::vector<std::pair<uint64_t, std::string_view>> seen_;
-};
-
 // ------------------------------------------------------------------ messages
-
-std::string_view trim(std::string_view s) {
-  auto ws = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
-  while (!s.empty() && ws(s.front())) s.remove_prefix(1);
-  while (!s.empty() && ws(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-std::string padRight(std::string_view s, size_t width) {
-  std::string out(s);
-  if (out.size() < width) out.append(width - out.size(), ' ');
-  return out;
-}
-
-// emit_messages: the custom message split into parts, then the error.
-void emitMessages(std::string& out, const std::string& prefix, std::string_view message,
-                  std::string_view error, size_t width) {
-  if (!message.empty()) {
-    char sep = message.find(';') != std::string_view::npos    ? ';'
-               : message.find('\n') != std::string_view::npos ? '\n'
-                                                               : '\0';
-    std::vector<std::string_view> parts;
-    size_t start = 0;
-    for (;;) {
-      size_t at = sep ? message.find(sep, start) : std::string_view::npos;
-      std::string_view part = trim(message.substr(start, at == std::string_view::npos ? std::string_view::npos : at - start));
-      if (!part.empty()) parts.push_back(part);
-      if (at == std::string_view::npos) break;
-      start = at + 1;
-    }
-    if (parts.size() > 1) {
-      out += prefix + padRight("Message", width) + " {\n";
-      for (std::string_view p : parts) out += prefix + "  " + std::string(p) + "\n";
-      out += prefix + "}\n";
-    } else if (parts.size() == 1) {
-      out += prefix + padRight("Message", width) + " = " + std::string(parts[0]) + "\n";
-    }
-  }
-  if (!error.empty()) out += prefix + padRight("Error", width) + " = " + std::string(error) + "\n";
-}
 
 std::string_view optView(const std::optional<std::string>& s) {
   return s ? std::string_view(*s) : std::string_view();

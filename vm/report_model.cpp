@@ -756,4 +756,46 @@ json::Value toJson(const FileReportModel& m) {
   return o;
 }
 
+// ------------------------------------------------------------------ console helpers
+
+static std::string_view trim(std::string_view s) {
+  auto ws = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
+  while (!s.empty() && ws(s.front())) s.remove_prefix(1);
+  while (!s.empty() && ws(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+std::string padRight(std::string_view s, size_t width) {
+  std::string out(s);
+  if (out.size() < width) out.append(width - out.size(), ' ');
+  return out;
+}
+
+// emit_messages: the custom message split into parts, then the error.
+void emitMessages(std::string& out, const std::string& prefix, std::string_view message,
+                  std::string_view error, size_t width) {
+  if (!message.empty()) {
+    char sep = message.find(';') != std::string_view::npos    ? ';'
+               : message.find('\n') != std::string_view::npos ? '\n'
+                                                               : '\0';
+    std::vector<std::string_view> parts;
+    size_t start = 0;
+    for (;;) {
+      size_t at = sep ? message.find(sep, start) : std::string_view::npos;
+      std::string_view part = trim(message.substr(start, at == std::string_view::npos ? std::string_view::npos : at - start));
+      if (!part.empty()) parts.push_back(part);
+      if (at == std::string_view::npos) break;
+      start = at + 1;
+    }
+    if (parts.size() > 1) {
+      out += prefix + padRight("Message", width) + " {\n";
+      for (std::string_view p : parts) out += prefix + "  " + std::string(p) + "\n";
+      out += prefix + "}\n";
+    } else if (parts.size() == 1) {
+      out += prefix + padRight("Message", width) + " = " + std::string(parts[0]) + "\n";
+    }
+  }
+  if (!error.empty()) out += prefix + padRight("Error", width) + " = " + std::string(error) + "\n";
+}
+
 }  // namespace guard::vm::report

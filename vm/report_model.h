@@ -7,7 +7,10 @@
 // report_console.cpp (CloudFormation / Terraform / generic console reports).
 #pragma once
 
+#include <cstdint>
 #include <optional>
+#include <string_view>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -91,5 +94,74 @@ const char* operatorName(ast::CmpOp op);
 
 // Status word.
 const char* statusWord(Status s);
+
+// ---- console helpers shared with the unit tests
+
+// cfn-guard's ReadCursor: one per (rules file, data file) pair, shared by all
+// resource blocks. A backward seek moves the line number back but later reads
+// keep counting from there, so lines read afterwards get wrong numbers; the
+// excerpts must reproduce that (§7.3.5).
+class CodeCursor {
+ public:
+  explicit CodeCursor(std::string_view text) : text_(text) {}
+
+  bool next(uint64_t& num, std::string_view& line) {
+    if (n_ < seen_.size()) {
+      ++n_;
+      return at(n_, num, line);
+    }
+    if (!readLine(line)) return false;
+    ++n_;
+    seen_.emplace_back(n_, line);
+    return at(n_, num, line);
+  }
+
+  bool seek(uint64_t k, uint64_t& num, std::string_view& line) {
+    if (seen_.size() > k) {
+      n_ = k;
+      return at(k, num, line);
+    }
+    for (;;) {
+      std::string_view l;
+      if (!readLine(l)) return false;
+      ++n_;
+      seen_.emplace_back(n_, l);
+      if (n_ == k) return at(n_, num, line);
+    }
+  }
+
+ private:
+  // Both operations answer with the seen_ entry at position n, not with the
+  // line just read: after a backward seek those differ (§7.3.5).
+  bool at(uint64_t n, uint64_t& num, std::string_view& line) const {
+    num = seen_[n - 1].first;
+    line = seen_[n - 1].second;
+    return true;
+  }
+
+  // Rust's str::lines(): split at '\n', drop one trailing '\r', no empty last line.
+  bool readLine(std::string_view& line) {
+    if (pos_ >= text_.size()) return false;
+    size_t nl = text_.find('\n', pos_);
+    size_t end = nl == std::string_view::npos ? text_.size() : nl;
+    line = text_.substr(pos_, end - pos_);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    pos_ = nl == std::string_view::npos ? text_.size() : nl + 1;
+    return true;
+  }
+
+  std::string_view text_;
+  size_t pos_ = 0;
+  uint64_t n_ = 0;
+  std::vector<std::pair<uint64_t, std::string_view>> seen_;
+};
+
+
+// "Message"/"Error" lines of a console clause (cfn-guard's emit_messages):
+// the custom message split on ';' (else on line breaks), trimmed parts, one
+// per line in a "Message {" block when there are several; labels padded to `width`.
+void emitMessages(std::string& out, const std::string& prefix, std::string_view message,
+                  std::string_view error, size_t width);
+std::string padRight(std::string_view s, size_t width);
 
 }  // namespace guard::vm::report

@@ -30,6 +30,9 @@ enum class RecKind : uint8_t {
   EmptySet,      // info = ClauseInfo index; an `empty` test on a whole result set
   RuleRef,       // info = RuleRefInfo index; `ruleStatus` = the referenced rule's status
   ParamCall,     // info = ParamCallInfo index
+  KeysCheck,     // info = Part index of a keys filter; a key it did not select: `from` is
+                 // the key as a string (path of the map, position of the key), the
+                 // right-hand values are FileResult::sets[toSet]
 };
 
 // What a failing comparison found (for the wording of messages).
@@ -43,7 +46,8 @@ struct Record {
   uint32_t info = 0;
   uint32_t end = 0;                  // one past the last descendant
   QValue from, to;
-  uint32_t rule = UINT32_MAX;        // Rule records: rule index
+  uint32_t rule = UINT32_MAX;        // RuleRef records: the referenced rule's index
+  uint32_t toSet = UINT32_MAX;       // KeysCheck / Binary IN: all right-hand values, in FileResult::sets
 };
 
 struct RuleResult {
@@ -59,6 +63,7 @@ struct FileResult {
   // Values made during evaluation (function results, captured keys) that
   // records point to; kept alive with the records.
   std::unique_ptr<Document> scratch = std::make_unique<Document>();
+  std::vector<ResultSet> sets;  // right-hand sides referred to by Record::toSet
 };
 
 }  // namespace guard::vm
