@@ -1,0 +1,274 @@
+// Tests of the compiler + interpreter together: small rules over small
+// documents, checking rule statuses and what the VM records. Pins the
+// quirks of spec/guard-language.md §16 that the VM owns, and every VM bug
+// fixed so far.
+#include <map>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "compiler/compile.h"
+#include "runtime/loader.h"
+#include "vm/interp.h"
+#include "vm/pack.h"
+#include "vm/verify.h"
+
+namespace guard {
+namespace {
+
+struct EvalRun {
+  bool ok = false;
+  std::string error;
+  std::map<std::string, std::string> status;  // rule name -> PASS/FAIL/SKIP
+  std::unique_ptr<vm::Program> program;       // records point into these two
+  std::unique_ptr<Document> doc;
+  vm::FileResult result;
+};
+
+EvalRun evaluate(const std::string& rules, const std::string& data) {
+  EvalRun run;
+  auto program = compileSources({SourceFile{"t.guard", "t.guard", rules}});
+  EXPECT_TRUE(program.ok()) << (program.ok() ? "" : program.error().message);
+  if (!program.ok()) return run;
+  auto doc = loadDocument(data, "data.yaml");
+  EXPECT_TRUE(doc.ok()) << (doc.ok() ? "" : doc.error().message);
+  if (!doc.ok()) return run;
+  auto r = vm::evaluateFile(*program.value(), 0, *doc.value());
+  if (!r.ok()) {
+    run.error = r.error().message;
+    return run;
+  }
+  run.ok = true;
+  for (const auto& rr : r.value().rules)
+    run.status[program.value()->str(program.value()->rules[rr.rule].name)] = vm::statusName(rr.status);
+  run.result = std::move(r.value());
+  run.program = std::move(program.value());
+  run.doc = std::move(doc.value());
+  return run;
+}
+
+std::string statusOf(const std::string& rules, const std::string& data, const std::string& rule = "r") {
+  EvalRun r = evaluate(rules, data);
+  if (!r.ok) return "ERROR: " + r.error;
+  return r.status[rule];
+}
+
+// ---------------------------------------------------------------- statuses
+
+TEST(VmStatus, MissingKeyFailsButEmptyFilterSkips) {
+  EXPECT_EQ(statusOf("rule r { Resources.B.Properties.X == 'x' }", "Resources: {A: {Type: T}}"), "FAIL");
+  EXPECT_EQ(statusOf("rule r { Resources.*[ Type == 'Z' ].Properties.X == 'x' }",
+                     "Resources: {A: {Type: T}}"),
+            "SKIP");
+}
+
+TEST(VmStatus, SkipIsNeutralInConjunctions) {
+  EXPECT_EQ(statusOf("rule r {\n Resources.*[ Type == 'Z' ].X == 1\n A == 1\n}", "A: 1\nResources: {A: {Type: T}}"), "PASS");
+}
+
+TEST(VmStatus, DisjunctionPassShortCircuits) {
+  EXPECT_EQ(statusOf("rule r { A == 2 or A == 1 }", "A: 1"), "PASS");
+  EXPECT_EQ(statusOf("rule r { A == 2 or A == 3 }", "A: 1"), "FAIL");
+}
+
+TEST(VmQuirks, NotPrefixIgnoredOnBinaryClauses) {  // §16.6
+  EXPECT_EQ(statusOf("rule r { not A == 1 }", "A: 1"), "PASS");
+  EXPECT_EQ(statusOf("rule r { not A exists }", "B: 1"), "PASS");
+}
+
+TEST(VmQuirks, ReferenceToSkippedRuleFails) {  // §16.8
+  const char* rules = "rule a when B exists { A == 1 }\nrule r {\n a\n}\nrule n {\n not a\n}";
+  EXPECT_EQ(statusOf(rules, "A: 1", "r"), "FAIL");
+  EXPECT_EQ(statusOf(rules, "A: 1", "n"), "PASS");
+}
+
+TEST(VmQuirks, VariableStarDoesNotIterateHeldList) {  // §16.9
+  EXPECT_EQ(statusOf("let v = L\nrule r { %v[*] == 1 }", "L: [1, 1]"), "PASS");
+  EXPECT_EQ(statusOf("let v = L[*]\nrule r { %v == 1 }", "L: [1, 2]"), "FAIL");
+}
+
+TEST(VmQuirks, EmptyOnVariableTestsTheResultSet) {  // §16.10
+  EXPECT_EQ(statusOf("let v = L\nrule r { %v empty }", "L: []"), "FAIL");
+  EXPECT_EQ(statusOf("rule r { L empty }", "L: []"), "PASS");
+}
+
+TEST(VmQuirks, FilterAfterKeyIteratesValues) {  // §16.11
+  EXPECT_EQ(statusOf("rule r { Props[ this == 1 ] !empty }", "Props: {a: 1, b: 2}"), "PASS");
+}
+
+TEST(VmQuirks, NegativeIndexIsAbsolute) {  // §16.12
+  EXPECT_EQ(statusOf("rule r { L[-1] == 'b' }", "L: [a, b, c]"), "PASS");
+}
+
+TEST(VmQuirks, NumericKeysAreIndexes) {  // §16.13
+  EXPECT_EQ(statusOf("rule r { M.'123' exists }", "M: {'123': x}"), "FAIL");
+}
+
+TEST(VmQuirks, CaseConversionFallback) {  // §16.14
+  EXPECT_EQ(statusOf("rule r { Resources.bucket_name == 'x' }", "Resources: {bucketName: x}"), "PASS");
+  // Regression: non-alphanumeric characters separate words, so '!Ref' finds Ref.
+  EXPECT_EQ(statusOf("rule r { P.'!Ref' == 'x' }", "P: {Ref: x}"), "PASS");
+}
+
+TEST(VmQuirks, InWithRangeInsideListNeverMatches) {  // §16.15
+  EXPECT_EQ(statusOf("rule r { A IN [r[1,10], 443] }", "A: 5"), "FAIL");
+  EXPECT_EQ(statusOf("rule r { A IN r[1,10] }", "A: 5"), "PASS");
+}
+
+TEST(VmQuirks, QueryNotEqualsQueryNeedsLargerLeft) {  // §16.16
+  EXPECT_EQ(statusOf("rule r { A[*] != B[*] }", "A: [1]\nB: [2, 3]"), "FAIL");
+  EXPECT_EQ(statusOf("rule r { A[*] != B[*] }", "A: [1, 4]\nB: [2]"), "PASS");
+}
+
+TEST(VmQuirks, EmptyListValuesAreVacuouslyTrue) {  // §16.17
+  EXPECT_EQ(statusOf("rule r { L == 'x' }", "L: []"), "PASS");
+  EXPECT_EQ(statusOf("rule r { L < 1 }", "L: []"), "PASS");
+}
+
+TEST(VmQuirks, InStringIsSubstring) {  // §16.18
+  EXPECT_EQ(statusOf("rule r { A IN 'abcdef' }", "A: cde"), "PASS");
+}
+
+TEST(VmQuirks, TypeBlockWithoutResourcesIsAnError) {  // §16.19
+  EvalRun r = evaluate("AWS::S3::Bucket { Properties exists }", "A: 1");
+  EXPECT_FALSE(r.ok);
+}
+
+TEST(VmQuirks, LiteralOnLeftMustHoldForEveryRightValue) {  // §16.28
+  EXPECT_EQ(statusOf("let a = 'a'\nrule r { %a == L[*] }", "L: [a, b]"), "FAIL");
+  EXPECT_EQ(statusOf("let a = 'a'\nrule r { %a == L[*] }", "L: [a, a]"), "PASS");
+}
+
+TEST(VmQuirks, NotComparableFailsEvenForNotEquals) {  // §16.3
+  EXPECT_EQ(statusOf("rule r { Port != '80' }", "Port: 443"), "FAIL");
+  EXPECT_EQ(statusOf("rule r { F != 1.0 }", "F: 1"), "FAIL");
+}
+
+TEST(VmQuirks, NotBeforeParameterizedCallIgnored) {  // §16.7
+  EXPECT_EQ(statusOf("rule p(x) { %x == 1 }\nrule r { not p(A) }", "A: 1"), "PASS");
+}
+
+TEST(VmQuirks, SomeInLetDropsUnresolved) {
+  EXPECT_EQ(statusOf("let v = some L[*].x\nrule r { %v == 1 }", "L: [{x: 1}, {y: 2}]"), "PASS");
+  EXPECT_EQ(statusOf("let v = L[*].x\nrule r { %v == 1 }", "L: [{x: 1}, {y: 2}]"), "FAIL");
+}
+
+// ---------------------------------------------------------------- errors
+
+TEST(VmErrors, UndefinedVariableOnlyWhenEvaluated) {
+  EXPECT_FALSE(evaluate("rule r { %nope == 1 }", "A: 1").ok);
+  EXPECT_EQ(statusOf("rule r when B exists { %nope == 1 }", "A: 1"), "SKIP");
+}
+
+// cfn-guard 3.1.1 overflows its stack on a cycle of rule references; guardc
+// rejects the rules file, and a program that skipped that check still stops
+// with an evaluation error instead of recursing.
+TEST(VmErrors, RuleReferenceCycleIsAnErrorNotACrash) {
+  const std::string rules = "rule a {\n b\n}\nrule b {\n a\n}";
+  auto compiled = compileSources({SourceFile{"t.guard", "t.guard", rules}});
+  ASSERT_FALSE(compiled.ok());
+  EXPECT_NE(compiled.error().message.find("cycle"), std::string::npos) << compiled.error().message;
+
+  vm::Program unverified;
+  ASSERT_TRUE(compileInto(SourceFile{"t.guard", "t.guard", rules}, unverified).ok());
+  auto doc = loadDocument("A: 1", "d.yaml");
+  ASSERT_TRUE(doc.ok());
+  auto r = vm::evaluateFile(unverified, 0, *doc.value());
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("cycle"), std::string::npos);
+}
+
+TEST(VmQuirks, RuleReferenceMustEndItsLine) {  // §16.27
+  EXPECT_FALSE(compileSources({SourceFile{"t.guard", "t.guard", "rule a { A exists }\nrule b { a }"}}).ok());
+}
+
+TEST(VmErrors, EmptyOnIntIsAnError) {
+  EXPECT_FALSE(evaluate("rule r { A empty }", "A: 1").ok);
+}
+
+// ---------------------------------------------------------------- regressions
+
+// A `let x = this` first used inside a keys filter must capture the value of
+// the block that declares it, not the map the filter is looking at.
+TEST(VmRegression, LazyThisVariableInsideKeysFilter) {
+  const char* rules = R"(
+rule r {
+  let doc = this
+  Items[*] {
+    let name = this
+    let hit = %doc.Things[ keys == %name ]
+    %hit not empty
+  }
+})";
+  EXPECT_EQ(statusOf(rules, "Items: [a]\nThings: {a: 1, b: 2}"), "PASS");
+  EXPECT_EQ(statusOf(rules, "Items: [c]\nThings: {a: 1, b: 2}"), "FAIL");
+}
+
+// Function results live as long as the evaluation's records.
+TEST(VmRegression, FunctionResultsOutliveTheMachine) {
+  EvalRun r = evaluate("rule r { let v = regex_replace(Name, 'b', 'X')\n %v == 'aXc' }", "Name: abc");
+  ASSERT_TRUE(r.ok);
+  ASSERT_EQ(r.status["r"], "FAIL");
+  ASSERT_FALSE(r.result.rules[0].records.empty());
+  const auto& rec = r.result.rules[0].records.back();
+  ASSERT_NE(rec.from.node, nullptr);
+  EXPECT_EQ(rec.from.node->text(), "X");  // still readable after evaluateFile returned
+}
+
+TEST(VmRegression, DefaultRuleIsNamedAfterTheFile) {
+  EvalRun r = evaluate("A == 1", "A: 1");
+  ASSERT_TRUE(r.ok);
+  EXPECT_EQ(r.status["t.guard/default"], "PASS");
+}
+
+// ---------------------------------------------------------------- records
+
+TEST(VmRecords, PassingRulesRecordNothing) {
+  EvalRun r = evaluate("rule r { A == 1 or A == 2 }", "A: 2");
+  ASSERT_TRUE(r.ok);
+  EXPECT_TRUE(r.result.rules[0].records.empty());
+}
+
+TEST(VmRecords, FailingChecksAreRecordedWithTheirValues) {
+  EvalRun r = evaluate("rule r { L[*] == 1 }", "L: [1, 2, 3]");
+  ASSERT_TRUE(r.ok);
+  const auto& recs = r.result.rules[0].records;
+  ASSERT_EQ(recs.size(), 2u);
+  EXPECT_EQ(recs[0].kind, vm::RecKind::Binary);
+  EXPECT_EQ(pathOf(recs[0].from.node), "/L/1");
+  EXPECT_EQ(pathOf(recs[1].from.node), "/L/2");
+}
+
+TEST(VmRecords, KeysFilterChecksKeptOnlyWhenTheClauseFails) {
+  EvalRun fails = evaluate("rule r { M[ keys == 'a' ] == 2 }", "M: {a: 1, b: 2}");
+  ASSERT_TRUE(fails.ok);
+  bool sawKeys = false;
+  for (const auto& rec : fails.result.rules[0].records) sawKeys |= rec.kind == vm::RecKind::KeysCheck;
+  EXPECT_TRUE(sawKeys);
+  EvalRun passes = evaluate("rule r { M[ keys == 'a' ] == 1\n B == 2 }", "M: {a: 1, b: 2}\nB: 1");
+  ASSERT_TRUE(passes.ok);
+  for (const auto& rec : passes.result.rules[0].records) EXPECT_NE(rec.kind, vm::RecKind::KeysCheck);
+}
+
+// ---------------------------------------------------------------- packs
+
+TEST(VmPack, PackedProgramGivesTheSameAnswers) {
+  const char* rules = "let t = Resources.*[ Type == 'T' ]\nrule r when %t !empty { %t.Properties.X == 1 }";
+  auto program = compileSources({SourceFile{"t.guard", "t.guard", rules}});
+  ASSERT_TRUE(program.ok());
+  std::string bytes = vm::writePack(*program.value());
+  auto loaded = vm::readPack(bytes, "t.gpack");
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  for (const char* data : {"Resources: {A: {Type: T, Properties: {X: 1}}}",
+                           "Resources: {A: {Type: T, Properties: {X: 2}}}", "Resources: {}"}) {
+    auto doc = loadDocument(data, "d.yaml");
+    ASSERT_TRUE(doc.ok());
+    auto a = vm::evaluateFile(*program.value(), 0, *doc.value());
+    auto b = vm::evaluateFile(*loaded.value(), 0, *doc.value());
+    ASSERT_TRUE(a.ok() && b.ok());
+    EXPECT_EQ(a.value().status, b.value().status) << data;
+  }
+}
+
+}  // namespace
+}  // namespace guard
