@@ -2,17 +2,23 @@
 #include "compiler/compile.h"
 
 #include "compiler/parser.h"
+#include "compiler/sema.h"
 #include "vm/verify.h"
 
 namespace guard {
 
-Result<Unit> compileInto(const SourceFile& source, vm::Program& program) {
+Result<Unit> compileInto(const SourceFile& source, vm::Program& program,
+                         std::vector<Error>* warnings) {
+  const std::string& path = source.path.empty() ? source.name : source.path;
   auto parsed = parseRules(source.text, source.name);
   if (!parsed.ok()) {
     Error e = parsed.takeError();
-    e.file = source.path.empty() ? source.name : source.path;
+    e.file = path;
     return e;
   }
+  SemaResult sema = checkRulesFile(parsed.value(), path);
+  if (warnings) warnings->insert(warnings->end(), sema.warnings.begin(), sema.warnings.end());
+  if (!sema.errors.empty()) return sema.errors.front();
   return lowerRulesFile(parsed.value(), source.text, program);
 }
 

@@ -23,8 +23,11 @@ struct SourceFile {
 Result<Unit> lowerRulesFile(const ast::RulesFile& file, const std::string& source,
                             vm::Program& program);
 
-// Parses and lowers one source into `program`. Parse errors name the file, line, column.
-Result<Unit> compileInto(const SourceFile& source, vm::Program& program);
+// Parses, checks and lowers one source into `program`. Parse errors and
+// semantic errors (sema.h) name the file, line and column; semantic warnings
+// go to `warnings` when given.
+Result<Unit> compileInto(const SourceFile& source, vm::Program& program,
+                         std::vector<Error>* warnings = nullptr);
 
 // Parses, lowers and verifies several sources into one program (a pack).
 Result<std::unique_ptr<vm::Program>> compileSources(const std::vector<SourceFile>& sources);

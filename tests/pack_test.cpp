@@ -497,7 +497,7 @@ std::vector<SectionEntry> sectionsOf(const std::string& pack) {
   std::vector<SectionEntry> out;
   uint32_t n = getU32(pack, 20);
   for (uint32_t i = 0; i < n; ++i) {
-    size_t at = 28 + 12 * i;
+    size_t at = 32 + 12 * i;
     uint16_t id = uint16_t(uint8_t(pack[at]) | uint8_t(pack[at + 1]) << 8);
     uint16_t flags = uint16_t(uint8_t(pack[at + 2]) | uint8_t(pack[at + 3]) << 8);
     out.push_back({id, flags, pack.substr(getU32(pack, at + 4), getU32(pack, at + 8))});
@@ -507,9 +507,9 @@ std::vector<SectionEntry> sectionsOf(const std::string& pack) {
 
 // Reassembles a pack from `sections`, keeping the header fields of `model`.
 std::string assemble(const std::string& model, const std::vector<SectionEntry>& sections) {
-  std::string pack = model.substr(0, 28);
+  std::string pack = model.substr(0, 32);
   putU32(pack, 20, uint32_t(sections.size()));
-  uint32_t offset = 28 + 12 * uint32_t(sections.size());
+  uint32_t offset = 32 + 12 * uint32_t(sections.size());
   for (const auto& s : sections) {
     std::string e(12, '\0');
     putU16(e, 0, s.id);
@@ -656,7 +656,7 @@ TEST(PackTest, HeaderErrorsSayWhatIsWrong) {
   EXPECT_EQ(errorOf(readPack("GPAX" + good.substr(4), "x")),
             "not a guardvm rule pack (it does not start with \"GPAK\")");
   EXPECT_EQ(errorOf(readPack(good.substr(0, 20), "x")),
-            "truncated pack: 20 bytes, shorter than the 28-byte header");
+            "truncated pack: 20 bytes, shorter than the 32-byte header");
   EXPECT_EQ(errorOf(readPack(good.substr(0, 100), "x")),
             "truncated pack: 100 bytes, the header says " + std::to_string(good.size()));
   EXPECT_EQ(errorOf(readPack(good + "xy", "x")),
@@ -668,6 +668,20 @@ TEST(PackTest, HeaderErrorsSayWhatIsWrong) {
   putU32(flagged, 12, 4);
   reseal(flagged);
   EXPECT_EQ(errorOf(readPack(flagged, "x")).rfind("pack has unknown flags 0x00000004", 0), 0u);
+}
+
+TEST(PackTest, AnotherInstructionSetIsRefused) {
+  Sample s = makeSample();
+  std::string pack = writePack(*s.p);
+  EXPECT_EQ(getU32(pack, 28), instructionSetId());
+  putU32(pack, 28, instructionSetId() ^ 1);
+  reseal(pack);
+  char want[200];
+  std::snprintf(want, sizeof want,
+                "pack was compiled for another instruction set (0x%08x, this guardvm has 0x%08x): "
+                "recompile it with this guardc (the pack was written by guardc 0.1.0)",
+                instructionSetId() ^ 1, instructionSetId());
+  EXPECT_EQ(errorOf(readPack(pack, "x")), want);
 }
 
 // ---------------------------------------------------------------- sections
@@ -696,7 +710,7 @@ TEST(PackTest, SectionTableErrors) {
   EXPECT_EQ(errorOf(readPack(assemble(good, twice), "x")),
             "section table entry 13: second 'strings' section");
   std::string outside = good;
-  putU32(outside, 28 + 8, 1u << 30);  // the first section's length
+  putU32(outside, 32 + 8, 1u << 30);  // the first section's length
   reseal(outside);
   EXPECT_NE(errorOf(readPack(outside, "x")).find("lies outside the pack's sections"), std::string::npos);
   std::string many = good;
@@ -768,7 +782,7 @@ TEST(PackTest, ResealedDamageNeverCrashes) {
   Sample s = makeSample();
   const std::string good = writePack(*s.p);
   size_t loadedCount = 0;
-  for (size_t byte = 28; byte < good.size(); ++byte) {
+  for (size_t byte = 32; byte < good.size(); ++byte) {
     // Off by one in a low byte, and all ones (a huge count or index in a high byte).
     for (bool allOnes : {false, true}) {
       std::string bad = good;

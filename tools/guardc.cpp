@@ -18,10 +18,10 @@ namespace {
 
 using namespace guard;
 
-// `file:line:col: error: message`, the source line, and a caret under the column.
-std::string diagnostic(const Error& e, const std::string& text) {
-  std::string s = e.file + ":" + std::to_string(e.line) + ":" + std::to_string(e.column) +
-                  ": error: " + e.message + "\n";
+// `file:line:col: error: message` (or warning), the source line, and a caret under the column.
+std::string diagnostic(const Error& e, const std::string& text, const char* severity) {
+  std::string s = e.file + ":" + std::to_string(e.line) + ":" + std::to_string(e.column) + ": " +
+                  severity + ": " + e.message + "\n";
   if (e.line == 0) return s;
   size_t start = 0;
   for (uint32_t l = 1; l < e.line; ++l) {
@@ -66,9 +66,11 @@ int compileCommand(const std::vector<std::string>& inputs, const std::string& ou
   int failures = 0;
   auto program = std::make_unique<vm::Program>();
   for (const auto& s : sources) {
-    auto r = compileInto(s, *program);
+    std::vector<Error> warnings;
+    auto r = compileInto(s, *program, &warnings);
+    for (const auto& w : warnings) cli::err(diagnostic(w, s.text, "warning"));
     if (!r.ok()) {
-      cli::err(diagnostic(r.error(), s.text));
+      cli::err(diagnostic(r.error(), s.text, "error"));
       ++failures;
     }
   }

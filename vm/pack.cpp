@@ -44,6 +44,18 @@ uint32_t crc32c(std::string_view bytes, uint32_t crc) {
   return ~c;
 }
 
+uint32_t instructionSetId() {
+  static const uint32_t id = [] {
+    std::string table;
+    for (const OpInfo& op : kOpInfo) {
+      table += op.name;
+      table += {'\0', char(op.a), char(op.b), char(op.c)};
+    }
+    return crc32c(table);
+  }();
+  return id;
+}
+
 namespace {
 
 // The checksum covers the whole pack except its own field (header bytes 24..27),
@@ -513,6 +525,7 @@ std::string writePack(const Program& program, const PackOptions& options) {
   w.u32(0);  // total length, patched below
   w.u32(uint32_t(sections.size()));
   w.u32(0);  // checksum, patched below
+  w.u32(instructionSetId());
   uint32_t offset = kPackHeaderSize + kSectionEntrySize * uint32_t(sections.size());
   for (const auto& [id, bytes] : sections) {
     w.u16(uint16_t(id));
@@ -561,7 +574,7 @@ class PackLoader {
            std::to_string(uint8_t(bytes_[10]));
   }
 
-  // Magic, version, flags, length, checksum: in that order, one message each.
+  // Magic, version, flags, length, checksum, instruction set: in that order, one message each.
   std::string checkHeader() {
     const size_t size = bytes_.size();
     if (size < 4 || std::memcmp(bytes_.data(), kPackMagic, 4) != 0)
@@ -577,6 +590,10 @@ class PackLoader {
     if (stored != computed)
       return "pack is damaged: checksum mismatch (stored 0x" + hex(stored) + ", computed 0x" +
              hex(computed) + ")";
+    if (uint32_t set = loadU32(bytes_, 28); set != instructionSetId())
+      return "pack was compiled for another instruction set (0x" + hex(set) + ", this guardvm has 0x" +
+             hex(instructionSetId()) + "): recompile it with this guardc (the pack was written by "
+             "guardc " + producer() + ")";
     return {};
   }
 

@@ -27,7 +27,7 @@ inline constexpr uint16_t kPackMinor = 0;
 // The guardc version written into each pack (shown in version errors); keep in
 // step with project(VERSION) in CMakeLists.txt.
 inline constexpr uint8_t kProducerVersion[3] = {0, 1, 0};
-inline constexpr uint32_t kPackHeaderSize = 28;
+inline constexpr uint32_t kPackHeaderSize = 32;
 inline constexpr uint32_t kSectionEntrySize = 12;
 
 // Section ids. Order in the file is free; the reader finds sections by id.
@@ -68,6 +68,11 @@ std::string writePack(const Program& program, const PackOptions& options = {});
 
 // Decodes and verifies a pack. `fileName` names the pack in errors.
 Result<std::unique_ptr<Program>> readPack(std::string_view bytes, const std::string& fileName);
+
+// A fingerprint of the instruction set (every opcode's name and operand kinds,
+// in table order), stored in each pack: opcode numbers are positions in
+// vm/opcodes.def, so a pack compiled against another table is refused.
+uint32_t instructionSetId();
 
 // CRC-32C (Castagnoli, reflected polynomial 0x82F63B78, initial value and
 // final xor 0xFFFFFFFF): crc32c("123456789") == 0xE3069283.

@@ -1,0 +1,23 @@
+// libFuzzer target: arbitrary text through the YAML loader (libyaml events
+// into the document arena) and through loadDocument, which picks JSON or YAML
+// by content and builds cfn-guard's error texts. Built by tools/fuzz.sh.
+#include "tests/fuzz/fuzz_common.h"
+
+namespace guard::detail {
+// Defined in runtime/yaml_loader.cpp (internal to the loaders, not in a header).
+enum class LoadFailure : uint8_t { Syntax, KeyType, BadValue, NoDocument };
+Result<Node*> parseYaml(Document& doc, std::string_view text, LoadFailure* why);
+}  // namespace guard::detail
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  using namespace guard;
+  if (size > fuzz::kMaxInput) return -1;
+  std::string_view text = fuzz::asText(data, size);
+  {
+    Document doc;
+    detail::LoadFailure why = detail::LoadFailure::Syntax;
+    (void)detail::parseYaml(doc, text, &why);
+  }
+  (void)loadDocument(std::string(text), "fuzz.yaml");
+  return 0;
+}

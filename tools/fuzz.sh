@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Builds and runs the libFuzzer targets of tests/fuzz/ (clang-14,
+# -fsanitize=fuzzer,address,undefined, in build-fuzz/). Called by hand and by
+# tools/setup.sh (test mode, `smoke`). docs/reliability.md records the runs.
+#
+#   tools/fuzz.sh build                 configure + build the targets
+#   tools/fuzz.sh seed                  (re)make the seed corpora in build-fuzz/seeds/
+#   tools/fuzz.sh smoke [SECONDS]       each target for SECONDS (default 20), then replay
+#   tools/fuzz.sh replay                run every saved reproducer in tests/fuzz/regressions/
+#   tools/fuzz.sh run TARGET SECONDS [JOBS]   a long run; corpus kept in build-fuzz/corpus/TARGET
+#
+# Targets: rules yaml json pack e2e regex (executables <target>_fuzz).
+# A crash leaves crash-*/leak-*/timeout-* in build-fuzz/artifacts/TARGET/; after fixing
+# it, copy the file to tests/fuzz/regressions/TARGET/ so replay keeps checking it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+bdir="${GUARD_FUZZ_BUILD_DIR:-build-fuzz}"
+targets=(rules yaml json pack e2e regex)
+shared="${GUARD_SHARED:-$root/../shared}"
+# Leaks are checked; a single input may take at most 10 s (a hang is a bug too).
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+fuzz_flags=(-timeout=10 -rss_limit_mb=2048 -max_len=16384 -print_final_stats=1)
+
+build() {
+  if [[ ! -f "$bdir/CMakeCache.txt" ]]; then
+    CC=clang-14 CXX=clang++-14 cmake -S . -B "$bdir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      -DGUARD_FUZZ=ON -DBUILD_TESTING=OFF >/dev/null
+  fi
+  local t list=()
+  for t in "${targets[@]}"; do list+=("${t}_fuzz"); done
+  cmake --build "$bdir" -j "$(nproc 2>/dev/null || echo 2)" --target guardc "${list[@]}"
+}
+
+# Copies every file of `find` results into dir $1, named by content hash (dedups).
+collect() {
+  local dir=$1 f
+  mkdir -p "$dir"
+  while IFS= read -r -d '' f; do
+    cp "$f" "$dir/$(sha1sum "$f" | cut -c1-16)"
+  done
+}
+
+# Seeds: conformance rules and data, shipped rules, guardc packs of each rules
+# file, and rules/data pairs for the end-to-end target.
+seed() {
+  local s="$bdir/seeds" cases="$shared/conformance/cases"
+  rm -rf "$s"; mkdir -p "$s"/{rules,yaml,json,pack,e2e,regex}
+  find rules -name '*.guard' -print0 | collect "$s/rules"
+  find rules -name '*.yml' -print0 | collect "$s/yaml"
+  if [[ -d "$cases" ]]; then
+    find "$cases" -name rules.guard -print0 | collect "$s/rules"
+    find "$cases" \( -name 'data*.yaml' -o -name 'data*.yml' \) -print0 | collect "$s/yaml"
+    find "$cases" -name 'data*.json' -print0 | collect "$s/json"
+    local dir data i=0
+    for dir in "$cases"/*/*/; do
+      data=$(ls "$dir"data.* 2>/dev/null | head -1 || true)
+      [[ -f "$dir/rules.guard" && -n "$data" ]] || continue
+      { cat "$dir/rules.guard"; printf '\n---8<---\n'; cat "$data"; } >"$s/e2e/case$((i++))"
+    done
+    # Regex seeds: each regex literal of the conformance rules, with a subject line.
+    grep -rhoE "/[^/ ]([^/]|\\\\/)*/" --include=rules.guard "$cases" 2>/dev/null | sort -u |
+      head -400 | while IFS= read -r lit; do
+        printf '%s\narn:aws:s3:::my-bucket/Path_1 ami-0123abcd 10.0.0.0/16 Ünïcödé\n' \
+          "${lit:1:${#lit}-2}" >"$s/regex/$(printf '%s' "$lit" | sha1sum | cut -c1-16)"
+      done
+  fi
+  local g
+  for g in "$s"/rules/*; do
+    "$bdir/guardc" -o "$s/pack/$(basename "$g").gpack" "$g" >/dev/null 2>&1 || true
+  done
+  printf '(?<=a)b\nab\n' >"$s/regex/lookbehind"
+  printf '(a+)+$\naaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab\n' >"$s/regex/redos"
+  printf '(\\w+)\\s\\1\nhello hello world\n' >"$s/regex/backref"
+  local t
+  for t in "${targets[@]}"; do echo "seeds/$t: $(ls "$s/$t" | wc -l) files"; done
+}
+
+# Runs target $1 for $2 seconds with $3 parallel jobs, growing build-fuzz/corpus/$1.
+run() {
+  local t=$1 secs=$2 jobs=${3:-1}
+  local corpus="$bdir/corpus/$t" art="$bdir/artifacts/$t" exe="$bdir/tests/fuzz/${t}_fuzz"
+  [[ -x "$exe" ]] || { echo "no target $exe (tools/fuzz.sh build)" >&2; exit 2; }
+  [[ -d "$bdir/seeds/$t" ]] || seed >/dev/null
+  mkdir -p "$corpus" "$art"
+  local extra=()
+  [[ -d "tests/fuzz/regressions/$t" ]] && extra+=("tests/fuzz/regressions/$t")
+  local args=("${fuzz_flags[@]}" -max_total_time="$secs" -artifact_prefix="$art/")
+  if ((jobs > 1)); then args+=(-fork="$jobs" -ignore_crashes=0); fi
+  "$exe" "${args[@]}" "$corpus" "$bdir/seeds/$t" "${extra[@]}"
+}
+
+# Replays every saved reproducer (each must now run clean).
+replay() {
+  local t dir n=0
+  for t in "${targets[@]}"; do
+    dir="tests/fuzz/regressions/$t"
+    [[ -d "$dir" ]] || continue
+    local files=("$dir"/*)
+    [[ -e "${files[0]}" ]] || continue
+    "$bdir/tests/fuzz/${t}_fuzz" "${fuzz_flags[@]}" "${files[@]}" >"$bdir/replay-$t.log" 2>&1 ||
+      { echo "replay $t FAILED (see $bdir/replay-$t.log)" >&2; tail -30 "$bdir/replay-$t.log" >&2; exit 1; }
+    n=$((n + ${#files[@]}))
+  done
+  echo "replayed $n saved reproducers: clean"
+}
+
+smoke() {
+  local secs=${1:-20} t
+  for t in "${targets[@]}"; do
+    echo "== smoke $t (${secs}s)"
+    run "$t" "$secs" >"$bdir/smoke-$t.log" 2>&1 ||
+      { echo "smoke $t FAILED (see $bdir/smoke-$t.log)" >&2; tail -40 "$bdir/smoke-$t.log" >&2; exit 1; }
+    grep -E '^stat::number_of_executed_units' "$bdir/smoke-$t.log" || true
+  done
+  replay
+}
+
+mode="${1:-smoke}"
+case "$mode" in
+  build) build ;;
+  seed) seed ;;
+  smoke) build >/dev/null; seed >/dev/null; smoke "${2:-20}" ;;
+  replay) build >/dev/null; replay ;;
+  run)
+    [[ $# -ge 3 ]] || { echo "usage: tools/fuzz.sh run TARGET SECONDS [JOBS]" >&2; exit 2; }
+    build >/dev/null; run "$2" "$3" "${4:-1}" ;;
+  *) echo "usage: tools/fuzz.sh build|seed|smoke [SECONDS]|replay|run TARGET SECONDS [JOBS]" >&2; exit 2 ;;
+esac
