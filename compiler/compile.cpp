@@ -19,7 +19,7 @@ Result<Unit> compileInto(const SourceFile& source, vm::Program& program,
   SemaResult sema = checkRulesFile(parsed.value(), path);
   if (warnings) warnings->insert(warnings->end(), sema.warnings.begin(), sema.warnings.end());
   if (!sema.errors.empty()) return sema.errors.front();
-  return lowerRulesFile(parsed.value(), source.text, program);
+  return lowerRulesFile(parsed.value(), source.text, program, path, warnings);
 }
 
 Result<std::unique_ptr<vm::Program>> compileSources(const std::vector<SourceFile>& sources) {

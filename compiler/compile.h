@@ -20,8 +20,11 @@ struct SourceFile {
 };
 
 // Lowers one parsed rules file into `program` (which may already hold other files).
+// Variables that are not visible where they are used go to `warnings` (3.1.1
+// reports them only when the clause is evaluated).
 Result<Unit> lowerRulesFile(const ast::RulesFile& file, const std::string& source,
-                            vm::Program& program);
+                            vm::Program& program, const std::string& path = {},
+                            std::vector<Error>* warnings = nullptr);
 
 // Parses, checks and lowers one source into `program`. Parse errors and
 // semantic errors (sema.h) name the file, line and column; semantic warnings

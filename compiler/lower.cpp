@@ -39,7 +39,8 @@ struct VarRef {
 
 class Lowerer {
  public:
-  Lowerer(Program& p, uint32_t fileIndex) : P(p), file_(fileIndex) {}
+  Lowerer(Program& p, uint32_t fileIndex, std::string path, std::vector<Error>* warnings)
+      : P(p), file_(fileIndex), path_(std::move(path)), warnings_(warnings) {}
 
   Result<Unit> lowerFile(const ast::RulesFile& f);
 
@@ -117,7 +118,7 @@ class Lowerer {
   uint8_t lowerConditions(const ast::Conjunction& conds);
   void lowerExpr(const ast::Expr& e, uint8_t dst);
   void lowerQuery(const ast::Query& q, uint8_t dst);
-  void lowerVariable(const std::string& name, uint8_t dst);
+  void lowerVariable(const std::string& name, uint8_t dst, const ast::Span& span);
   uint32_t newPart(PartKind kind, uint32_t query, uint32_t position);
   uint32_t queryTextOf(const ast::Query& q);
   bool isTypeEqualityFilter(const ast::QueryPart& p, std::string& type) const;
@@ -126,6 +127,8 @@ class Lowerer {
 
   Program& P;
   uint32_t file_;
+  std::string path_;                // for warnings
+  std::vector<Error>* warnings_;    // may be null
   Builder* cur_ = nullptr;
   Scope* scope_ = nullptr;
   uint32_t line_ = 0;
@@ -701,11 +704,14 @@ bool Lowerer::isTypeEqualityFilter(const ast::QueryPart& p, std::string& type) c
   return true;
 }
 
-void Lowerer::lowerVariable(const std::string& name, uint8_t dst) {
+void Lowerer::lowerVariable(const std::string& name, uint8_t dst, const ast::Span& span) {
   VarRef ref;
   if (resolve(name, ref)) {
     emit(Op::Q_VAR, dst, ref.depth, ref.slot);
   } else {
+    if (warnings_)
+      warnings_->push_back(Error::at(path_, span.begin.line, span.begin.column,
+                                     "no variable named `" + name + "` is visible here"));
     // 3.1.1 reports an unknown variable only when the clause is evaluated.
     emit(Op::RAISE, 0, 0,
          P.intern("There was no variable or value object to resolve. Error = `Could not resolve variable by name " +
@@ -729,7 +735,7 @@ void Lowerer::lowerQuery(const ast::Query& q, uint8_t dst) {
       mode = FilterMode::AfterWildcard;
       break;
     case PartKind::Variable:
-      lowerVariable(parts[0].name, dst);
+      lowerVariable(parts[0].name, dst, parts[0].span);
       i = 1;
       // The implicit [*] after a variable; an explicit one right after it is skipped.
       if (i < parts.size() && parts[i].kind == PartKind::AllIndices) ++i;
@@ -825,7 +831,7 @@ void Lowerer::lowerQuery(const ast::Query& q, uint8_t dst) {
       }
       case PartKind::Interpolate: {
         uint8_t names = newReg();
-        lowerVariable(p.name, names);
+        lowerVariable(p.name, names, p.span);
         emit(Op::Q_INTERP, dst, names, newPart(PartKind::Interpolate, qid, pos));
         mode = FilterMode::AfterKey;
         break;
@@ -928,9 +934,10 @@ Result<Unit> Lowerer::lowerFile(const ast::RulesFile& f) {
 
 }  // namespace
 
-Result<Unit> lowerRulesFile(const ast::RulesFile& file, const std::string& source, Program& program) {
+Result<Unit> lowerRulesFile(const ast::RulesFile& file, const std::string& source, Program& program,
+                            const std::string& path, std::vector<Error>* warnings) {
   uint32_t index = uint32_t(program.files.size());
-  Lowerer l(program, index);
+  Lowerer l(program, index, path, warnings);
   auto r = l.lowerFile(file);
   if (!r.ok()) return r;
   program.files.back().source = program.intern(source);

@@ -136,7 +136,15 @@ Error dataFileError(Error e, detail::LoadFailure why, std::string_view text,
 
 }  // namespace
 
+Result<Unit> checkDataSize(uint64_t bytes, const std::string& name) {
+  if (bytes <= kMaxDataFileBytes) return Unit{};
+  return Error{"data file " + name + " is " + std::to_string(bytes) + " bytes; the largest accepted is " +
+                   std::to_string(kMaxDataFileBytes) + " bytes (2 GiB)",
+               name, 0, 0};
+}
+
 Result<std::unique_ptr<Document>> loadDocument(std::string text, std::string name) {
+  if (auto size = checkDataSize(text.size(), name); !size) return size.takeError();
   if (isBlank(text))
     return Error{"Unable to parse a template from data file: " + name + " is empty", name, 0, 0};
   auto doc = std::make_unique<Document>();

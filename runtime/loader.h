@@ -15,10 +15,18 @@ namespace guard {
 
 // Limits on hostile input.
 inline constexpr uint32_t kMaxDocumentDepth = 512;
+// Largest data text accepted (2 GiB). Source positions and arena offsets are
+// 32-bit, and a policy gate has no business reading more; guardvm can check a
+// file's size with checkDataSize before it reads it.
+inline constexpr uint64_t kMaxDataFileBytes = uint64_t(2) << 30;
+
+// An error naming `name` and the limit when `bytes` exceeds kMaxDataFileBytes.
+Result<Unit> checkDataSize(uint64_t bytes, const std::string& name);
 
 // Loads the first document of `text` (YAML, or JSON which is also valid
 // YAML) into a new Document named `name`, keeping `text` for code excerpts.
-// Errors carry the 1-based line and column where there is one.
+// Errors carry the 1-based line and column where there is one. A text larger
+// than kMaxDataFileBytes is refused before it is parsed.
 Result<std::unique_ptr<Document>> loadDocument(std::string text, std::string name);
 
 // Parses `text` as YAML/JSON into nodes of an existing document (keys are

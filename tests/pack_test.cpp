@@ -735,6 +735,22 @@ TEST(PackTest, HostileCountsAreBoundedByTheBytesLeft) {
             std::string::npos);
 }
 
+TEST(PackTest, ListEntriesAreLimited) {
+  Program p;
+  p.queries.resize(1);
+  const std::string good = writePack(p);
+  auto sections = sectionsOf(good);
+  std::string& queries = sectionBytes(sections, SectionId::Queries);
+  const uint32_t n = kMaxListEntries + 1;
+  queries.resize(8 + 4 * size_t(n));
+  putU32(queries, 4, n);
+  const std::string pack = assemble(good, sections);
+  const uint32_t queriesAt = getU32(pack, 32 + 12 * 4 + 4);  // the fifth section's offset
+  // The error points at the first query's count, after the section's own count.
+  EXPECT_EQ(errorOf(readPack(pack, "x")), "section 'queries' at byte " + std::to_string(queriesAt + 4) +
+                                              ": count 4194305 exceeds the limit of 4194304 entries");
+}
+
 TEST(PackTest, BadBooleanByteIsRefused) {
   Program p;
   p.files.push_back(FileInfo{p.intern("f"), kNone, {}, true, kNone});

@@ -2,8 +2,11 @@
 # One-step set-up for a fresh Debian 12 machine (run as root):
 #   tools/setup.sh demo   install what is missing, build, compile rules/ into
 #                         packs, and validate the bundled seed example
-#   tools/setup.sh test   install what is missing, build, and run every test (ctest)
-# .ci/run calls `tools/setup.sh test`.
+#   tools/setup.sh test   install what is missing, build, and run every test (ctest);
+#                         then build the `asan` preset (ASan + UBSan, build-asan/) and run
+#                         every test there too (GUARD_CI_ASAN=0 skips it), and, when
+#                         GUARD_CI_FUZZ=1, the fuzz smoke run (tools/fuzz.sh smoke)
+# .ci/run calls `tools/setup.sh test`. docs/reliability.md has the timings.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-demo}"
@@ -26,6 +29,17 @@ case "$mode" in
     ;;
   test)
     ctest --test-dir "$build" --output-on-failure -j "$jobs"
+    if [ "${GUARD_CI_ASAN:-1}" != 0 ]; then
+      echo "== the whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/)"
+      cmake --preset asan >/dev/null
+      cmake --build --preset asan -j "$jobs"
+      ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+        ctest --test-dir build-asan --output-on-failure -j "$jobs"
+    fi
+    if [ "${GUARD_CI_FUZZ:-0}" != 0 ]; then
+      echo "== fuzz smoke: each libFuzzer target briefly, then every saved reproducer"
+      bash tools/fuzz.sh smoke "${GUARD_FUZZ_SECONDS:-20}"
+    fi
     ;;
   *)
     echo "usage: tools/setup.sh demo|test" >&2

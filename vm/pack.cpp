@@ -126,9 +126,11 @@ class Reader {
   size_t remaining() const { return data_.size() - pos_; }
   bool atEnd() const { return pos_ == data_.size(); }
 
-  void fail(const std::string& msg) {
+  void fail(const std::string& msg) { failAt(pos_, msg); }
+  // Records the first error, at section offset `at`, and stops all further reads.
+  void failAt(size_t at, const std::string& msg) {
     if (!ok()) return;
-    error_ = "section '" + std::string(section_) + "' at byte " + std::to_string(base_ + pos_) +
+    error_ = "section '" + std::string(section_) + "' at byte " + std::to_string(base_ + at) +
              ": " + msg;
     pos_ = data_.size();
   }
@@ -149,9 +151,10 @@ class Reader {
   template <class E> void enum8(E& v) { v = static_cast<E>(uint8_t(take(1))); }
   void bytes(std::string& s) { s = text(); }
   std::string_view text() {
+    const size_t start = pos_;
     uint32_t n = uint32_t(take(4));
     if (n > remaining()) {
-      fail("a " + std::to_string(n) + "-byte string runs past the end of the section");
+      failAt(start, "a " + std::to_string(n) + "-byte string runs past the end of the section");
       return {};
     }
     std::string_view s = data_.substr(pos_, n);
@@ -168,13 +171,23 @@ class Reader {
     for (size_t i = 0; i < v.size() && ok(); ++i) each(*this, v[i]);
   }
 
-  // A count of items of at least `minBytes` each: never more than the bytes left allow.
+  // A count of items of at least `minBytes` each: never more than the bytes left
+  // allow, so that no count makes the reader allocate more than the pack holds.
   uint32_t count(size_t minBytes) {
+    const size_t start = pos_;
     uint32_t n = uint32_t(take(4));
-    if (uint64_t(n) * minBytes <= remaining()) return n;
-    fail("count " + std::to_string(n) + " needs at least " + std::to_string(uint64_t(n) * minBytes) +
-         " bytes but only " + std::to_string(remaining()) + " are left");
-    return 0;
+    if (uint64_t(n) * minBytes > remaining()) {
+      failAt(start, "count " + std::to_string(n) + " needs at least " +
+                        std::to_string(uint64_t(n) * minBytes) + " bytes but only " +
+                        std::to_string(remaining()) + " are left");
+      return 0;
+    }
+    if (n > kMaxListEntries) {
+      failAt(start, "count " + std::to_string(n) + " exceeds the limit of " +
+                        std::to_string(kMaxListEntries) + " entries");
+      return 0;
+    }
+    return n;
   }
 
  private:

@@ -52,7 +52,11 @@ inline constexpr uint16_t kSectionRequired = 1;
 // ---- limits: each bounds what a hostile pack can make the reader do
 
 // Whole pack. Real packs are kilobytes to a few megabytes.
-inline constexpr uint64_t kMaxPackBytes = 256u << 20;
+inline constexpr uint64_t kMaxPackBytes = 64u << 20;
+// Entries of any one list (strings, functions, one function's instructions, ...).
+// With the pack size this bounds memory: an entry can take 8 to 24 times more
+// bytes in memory than its smallest encoding.
+inline constexpr uint32_t kMaxListEntries = 1u << 22;
 // Section table entries (v1 writes 13).
 inline constexpr uint32_t kMaxSections = 64;
 // Literal nodes in all (a node costs ~48 bytes in memory for as little as 2 on disk).

@@ -618,6 +618,19 @@ FileReportModel buildFileReport(const PairView& v) {
   return m;
 }
 
+void combine(FileReportModel& into, FileReportModel other) {
+  if (other.status == Status::Fail || (other.status == Status::Pass && into.status == Status::Skip))
+    into.status = other.status;
+  for (ClauseReport& c : other.notCompliant) into.notCompliant.push_back(std::move(c));
+  auto merge = [](std::vector<std::string>& a, const std::vector<std::string>& b) {
+    a.insert(a.end(), b.begin(), b.end());
+    std::sort(a.begin(), a.end());
+    a.erase(std::unique(a.begin(), a.end()), a.end());
+  };
+  merge(into.compliant, other.compliant);
+  merge(into.notApplicable, other.notApplicable);
+}
+
 // ------------------------------------------------------------------ JSON form
 
 static json::Value optText(const std::optional<std::string>& s) {

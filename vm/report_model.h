@@ -70,6 +70,10 @@ struct FileReportModel {
 
 FileReportModel buildFileReport(const PairView& v);
 json::Value toJson(const FileReportModel& m);
+// --structured (§9.2): folds the report of another rules file on the same
+// data file in: FAIL wins, then PASS; not_compliant concatenated in rules-file
+// order; compliant / not_applicable sorted unions.
+void combine(FileReportModel& into, FileReportModel other);
 
 // ---- text helpers (cfn-guard's Display / Debug forms)
 

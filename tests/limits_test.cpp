@@ -1,0 +1,192 @@
+// The explicit limits on hostile input (issue 6), each tested on both sides:
+// document nesting (runtime/loader.h), data size, YAML aliases, rules nesting
+// (compiler/parser.h), regex nesting, program size and backtracking budget
+// (runtime/regex.cpp), and cycles of named rules (vm/verify.cpp, vm/interp.cpp).
+// Run by ctest; docs/reliability.md lists the limits.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "compiler/compile.h"
+#include "compiler/parser.h"
+#include "runtime/loader.h"
+#include "runtime/regex.h"
+#include "vm/interp.h"
+
+namespace guard {
+namespace {
+
+std::string repeat(std::string_view s, size_t n) {
+  std::string out;
+  out.reserve(s.size() * n);
+  for (size_t i = 0; i < n; ++i) out += s;
+  return out;
+}
+
+// ---------------------------------------------------------------- documents
+
+std::string jsonLists(uint32_t depth) { return repeat("[", depth) + repeat("]", depth); }
+std::string yamlBlockLists(uint32_t depth) { return repeat("- ", depth) + "1\n"; }
+std::string yamlFlowMaps(uint32_t depth) { return repeat("{a: ", depth) + "1" + repeat("}", depth); }
+
+TEST(LimitDocumentDepth, JsonAtTheLimitLoadsOneMoreIsAnError) {
+  EXPECT_TRUE(loadDocument(jsonLists(kMaxDocumentDepth), "d.json").ok());
+  auto deep = loadDocument(jsonLists(kMaxDocumentDepth + 1), "d.json");
+  ASSERT_FALSE(deep.ok());
+  EXPECT_NE(deep.error().message.find("Error encountered while parsing data file: d.json"), std::string::npos);
+}
+
+TEST(LimitDocumentDepth, YamlBlockAtTheLimitLoadsOneMoreIsAnError) {
+  EXPECT_TRUE(loadDocument(yamlBlockLists(kMaxDocumentDepth), "d.yaml").ok());
+  auto deep = loadDocument(yamlBlockLists(kMaxDocumentDepth + 1), "d.yaml");
+  ASSERT_FALSE(deep.ok());
+  EXPECT_NE(deep.error().message.find("Error encountered while parsing data file: d.yaml"), std::string::npos);
+  EXPECT_EQ(deep.error().line, 1u);  // points at the level that is too deep
+}
+
+TEST(LimitDocumentDepth, YamlFlowAtTheLimitLoadsOneMoreIsAnError) {
+  EXPECT_TRUE(loadDocument(yamlFlowMaps(kMaxDocumentDepth), "d.yaml").ok());
+  EXPECT_FALSE(loadDocument(yamlFlowMaps(kMaxDocumentDepth + 1), "d.yaml").ok());
+}
+
+// Far beyond the limit: still an error, and no recursion anywhere to overflow.
+TEST(LimitDocumentDepth, HundredThousandLevelsIsAnErrorNotACrash) {
+  EXPECT_FALSE(loadDocument(jsonLists(100'000), "d.json").ok());
+  EXPECT_FALSE(loadDocument(yamlFlowMaps(100'000), "d.yaml").ok());
+}
+
+TEST(LimitDataSize, AtTheLimitPassesOneByteMoreIsAnError) {
+  EXPECT_TRUE(checkDataSize(kMaxDataFileBytes, "big.json").ok());
+  auto over = checkDataSize(kMaxDataFileBytes + 1, "big.json");
+  ASSERT_FALSE(over.ok());
+  EXPECT_NE(over.error().message.find("big.json"), std::string::npos);
+  EXPECT_NE(over.error().message.find("2 GiB"), std::string::npos);
+  EXPECT_EQ(over.error().file, "big.json");
+}
+
+// cfn-guard 3.1.1 rejects aliases outright (spec §14.5), which also rules out
+// alias bombs ("billion laughs"): nothing is ever expanded.
+TEST(LimitYamlAliases, AnchorsWithoutAliasesLoadAnAliasIsAnError) {
+  EXPECT_TRUE(loadDocument("a: &x [1, 2]\nb: 3\n", "d.yaml").ok());
+  EXPECT_FALSE(loadDocument("a: &x [1, 2]\nb: *x\n", "d.yaml").ok());
+  std::string bomb = "a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n";
+  for (char c = 'b'; c <= 'j'; ++c)
+    bomb += std::string(1, c) + ": &" + c + " [" + repeat(std::string("*") + char(c - 1) + ", ", 9) + "*" +
+            char(c - 1) + "]\n";
+  EXPECT_FALSE(loadDocument(bomb, "bomb.yaml").ok());
+}
+
+// ---------------------------------------------------------------- rules
+
+// A rule body is one level, so a clause inside it can hold kMaxRuleNesting - 1
+// nested list literals or blocks.
+std::string nestedLiteral(int depth) {
+  return "rule r { A == " + repeat("[", depth) + "1" + repeat("]", depth) + " }";
+}
+std::string nestedBlocks(int depth) {
+  return "rule r {" + repeat(" A {", depth) + " B exists" + repeat(" }", depth) + " }";
+}
+
+TEST(LimitRuleNesting, LiteralsAtTheLimitParseOneMoreIsAnError) {
+  EXPECT_TRUE(parseRules(nestedLiteral(kMaxRuleNesting - 1), "t.guard").ok());
+  auto deep = parseRules(nestedLiteral(kMaxRuleNesting), "t.guard");
+  ASSERT_FALSE(deep.ok());
+  EXPECT_NE(deep.error().message.find("nested too deeply"), std::string::npos) << deep.error().message;
+}
+
+TEST(LimitRuleNesting, BlocksAtTheLimitCompileOneMoreIsAnError) {
+  EXPECT_TRUE(compileSources({SourceFile{"t.guard", "t.guard", nestedBlocks(kMaxRuleNesting - 1)}}).ok());
+  auto deep = parseRules(nestedBlocks(kMaxRuleNesting), "t.guard");
+  ASSERT_FALSE(deep.ok());
+  EXPECT_NE(deep.error().message.find("nested too deeply"), std::string::npos) << deep.error().message;
+}
+
+TEST(LimitRuleNesting, HundredThousandLevelsIsAnErrorNotACrash) {
+  EXPECT_FALSE(parseRules(nestedLiteral(100'000), "t.guard").ok());
+  EXPECT_FALSE(parseRules(nestedBlocks(100'000), "t.guard").ok());
+  EXPECT_FALSE(parseRules("rule r { A[" + repeat(" B[", 100'000), "t.guard").ok());
+}
+
+// The deepest block nesting the parser accepts also evaluates (the VM's call
+// depth limit, kMaxCallDepth, is well above it).
+TEST(LimitRuleNesting, DeepestAcceptedBlocksEvaluate) {
+  static_assert(vm::kMaxCallDepth > 2 * kMaxRuleNesting);
+  auto program = compileSources({SourceFile{"t.guard", "t.guard", nestedBlocks(kMaxRuleNesting - 1)}});
+  ASSERT_TRUE(program.ok());
+  auto doc = loadDocument("A: {B: 1, A: {B: 2}}", "d.yaml");
+  ASSERT_TRUE(doc.ok());
+  EXPECT_TRUE(vm::evaluateFile(*program.value(), 0, *doc.value()).ok());
+}
+
+// cfn-guard 3.1.1 overflows its stack on a self-referencing rule; here every
+// cycle of named rules is a compile error (vm_test checks the run-time guard).
+TEST(LimitRuleRecursion, SelfReferenceAndLongCyclesAreCompileErrors) {
+  for (const std::string rules : {
+           std::string("rule a {\n a\n}"),
+           std::string("rule a when b {\n A exists\n}\nrule b {\n a\n}"),
+           std::string("rule r0 {\n r1\n}\nrule r1 {\n r2\n}\nrule r2 {\n r3\n}\nrule r3 {\n r0\n}"),
+       }) {
+    auto compiled = compileSources({SourceFile{"t.guard", "t.guard", rules}});
+    ASSERT_FALSE(compiled.ok()) << rules;
+    EXPECT_NE(compiled.error().message.find("cycle"), std::string::npos) << compiled.error().message;
+  }
+  // A chain (no cycle) of the same length is fine.
+  EXPECT_TRUE(compileSources({SourceFile{"t.guard", "t.guard",
+                                         "rule r0 {\n r1\n}\nrule r1 {\n r2\n}\nrule r2 {\n A exists\n}"}})
+                  .ok());
+}
+
+// ---------------------------------------------------------------- regexes
+
+// fancy-regex's MAX_RECURSION (64): deeper group nesting is an invalid pattern.
+TEST(LimitRegex, GroupNestingBelowTheLimitCompilesAtTheLimitIsAnError) {
+  EXPECT_TRUE(Regex::compile(repeat("(", 63) + "a" + repeat(")", 63)).ok());
+  auto deep = Regex::compile(repeat("(", 64) + "a" + repeat(")", 64));
+  ASSERT_FALSE(deep.ok());
+  EXPECT_NE(deep.error().message.find("nests too deeply"), std::string::npos) << deep.error().message;
+}
+
+// Program size: RE2 runs what fits its memory budget, PCRE2 takes larger
+// repetitions up to its own compiled-size limit; beyond that, an error.
+TEST(LimitRegex, LargeProgramsCompileTooLargeIsAnError) {
+  auto big = Regex::compile("(?:a{1000}){100}");
+  ASSERT_TRUE(big.ok());
+  EXPECT_TRUE(*big.value()->search(repeat("a", 100'000)));
+  auto huge = Regex::compile("(?:(?:a{1000}){1000}){10}");
+  ASSERT_FALSE(huge.ok());
+  EXPECT_NE(huge.error().message.find("invalid regular expression"), std::string::npos);
+}
+
+// Catastrophic backtracking on the backtracking engine (a look-ahead sends the
+// pattern to PCRE2) stops at the match limit with an error, never a hang.
+TEST(LimitRegex, BacktrackingWithinBudgetAnswersBeyondIsAnError) {
+  auto re = Regex::compile("(?=a)(a+)+$");
+  ASSERT_TRUE(re.ok());
+  ASSERT_TRUE(re.value()->backtracking());
+  auto small = re.value()->search(repeat("a", 10) + "b");
+  ASSERT_TRUE(small.ok());
+  EXPECT_FALSE(*small);
+  auto bomb = re.value()->search(repeat("a", 40) + "b");
+  ASSERT_FALSE(bomb.ok());
+  EXPECT_NE(bomb.error().message.find("backtracking limit"), std::string::npos) << bomb.error().message;
+  // The same pattern without the look-ahead runs on RE2, linear time, no limit needed.
+  auto linear = Regex::compile("(a+)+$");
+  ASSERT_TRUE(linear.ok());
+  EXPECT_FALSE(linear.value()->backtracking());
+  auto r = linear.value()->search(repeat("a", 100'000) + "b");
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(*r);
+}
+
+// The regex budget surfaces as an evaluation error of the rule, not a pass.
+TEST(LimitRegex, BacktrackingBudgetIsAnEvaluationError) {
+  auto program = compileSources({SourceFile{"t.guard", "t.guard", "rule r { A == /(?=a)(a+)+$/ }"}});
+  ASSERT_TRUE(program.ok()) << program.error().message;
+  auto doc = loadDocument("A: " + repeat("a", 40) + "b\n", "d.yaml");
+  ASSERT_TRUE(doc.ok());
+  auto r = vm::evaluateFile(*program.value(), 0, *doc.value());
+  EXPECT_FALSE(r.ok());
+}
+
+}  // namespace
+}  // namespace guard
