@@ -6,6 +6,7 @@
 #include "runtime/loader.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/common.h"
+#include "tools/cli/parallel.h"
 #include "vm/interp.h"
 #include "vm/report.h"
 
@@ -18,12 +19,12 @@ struct ValidateOptions {
   std::string type, format = "single-line-summary";
   bool alphabetical = false, lastModified = false, verbose = false, printJson = false,
        payload = false, structured = false;
+  int jobs = 1;  // -j: data files evaluated in parallel (output order is unchanged)
 };
 
 struct DataFile {
   std::string name;  // data name: canonical absolute path, STDIN, DATA_STDIN[n]
-  std::string text;
-  std::unique_ptr<Document> doc;
+  std::unique_ptr<Document> doc;  // owns the file's text too (doc->text())
 };
 
 bool hasDataExtension(std::string_view p) {
@@ -56,21 +57,32 @@ int fatal(const std::string& message) {
 }
 
 // Loads one data text; errors use cfn-guard's wording (spec §5.3).
-Result<std::unique_ptr<Document>> loadData(const std::string& name, const std::string& text) {
+// Takes the text by value: it moves into the Document (no copy of the file).
+Result<std::unique_ptr<Document>> loadData(const std::string& name, std::string text) {
   bool blank = text.find_first_not_of(" \t\r\n") == std::string::npos;
   if (blank)
     return Error::plain("Parser Error when parsing `Unable to parse a template from data file: " + name +
                         " is empty`");
-  auto doc = loadDocument(text, name);
+  std::string head = text.substr(0, 100);  // for the error message; text moves below
+  auto doc = loadDocument(std::move(text), name);
   if (!doc.ok()) {
     const Error& e = doc.error();
     if (e.message.find("non string type detected") != std::string::npos)
       return Error::plain("Parser Error when parsing `" + e.message + "`");
     return Error::plain("Parser Error when parsing `Error encountered while parsing data file: " + name +
-                        ", data beginning with \n" + text.substr(0, 100) + "\n ...`");
+                        ", data beginning with \n" + head + "\n ...`");
   }
   return doc;
 }
+
+// What evaluating one (rules file, data file) pair produced.
+struct PairOutcome {
+  std::string text;          // rendered report(s)
+  bool failed = false;       // the data file FAILed the rules file
+  std::string error;         // an evaluation error (exit 255)
+  bool panicked = false;     // cfn-guard would panic in its reporter here
+  std::string panicMessage;
+};
 
 class Validator {
  public:
@@ -81,8 +93,7 @@ class Validator {
   int checkFlags();
   int loadAllData();
   int evaluateConsole();
-  void emitPair(const RulesUnit& unit, const DataFile& d, const vm::FileResult& r, bool& panicked,
-                std::string& panicMessage);
+  PairOutcome evaluatePair(const RulesUnit& unit, const DataFile& d) const;
 
   ValidateOptions opt_;
   std::vector<DataFile> data_;
@@ -109,44 +120,61 @@ int Validator::loadAllData() {
   if (opt_.data.empty()) {
     DataFile d;
     d.name = "STDIN";
-    d.text = readStdin();
-    auto doc = loadData(d.name, d.text);
+    auto doc = loadData(d.name, readStdin());
     if (!doc.ok()) return fatal(doc.error().message);
     d.doc = std::move(doc.value());
     data_.push_back(std::move(d));
     return 0;
   }
+  std::vector<WalkedFile> files;
   for (const auto& arg : opt_.data) {
     if (!pathExists(arg)) return fatal("The path `" + arg + "` does not exist");
-    for (const auto& f : walk(arg, order, false)) {
-      if (!hasDataExtension(f.canonical)) continue;
-      DataFile d;
-      d.name = f.canonical;
-      auto text = readFile(f.path);
-      if (!text.ok()) return fatal("I/O error when reading " + text.error().message);
-      d.text = std::move(text.value());
-      auto doc = loadData(d.name, d.text);
-      if (!doc.ok()) return fatal(doc.error().message);
-      d.doc = std::move(doc.value());
-      data_.push_back(std::move(d));
-    }
+    for (auto& f : walk(arg, order, false))
+      if (hasDataExtension(f.canonical)) files.push_back(std::move(f));
   }
+  // Files are read and parsed in parallel; the first error in command-line
+  // order is the one reported, as a sequential run would.
+  data_.resize(files.size());
+  std::vector<std::string> errors(files.size());
+  parallelFor(files.size(), effectiveJobs(opt_.jobs), [&](size_t i) {
+    DataFile& d = data_[i];
+    d.name = files[i].canonical;
+    auto text = readFile(files[i].path);
+    if (!text.ok()) {
+      errors[i] = "I/O error when reading " + text.error().message;
+      return;
+    }
+    auto doc = loadData(d.name, std::move(text.value()));
+    if (!doc.ok()) {
+      errors[i] = doc.error().message;
+      return;
+    }
+    d.doc = std::move(doc.value());
+  });
+  for (const auto& e : errors)
+    if (!e.empty()) return fatal(e);
   return 0;
 }
 
-void Validator::emitPair(const RulesUnit& unit, const DataFile& d, const vm::FileResult& r,
-                         bool& panicked, std::string& panicMessage) {
-  vm::PairView view{*unit.program, r, *d.doc, d.text, unit.name, d.name};
-  std::string text;
-  vm::writeSummaryTable(text, view, console_);
-  if (opt_.format == "json") {
-    vm::writeFileReportJson(text, view);
-  } else if (opt_.format == "yaml") {
-    vm::writeFileReportYaml(text, view);
-  } else {
-    if (!vm::writeConsoleDetail(text, view, console_, panicMessage)) panicked = true;
+PairOutcome Validator::evaluatePair(const RulesUnit& unit, const DataFile& d) const {
+  PairOutcome o;
+  auto result = vm::evaluateFile(*unit.program, unit.file, *d.doc);
+  if (!result.ok()) {
+    o.error = result.error().message;
+    return o;
   }
-  out(text);
+  const vm::FileResult& r = result.value();
+  o.failed = r.status == vm::Status::Fail;
+  vm::PairView view{*unit.program, r, *d.doc, d.doc->text(), unit.name, d.name};
+  vm::writeSummaryTable(o.text, view, console_);
+  if (opt_.format == "json") {
+    vm::writeFileReportJson(o.text, view);
+  } else if (opt_.format == "yaml") {
+    vm::writeFileReportYaml(o.text, view);
+  } else {
+    o.panicked = !vm::writeConsoleDetail(o.text, view, console_, o.panicMessage);
+  }
+  return o;
 }
 
 int Validator::evaluateConsole() {
@@ -180,18 +208,20 @@ int Validator::evaluateConsole() {
           continue;
         }
         if (unit.empty) continue;
+        // Each data file is evaluated and rendered on its own (in parallel
+        // with -j); output is then written in data-file order.
+        std::vector<PairOutcome> outcomes(data_.size());
+        parallelFor(data_.size(), effectiveJobs(opt_.jobs),
+                    [&](size_t i) { outcomes[i] = evaluatePair(unit, data_[i]); });
         bool anyFail = false;
-        for (const auto& d : data_) {
-          auto result = vm::evaluateFile(*unit.program, unit.file, *d.doc);
-          if (!result.ok()) return fatal(result.error().message);
-          anyFail |= result.value().status == vm::Status::Fail;
-          bool panicked = false;
-          std::string panicMessage;
-          emitPair(unit, d, result.value(), panicked, panicMessage);
-          if (panicked) {
-            err(panicMessage);
+        for (auto& o : outcomes) {
+          if (!o.error.empty()) return fatal(o.error);
+          out(o.text);
+          if (o.panicked) {
+            err(o.panicMessage);
             return kExitCrash;
           }
+          anyFail |= o.failed;
           flushOut();
         }
         if (anyFail) exitCode = kExitFail;
@@ -230,6 +260,9 @@ int runValidate(std::vector<std::string> args) {
   auto* printJson = app.add_flag("-p,--print-json", o.printJson);
   auto* payload = app.add_flag("-P,--payload", o.payload);
   auto* structured = app.add_flag("-z,--structured", o.structured);
+  app.add_option("-j,--jobs", o.jobs,
+                 "data files evaluated in parallel (0: one per core); output order is unchanged")
+      ->check(CLI::NonNegativeNumber);
   alpha->excludes(last);
   structured->excludes(verbose)->excludes(printJson);
   payload->excludes(rules)->excludes(data);
