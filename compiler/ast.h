@@ -32,6 +32,10 @@ enum class LitKind : uint8_t {
 };
 
 struct Literal {
+  // User-provided so that clang (with libstdc++) does not have to decide whether
+  // the std::pair<std::string, Literal> of `entries` is default-constructible
+  // while Literal is still incomplete (tools/fuzz.sh builds with clang-14).
+  Literal() {}
   LitKind kind = LitKind::Null;
   bool b = false;
   int64_t i = 0;

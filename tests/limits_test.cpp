@@ -136,6 +136,35 @@ TEST(LimitRuleRecursion, SelfReferenceAndLongCyclesAreCompileErrors) {
                   .ok());
 }
 
+// A chain of named rules (no cycle) is as deep as the input makes it: the
+// interpreter's call depth limit turns a chain past kMaxCallDepth into an
+// evaluation error, and a chain just inside it must not exhaust the stack
+// (this runs under ASan in CI, where frames are largest).
+std::string ruleChain(uint32_t n) {
+  std::string s;
+  for (uint32_t i = 0; i + 1 < n; ++i)
+    s += "rule r" + std::to_string(i) + " {\n r" + std::to_string(i + 1) + "\n}\n";
+  s += "rule r" + std::to_string(n - 1) + " {\n A exists\n}\n";
+  return s;
+}
+
+Result<vm::FileResult> runChain(uint32_t n) {
+  auto program = compileSources({SourceFile{"t.guard", "t.guard", ruleChain(n)}});
+  EXPECT_TRUE(program.ok()) << program.error().message;
+  if (!program.ok()) return program.error();
+  auto doc = loadDocument("A: 1", "d.yaml");
+  EXPECT_TRUE(doc.ok());
+  return vm::evaluateFile(*program.value(), 0, *doc.value());
+}
+
+TEST(LimitCallDepth, LongChainWithinTheLimitEvaluatesBeyondIsAnError) {
+  auto inside = runChain(vm::kMaxCallDepth - 1);
+  EXPECT_TRUE(inside.ok()) << inside.error().message;
+  auto beyond = runChain(vm::kMaxCallDepth);
+  ASSERT_FALSE(beyond.ok());
+  EXPECT_NE(beyond.error().message.find("nested"), std::string::npos) << beyond.error().message;
+}
+
 // ---------------------------------------------------------------- regexes
 
 // fancy-regex's MAX_RECURSION (64): deeper group nesting is an invalid pattern.

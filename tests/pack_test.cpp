@@ -153,6 +153,7 @@ Sample makeSample() {
   smp.ruleOther = b.function("rule other", FuncKind::Cnf, 1, 2, 2);
   smp.sub = b.function("keys rhs", FuncKind::Set, 0, 1, 0);
   p.files[0].scope = smp.scope;
+  p.files[1].scope = b.function("file b.guard", FuncKind::FileScope, 1, 0, 0);
   p.functions[smp.scope].slots.push_back(Slot{b.s("x"), smp.letX});
   p.functions[smp.ruleNamed].slots.push_back(Slot{b.s("p0"), kNone});
   p.functions[smp.ruleNamed].slots.push_back(Slot{b.s("inner"), smp.sub});
@@ -818,6 +819,30 @@ TEST(PackTest, ResealedDamageNeverCrashes) {
   EXPECT_GT(loadedCount, 0u);
 }
 
+// Work must stay linear in the pack: a huge name referenced by many instructions,
+// or a huge source shown at many line changes, is handled once, not per use.
+TEST(PackTest, LargeStringsStayLinear) {
+  Program p;
+  Builder b(p);
+  const std::string name(1 << 20, 'n');
+  const std::string source = std::string(1 << 19, 'x') + "\n" + std::string(1 << 19, 'y') + "\n";
+  p.files.push_back(FileInfo{b.s("big.guard"), kNone, {0, 1}, false, b.s(source)});
+  const uint32_t target = b.function(name, FuncKind::Cnf, 0, 0, 1);
+  b.emit(target, Op::ST_SET, 0, 0, 1, 1);
+  b.emit(target, Op::RET_STATUS, 0, 0, 0, 1);
+  const uint32_t caller = b.function("caller", FuncKind::Cnf, 0, 0, 1);
+  p.ruleRefs.push_back(RuleRefInfo{b.s(name), false, b.s(name), 0, 1, 1});
+  for (uint32_t i = 0; i < 20000; ++i) b.emit(caller, Op::RULE_REF, 0, 0, 0, 1 + i % 2);
+  b.emit(caller, Op::RET_STATUS, 0, 0, 0, 2);
+  p.rules.push_back(RuleInfo{b.s(name), 0, RuleKind::Named, kNone, target, 0, 1});
+  p.rules.push_back(RuleInfo{b.s("caller"), 0, RuleKind::Named, kNone, caller, 0, 2});
+  auto loaded = readPack(writePack(p), "big.gpack");
+  ASSERT_TRUE(loaded.ok()) << errorOf(loaded);
+  const std::string listing = disassemble(**loaded);
+  EXPECT_LT(listing.size(), 20000u * 1000);
+  EXPECT_NE(listing.find("  ; 2: yyyy"), std::string::npos);
+}
+
 // ---------------------------------------------------------------- the verifier
 
 // Applies `mutate` to a fresh sample and expects verifyProgram to fail with `expected` in its message.
@@ -849,8 +874,8 @@ TEST(VerifyTest, OperandStatus) {
                  "instruction 10 (RET_STATUS): operand A: status register 2 out of range (2)");
 }
 TEST(VerifyTest, OperandDepth) {
-  expectRejected([](Sample& s) { instr(s, s.ruleNamed, Op::Q_VAR).b = 10; },
-                 "operand B: depth 10 out of range (10)");
+  expectRejected([](Sample& s) { instr(s, s.ruleNamed, Op::Q_VAR).b = 11; },
+                 "operand B: depth 11 out of range (11)");
 }
 TEST(VerifyTest, OperandSlot) {
   expectRejected([](Sample& s) { instr(s, s.ruleNamed, Op::Q_VAR).c = 2; },
@@ -880,8 +905,8 @@ TEST(VerifyTest, OperandCall) {
                  "operand C: call 2 out of range (2)");
 }
 TEST(VerifyTest, OperandFunc) {
-  expectRejected([](Sample& s) { instr(s, s.blockBody, Op::CALL_CNF).c = 9; },
-                 "operand C: function 9 out of range (9)");
+  expectRejected([](Sample& s) { instr(s, s.blockBody, Op::CALL_CNF).c = 10; },
+                 "operand C: function 10 out of range (10)");
 }
 TEST(VerifyTest, OperandClause) {
   expectRejected([](Sample& s) { instr(s, s.ruleDefault, Op::CHECK_BINARY).c = 3; },
@@ -986,6 +1011,17 @@ TEST(VerifyTest, CallCycles) {
       },
       "call cycle");
 }
+TEST(VerifyTest, FieldsTheInterpreterAndReportsNeed) {
+  expectRejected([](Sample& s) { s.p->parts[8].func = s.p->parts[8].literal = kNone; },
+                 "(Q_KEYS_FILTER): keys filter part without a right-hand side");
+  expectRejected([](Sample& s) { s.p->blocks[0].typeName = kNone; },
+                 "(TYPE_BLOCK): type block without a type name");
+  expectRejected([](Sample& s) { s.p->clauses[1].context = kNone; }, "clause 1: missing context");
+  expectRejected([](Sample& s) { s.p->blocks[0].context = kNone; }, "block 0: missing context");
+  expectRejected([](Sample& s) { s.p->calls[1].name = kNone; }, "call 1: missing function name");
+  expectRejected([](Sample& s) { s.p->files[1].scope = kNone; }, "file 1: missing scope");
+}
+
 TEST(VerifyTest, CrossReferences) {
   expectRejected([](Sample& s) { s.p->clauses[0].context = 9999; }, "clause 0: context 9999 out of range");
   expectRejected([](Sample& s) { s.p->files[1].rules = {7}; }, "file 1: rule 7 out of range (3 entries)");
@@ -1033,7 +1069,7 @@ TEST(DisasmTest, ListingShowsMeaning) {
            "     5  Q_INTERP          r0, r1, %x\n",
            "     3  CALL_CNF          t1, f2                        ; filter@2:12\n",
            "  slot s1 %inner  init f8\n",
-           "file 1 \"b.guard\"  rules 1  scope -  (empty)\n",
+           "file 1 \"b.guard\"  rules 1  scope f9  (empty)\n",
            "    10  BLOCK             t1, r0, b0                    ; body f5 over \"Resources.*\" type "
            "AWS::S3::Bucket, some, !empty\n",
            "    17  RAISE             \"boom\"\n",

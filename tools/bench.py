@@ -166,7 +166,7 @@ def measure(args, label, variants, runs, ref_timeout):
     os.makedirs(out_dir, exist_ok=True)
     for r in range(runs):
         for name, cmd, is_ref in variants:
-            if name in skip:
+            if name in skip or (is_ref and r >= args.ref_runs):
                 continue
             timeout = ref_timeout if is_ref else args.timeout
             s = run_timed(cmd, os.path.join(out_dir, "%s-%s.out" % (label, name)), timeout)
@@ -247,34 +247,21 @@ def split_json_stream(text):
         out.append(v)
 
 
-def compare_w1(args, vm_cmd, ref_cmd):
-    """Runs both once and compares their JSON reports pair by pair."""
-    a = subprocess.run(vm_cmd, capture_output=True, text=True)
-    b = subprocess.run(ref_cmd, capture_output=True, text=True)
-    lines = []
-    if a.returncode != b.returncode:
-        lines.append("exit codes differ: guardvm %d, cfn-guard %d" % (a.returncode, b.returncode))
-    if a.stdout == b.stdout:
-        lines.append("JSON results identical (%d bytes, %d reports)." % (len(a.stdout), len(split_json_stream(a.stdout))))
-        return lines
+def compare_w1(args, vm_out, ref_out):
+    """Compares the JSON reports of the last measured runs, pair by pair."""
+    a, b = open(vm_out, errors="replace").read(), open(ref_out, errors="replace").read()
+    if a == b:
+        return ["JSON results identical (%d bytes, %d reports)." % (len(a), len(split_json_stream(a)))]
     try:
-        va, vb = split_json_stream(a.stdout), split_json_stream(b.stdout)
+        va, vb = split_json_stream(a), split_json_stream(b)
     except ValueError as e:
-        return lines + ["outputs differ and one is not a JSON stream: %s" % e]
-    lines.append("outputs differ: %d vs %d reports" % (len(va), len(vb)))
-    shown = 0
-    for x, y in zip(va, vb):
-        if x != y:
-            name = x.get("name") if isinstance(x, dict) else "?"
-            lines.append("first difference in the report for data %s" % name)
-            shown += 1
-            if shown >= 3:
-                break
-    with open(os.path.join(args.work, "w1-guardvm.json"), "w") as f:
-        f.write(a.stdout)
-    with open(os.path.join(args.work, "w1-cfn-guard.json"), "w") as f:
-        f.write(b.stdout)
-    lines.append("both outputs saved in %s (w1-guardvm.json, w1-cfn-guard.json)" % args.work)
+        return ["outputs differ and one is not a JSON stream: %s" % e]
+    lines = ["outputs differ: %d vs %d reports;" % (len(va), len(vb))]
+    diffs = [(x, y) for x, y in zip(va, vb) if x != y]
+    lines.append("%d reports differ;" % len(diffs))
+    for x, _ in diffs[:3]:
+        lines.append("e.g. data %s;" % (x.get("name") if isinstance(x, dict) else "?"))
+    lines.append("outputs kept in %s and %s" % (vm_out, ref_out))
     return lines
 
 
@@ -288,14 +275,39 @@ def run_w1(args, out):
     pack = registry_pack(args)
     if pack:
         variants.append(("guardvm (.gpack)", validate_cmd(args.guardvm, pack, data), False))
-    if args.reference:
-        variants.append(("cfn-guard", validate_cmd(args.reference, rules, data), True))
-    res = measure(args, "W1", variants, args.runs, args.ref_timeout_w1)
-    out.append(table(summarize("W1", inp, res, "cfn-guard" if args.reference else None), "W1: all registry rules × 300 templates"))
-    if args.reference:
-        check = compare_w1(args, validate_cmd(args.guardvm, rules, data), validate_cmd(args.reference, rules, data))
-        out.append("\nW1 conformance check: " + " ".join(check))
+    res = measure(args, "W1", variants, args.runs, args.timeout)
+    out.append(table(summarize("W1", inp, res), "W1: all registry rules × 300 templates"))
+    if not args.reference:
+        return
+    # cfn-guard needs hours for all of W1 here (it is superlinear in template
+    # size), so the side-by-side ratio and the conformance check use a sample
+    # of --w1-ref-sample templates spread over the size range.
+    sample = w1_sample(args, data)
+    inp = "%d rules files × %d templates (%.2f MB)" % (count_rules(rules), args.w1_ref_sample, size_mb(sample))
+    variants = [("guardvm (rules dir)", validate_cmd(args.guardvm, rules, sample), False),
+                ("cfn-guard", validate_cmd(args.reference, rules, sample), True)]
+    res = measure(args, "W1s", variants, args.runs, args.ref_timeout_w1)
+    out.append(table(summarize("W1 sample", inp, res, "cfn-guard"), "W1 sample: side by side with cfn-guard"))
+    od = os.path.join(args.work, "out")
+    if res["cfn-guard"] and not res["cfn-guard"][-1].timed_out:
+        check = compare_w1(args, os.path.join(od, "W1s-guardvm (rules dir).out"), os.path.join(od, "W1s-cfn-guard.out"))
+        rcs = {n: ss[-1].rc for n, ss in res.items() if ss}
+        out.append("\nW1 conformance check: exit codes %s; " % rcs + " ".join(check))
         print(out[-1])
+
+
+def w1_sample(args, data):
+    """A directory of symlinks to N W1 templates spread over the size range."""
+    d = os.path.join(args.work, "w1-sample%d" % args.w1_ref_sample)
+    os.makedirs(d, exist_ok=True)
+    # Ordered by resource count (names are tNNN-<resources>.<ext>), then evenly spaced.
+    names = sorted(os.listdir(data), key=lambda n: (int(n.split("-")[1].split(".")[0]), n))
+    step = max(1, len(names) // args.w1_ref_sample)
+    for n in names[step // 2::step][:args.w1_ref_sample]:
+        link = os.path.join(d, n)
+        if not os.path.lexists(link):
+            os.symlink(os.path.join(data, n), link)
+    return d
 
 
 def count_rules(d):
@@ -345,8 +357,9 @@ def run_w3(args, out):
     files = [gen(args, os.path.join(d, "big.json"), args.w3_json_resources, 3, "json"),
              gen(args, os.path.join(d, "big.yaml"), args.w3_yaml_resources, 3, "yaml")]
     lines = ["", "### W3: one simple rule × one large template", "",
-             "| input | MB | program | median wall s | MB/s | parse floor s | floor MB/s | end-to-end / floor throughput | peak RSS MB | RSS / input |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+             "Throughputs are per CPU second (user+sys), for guardvm and for the parse floor alike.", "",
+             "| input | MB | program | median CPU s | median wall s | MB/CPU-s | floor CPU s | floor MB/s | guardvm / floor throughput | peak RSS MB | RSS / input |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for path in files:
         mb = size_mb(path)
         variants = [("guardvm", validate_cmd(args.guardvm, rule, path), False)]
@@ -356,14 +369,15 @@ def run_w3(args, out):
         fl = floor_seconds(args, path)
         for name, ss in res.items():
             if any(s.timed_out for s in ss):
-                lines.append("| %s | %.0f | %s | timeout | | | | | | |" % (os.path.basename(path), mb, name))
+                lines.append("| %s | %.0f | %s | timeout | | | | | | | |" % (os.path.basename(path), mb, name))
                 continue
+            cpu = median([s.cpu for s in ss])
             wall = median([s.wall for s in ss])
             rss = median([s.rss_kb for s in ss]) / 1024
-            lines.append("| %s | %.0f | %s | %.3f | %.0f | %s | %s | %s | %.0f | %.1f× |" % (
-                os.path.basename(path), mb, name, wall, mb / wall,
+            lines.append("| %s | %.0f | %s | %.3f | %.3f | %.0f | %s | %s | %s | %.0f | %.1f× |" % (
+                os.path.basename(path), mb, name, cpu, wall, mb / max(cpu, 1e-3),
                 fmt_s(fl) if fl else "–", "%.0f" % (mb / fl) if fl else "–",
-                "%.2f" % (fl / wall) if fl else "–", rss, rss * 1.048576 / mb))
+                "%.2f" % (fl / max(cpu, 1e-3)) if fl else "–", rss, rss * 1.048576 / mb))
     text = "\n".join(lines)
     print(text)
     out.append(text)
@@ -459,9 +473,11 @@ def main():
     p.add_argument("--work", default="/tmp/guardvm-bench", help="workload cache and outputs")
     p.add_argument("--workloads", default="W1,W2,W3,W4,W5,W6")
     p.add_argument("--runs", type=int, default=3)
+    p.add_argument("--ref-runs", type=int, default=None, help="cfn-guard runs (default --runs; it is slow)")
     p.add_argument("--timeout", type=float, default=600, help="per guardvm run, seconds")
     p.add_argument("--ref-timeout", type=float, default=120, help="per cfn-guard run, seconds")
     p.add_argument("--ref-timeout-w1", type=float, default=900)
+    p.add_argument("--w1-ref-sample", type=int, default=4, help="W1 templates cfn-guard is run on")
     p.add_argument("--w2-sizes", default="100,1000,4000,10000,50000")
     p.add_argument("--w2-ref-max", type=int, default=1000, help="largest W2 size to run cfn-guard on")
     p.add_argument("--w3-json-resources", type=int, default=68000, help="≈100 MB")
@@ -476,6 +492,7 @@ def main():
     if not os.path.exists(args.guardc):
         args.guardc = None
     args.floor = args.floor or os.path.join(bindir, "tests", "bench", "bench_parse_floor")
+    args.ref_runs = args.runs if args.ref_runs is None else args.ref_runs
     args.w2_sizes = [int(x) for x in args.w2_sizes.split(",")]
     args.w4_failures = [int(x) for x in args.w4_failures.split(",")]
     os.makedirs(args.work, exist_ok=True)

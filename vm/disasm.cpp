@@ -20,13 +20,18 @@
 #include <cctype>
 #include <charconv>
 #include <cstdio>
+#include <unordered_map>
 
 namespace guard::vm {
 namespace {
 
-// Long literals are cut here in listings.
+// Long literals and texts are cut here in listings.
 constexpr size_t kLiteralWidth = 60;
+constexpr size_t kTextWidth = 200;
 constexpr int kOperandWidth = 28;
+// How far the listing follows owners and frames to name a variable (a verified
+// program nests far less; the bound keeps listings of hostile programs linear).
+constexpr uint32_t kMaxWalk = 64;
 
 // ---------------------------------------------------------------- values
 
@@ -44,6 +49,11 @@ void appendQuoted(std::string& out, std::string_view s, char quote = '"') {
     } else out.push_back(char(c));
   }
   out.push_back(quote);
+}
+
+std::string clip(std::string_view s) {
+  if (s.size() <= kTextWidth) return std::string(s);
+  return std::string(s.substr(0, kTextWidth)) + "...";
 }
 
 std::string quoted(std::string_view s) {
@@ -88,8 +98,8 @@ void appendLiteral(std::string& out, const Node* n, size_t limit, uint32_t depth
     case NodeKind::Bool: out += n->b ? "true" : "false"; return;
     case NodeKind::Int: out += std::to_string(n->i); return;
     case NodeKind::Float: appendFloat(out, n->f); return;
-    case NodeKind::String: appendQuoted(out, n->text()); return;
-    case NodeKind::Regex: out += "/" + std::string(n->text()) + "/"; return;
+    case NodeKind::String: appendQuoted(out, n->text().substr(0, limit)); return;
+    case NodeKind::Regex: out += "/" + std::string(n->text().substr(0, limit)) + "/"; return;
     case NodeKind::Char: out.push_back('\''); appendChar(out, n->ch); out.push_back('\''); return;
     case NodeKind::RangeInt:
       return appendRange(out, n, n->irange.lo, n->irange.hi,
@@ -110,7 +120,7 @@ void appendLiteral(std::string& out, const Node* n, size_t limit, uint32_t depth
       out.push_back('{');
       for (uint32_t i = 0; i < n->map.size && out.size() <= limit; ++i) {
         if (i) out += ", ";
-        appendQuoted(out, n->map.entries[i].keyText());
+        appendQuoted(out, n->map.entries[i].keyText().substr(0, limit));
         out += ": ";
         appendLiteral(out, n->map.entries[i].value, limit, depth + 1);
       }
@@ -181,6 +191,7 @@ class Lister {
   explicit Lister(const Program& p) : p_(p), owner_(p.functions.size(), kNone),
                                        listed_(p.functions.size(), false) {
     findOwners();
+    findFrames();
   }
 
   std::string run() {
@@ -202,14 +213,19 @@ class Lister {
  private:
   const Program& p_;
   std::vector<uint32_t> owner_;  // the function that first starts each function
+  std::vector<uint32_t> frame_;  // the function whose frame each function runs in
+  // Per rules file: the byte offset of each source line, computed on first use.
+  std::unordered_map<uint32_t, std::vector<size_t>> lineStarts_;
   std::vector<bool> listed_;
   std::string out_;
 
   // ---- safe lookups: an out-of-range index prints as ?N instead of crashing
 
+  // String `id` as listed: long texts are cut (a listing stays readable, and
+  // proportional to the program even when one huge string is referenced often).
   std::string str(uint32_t id) const {
     if (id == kNone) return "-";
-    return id < p_.strings.size() ? p_.strings[id] : "?" + std::to_string(id);
+    return id < p_.strings.size() ? clip(p_.strings[id]) : "?" + std::to_string(id);
   }
   std::string funcName(uint32_t f) const {
     if (f == kNone) return "-";
@@ -249,19 +265,30 @@ class Lister {
         if (owner_[g] == kNone) owner_[g] = f;
   }
 
-  // The function whose frame `f` runs in: itself, unless it is a Set function.
-  uint32_t frameOf(uint32_t f) const {
-    for (size_t steps = 0; f < p_.functions.size() && steps <= p_.functions.size(); ++steps) {
-      if (p_.functions[f].kind != FuncKind::Set) return f;
-      f = owner_[f];
+  // The function whose frame each function runs in: itself, unless it is a Set
+  // function (then its owner's). Computed once; kNone when unknown.
+  void findFrames() {
+    frame_.assign(p_.functions.size(), kNone);
+    for (uint32_t f = 0; f < p_.functions.size(); ++f) {
+      uint32_t g = f;
+      for (uint32_t steps = 0; g < p_.functions.size() && steps < kMaxWalk; ++steps) {
+        if (p_.functions[g].kind != FuncKind::Set) {
+          frame_[f] = g;
+          break;
+        }
+        g = owner_[g];
+      }
     }
-    return kNone;
   }
 
   // The name of variable `slot` in the frame `depth` levels up from `f`, if known.
   std::string varName(uint32_t f, uint32_t depth, uint32_t slot) const {
-    uint32_t frame = frameOf(f);
-    for (uint32_t d = 0; d < depth && frame != kNone; ++d) frame = frameOf(owner_[frame]);
+    uint32_t frame = frame_[f];
+    if (depth > kMaxWalk) return {};
+    for (uint32_t d = 0; d < depth && frame != kNone; ++d) {
+      const uint32_t owner = owner_[frame];
+      frame = owner < frame_.size() ? frame_[owner] : kNone;
+    }
     if (frame == kNone) return {};
     const Slot* s = get(p_.functions[frame].slots, slot);
     return s ? "%" + str(s->name) : std::string();
@@ -338,26 +365,30 @@ class Lister {
 
   void sourceLine(const Function& f, uint32_t line) {
     out_ += "  ; " + std::to_string(line) + ":";
-    const FileInfo* file = get(p_.files, f.file);
-    if (file && file->source < p_.strings.size()) {
-      std::string_view text = lineOf(p_.strings[file->source], line);
-      if (!text.empty()) out_ += " " + std::string(text);
-    }
+    std::string_view text = sourceText(f.file, line);
+    if (!text.empty()) out_ += " " + std::string(text);
     out_ += "\n";
   }
 
-  // Line `n` (1-based) of `src`, without its line break and surrounding blanks.
-  static std::string_view lineOf(std::string_view src, uint32_t n) {
-    size_t start = 0;
-    for (uint32_t i = 1; i < n; ++i) {
-      size_t nl = src.find('\n', start);
-      if (nl == std::string_view::npos) return {};
-      start = nl + 1;
+  // Line `n` (1-based) of the source of rules file `fi`, without its line break
+  // and surrounding blanks; empty when unknown.
+  std::string_view sourceText(uint32_t fi, uint32_t n) {
+    const FileInfo* file = get(p_.files, fi);
+    if (!file || file->source >= p_.strings.size()) return {};
+    std::string_view src = p_.strings[file->source];
+    auto [it, added] = lineStarts_.try_emplace(fi);
+    if (added) {
+      it->second.push_back(0);
+      for (size_t i = 0; i < src.size(); ++i)
+        if (src[i] == '\n') it->second.push_back(i + 1);
     }
-    std::string_view l = src.substr(start, src.find('\n', start) - start);
+    const std::vector<size_t>& starts = it->second;
+    if (n == 0 || n > starts.size()) return {};
+    const size_t start = starts[n - 1], end = n < starts.size() ? starts[n] : src.size();
+    std::string_view l = src.substr(start, end - start);
     while (!l.empty() && std::isspace(uint8_t(l.back()))) l.remove_suffix(1);
     while (!l.empty() && std::isspace(uint8_t(l.front()))) l.remove_prefix(1);
-    return l;
+    return l.substr(0, kTextWidth);
   }
 
   // ---- instructions
@@ -419,7 +450,7 @@ class Lister {
       case OperandKind::RuleRef: return ruleRefText(v, note);
       case OperandKind::ParamCall: return paramCallText(v, note);
       case OperandKind::Target: return idx("#");
-      case OperandKind::String: return v < p_.strings.size() ? quoted(p_.strings[v]) : idx("?string ");
+      case OperandKind::String: return v < p_.strings.size() ? quoted(str(v)) : idx("?string ");
     }
     return "?";
   }

@@ -457,6 +457,8 @@ class LiteralReader {
   void regex(Node* n) {
     setText(n, r_.text());
     if (!r_.ok()) return;
+    if (p_.regexes.size() >= kMaxRegexes)
+      return r_.fail("more than " + std::to_string(kMaxRegexes) + " regex literals");
     auto re = Regex::compile(n->text());
     if (!re.ok()) return r_.fail("regex /" + std::string(n->text()) + "/ does not compile: " +
                                  re.error().message);

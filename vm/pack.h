@@ -61,6 +61,8 @@ inline constexpr uint32_t kMaxListEntries = 1u << 22;
 inline constexpr uint32_t kMaxSections = 64;
 // Literal nodes in all (a node costs ~48 bytes in memory for as little as 2 on disk).
 inline constexpr uint32_t kMaxLiteralNodes = 1u << 22;
+// Regex literals, each compiled on load (tens of microseconds each): bounds load time.
+inline constexpr uint32_t kMaxRegexes = 1u << 14;
 
 struct PackOptions {
   // Leave out the Lines section (instructions then load with line 0).

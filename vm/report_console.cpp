@@ -626,13 +626,19 @@ class GenericLines {
         return;
       }
       case RecKind::Binary:
+      case RecKind::KeysCheck:
         lines.push_back(binary(r));
+        return;
+      default:
+        walk(R, i + 1, end, lines);  // a container kind added later
         return;
     }
   }
 
   std::string binary(const Record& r) {
-    const ClauseInfo& c = P.clauses[r.info];
+    ClauseInfo keys;
+    if (r.kind == RecKind::KeysCheck) keys = report::keysClause(P, r);
+    const ClauseInfo& c = r.kind == RecKind::KeysCheck ? keys : P.clauses[r.info];
     if (r.detail == CmpDetail::LeftUnresolved || r.detail == CmpDetail::RightUnresolved) {
       const QValue& u = r.from.isUnresolved() ? r.from : r.to;
       const QValue& other = r.from.isUnresolved() ? r.to : r.from;
@@ -644,15 +650,7 @@ class GenericLines {
                         message(c.message));
     }
     report::ClauseReport cr = classify(r);
-    if (cr.kind == CrKind::InResolved) {
-      std::string expected = "[";
-      for (size_t k = 0; k < cr.inTo.size(); ++k) {
-        if (k) expected += ",";
-        expected += jsonOf(cr.inTo[k]);
-      }
-      expected += "]";
-      return binaryLine("", jsonOf(cr.from), expected, c.op, c.opNegated, "");
-    }
+    if (cr.kind == CrKind::InResolved) return binaryLine("", jsonOf(cr.from), inList(cr), c.op, c.opNegated, "");
     if (r.detail == CmpDetail::NotComparable) {
       std::string err = cr.error.value_or("");
       size_t at = err.find(" Error = [");
@@ -661,6 +659,15 @@ class GenericLines {
     }
     return binaryLine(pathOf(r.from.node), jsonOf(r.from.node), jsonOf(r.to.node), c.op, c.opNegated,
                       message(c.message));
+  }
+
+  static std::string inList(const report::ClauseReport& cr) {
+    std::string expected = "[";
+    for (size_t k = 0; k < cr.inTo.size(); ++k) {
+      if (k) expected += ",";
+      expected += jsonOf(cr.inTo[k]);
+    }
+    return expected + "]";
   }
 
   // The model entry of one binary record (for the In/value classification and
@@ -672,6 +679,10 @@ class GenericLines {
     FileResult fr;
     fr.status = Status::Fail;
     fr.rules.push_back(RuleResult{rulesIndexHint(), Status::Fail, recs});
+    if (r.toSet < v_.result.sets.size()) {
+      fr.sets.push_back(v_.result.sets[r.toSet]);
+      fr.rules[0].records[0].toSet = 0;
+    }
     PairView pv{v_.program, fr, v_.data, v_.dataText, v_.rulesName, v_.dataName};
     report::FileReportModel m = report::buildFileReport(pv);
     return m.notCompliant.at(0).checks.at(0);

@@ -246,8 +246,19 @@ Unresolved unresolvedOf(const Program& p, const QValue& v) {
                  at + ", Type = " + typeInfo(n) + ", Value = " + rustDebug(n);
       break;
     case guard::Unresolved::IndexOutOfRange: {
-      // cfn-guard passes the whole query here, not the rest of it.
+      // cfn-guard passes the whole query here, not the rest of it; its parser
+      // puts a [*] after a variable that starts a query.
       u.remainingQuery = p.remainingQuery(part.query, 0);
+      if (part.query < p.queries.size()) {
+        const auto& parts = p.queries[part.query].parts;
+        if (!parts.empty() && !p.str(parts[0]).empty() && p.str(parts[0])[0] == '%' &&
+            (parts.size() < 2 || p.str(parts[1]) != "[*]"))
+        {
+          std::string rest = p.remainingQuery(part.query, 1);
+          u.remainingQuery = p.str(parts[0]) + "[*]";
+          if (!rest.empty()) u.remainingQuery += (rest[0] == '[' ? "" : ".") + rest;
+        }
+      }
       u.reason = "Array Index out of bounds for path = " + at + " on index = " +
                  std::to_string(part.index) + " inside Array = " + listItemsDebug(n) +
                  ", remaining query = " + u.remainingQuery;
@@ -378,11 +389,25 @@ const Node* ClauseReport::valueFrom() const {
 
 const Node* ClauseReport::valueTo() const { return kind == CrKind::BinaryResolved ? to : nullptr; }
 
+ClauseInfo keysClause(const Program& p, const Record& r) {
+  ClauseInfo ci;
+  ci.op = CmpOp::In;
+  ci.rhs = RhsKind::Query;
+  if (r.info < p.parts.size()) {
+    const Part& part = p.parts[r.info];
+    ci.op = part.keysOp;
+    ci.opNegated = part.keysNegated;
+    ci.rhs = part.literal != kNone ? RhsKind::Literal : RhsKind::Query;
+  }
+  return ci;
+}
+
 namespace {
 
 class Builder {
  public:
-  Builder(const Program& p, const std::vector<Record>& recs) : P(p), R(recs) {}
+  Builder(const Program& p, const std::vector<Record>& recs, const std::vector<ResultSet>& sets)
+      : P(p), R(recs), S(sets) {}
 
   void children(uint32_t begin, uint32_t end, const std::string& parentKey,
                 std::vector<ClauseReport>& out) {
@@ -452,6 +477,14 @@ class Builder {
         break;
       case RecKind::RuleRef:
         out.push_back(ruleRef(r, parentKey));
+        break;
+      case RecKind::KeysCheck:
+        out.push_back(keysCheck(r, parentKey));
+        break;
+      default:
+        // A container kind added later (e.g. a `when` condition): flattened
+        // like a block; it only gets here when it FAILed.
+        children(i + 1, end, parentKey, out);
         break;
     }
   }
@@ -538,9 +571,14 @@ class Builder {
 
   ClauseReport binary(const Record& r, const std::string& parentKey) {
     const ClauseInfo& ci = P.clauses[r.info];
+    return binaryAs(ci, P.str(ci.context), r, parentKey);
+  }
+
+  ClauseReport binaryAs(const ClauseInfo& ci, const std::string& context, const Record& r,
+                        const std::string& parentKey) {
     ClauseReport c;
     c.key = clauseKey(parentKey);
-    c.context = P.str(ci.context);
+    c.context = context;
     c.op = ci.op;
     c.opNegated = ci.opNegated;
     bool leftMissing = r.detail == CmpDetail::LeftUnresolved;
@@ -561,14 +599,8 @@ class Builder {
       c.kind = CrKind::InResolved;
       c.custom = messageOr(ci.message, true);
       c.from = r.from.node;
-      if (r.to.node && !r.to.isUnresolved()) c.inTo.push_back(r.to.node);
-      std::string slice;
-      for (size_t k = 0; k < c.inTo.size(); ++k) {
-        if (k) slice += ".";
-        slice += "(resolved, " + pathValue(c.inTo[k]) + ")";
-      }
-      c.error = "Check was not compliant as property [" + pathLoc(c.from) + "] was not present in [" +
-                slice + "]";
+      inTargets(r, c.inTo);
+      c.error = inError(c);
       return c;
     }
     c.kind = CrKind::BinaryResolved;
@@ -583,8 +615,36 @@ class Builder {
     return c;
   }
 
+  // The right-hand values of an IN-form failure: all of them when the VM kept
+  // the set, else the one it was compared with. cfn-guard lists resolved ones only.
+  void inTargets(const Record& r, std::vector<const Node*>& out) const {
+    if (r.toSet < S.size()) {
+      for (const QValue& q : S[r.toSet])
+        if (q.node && !q.isUnresolved()) out.push_back(q.node);
+    } else if (r.to.node && !r.to.isUnresolved()) {
+      out.push_back(r.to.node);
+    }
+  }
+
+  static std::string inError(const ClauseReport& c) {
+    std::string slice;
+    for (size_t k = 0; k < c.inTo.size(); ++k) {
+      if (k) slice += ".";
+      slice += "(resolved, " + pathValue(c.inTo[k]) + ")";
+    }
+    return "Check was not compliant as property [" + pathLoc(c.from) + "] was not present in [" +
+           slice + "]";
+  }
+
+  // A key a `[keys op x]` filter did not select: cfn-guard records it like a
+  // binary clause with an empty clause text and no message.
+  ClauseReport keysCheck(const Record& r, const std::string& parentKey) {
+    return binaryAs(keysClause(P, r), std::string(), r, parentKey);
+  }
+
   const Program& P;
   const std::vector<Record>& R;
+  const std::vector<ResultSet>& S;
   uint32_t counter_ = 0;
 };
 
@@ -602,7 +662,7 @@ FileReportModel buildFileReport(const PairView& v) {
       rule.kind = CrKind::Rule;
       rule.name = name;
       rule.key = "/" + name;
-      Builder b(P, rr.records);
+      Builder b(P, rr.records, v.result.sets);
       b.children(0, uint32_t(rr.records.size()), rule.key, rule.checks);
       m.notCompliant.push_back(std::move(rule));
     } else if (rr.status == Status::Pass) {

@@ -75,6 +75,10 @@ json::Value toJson(const FileReportModel& m);
 // order; compliant / not_applicable sorted unions.
 void combine(FileReportModel& into, FileReportModel other);
 
+// The clause a KeysCheck record stands for: `keys <op> <rhs>` of its part,
+// with no text and no message.
+ClauseInfo keysClause(const Program& p, const Record& r);
+
 // ---- text helpers (cfn-guard's Display / Debug forms)
 
 // "/a/b[L:3,C:4]" (zero-based location).

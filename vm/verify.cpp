@@ -81,19 +81,37 @@ class Verifier {
  private:
   const Program& p_;
   size_t maxSlots_ = 0;
-  std::string where_;  // the table entry or instruction being checked
+  // What is being checked, turned into text only when a check fails: a table
+  // entry, or a function and maybe one of its instructions.
+  const char* table_ = nullptr;
+  size_t index_ = 0;
+  uint32_t func_ = kNone, instr_ = kNone;
   std::string error_;
 
   bool fail(const std::string& msg) {
-    error_ = where_.empty() ? msg : where_ + ": " + msg;
+    const std::string w = where();
+    error_ = w.empty() ? msg : w + ": " + msg;
     return false;
   }
-  void at(const char* table, size_t i) { where_ = std::string(table) + " " + std::to_string(i); }
+  void at(const char* table, size_t i) { table_ = table, index_ = i, func_ = instr_ = kNone; }
+  void atFunction(uint32_t f, uint32_t instr = kNone) { table_ = nullptr, func_ = f, instr_ = instr; }
+  void clearWhere() { table_ = nullptr, func_ = instr_ = kNone; }
+
+  std::string where() const {
+    if (table_) return std::string(table_) + " " + std::to_string(index_);
+    if (func_ == kNone) return {};
+    std::string s = funcLabel(func_);
+    if (instr_ == kNone) return s;
+    s += ", instruction " + std::to_string(instr_);
+    const Op op = p_.functions[func_].code[instr_].op;
+    if (op < Op::Count_) s += std::string(" (") + opInfo(op).name + ")";
+    return s;
+  }
 
   std::string funcLabel(uint32_t f) const {
     std::string s = "function f" + std::to_string(f);
     uint32_t name = p_.functions[f].name;
-    if (name < p_.strings.size()) s += " '" + p_.strings[name] + "'";
+    if (name < p_.strings.size()) s += " '" + p_.strings[name].substr(0, 200) + "'";
     return s;
   }
 
@@ -123,7 +141,7 @@ class Verifier {
       at("literal", i);
       if (!checkNode(p_.literals[i], 1)) return false;
     }
-    where_.clear();
+    clearWhere();
     return true;
   }
 
@@ -175,7 +193,7 @@ class Verifier {
   bool checkFunctionTables() {
     for (size_t i = 0; i < p_.functions.size(); ++i) {
       const Function& f = p_.functions[i];
-      where_ = funcLabel(uint32_t(i));
+      atFunction(uint32_t(i));
       if (f.kind > FuncKind::FileScope) return fail("unknown function kind");
       if (!str(f.name, "name") || !file(f.file)) return false;
       if (f.numRegs > kMaxRegisters || f.numStatus > kMaxRegisters)
@@ -187,7 +205,7 @@ class Verifier {
         return fail(std::to_string(f.lines.size()) + " line entries for " +
                     std::to_string(f.code.size()) + " instructions");
     }
-    where_.clear();
+    clearWhere();
     return true;
   }
 
@@ -207,7 +225,7 @@ class Verifier {
         return fail("capture slot beyond every frame");
       if (!checkPartFunc(pt)) return false;
     }
-    where_.clear();
+    clearWhere();
     return true;
   }
   bool checkPartFunc(const Part& pt) {
@@ -223,7 +241,7 @@ class Verifier {
       for (uint32_t s : p_.queries[i].parts)
         if (!str(s, "part text", false)) return false;
     }
-    where_.clear();
+    clearWhere();
     return true;
   }
 
@@ -233,9 +251,11 @@ class Verifier {
       at("clause", i);
       if (c.op > ast::CmpOp::Le) return fail("unknown operator");
       if (c.rhs > RhsKind::Call) return fail("unknown right-hand side kind");
-      if (!str(c.context, "context") || !str(c.message, "message") || !file(c.file)) return false;
+      // Reports print every clause's text.
+      if (!str(c.context, "context", false) || !str(c.message, "message") || !file(c.file))
+        return false;
     }
-    where_.clear();
+    clearWhere();
     return true;
   }
 
@@ -243,11 +263,11 @@ class Verifier {
     for (size_t i = 0; i < p_.blocks.size(); ++i) {
       const BlockInfo& b = p_.blocks[i];
       at("block", i);
-      if (!func(b.body, "body", FuncKind::Cnf, false) || !str(b.context, "context") ||
+      if (!func(b.body, "body", FuncKind::Cnf, false) || !str(b.context, "context", false) ||
           !str(b.typeName, "type name") || !file(b.file))
         return false;
     }
-    where_.clear();
+    clearWhere();
     return true;
   }
 
@@ -258,7 +278,7 @@ class Verifier {
       if (!str(r.name, "rule name", false) || !str(r.message, "message") || !file(r.file))
         return false;
     }
-    where_.clear();
+    clearWhere();
     return true;
   }
 
@@ -269,7 +289,7 @@ class Verifier {
       if (!str(c.name, "rule name", false) || !str(c.message, "message") || !file(c.file))
         return false;
     }
-    where_.clear();
+    clearWhere();
     return true;
   }
 
@@ -278,9 +298,9 @@ class Verifier {
       const CallInfo& c = p_.calls[i];
       at("call", i);
       if (c.builtin < -1) return fail("negative builtin id");
-      if (!str(c.name, "function name")) return false;
+      if (!str(c.name, "function name", false)) return false;
     }
-    where_.clear();
+    clearWhere();
     return true;
   }
 
@@ -296,7 +316,7 @@ class Verifier {
       if (r.numParams > p_.functions[r.body].slots.size())
         return fail("more parameters than body slots");
     }
-    where_.clear();
+    clearWhere();
     return true;
   }
 
@@ -305,12 +325,12 @@ class Verifier {
       const FileInfo& f = p_.files[i];
       at("file", i);
       if (!str(f.name, "file name", false) || !str(f.source, "source") ||
-          !func(f.scope, "scope", FuncKind::FileScope, true))
+          !func(f.scope, "scope", FuncKind::FileScope, false))
         return false;
       for (uint32_t r : f.rules)
         if (!index(r, p_.rules.size(), "rule", false)) return false;
     }
-    where_.clear();
+    clearWhere();
     return true;
   }
 
@@ -319,18 +339,17 @@ class Verifier {
   bool checkCode() {
     for (size_t i = 0; i < p_.functions.size(); ++i)
       if (!checkFunctionCode(uint32_t(i))) return false;
-    where_.clear();
+    clearWhere();
     return true;
   }
 
   bool checkFunctionCode(uint32_t fi) {
     const Function& f = p_.functions[fi];
-    where_ = funcLabel(fi);
+    atFunction(fi);
     if (f.kind == FuncKind::FileScope) return f.code.empty() || fail("a file scope has no code");
     if (f.code.empty()) return fail("no instructions");
     for (size_t i = 0; i < f.code.size(); ++i) {
-      where_ = funcLabel(fi) + ", instruction " + std::to_string(i);
-      if (f.code[i].op < Op::Count_) where_ += std::string(" (") + opInfo(f.code[i].op).name + ")";
+      atFunction(fi, uint32_t(i));
       if (!checkInstr(f, uint32_t(i), f.code[i])) return false;
     }
     if (!isTerminator(f.code.back().op))
@@ -397,6 +416,8 @@ class Verifier {
       case Op::Q_CALL: return args(f, in.b, p_.calls[in.c].numArgs);
       case Op::PARAM_CALL: return args(f, in.b, p_.paramCalls[in.c].numArgs);
       case Op::Q_VAR: return checkVar(f, in);
+      case Op::TYPE_BLOCK:
+        return p_.blocks[in.c].typeName != kNone || fail("type block without a type name");
       case Op::RET_STATUS:
         return f.kind == FuncKind::Cnf || fail("RET_STATUS outside a cnf function");
       case Op::RET_SET:
@@ -410,6 +431,8 @@ class Verifier {
     if ((op == Op::Q_KEY || op == Op::Q_TYPE_SELECT) && pt.key == kNone)
       return fail("part without a key");
     if (op == Op::Q_FILTER && pt.func == kNone) return fail("filter part without a function");
+    if (op == Op::Q_KEYS_FILTER && pt.func == kNone && pt.literal == kNone)
+      return fail("keys filter part without a right-hand side");
     return true;
   }
 
@@ -430,63 +453,94 @@ class Verifier {
   }
 
   // ---------------------------------------------------------------- call graph
+  // Nodes: the functions, then one node per (file, rule name) that a RULE_REF or
+  // PARAM_CALL can resolve to, so that the edge count stays linear in the program.
 
-  // Edges: every function a function can start, directly or through a table.
-  std::vector<std::vector<uint32_t>> callGraph() const {
-    std::unordered_map<std::string_view, std::vector<uint32_t>> rulesByName;
-    for (uint32_t r = 0; r < p_.rules.size(); ++r) rulesByName[p_.strings[p_.rules[r].name]].push_back(r);
-    std::vector<std::vector<uint32_t>> edges(p_.functions.size());
-    for (uint32_t fi = 0; fi < p_.functions.size(); ++fi) {
-      const Function& f = p_.functions[fi];
-      for (const Slot& s : f.slots)
-        if (s.init != kNone) edges[fi].push_back(s.init);
-      for (const Instr& in : f.code) addEdges(edges[fi], in, rulesByName);
+  struct Graph {
+    std::vector<std::vector<uint32_t>> edges;
+    std::vector<uint32_t> ruleNameOf;  // per rule node: a string id of its name
+  };
+
+  // Rule nodes are keyed by file and name; names by a canonical string id (the
+  // first with the same text), so that each name's text is hashed only once.
+  class RuleNodes {
+   public:
+    explicit RuleNodes(const Program& p) : p_(p), canon_(p.strings.size(), kNone) {}
+    uint64_t key(uint32_t file, uint32_t name) {
+      if (canon_[name] == kNone) canon_[name] = byText_.try_emplace(p_.strings[name], name).first->second;
+      return (uint64_t(file) << 32) | canon_[name];
     }
-    return edges;
+    std::unordered_map<uint64_t, uint32_t> nodes;  // key -> graph node
+
+   private:
+    const Program& p_;
+    std::vector<uint32_t> canon_;
+    std::unordered_map<std::string_view, uint32_t> byText_;
+  };
+
+  Graph callGraph() const {
+    Graph g;
+    g.edges.resize(p_.functions.size());
+    RuleNodes rules(p_);
+    for (const RuleInfo& r : p_.rules) {
+      auto [it, added] = rules.nodes.try_emplace(rules.key(r.file, r.name), uint32_t(g.edges.size()));
+      if (added) {
+        g.edges.emplace_back();
+        g.ruleNameOf.push_back(r.name);
+      }
+      if (r.when != kNone) g.edges[it->second].push_back(r.when);
+      g.edges[it->second].push_back(r.body);
+    }
+    for (uint32_t fi = 0; fi < p_.functions.size(); ++fi) {
+      for (const Slot& s : p_.functions[fi].slots)
+        if (s.init != kNone) g.edges[fi].push_back(s.init);
+      for (const Instr& in : p_.functions[fi].code) addEdge(g.edges[fi], in, rules);
+    }
+    return g;
   }
 
-  void addEdges(std::vector<uint32_t>& out, const Instr& in,
-                const std::unordered_map<std::string_view, std::vector<uint32_t>>& rulesByName) const {
+  void addEdge(std::vector<uint32_t>& out, const Instr& in, RuleNodes& rules) const {
     const OperandKind c = opInfo(in.op).c;
     if (c == OperandKind::Func) out.push_back(in.c);
     if (c == OperandKind::Block) out.push_back(p_.blocks[in.c].body);
     if (c == OperandKind::Part && p_.parts[in.c].func != kNone) out.push_back(p_.parts[in.c].func);
     if (c != OperandKind::RuleRef && c != OperandKind::ParamCall) return;
-    uint32_t name = c == OperandKind::RuleRef ? p_.ruleRefs[in.c].name : p_.paramCalls[in.c].name;
-    uint32_t fromFile = c == OperandKind::RuleRef ? p_.ruleRefs[in.c].file : p_.paramCalls[in.c].file;
-    auto it = rulesByName.find(p_.strings[name]);
-    if (it == rulesByName.end()) return;
-    for (uint32_t r : it->second) {
-      const RuleInfo& rule = p_.rules[r];
-      // A reference resolves within its own file; unknown files match conservatively.
-      if (fromFile != kNone && rule.file != kNone && rule.file != fromFile) continue;
-      if (rule.when != kNone) out.push_back(rule.when);
-      out.push_back(rule.body);
-    }
+    // A reference resolves among the rules of its own file (the interpreter also
+    // bounds its call depth, for packs whose file fields lie).
+    const bool isRef = c == OperandKind::RuleRef;
+    const uint32_t file = isRef ? p_.ruleRefs[in.c].file : p_.paramCalls[in.c].file;
+    const uint32_t name = isRef ? p_.ruleRefs[in.c].name : p_.paramCalls[in.c].name;
+    auto it = rules.nodes.find(rules.key(file, name));
+    if (it != rules.nodes.end()) out.push_back(it->second);
+  }
+
+  std::string nodeLabel(const Graph& g, uint32_t node) const {
+    if (node < p_.functions.size()) return funcLabel(node);
+    return "rule '" + p_.strings[g.ruleNameOf[node - p_.functions.size()]].substr(0, 200) + "'";
   }
 
   // Iterative depth-first search (no recursion on pack-controlled depth).
   bool checkCallGraph() {
-    const auto edges = callGraph();
+    const Graph g = callGraph();
     enum : uint8_t { White, Grey, Black };
-    std::vector<uint8_t> colour(edges.size(), White);
-    std::vector<std::pair<uint32_t, size_t>> stack;
-    for (uint32_t root = 0; root < edges.size(); ++root) {
+    std::vector<uint8_t> colour(g.edges.size(), White);
+    std::vector<std::pair<uint32_t, size_t>> stack;  // node, next edge
+    for (uint32_t root = 0; root < g.edges.size(); ++root) {
       if (colour[root] != White) continue;
       stack.push_back({root, 0});
       colour[root] = Grey;
       while (!stack.empty()) {
         auto& [node, next] = stack.back();
-        if (next == edges[node].size()) {
+        if (next == g.edges[node].size()) {
           colour[node] = Black;
           stack.pop_back();
           continue;
         }
-        uint32_t to = edges[node][next++];
-        if (colour[to] == Grey) return fail("call cycle: " + funcLabel(to) + " can start itself");
+        const uint32_t to = g.edges[node][next++];
+        if (colour[to] == Grey) return fail("call cycle: " + nodeLabel(g, to) + " can start itself");
         if (colour[to] == White) {
           colour[to] = Grey;
-          stack.push_back({to, 0});
+          stack.push_back({to, 0});  // invalidates node/next: not used after this
         }
       }
     }

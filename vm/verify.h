@@ -9,8 +9,9 @@
 //    indices in range, None operands zero, jump targets inside the function;
 //  - jumps go forward only, every function ends in RET_STATUS, RET_SET, JUMP
 //    or RAISE, and the static call graph (functions, block bodies, filters,
-//    let initialisers, named and parameterized rule references) has no cycle,
-//    so evaluation always terminates;
+//    let initialisers, and named and parameterized rule references resolved
+//    by name within the reference's rules file) has no cycle, so evaluation
+//    terminates;
 //  - operands name things of the right kind (Q_SUBQUERY a Set function,
 //    CALL_CNF a Cnf function, Q_KEY a Key part, ...), RET_STATUS appears only
 //    in Cnf functions and RET_SET only in Set functions;
@@ -24,7 +25,11 @@
 //    function (whose frame is its own);
 //  - a lazily evaluated `let` that (through Q_VAR) needs its own value: the
 //    interpreter must mark a slot as in progress while computing it;
-//  - a builtin id and arity (3.1.1 reports these at evaluation).
+//  - a builtin id and arity (3.1.1 reports these at evaluation);
+//  - the call depth, as a backstop for packs whose `file` fields lie about
+//    where a rule reference resolves (the interpreter's kMaxCallDepth).
+//
+// The verifier's own work is linear in the size of the program.
 #pragma once
 
 #include <cstdint>

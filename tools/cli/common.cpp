@@ -141,9 +141,22 @@ std::string osErrorText(int e) {
 
 Result<std::string> readFile(const std::string& path) {
   if (isDirectory(path)) return Error::plain(osErrorText(EISDIR));
-  std::ifstream in(path, std::ios::binary);
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) return Error::plain(osErrorText(errno ? errno : ENOENT));
-  std::string s((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // One read of the known size, with room for simdjson's 64 bytes of padding
+  // so the JSON loader parses the text in place instead of copying it.
+  std::string s;
+  std::streamoff size = in.tellg();
+  if (size > 0) {
+    s.reserve(size_t(size) + 64);
+    s.resize(size_t(size));
+    in.seekg(0);
+    in.read(s.data(), size);
+    s.resize(size_t(in.gcount()));
+  } else {
+    in.seekg(0);  // not seekable or empty: read to the end
+    s.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
   if (in.bad()) return Error::plain(osErrorText(errno ? errno : EIO));
   return s;
 }
