@@ -278,7 +278,12 @@ Node* Lowerer::buildLiteral(const ast::Literal& lit) {
       n = pool.newNode(NodeKind::List);
       n->list.size = uint32_t(lit.items.size());
       n->list.items = pool.newItems(n->list.size);
-      for (uint32_t i = 0; i < n->list.size; ++i) n->list.items[i] = buildLiteral(lit.items[i]);
+      for (uint32_t i = 0; i < n->list.size; ++i) {
+        // Children know their place, so their paths read /0, /1 (the root has none).
+        n->list.items[i] = buildLiteral(lit.items[i]);
+        n->list.items[i]->parent = n;
+        n->list.items[i]->slot = i;
+      }
       break;
     }
     case ast::LitKind::Map: {
@@ -300,6 +305,8 @@ Node* Lowerer::buildLiteral(const ast::Literal& lit) {
         e.id = kNoKey;
         e.line = e.col = 0;
         e.value = buildLiteral(*entries[i].second);
+        e.value->parent = n;
+        e.value->slot = i;
       }
       break;
     }

@@ -827,6 +827,7 @@ TEST(PackTest, LargeStringsStayLinear) {
   const std::string name(1 << 20, 'n');
   const std::string source = std::string(1 << 19, 'x') + "\n" + std::string(1 << 19, 'y') + "\n";
   p.files.push_back(FileInfo{b.s("big.guard"), kNone, {0, 1}, false, b.s(source)});
+  p.files[0].scope = b.function("file big.guard", FuncKind::FileScope, 0, 0, 0);
   const uint32_t target = b.function(name, FuncKind::Cnf, 0, 0, 1);
   b.emit(target, Op::ST_SET, 0, 0, 1, 1);
   b.emit(target, Op::RET_STATUS, 0, 0, 0, 1);

@@ -10,6 +10,7 @@
 // allocates only for new result members.
 #include "vm/interp.h"
 
+#include <algorithm>
 #include <deque>
 #include <optional>
 #include <string>
@@ -42,6 +43,15 @@ struct RegFile {
   ResultSet tmp;
 };
 
+// Outcome of one comparison. `from` is always the left value and `to` the
+// right one; `useSet` points the record at all resolved right-hand values.
+struct Outcome {
+  bool pass;
+  CmpDetail detail;
+  QValue from, to;
+  bool useSet = false;
+};
+
 inline constexpr uint32_t kNoRecord = UINT32_MAX;
 
 class Machine {
@@ -72,6 +82,8 @@ class Machine {
                       ResultSet& tmp);
   bool stepKeysFilter(ResultSet& set, const Part& part, uint32_t partId, Frame& frame, ResultSet& tmp);
   void recordKeyCheck(const Node* map, const MapEntry& e, uint32_t partId, const ResultSet& rhs);
+  void recordOutcomes(RecKind kind, uint32_t clauseId, Status clauseStatus,
+                      const std::vector<Outcome>& outcomes, const ResultSet* rightSet);
   bool stepInterp(ResultSet& set, const ResultSet& names, uint32_t partId, ResultSet& tmp);
   bool call(const CallInfo& c, const ResultSet* args, ResultSet& out);
   void capture(Frame& frame, const Part& part, const MapEntry& e);
@@ -107,12 +119,17 @@ class Machine {
     rec_->push_back(r);
     return uint32_t(rec_->size() - 1);
   }
-  void close(uint32_t at, Status s) {
+  // Ends a container. One that did not FAIL is dropped with its contents,
+  // unless `keepPassing` and it holds failures (a passing `or` with failed
+  // alternatives, a rule's passing `when`): the generic report lists those.
+  void close(uint32_t at, Status s, bool keepPassing = false) {
     if (at == kNoRecord) return;
-    if (s != Status::Fail) {
+    bool hasChildren = rec_->size() > at + 1;
+    if (s != Status::Fail && !(keepPassing && hasChildren)) {
       rec_->resize(at);
       return;
     }
+    (*rec_)[at].status = s;
     (*rec_)[at].end = uint32_t(rec_->size());
   }
   Record* leaf(RecKind k, uint32_t info, QValue from, QValue to = {},
@@ -150,10 +167,18 @@ class Machine {
   std::vector<uint32_t> clauseMarks_;  // record count at each open clause
   std::vector<ResultSet> sets_;        // right-hand sides of KeysCheck records
 
+  // What a clause's queries recorded (keys-filter checks) stays only if the
+  // clause FAILed; the clause's own records (e.g. of a passing `some`) stay.
   void endClause(Status s) {
     uint32_t mark = clauseMarks_.back();
     clauseMarks_.pop_back();
-    if (s != Status::Fail && rec_ && !suppress_ && rec_->size() > mark) rec_->resize(mark);
+    if (s == Status::Fail || !rec_ || suppress_ || rec_->size() <= mark) return;
+    auto first = rec_->begin() + mark;
+    auto kept = std::remove_if(first, rec_->end(),
+                               [](const Record& r) { return r.kind == RecKind::KeysCheck; });
+    rec_->erase(kept, rec_->end());
+    // Everything after the mark is a leaf; re-point the moved ones.
+    for (uint32_t i = mark; i < rec_->size(); ++i) (*rec_)[i].end = i + 1;
   }
   uint32_t recordCount() const { return rec_ ? uint32_t(rec_->size()) : 0; }
 };
@@ -239,9 +264,10 @@ Status Machine::evalRule(uint32_t ri) {
   Status s = Status::Skip;
   bool applies = true;
   if (r.when != kNone) {
-    ++suppress_;
-    applies = callCnf(r.when, fileFrame_, root_) == Status::Pass;
-    --suppress_;
+    uint32_t rec = open(RecKind::When, ri);
+    Status w = callCnf(r.when, fileFrame_, root_);
+    applies = w == Status::Pass;
+    close(rec, w, /*keepPassing=*/true);
   }
   if (applies && !failed()) s = callCnf(r.body, fileFrame_, root_);
   if (s != Status::Fail) rec_->clear();
@@ -533,7 +559,7 @@ Status Machine::exec(uint32_t fi, Frame& frame, const Node* self, ResultSet* set
         discStack_.push_back(open(RecKind::Disjunction, 0));
         break;
       case Op::DISJ_END:
-        close(discStack_.back(), T[in.a]);
+        close(discStack_.back(), T[in.a], /*keepPassing=*/true);
         discStack_.pop_back();
         break;
       case Op::COND_BEGIN:
@@ -898,14 +924,33 @@ bool Machine::call(const CallInfo& c, const ResultSet* args, ResultSet& out) {
 
 // ------------------------------------------------------------------ checks
 
-// Outcome of one comparison: PASS, or FAIL with the reason.
-struct Outcome {
-  bool pass;
-  CmpDetail detail;
-  QValue from, to;
-};
-
 static bool isList(const Node* n) { return n->kind == NodeKind::List; }
+
+// Records the failed outcomes of a clause. A FAILing clause keeps them as
+// FAIL; a passing `some` clause keeps them as PASS (only the generic console
+// report lists those). Unresolved left members come first, then unresolved
+// right members, then the comparisons, as cfn-guard reports them.
+void Machine::recordOutcomes(RecKind kind, uint32_t clauseId, Status clauseStatus,
+                             const std::vector<Outcome>& outcomes, const ResultSet* rightSet) {
+  if (suppress_ || !rec_) return;
+  uint32_t setIndex = UINT32_MAX;
+  for (int pass = 0; pass < 3; ++pass) {
+    for (const Outcome& o : outcomes) {
+      if (o.pass) continue;
+      int group = o.detail == CmpDetail::LeftUnresolved ? 0 : o.detail == CmpDetail::RightUnresolved ? 1 : 2;
+      if (group != pass) continue;
+      Record* r = leaf(kind, clauseId, o.from, o.to, o.detail);
+      r->status = clauseStatus == Status::Fail ? Status::Fail : Status::Pass;
+      if (o.useSet && rightSet) {
+        if (setIndex == UINT32_MAX) {
+          setIndex = uint32_t(sets_.size());
+          sets_.push_back(*rightSet);
+        }
+        r->toSet = setIndex;
+      }
+    }
+  }
+}
 
 Status Machine::checkUnary(const ClauseInfo& c, uint32_t clauseId, const ResultSet& left) {
   auto finish = [&](bool b) { return (b != c.opNegated) != c.clauseNegated; };
@@ -915,8 +960,8 @@ Status Machine::checkUnary(const ClauseInfo& c, uint32_t clauseId, const ResultS
     return pass ? Status::Pass : Status::Fail;
   }
   if (left.empty()) return Status::Skip;
-  bool anyPass = false, anyFail = false;
-  size_t firstRecord = rec_ ? rec_->size() : 0;
+  std::vector<Outcome> outcomes;
+  outcomes.reserve(left.size());
   for (const QValue& v : left) {
     bool b = false;
     const Node* n = v.node;
@@ -950,16 +995,18 @@ Status Machine::checkUnary(const ClauseInfo& c, uint32_t clauseId, const ResultS
       case CmpOp::IsNull: b = !unresolved && n->kind == NodeKind::Null; break;
       default: break;
     }
-    if (finish(b)) {
-      anyPass = true;
-    } else {
-      anyFail = true;
-      leaf(RecKind::Unary, clauseId, v);
-    }
+    outcomes.push_back({finish(b), CmpDetail::None, v, {}});
   }
+  bool anyPass = false, anyFail = false;
+  for (const Outcome& o : outcomes) (o.pass ? anyPass : anyFail) = true;
   Status s = c.some ? (anyPass ? Status::Pass : Status::Fail)
                     : (anyFail ? Status::Fail : Status::Pass);
-  if (s != Status::Fail && rec_ && !suppress_) rec_->resize(firstRecord);
+  if (s == Status::Fail || c.some) {
+    // Unary records keep member order (no left/right grouping).
+    if (!suppress_ && rec_)
+      for (const Outcome& o : outcomes)
+        if (!o.pass) leaf(RecKind::Unary, clauseId, o.from)->status = s == Status::Fail ? Status::Fail : Status::Pass;
+  }
   return s;
 }
 
@@ -971,22 +1018,27 @@ class BinaryEval {
   BinaryEval(const ClauseInfo& c, std::vector<Outcome>& out) : c_(c), out_(out) {}
   bool error = false;
 
-  void add(Cmp r, QValue from, QValue to) {
+  void add(Cmp r, QValue left, QValue right) {
     if (r == Cmp::Error) {
       error = true;
       return;
     }
     if (r == Cmp::NotComparable) {
-      out_.push_back({false, CmpDetail::NotComparable, from, to});
+      out_.push_back({false, CmpDetail::NotComparable, left, right});
       return;
     }
     bool b = r == Cmp::True;
-    bool pass = b != c_.opNegated;
-    out_.push_back({pass, CmpDetail::False, from, to});
+    out_.push_back({b != c_.opNegated, CmpDetail::False, left, right});
   }
-  void addBool(bool b, QValue from, QValue to) { add(b ? Cmp::True : Cmp::False, from, to); }
-  void unresolved(QValue v, QValue other, bool left) {
-    out_.push_back({false, left ? CmpDetail::LeftUnresolved : CmpDetail::RightUnresolved, v, other});
+  void addBool(bool b, QValue left, QValue right) { add(b ? Cmp::True : Cmp::False, left, right); }
+  void leftUnresolved(QValue left, QValue right) {
+    out_.push_back({false, CmpDetail::LeftUnresolved, left, right});
+  }
+  void rightUnresolved(QValue left, QValue right) {
+    out_.push_back({false, CmpDetail::RightUnresolved, left, right});
+  }
+  void setOutcome(bool pass, QValue left, QValue right) {
+    out_.push_back({pass, CmpDetail::False, left, right, true});
   }
 
   static QValue elem(const QValue& parent, const Node* e) {
@@ -999,7 +1051,7 @@ class BinaryEval {
     const Node* vn = v.node;
     if (isList(rn)) {
       if (vn->isScalar() && rn->list.size == 1)
-        add(eq(vn, rn->list.items[0]), v, r);
+        add(eq(vn, rn->list.items[0]), v, elem(r, rn->list.items[0]));
       else
         add(eq(vn, rn), v, r);
     } else if (isList(vn)) {
@@ -1014,11 +1066,11 @@ class BinaryEval {
     const Node* ln = l.node;
     const Node* wn = w.node;
     if (isList(ln)) {
-      add(eq(ln, wn), w, l);
+      add(eq(ln, wn), l, w);
     } else if (isList(wn)) {
-      for (uint32_t i = 0; i < wn->list.size; ++i) add(eq(ln, wn->list.items[i]), elem(w, wn->list.items[i]), l);
+      for (uint32_t i = 0; i < wn->list.size; ++i) add(eq(ln, wn->list.items[i]), l, elem(w, wn->list.items[i]));
     } else {
-      add(eq(ln, wn), w, l);
+      add(eq(ln, wn), l, w);
     }
   }
 
@@ -1078,35 +1130,43 @@ Status Machine::checkBinary(const ClauseInfo& c, uint32_t clauseId, const Result
   BinaryEval ev(c, outcomes);
   bool leftLit = isLiteralSet(left);
   bool rightLit = isLiteralSet(right);
-  bool setOutcome = false;  // one outcome for the whole clause; `some` has no effect
+  bool setComparison = false;  // one status for the whole clause; `some` has no effect
+  bool setPass = true;
+  ResultSet resolvedRight;     // what set-comparison records list as the right side
+
+  // Splits both sides for a set comparison: unresolved members become outcomes.
+  std::vector<QValue> L, R;
+  auto splitSides = [&] {
+    for (const QValue& v : left) {
+      if (v.isUnresolved()) ev.leftUnresolved(v, right[0]);
+      else L.push_back(v);
+    }
+    for (const QValue& w : right) {
+      if (w.isUnresolved()) ev.rightUnresolved(left[0], w);
+      else R.push_back(w);
+    }
+    resolvedRight.assign(R.begin(), R.end());
+  };
 
   switch (c.op) {
     case CmpOp::Eq:
-      if (rightLit && !(leftLit && false)) {
+      if (rightLit) {
         const QValue& r = right[0];
         for (const QValue& v : left) {
-          if (v.isUnresolved()) ev.unresolved(v, r, true);
+          if (v.isUnresolved()) ev.leftUnresolved(v, r);
           else if (leftLit) ev.add(eq(v.node, r.node), v, r);
           else ev.eqQueryLiteral(v, r);
         }
       } else if (leftLit) {
         const QValue& l = left[0];
         for (const QValue& w : right) {
-          if (w.isUnresolved()) ev.unresolved(w, l, false);
+          if (w.isUnresolved()) ev.rightUnresolved(l, w);
           else ev.eqLiteralQuery(l, w);
         }
       } else {
         // §8.5(d): a set comparison of two queries.
-        setOutcome = true;
-        std::vector<QValue> L, R;
-        for (const QValue& v : left) {
-          if (v.isUnresolved()) ev.unresolved(v, right[0], true);
-          else L.push_back(v);
-        }
-        for (const QValue& w : right) {
-          if (w.isUnresolved()) ev.unresolved(w, left[0], false);
-          else R.push_back(w);
-        }
+        setComparison = true;
+        splitSides();
         auto hasSame = [](const QValue& x, const std::vector<QValue>& in) {
           for (const QValue& y : in)
             if (same(x.node, y.node) || same(y.node, x.node)) return true;
@@ -1117,24 +1177,22 @@ Status Machine::checkBinary(const ClauseInfo& c, uint32_t clauseId, const Result
         const auto& small = L.size() > R.size() ? R : L;
         for (const QValue& x : big)
           if (!hasSame(x, small)) diff.push_back(x);
-        if (!L.empty() || !R.empty()) {
-          bool pass;
-          if (!c.opNegated) {
-            pass = diff.empty();
-          } else if (diff.empty()) {
-            pass = false;
-          } else {
-            pass = true;
-            for (const QValue& x : L) {
-              bool inDiff = false;
-              for (const QValue& d : diff)
-                if (d.node == x.node) inDiff = true;
-              if (!inDiff) pass = false;
+        auto inDiff = [&](const QValue& x) {
+          for (const QValue& d : diff)
+            if (d.node == x.node) return true;
+          return false;
+        };
+        if (!c.opNegated) {
+          setPass = diff.empty();
+          for (const QValue& d : diff) ev.setOutcome(false, d, R.empty() ? right[0] : R[0]);
+        } else {
+          setPass = !diff.empty();
+          for (const QValue& x : L) {
+            if (!inDiff(x)) {
+              setPass = false;
+              ev.setOutcome(false, x, R.empty() ? right[0] : R[0]);
             }
           }
-          QValue from = !diff.empty() ? diff[0] : (!L.empty() ? L[0] : left[0]);
-          QValue to = !R.empty() ? R[0] : right[0];
-          outcomes.push_back({pass, CmpDetail::False, from, to});
         }
       }
       break;
@@ -1144,7 +1202,7 @@ Status Machine::checkBinary(const ClauseInfo& c, uint32_t clauseId, const Result
         const QValue& r = right[0];
         for (const QValue& v : left) {
           if (v.isUnresolved()) {
-            ev.unresolved(v, r, true);
+            ev.leftUnresolved(v, r);
           } else if (leftLit && v.node->kind == NodeKind::String && r.node->kind == NodeKind::String) {
             ev.addBool(r.node->text().find(v.node->text()) != std::string_view::npos, v, r);
           } else {
@@ -1159,57 +1217,49 @@ Status Machine::checkBinary(const ClauseInfo& c, uint32_t clauseId, const Result
           if (!w.isUnresolved() && isList(w.node)) rightHasList = true;
         if (rightHasList) {
           for (const QValue& w : right) {
-            if (w.isUnresolved()) ev.unresolved(w, l, false);
+            if (w.isUnresolved()) ev.rightUnresolved(l, w);
             else ev.inQueryLiteral(l, w);
           }
         } else if (isList(l.node)) {
-          bool all = true;
+          setComparison = true;
+          splitSides();
           for (uint32_t i = 0; i < l.node->list.size; ++i) {
             bool found = false;
-            for (const QValue& w : right)
-              if (!w.isUnresolved() && same(l.node->list.items[i], w.node)) found = true;
-            if (!found) all = false;
+            for (const QValue& w : R)
+              if (same(l.node->list.items[i], w.node)) found = true;
+            if (!found) {
+              setPass = false;
+              ev.setOutcome(false, BinaryEval::elem(l, l.node->list.items[i]), R.empty() ? right[0] : R[0]);
+            }
           }
-          ev.addBool(all, l, right[0]);
+          if (c.opNegated) setPass = !setPass;
         } else {
           for (const QValue& w : right) {
-            if (w.isUnresolved()) ev.unresolved(w, l, false);
-            else ev.add(eq(l.node, w.node), w, l);
+            if (w.isUnresolved()) ev.rightUnresolved(l, w);
+            else ev.add(eq(l.node, w.node), l, w);
           }
         }
       } else {
         // §8.7(d): every left member contained in some right member.
-        setOutcome = true;
-        std::vector<QValue> L, R;
-        for (const QValue& v : left) {
-          if (v.isUnresolved()) ev.unresolved(v, right[0], true);
-          else L.push_back(v);
-        }
-        for (const QValue& w : right) {
-          if (w.isUnresolved()) ev.unresolved(w, left[0], false);
-          else R.push_back(w);
-        }
+        setComparison = true;
+        splitSides();
         if (!L.empty() && !R.empty()) {
-          bool pass = true;
-          QValue culprit = L[0];
           for (const QValue& x : L) {
             bool in = false;
             for (const QValue& y : R)
               if (BinaryEval::contained(x.node, y.node) == Cmp::True) in = true;
             if (c.opNegated ? in : !in) {
-              pass = false;
-              culprit = x;
-              break;
+              setPass = false;
+              ev.setOutcome(false, x, R[0]);
             }
           }
-          outcomes.push_back({pass, CmpDetail::False, culprit, R[0]});
         }
       }
       break;
 
     default: {
       // Ordering: flatten both sides one level, compare the cross product.
-      std::vector<QValue> L, R;
+      std::vector<QValue> FL, FR;
       auto flatten = [](const ResultSet& in, std::vector<QValue>& out) {
         for (const QValue& v : in) {
           if (!v.isUnresolved() && isList(v.node)) {
@@ -1220,16 +1270,16 @@ Status Machine::checkBinary(const ClauseInfo& c, uint32_t clauseId, const Result
           }
         }
       };
-      flatten(left, L);
-      flatten(right, R);
-      for (const QValue& x : L) {
+      flatten(left, FL);
+      flatten(right, FR);
+      for (const QValue& x : FL) {
         if (x.isUnresolved()) {
-          ev.unresolved(x, right[0], true);
+          ev.leftUnresolved(x, right[0]);
           continue;
         }
-        for (const QValue& y : R) {
+        for (const QValue& y : FR) {
           if (y.isUnresolved()) {
-            ev.unresolved(y, x, false);
+            ev.rightUnresolved(x, y);
             continue;
           }
           Ord o = order(x.node, y.node);
@@ -1259,13 +1309,15 @@ Status Machine::checkBinary(const ClauseInfo& c, uint32_t clauseId, const Result
   bool anyPass = false, anyFail = false;
   for (const Outcome& o : outcomes) (o.pass ? anyPass : anyFail) = true;
   Status s;
-  if (c.some && !setOutcome) s = anyPass ? Status::Pass : Status::Fail;
-  else s = anyFail ? Status::Fail : Status::Pass;
-  if (c.some && setOutcome) s = anyFail ? Status::Fail : Status::Pass;
-  if (s == Status::Fail) {
-    for (const Outcome& o : outcomes)
-      if (!o.pass) leaf(RecKind::Binary, clauseId, o.from, o.to, o.detail);
+  if (setComparison) {
+    s = (anyFail || !setPass) ? Status::Fail : Status::Pass;
+  } else if (c.some) {
+    s = anyPass ? Status::Pass : Status::Fail;
+  } else {
+    s = anyFail ? Status::Fail : Status::Pass;
   }
+  if (s == Status::Fail || (c.some && !setComparison))
+    recordOutcomes(RecKind::Binary, clauseId, s, outcomes, &resolvedRight);
   return s;
 }
 

@@ -474,6 +474,7 @@ class LiteralReader {
       Node* item = node(depth + 1);
       if (!item) return;
       item->slot = i;
+      item->parent = n;  // element paths read /0, /1 as for literals compiled from source
       n->list.items[i] = item;
     }
   }
@@ -487,6 +488,7 @@ class LiteralReader {
       Node* value = r_.ok() ? node(depth + 1) : nullptr;
       if (!value) return;
       value->slot = i;
+      value->parent = n;
       n->map.entries[i] = MapEntry{p_.literalPool->copyString(key), uint32_t(key.size()), kNoKey,
                                    0, 0, value};
     }

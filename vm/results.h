@@ -4,9 +4,12 @@
 // Program's clause texts and messages.
 //
 // Records form a tree stored in preorder: a record's descendants follow it,
-// up to index `end`. Only what a report can show is kept: containers that
-// ended without a FAIL are dropped with everything under them, and checks
-// are recorded only when they fail.
+// up to index `end`. Only what a report can show is kept: checks are
+// recorded only when they fail, and containers that ended without a FAIL are
+// dropped with everything under them — except a passing `or`, a passing
+// `some` clause and a rule's passing `when`, which keep their failed parts
+// with status PASS (only the generic console report lists them; every other
+// view skips records whose status is not FAIL).
 #pragma once
 
 #include <cstdint>
@@ -30,6 +33,7 @@ enum class RecKind : uint8_t {
   EmptySet,      // info = ClauseInfo index; an `empty` test on a whole result set
   RuleRef,       // info = RuleRefInfo index; `ruleStatus` = the referenced rule's status
   ParamCall,     // info = ParamCallInfo index
+  When,          // info = RuleInfo index; the rule's `when` conditions (kept only with failures inside)
   KeysCheck,     // info = Part index of a keys filter; a key it did not select: `from` is
                  // the key as a string (path of the map, position of the key), the
                  // right-hand values are FileResult::sets[toSet]
