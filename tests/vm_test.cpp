@@ -72,6 +72,21 @@ TEST(VmStatus, DisjunctionPassShortCircuits) {
   EXPECT_EQ(statusOf("rule r { A == 2 or A == 3 }", "A: 1"), "FAIL");
 }
 
+TEST(VmQuirks, ProjectionAndBlockGiveTheSameStatus) {  // §16.1
+  const char* data = "Resources: {A: {Type: T, Properties: {X: a}}, B: {Type: T, Properties: {X: b}}}";
+  const char* projection = "let v = Resources.*[ Type == 'T' ]\nrule r { %v.Properties.X == 'a' }";
+  const char* block = "let v = Resources.*[ Type == 'T' ]\nrule r { %v { Properties.X == 'a' } }";
+  EXPECT_EQ(statusOf(projection, data), "FAIL");
+  EXPECT_EQ(statusOf(block, data), "FAIL");
+}
+
+TEST(VmQuirks, FilterSelectingNothingSkipsWithoutAWhenGuard) {  // §16.2
+  EXPECT_EQ(statusOf("rule r { Resources.*[ Type == 'Z' ].Properties.X == 1 }", "Resources: {A: {Type: T}}"), "SKIP");
+  EXPECT_EQ(statusOf("let v = Resources.*[ Type == 'Z' ]\nrule r when %v !empty { %v.Properties.X == 1 }",
+                     "Resources: {A: {Type: T}}"),
+            "SKIP");
+}
+
 TEST(VmQuirks, NotPrefixIgnoredOnBinaryClauses) {  // §16.6
   EXPECT_EQ(statusOf("rule r { not A == 1 }", "A: 1"), "PASS");
   EXPECT_EQ(statusOf("rule r { not A exists }", "B: 1"), "PASS");
