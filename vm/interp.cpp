@@ -98,6 +98,8 @@ class Machine {
   const Node* lookupKey(const Node* map, const Part& part, uint8_t& conv) const;
   KeyId keyId(uint32_t s) const;
   bool typeMatches(const Node* v, const Part& part) const;
+  bool typeGuardRejects(uint32_t func, const Node* candidate);
+  uint32_t analyzeTypeGuard(uint32_t func) const;
   bool fail(std::string message) {
     if (!err_) err_ = Error::plain(std::move(message));
     return false;
@@ -166,6 +168,9 @@ class Machine {
   std::vector<uint32_t> discStack_;  // open disjunction records
   std::vector<uint32_t> clauseMarks_;  // record count at each open clause
   std::vector<ResultSet> sets_;        // right-hand sides of KeysCheck records
+  // Per filter function: kNone = no type guard, else the index of its first
+  // instruction pair (see analyzeTypeGuard); kNone - 1 = not analysed yet.
+  std::vector<uint32_t> typeGuards_;
 
   // What a clause's queries recorded (keys-filter checks) stays only if the
   // clause FAILed; the clause's own records (e.g. of a passing `some`) stay.
@@ -457,7 +462,7 @@ Status Machine::exec(uint32_t fi, Frame& frame, const Node* self, ResultSet* set
         break;
       }
       case Op::Q_CALL:
-        if (!call(P.calls[in.c], &R[in.b], R[in.a])) return Status::Skip;
+        if (!call(P.calls[in.c], R.data() + in.b, R[in.a])) return Status::Skip;
         break;
       case Op::Q_SUBQUERY:
         if (!callSet(in.c, frame, self, R[in.a])) return Status::Skip;
@@ -531,7 +536,7 @@ Status Machine::exec(uint32_t fi, Frame& frame, const Node* self, ResultSet* set
       case Op::PARAM_CALL: {
         const ParamCallInfo& pc2 = P.paramCalls[in.c];
         uint32_t rec = open(RecKind::ParamCall, in.c);
-        Status s = paramCall(pc2, &R[in.b], self);
+        Status s = paramCall(pc2, R.data() + in.b, self);
         if (failed()) return Status::Skip;
         close(rec, s);
         T[in.a] = s;
@@ -672,6 +677,7 @@ bool Machine::stepFilter(ResultSet& set, const Part& part, FilterMode mode, uint
   in.clear();
   in.swap(set);  // set is now empty and receives the selection
   auto passes = [&](const Node* candidate) {
+    if (typeGuardRejects(part.func, candidate)) return false;
     ++suppress_;
     Status s = callCnf(part.func, &frame, candidate);
     --suppress_;
@@ -707,6 +713,73 @@ bool Machine::stepFilter(ResultSet& set, const Part& part, FilterMode mode, uint
   }
   in = std::move(input);
   return true;
+}
+
+// Filters like `[ Type == 'AWS::S3::Bucket' <more clauses> ]` are the
+// registry's way of selecting resources; calling the filter function for
+// every resource of another type dominated whole runs. When the function
+// starts with the conjunct `Type == '<string>'` and nothing after it can
+// raise an error, evaluate a variable or record (filters record nothing),
+// its status is FAIL for any candidate whose Type is a different string, so
+// the call can be skipped without changing any result.
+// Returns 3 (the index of the Q_KEY .Type instruction) or kNone.
+uint32_t Machine::analyzeTypeGuard(uint32_t func) const {
+  const Function& f = P.functions[func];
+  const auto& c = f.code;
+  if (f.kind != FuncKind::Cnf || c.size() < 8) return kNone;
+  // ST_SET t0 SKIP; CLAUSE_BEGIN; Q_THIS rX; Q_KEY rX .Type; Q_LIT rX+1 "str";
+  // CHECK_BINARY tY, rX, (==); ST_CONJ t0, tY
+  if (c[0].op != Op::ST_SET || c[0].a != 0 || Status(c[0].c) != Status::Skip) return kNone;
+  if (c[1].op != Op::CLAUSE_BEGIN || c[2].op != Op::Q_THIS || c[3].op != Op::Q_KEY ||
+      c[4].op != Op::Q_LIT || c[5].op != Op::CHECK_BINARY || c[6].op != Op::ST_CONJ)
+    return kNone;
+  const uint32_t rx = c[2].a;
+  if (c[3].a != rx || c[4].a != rx + 1 || c[5].b != rx) return kNone;
+  if (P.parts[c[3].c].kind != ast::PartKind::Key || P.str(P.parts[c[3].c].key) != "Type") return kNone;
+  if (P.literals[c[4].c]->kind != NodeKind::String) return kNone;
+  const ClauseInfo& ci = P.clauses[c[5].c];
+  if (ci.op != CmpOp::Eq || ci.opNegated || ci.clauseNegated) return kNone;
+  if (c[6].a != 0 || c[6].b != c[5].a || c[5].a == 0) return kNone;
+  for (size_t i = 7; i < c.size(); ++i) {
+    const Instr& in = c[i];
+    switch (in.op) {
+      case Op::Q_THIS: case Op::Q_KEY: case Op::Q_INDEX: case Op::Q_ALL_VALUES:
+      case Op::Q_ALL_INDICES: case Op::Q_EMPTY: case Op::Q_RESOLVED: case Op::Q_TYPE_SELECT:
+      case Op::CLAUSE_BEGIN: case Op::JUMP: case Op::JUMP_IF_PASS: case Op::JUMP_UNLESS_PASS:
+      case Op::DISJ_BEGIN: case Op::DISJ_END: case Op::COND_BEGIN: case Op::COND_END:
+        break;
+      case Op::Q_LIT:  // regexes may hit the backtracking limit (an error)
+        if (P.literals[in.c]->kind == NodeKind::Regex) return kNone;
+        break;
+      case Op::CHECK_UNARY:  // `empty` on a scalar is an error
+        if (in.a == 0 || P.clauses[in.c].op == CmpOp::Empty) return kNone;
+        break;
+      case Op::CHECK_BINARY: case Op::ST_SET: case Op::ST_DISJ:
+        if (in.a == 0) return kNone;  // t0 may change only by conjunction
+        break;
+      case Op::ST_CONJ:
+        if (in.b == 0) return kNone;
+        break;
+      case Op::RET_STATUS:
+        if (in.a != 0) return kNone;
+        break;
+      default:  // calls, variables, captures, nested filters, keys filters, raises
+        return kNone;
+    }
+  }
+  return 3;
+}
+
+bool Machine::typeGuardRejects(uint32_t func, const Node* candidate) {
+  if (typeGuards_.size() != P.functions.size()) typeGuards_.assign(P.functions.size(), kNone - 1);
+  uint32_t& g = typeGuards_[func];
+  if (g == kNone - 1) g = analyzeTypeGuard(func);
+  if (g == kNone || candidate->kind != NodeKind::Map) return false;
+  const auto& c = P.functions[func].code;
+  // Only a plain hit on `Type` counts; a case-converted `type` takes the full path.
+  const Node* t = lookup(candidate, P.parts[c[g].c].key);
+  if (!t || t->kind != NodeKind::String) return false;
+  return eq(t, P.literals[c[g + 1].c]) == Cmp::False;
 }
 
 // `Type == '<type>'` evaluated without calling a filter function: the value
