@@ -8,31 +8,64 @@
 
 #include "tools/cli/commands.h"
 #include "tools/cli/common.h"
+#include "tools/cli/help.h"
 
 namespace {
 
-const char* kTopHelp =
-    "Guard is a general-purpose tool that provides a simple declarative syntax to define\n"
-    "policy-as-code as rules to validate against any structured hierarchical data (like JSON/YAML).\n"
-    "guardvm compiles Guard rules to bytecode and runs them on a register VM.\n"
-    "\n"
-    "Usage: %s [COMMAND]\n"
-    "\n"
-    "Commands:\n"
-    "  validate     Evaluates rules against the data files to determine success or failure.\n"
-    "  test         Built in unit testing capability to validate a Guard rules file against\n"
-    "               unit tests specified in YAML format to determine each individual rule's success\n"
-    "               or failure testing.\n"
-    "  help         Print this message or the help of the given subcommand(s)\n"
-    "\n"
-    "Options:\n"
-    "  -h, --help     Print help\n"
-    "  -V, --version  Print version\n";
+using Runner = int (*)(std::vector<std::string>);
 
-std::string topHelp() {
-  char buf[4096];
-  std::snprintf(buf, sizeof buf, kTopHelp, guard::cli::gProgramName.c_str());
-  return buf;
+// The subcommand's entry point, or nullptr for an unknown name.
+Runner findCommand(const std::string& name) {
+  using namespace guard::cli;
+  if (name == "validate") return runValidate;
+  if (name == "test") return runTest;
+  if (name == "parse-tree") return runParseTree;
+  if (name == "rulegen") return runRulegen;
+  if (name == "completions") return runCompletions;
+  return nullptr;
+}
+
+int unknownCommand(const std::string& name) {
+  using namespace guard::cli;
+  return usageError("unrecognized subcommand '" + name + "'", gProgramName + " [COMMAND]");
+}
+
+// `help`, `help <sub>`: the help of that level, on stdout.
+int runHelp(const std::vector<std::string>& args) {
+  using namespace guard::cli;
+  if (args.size() < 2) {
+    out(topHelp());
+    return kExitOk;
+  }
+  Runner run = findCommand(args[1]);
+  if (!run) return unknownCommand(args[1]);
+  return run({"--help"});
+}
+
+int dispatch(std::vector<std::string> args) {
+  using namespace guard::cli;
+  if (args.empty()) {  // clap: a bare program name prints help to stderr, exit 2
+    err(topHelp());
+    return kExitUsage;
+  }
+  const std::string& first = args[0];
+  if (first == "--version" || first == "-V") {
+    out("cfn-guard 3.1.1\n");  // fixed: guardvm is a drop-in for this version (§2.1)
+    return kExitOk;
+  }
+  if (first == "--help" || first == "-h") {
+    out(topHelp());
+    return kExitOk;
+  }
+  if (first == "help") return runHelp(args);
+  Runner run = findCommand(first);
+  if (!run) {
+    if (!first.empty() && first[0] == '-')
+      return usageError("unexpected argument '" + first + "' found", gProgramName + " [COMMAND]");
+    return unknownCommand(first);
+  }
+  args.erase(args.begin());
+  return run(std::move(args));
 }
 
 }  // namespace
@@ -41,34 +74,7 @@ int main(int argc, char** argv) {
   using namespace guard::cli;
   std::signal(SIGPIPE, SIG_IGN);  // a closed stdout is handled where we write
   gProgramName = baseName(argc > 0 ? argv[0] : "guardvm");
-  std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
-  int rc;
-  if (args.empty()) {
-    err(topHelp());
-    rc = kExitUsage;
-  } else if (args[0] == "--version" || args[0] == "-V") {
-    out("cfn-guard 3.1.1\n");
-    rc = kExitOk;
-  } else if (args[0] == "--help" || args[0] == "-h" || (args[0] == "help" && args.size() == 1)) {
-    out(topHelp());
-    rc = kExitOk;
-  } else {
-    std::string sub = args[0];
-    args.erase(args.begin());
-    if (sub == "help") {
-      sub = args[0];
-      args = {"--help"};
-    }
-    if (sub == "validate") {
-      rc = runValidate(std::move(args));
-    } else if (sub == "test") {
-      rc = runTest(std::move(args));
-    } else {
-      err("error: unrecognized subcommand '" + sub + "'\n\nUsage: " + gProgramName +
-          " [COMMAND]\n\nFor more information, try '--help'.\n");
-      rc = kExitUsage;
-    }
-  }
+  int rc = dispatch(std::vector<std::string>(argv + (argc > 0 ? 1 : 0), argv + argc));
   flushOut();
   return rc;
 }

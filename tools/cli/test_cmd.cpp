@@ -1,16 +1,22 @@
 // `guardvm test`: runs cfn-guard unit-test files (a YAML/JSON list of
 // {name, input, expectations: {rules: {name: PASS|FAIL|SKIP}}}) against a
 // rules file, or every rules file of a directory with its tests/ files
-// (spec/cli-and-reports.md §10). Called by tools/guardvm.cpp.
+// (spec/cli-and-reports.md §10). Console output is written as it goes; the
+// structured formats (json, yaml, junit) collect one TestFileResult per rules
+// file and are written at the end. Called by tools/guardvm.cpp.
 #include <algorithm>
+#include <chrono>
 #include <map>
+#include <optional>
 #include <set>
 
 #include <CLI/CLI.hpp>
 
+#include "runtime/json_writer.h"
 #include "runtime/loader.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/common.h"
+#include "tools/cli/help.h"
 #include "vm/interp.h"
 
 namespace guard::cli {
@@ -19,6 +25,7 @@ namespace {
 struct TestOptions {
   std::string rulesFile, testData, dir, format = "single-line-summary";
   bool alphabetical = false, lastModified = false, verbose = false;
+  bool structured() const { return format != "single-line-summary"; }
 };
 
 bool hasTestExtension(std::string_view p) {
@@ -31,30 +38,138 @@ const Node* member(const Node* map, std::string_view key) {
   return map && map->kind == NodeKind::Map ? Document::lookupText(map, key) : nullptr;
 }
 
+// What one test spec produced; rule lists are sorted by rule name (spec §4).
+struct SpecResult {
+  std::optional<std::string> name;
+  std::vector<std::string> noExpectation;
+  std::vector<std::pair<std::string, std::string>> passed;  // rule, expected word
+  struct Unmet {
+    std::string rule, expected;
+    std::vector<std::string> evaluated;
+  };
+  std::vector<Unmet> failed;
+  std::string error;  // fatal: bad expectation word or evaluation error
+};
+
+// The structured result of one rules file: test cases, or an error message.
+struct TestFileResult {
+  std::string ruleFile;
+  std::vector<SpecResult> cases;
+  std::optional<std::string> error;
+  double millis = 0;
+};
+
 // Result of running one rules file over its test files, console form.
 struct RunOutcome {
   int code = kExitOk;   // 0, 1 (bad test file), 7 (unmet expectation), 255 (bad word)
   bool fatal = false;   // stop everything (invalid expectation word)
 };
 
+// ---- serde_json's first error for a text that is not a list of test specs (§10.2)
+
+std::string jsonPos(std::string_view t, size_t consumed) {
+  size_t line = 1, col = 0;
+  for (size_t i = 0; i < consumed && i < t.size(); ++i) {
+    if (t[i] == '\n') ++line, col = 0;
+    else ++col;
+  }
+  return " at line " + std::to_string(line) + " column " + std::to_string(col);
+}
+
+// Why serde_json rejects `t` as Vec<TestSpec>. Reproduces the top-level
+// cases exactly (cfn-guard shows this message whenever YAML fails); inside
+// a '[' it only distinguishes an unterminated list.
+std::string serdeJsonError(std::string_view t) {
+  size_t i = t.find_first_not_of(" \t\r\n");
+  if (i == std::string_view::npos) return "EOF while parsing a value" + jsonPos(t, t.size());
+  auto ident = [&](std::string_view rest, const char* what) {
+    size_t j = i + 1;
+    for (char c : rest) {
+      if (j >= t.size()) return "EOF while parsing a value" + jsonPos(t, j);
+      if (t[j++] != c) return "expected ident" + jsonPos(t, j);
+    }
+    return std::string("invalid type: ") + what + ", expected a sequence" + jsonPos(t, j);
+  };
+  char c = t[i];
+  switch (c) {
+    case 'n': return ident("ull", "null");
+    case 't': return ident("rue", "boolean `true`");
+    case 'f': return ident("alse", "boolean `false`");
+    case '-': {
+      if (i + 1 >= t.size()) return "EOF while parsing a value" + jsonPos(t, i + 1);
+      if (!isdigit(static_cast<unsigned char>(t[i + 1]))) return "invalid number" + jsonPos(t, i + 2);
+      break;
+    }
+    case '{': return "invalid type: map, expected a sequence" + jsonPos(t, i);
+    case '[': {
+      if (t.find_first_not_of(" \t\r\n", i + 1) == std::string_view::npos)
+        return "EOF while parsing a list" + jsonPos(t, t.size());
+      return "expected value" + jsonPos(t, t.find_first_not_of(" \t\r\n", i + 1) + 1);
+    }
+    case '"': {
+      size_t e = t.find('"', i + 1);
+      if (e == std::string_view::npos) return "EOF while parsing a string" + jsonPos(t, t.size());
+      return "invalid type: string \"" + std::string(t.substr(i + 1, e - i - 1)) +
+             "\", expected a sequence" + jsonPos(t, e + 1);
+    }
+    default:
+      if (!isdigit(static_cast<unsigned char>(c))) return "expected value" + jsonPos(t, i + 1);
+  }
+  size_t j = i + (c == '-');
+  while (j < t.size() && isdigit(static_cast<unsigned char>(t[j]))) ++j;
+  return "invalid type: integer `" + std::string(t.substr(i, j - i)) + "`, expected a sequence" +
+         jsonPos(t, j);
+}
+
+// serde_yaml accepts the file as Vec<TestSpec>: a list of maps, each with
+// `input` and `expectations.rules` (a map of strings).
+bool isTestSpecList(const Node* root) {
+  if (!root || root->kind != NodeKind::List) return false;
+  for (uint32_t i = 0; i < root->list.size; ++i) {
+    const Node* spec = root->list.items[i];
+    if (!spec || spec->kind != NodeKind::Map || !member(spec, "input")) return false;
+    const Node* rules = member(member(spec, "expectations"), "rules");
+    if (!rules || rules->kind != NodeKind::Map) return false;
+    const Node* name = member(spec, "name");
+    if (name && name->kind != NodeKind::String && name->kind != NodeKind::Null) return false;
+  }
+  return true;
+}
+
+// Loads one test file; the error is cfn-guard's message without the
+// console's trailing comma.
+Result<std::unique_ptr<Document>> loadTestFile(const std::string& path) {
+  auto text = readFile(path);
+  if (!text.ok())
+    return Error::plain("Parser Error when parsing `Unable to process data in file " + path + ", Error " +
+                        text.error().message + "`");
+  std::string body = text.value();
+  if (body.find_first_not_of(" \t\r\n") == std::string::npos) return std::unique_ptr<Document>();
+  auto loaded = loadDocument(body, path);
+  if (loaded.ok() && isTestSpecList(loaded.value()->root())) return std::move(loaded.value());
+  return Error::plain("Parser Error when parsing `Unable to process data in file " + path + ", Error " +
+                      serdeJsonError(body) + "`");
+}
+
 class TestRunner {
  public:
   explicit TestRunner(const TestOptions& o) : opt_(o) {}
 
-  // Runs `unit` against the test files; prints the console report.
-  RunOutcome runFile(const RulesUnit& unit, const std::vector<std::string>& testFiles);
+  // Runs `unit` against the test files. Console mode prints as it goes;
+  // structured mode fills `result`.
+  RunOutcome runFile(const RulesUnit& unit, const std::vector<std::string>& testFiles,
+                     TestFileResult* result);
 
  private:
-  RunOutcome runSpec(const RulesUnit& unit, const Document& doc, const Node* spec, int number);
+  SpecResult runSpec(const RulesUnit& unit, const Document& doc, const Node* spec) const;
+  void printSpec(const SpecResult& r, int number) const;
   const TestOptions& opt_;
 };
 
-RunOutcome TestRunner::runSpec(const RulesUnit& unit, const Document& doc, const Node* spec,
-                               int number) {
-  RunOutcome outcome;
-  out("Test Case #" + std::to_string(number) + "\n");
-  const Node* name = member(spec, "name");
-  if (name) out("Name: " + std::string(name->kind == NodeKind::String ? name->text() : "") + "\n");
+SpecResult TestRunner::runSpec(const RulesUnit& unit, const Document& doc, const Node* spec) const {
+  SpecResult res;
+  if (const Node* name = member(spec, "name"))
+    res.name = name->kind == NodeKind::String ? std::string(name->text()) : "";
   const Node* input = member(spec, "input");
   const Node* rules = member(member(spec, "expectations"), "rules");
   // Detach the input so that its paths start at the input itself.
@@ -64,28 +179,23 @@ RunOutcome TestRunner::runSpec(const RulesUnit& unit, const Document& doc, const
   else root = &nullNode;
   auto result = vm::evaluateFile(*unit.program, unit.file, doc, root);
   if (!result.ok()) {
-    err("Error occurred " + result.error().message + "\n");
-    outcome.code = kExitError;
-    outcome.fatal = true;
-    return outcome;
+    res.error = result.error().message;
+    return res;
   }
-  // Statuses per rule name, in evaluation order.
+  // Statuses per rule name, in evaluation order; the map sorts the names.
   std::map<std::string, std::vector<vm::Status>> byName;
   for (const auto& r : result.value().rules)
     byName[unit.program->str(unit.program->rules[r.rule].name)].push_back(r.status);
-  std::vector<std::string> noExpectation, failLines, passLines;
   for (const auto& [rule, statuses] : byName) {
     const Node* want = member(rules, rule);
     if (!want) {
-      noExpectation.push_back("  No Test expectation was set for Rule " + rule + "\n");
+      res.noExpectation.push_back(rule);
       continue;
     }
     std::string w = want->kind == NodeKind::String ? std::string(want->text()) : "";
     if (w != "PASS" && w != "FAIL" && w != "SKIP") {
-      err("Error occurred Types or variable assignments are incompatible `Status code is incorrect " + w + "`\n");
-      outcome.code = kExitError;
-      outcome.fatal = true;
-      return outcome;
+      res.error = "Types or variable assignments are incompatible `Status code is incorrect " + w + "`";
+      return res;
     }
     bool met;
     if (w == "SKIP")
@@ -93,54 +203,213 @@ RunOutcome TestRunner::runSpec(const RulesUnit& unit, const Document& doc, const
     else
       met = std::any_of(statuses.begin(), statuses.end(), [&](vm::Status s) { return w == vm::statusName(s); });
     if (met) {
-      passLines.push_back("    " + rule + ": Expected = " + w + "\n");
+      res.passed.emplace_back(rule, w);
     } else {
-      std::string evaluated;
-      for (size_t i = 0; i < statuses.size(); ++i)
-        evaluated += (i ? ", " : "") + std::string(vm::statusName(statuses[i]));
-      failLines.push_back("    " + rule + ": Expected = " + w + ", Evaluated = [" + evaluated + "]\n");
-      outcome.code = kExitTestFailed;
+      SpecResult::Unmet u{rule, w, {}};
+      for (vm::Status s : statuses) u.evaluated.push_back(vm::statusName(s));
+      res.failed.push_back(std::move(u));
     }
   }
-  for (auto* group : {&noExpectation, &failLines, &passLines}) std::sort(group->begin(), group->end());
-  for (const auto& l : noExpectation) out(l);
-  if (!failLines.empty()) {
-    out("  FAIL Rules:\n");
-    for (const auto& l : failLines) out(l);
-  }
-  if (!passLines.empty()) {
-    out("  PASS Rules:\n");
-    for (const auto& l : passLines) out(l);
-  }
-  out("\n");
-  return outcome;
+  return res;
 }
 
-RunOutcome TestRunner::runFile(const RulesUnit& unit, const std::vector<std::string>& testFiles) {
+void TestRunner::printSpec(const SpecResult& r, int number) const {
+  out("Test Case #" + std::to_string(number) + "\n");
+  if (r.name) out("Name: " + *r.name + "\n");
+  if (!r.error.empty()) return;
+  for (const auto& rule : r.noExpectation) out("  No Test expectation was set for Rule " + rule + "\n");
+  if (!r.failed.empty()) {
+    out("  FAIL Rules:\n");
+    for (const auto& u : r.failed) {
+      std::string evaluated;
+      for (size_t i = 0; i < u.evaluated.size(); ++i) evaluated += (i ? ", " : "") + u.evaluated[i];
+      out("    " + u.rule + ": Expected = " + u.expected + ", Evaluated = [" + evaluated + "]\n");
+    }
+  }
+  if (!r.passed.empty()) {
+    out("  PASS Rules:\n");
+    for (const auto& [rule, w] : r.passed) out("    " + rule + ": Expected = " + w + "\n");
+  }
+  out("\n");
+}
+
+RunOutcome TestRunner::runFile(const RulesUnit& unit, const std::vector<std::string>& testFiles,
+                               TestFileResult* result) {
   RunOutcome total;
   int number = 0;
   for (const auto& path : testFiles) {
-    auto text = readFile(path);
-    std::unique_ptr<Document> doc;
-    if (text.ok()) {
-      if (text.value().find_first_not_of(" \t\r\n") == std::string::npos) continue;  // empty list
-      auto loaded = loadDocument(text.value(), path);
-      if (loaded.ok()) doc = std::move(loaded.value());
-    }
-    if (!doc || !doc->root() || doc->root()->kind != NodeKind::List) {
-      out("Error processing Parser Error when parsing `Unable to process data in file " + path +
-          ", Error the test file is not a list of test cases,`\n");
+    auto doc = loadTestFile(path);
+    if (!doc.ok()) {
       total.code = 1;
+      if (result) {  // a bad test file replaces the whole result (§10.7)
+        result->cases.clear();
+        result->error = doc.error().message;
+        return total;
+      }
+      std::string m = doc.error().message;
+      out("Error processing " + m.substr(0, m.size() - 1) + ",`\n");
       continue;
     }
-    const Node* list = doc->root();
+    if (!doc.value()) continue;  // empty file: no test specs
+    const Node* list = doc.value()->root();
     for (uint32_t i = 0; i < list->list.size; ++i) {
-      RunOutcome o = runSpec(unit, *doc, list->list.items[i], ++number);
-      if (o.fatal) return o;
-      if (o.code != kExitOk) total.code = o.code;
+      SpecResult r = runSpec(unit, *doc.value(), list->list.items[i]);
+      ++number;
+      if (!r.error.empty()) {
+        total.code = result ? 1 : kExitError;
+        total.fatal = !result;
+        if (result) {
+          result->cases.clear();
+          result->error = r.error;
+          return total;
+        }
+        printSpec(r, number);
+        err("Error occurred " + r.error + "\n");
+        return total;
+      }
+      if (!r.failed.empty()) total.code = kExitTestFailed;
+      if (result) result->cases.push_back(std::move(r));
+      else printSpec(r, number);
     }
   }
   return total;
+}
+
+// ---- structured writers (§10.7, §10.8)
+
+json::Value toJson(const TestFileResult& r) {
+  json::Value o = json::Value::object();
+  o.set("rule_file", json::Value::string(r.ruleFile));
+  if (r.error) {
+    o.set("error", json::Value::string(*r.error));
+    return o;
+  }
+  json::Value cases = json::Value::array();
+  for (const auto& c : r.cases) {
+    json::Value tc = json::Value::object();
+    tc.set("name", json::Value::string(c.name.value_or("")));
+    json::Value passed = json::Value::array(), failed = json::Value::array(),
+                skipped = json::Value::array();
+    for (const auto& [rule, w] : c.passed) {
+      json::Value p = json::Value::object();
+      p.set("name", json::Value::string(rule));
+      p.set("evaluated", json::Value::string(w));
+      passed.push(std::move(p));
+    }
+    for (const auto& u : c.failed) {
+      json::Value f = json::Value::object();
+      f.set("name", json::Value::string(u.rule));
+      f.set("expected", json::Value::string(u.expected));
+      json::Value ev = json::Value::array();
+      for (const auto& s : u.evaluated) ev.push(json::Value::string(s));
+      f.set("evaluated", std::move(ev));
+      failed.push(std::move(f));
+    }
+    for (const auto& rule : c.noExpectation) {
+      json::Value s = json::Value::object();
+      s.set("name", json::Value::string(rule));
+      skipped.push(std::move(s));
+    }
+    tc.set("passed_rules", std::move(passed));
+    tc.set("failed_rules", std::move(failed));
+    tc.set("skipped_rules", std::move(skipped));
+    cases.push(std::move(tc));
+  }
+  o.set("test_cases", std::move(cases));
+  return o;
+}
+
+std::string xmlEscape(std::string_view s) {
+  std::string o;
+  for (char c : s) {
+    switch (c) {
+      case '&': o += "&amp;"; break;
+      case '<': o += "&lt;"; break;
+      case '>': o += "&gt;"; break;
+      case '"': o += "&quot;"; break;
+      case '\'': o += "&apos;"; break;
+      default: o += c;
+    }
+  }
+  return o;
+}
+
+std::string junitReport(const std::vector<TestFileResult>& results) {
+  size_t tests = 0, failures = 0, errors = 0;
+  double total = 0;
+  std::string body;
+  for (const auto& r : results) {
+    std::string ms = std::to_string(static_cast<long long>(r.millis));
+    total += r.millis;
+    if (r.error) {
+      ++tests, ++errors;
+      body += "    <testsuite name=\"" + xmlEscape(r.ruleFile) + "\" errors=\"1\" failures=\"0\" time=\"" + ms +
+              "\">\n        <testcase name=\"" + xmlEscape(r.ruleFile) + "\" time=\"" + ms +
+              "\" status=\"error\">\n            <error>" + xmlEscape(*r.error) +
+              "</error>\n        </testcase>\n    </testsuite>\n";
+      continue;
+    }
+    size_t suiteFailures = 0;
+    std::string cases;
+    for (const auto& c : r.cases) {
+      std::string id = xmlEscape(c.name.value_or(""));
+      for (const auto& [rule, w] : c.passed) {
+        ++tests;
+        cases += "        <testcase id=\"" + id + "\" name=\"" + xmlEscape(rule) + "\" time=\"0\" status=\"pass\"/>\n";
+      }
+      for (const auto& u : c.failed) {
+        ++tests, ++suiteFailures;
+        std::string evaluated;
+        for (size_t i = 0; i < u.evaluated.size(); ++i) evaluated += (i ? ", " : "") + u.evaluated[i];
+        cases += "        <testcase id=\"" + id + "\" name=\"" + xmlEscape(u.rule) +
+                 "\" time=\"0\">\n            <failure>Expected = " + u.expected + ", Evaluated = [" +
+                 evaluated + "]</failure>\n        </testcase>\n";
+      }
+    }
+    failures += suiteFailures;
+    body += "    <testsuite name=\"" + xmlEscape(r.ruleFile) + "\" errors=\"0\" failures=\"" +
+            std::to_string(suiteFailures) + "\" time=\"" + ms + "\">\n" + cases + "    </testsuite>\n";
+  }
+  return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"cfn-guard test report\" tests=\"" +
+         std::to_string(tests) + "\" failures=\"" + std::to_string(failures) + "\" errors=\"" +
+         std::to_string(errors) + "\" time=\"" + std::to_string(static_cast<long long>(total)) + "\">\n" +
+         body + "</testsuites>\n";
+}
+
+// Writes the structured report; `asList` for directory mode.
+void writeStructured(const TestOptions& o, const std::vector<TestFileResult>& results, bool asList) {
+  std::string text;
+  if (o.format == "junit") {
+    text = junitReport(results);
+  } else {
+    json::Value v;
+    if (asList) {
+      v = json::Value::array();
+      for (const auto& r : results) v.push(toJson(r));
+    } else if (!results.empty()) {
+      v = toJson(results[0]);
+    } else {
+      return;  // an empty rules file: nothing to report
+    }
+    if (o.format == "yaml") json::writeYaml(text, v);
+    else json::writePretty(text, v);
+  }
+  out(text);
+}
+
+// Combined exit code of structured results: 1 dominates 7 dominates 0 (§10.6).
+int structuredCode(const std::vector<TestFileResult>& results) {
+  int code = kExitOk;
+  for (const auto& r : results) {
+    if (r.error) return 1;
+    for (const auto& c : r.cases)
+      if (!c.failed.empty()) code = kExitTestFailed;
+  }
+  return code;
+}
+
+double millisSince(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 }
 
 // -d DIR: rules files grouped by directory, test files from a sibling tests/ folder.
@@ -187,35 +456,50 @@ int runDirectory(const TestOptions& o) {
   }
   int code = kExitOk;
   TestRunner runner(o);
+  std::vector<TestFileResult> results;
   for (const auto& [dir, entries] : groups) {
     for (const auto& e : entries) {
       if (e.tests.empty()) {
-        out("Guard File " + e.path + " did not have any tests associated, skipping.\n---\n");
+        if (!o.structured()) out("Guard File " + e.path + " did not have any tests associated, skipping.\n---\n");
         continue;
       }
-      out("Testing Guard File " + e.path + "\n");
+      if (!o.structured()) out("Testing Guard File " + e.path + "\n");
+      auto t0 = std::chrono::steady_clock::now();
       auto text = readFile(e.path);
       std::string loadError;
       std::vector<RulesUnit> units;
       if (text.ok()) units = loadRules(e.path, e.stem, text.value(), &loadError);
       if (!text.ok() || units.empty() || !units[0].parseError.empty()) {
-        std::string why = !text.ok() ? text.error().message
-                          : units.empty() ? loadError : units[0].parseError;
-        out("Parse Error on ruleset file Parser Error when parsing `" + why + "`\n---\n");
-        code = kExitTestFailed;
+        std::string why = "Parser Error when parsing `" +
+                          cfnParseMessage(!text.ok() ? text.error().message
+                                          : units.empty() ? loadError : units[0].parseError) + "`";
+        if (o.structured()) {
+          results.push_back(TestFileResult{e.path, {}, why, millisSince(t0)});
+          continue;
+        }
+        out("Parse Error on ruleset file " + why + "\n---\n");
+        code = kExitTestFailed;  // a parse error always sets 7 (§10.6)
         continue;
       }
       if (units[0].empty) {
-        out("---\n");
+        if (!o.structured()) out("---\n");
         continue;
       }
-      RunOutcome r = runner.runFile(units[0], e.tests);
+      TestFileResult result{e.path, {}, std::nullopt, 0};
+      RunOutcome r = runner.runFile(units[0], e.tests, o.structured() ? &result : nullptr);
+      if (o.structured()) {
+        result.millis = millisSince(t0);
+        results.push_back(std::move(result));
+        continue;
+      }
       if (r.fatal) return r.code;
       if (r.code != kExitOk && code == kExitOk) code = r.code;
       out("---\n");
     }
   }
-  return code;
+  if (!o.structured()) return code;
+  writeStructured(o, results, true);
+  return structuredCode(results);
 }
 
 int runSingle(const TestOptions& o) {
@@ -233,11 +517,17 @@ int runSingle(const TestOptions& o) {
     err("Error occurred I/O error when reading " + text.error().message + "\n");
     return kExitError;
   }
+  auto t0 = std::chrono::steady_clock::now();
   std::string loadError;
   auto units = loadRules(o.rulesFile, baseName(o.rulesFile), text.value(), &loadError);
   if (units.empty() || !units[0].parseError.empty()) {
-    out("Parse Error on ruleset file Parser Error when parsing `" +
-        (units.empty() ? loadError : units[0].parseError) + "`\n");
+    std::string why =
+        "Parser Error when parsing `" + cfnParseMessage(units.empty() ? loadError : units[0].parseError) + "`";
+    if (o.structured()) {  // reported, but the exit code stays 0 (§10.6)
+      writeStructured(o, {TestFileResult{o.rulesFile, {}, why, millisSince(t0)}}, false);
+      return kExitOk;
+    }
+    out("Parse Error on ruleset file " + why + "\n");
     return 1;
   }
   if (units[0].empty) return kExitOk;
@@ -246,14 +536,19 @@ int runSingle(const TestOptions& o) {
   for (const auto& f : walk(o.testData, order, false))
     if (hasTestExtension(f.path)) tests.push_back(f.path);
   TestRunner runner(o);
-  return runner.runFile(units[0], tests).code;
+  if (!o.structured()) return runner.runFile(units[0], tests, nullptr).code;
+  TestFileResult result{o.rulesFile, {}, std::nullopt, 0};
+  runner.runFile(units[0], tests, &result);
+  result.millis = millisSince(t0);
+  std::vector<TestFileResult> results{std::move(result)};
+  writeStructured(o, results, false);
+  return structuredCode(results);
 }
 
 }  // namespace
 
 int runTest(std::vector<std::string> args) {
-  CLI::App app{"Built in unit testing capability to validate a Guard rules file against unit tests.",
-               "test"};
+  CLI::App app{"test", "test"};
   TestOptions o;
   app.add_option("-r,--rules-file", o.rulesFile);
   app.add_option("-t,--test-data", o.testData);
@@ -264,34 +559,24 @@ int runTest(std::vector<std::string> args) {
   auto* last = app.add_flag("-m,--last-modified", o.lastModified);
   app.add_flag("-v,--verbose", o.verbose);
   alpha->excludes(last);
-  if (args.empty()) {
-    err(app.help());
-    return kExitUsage;
-  }
-  std::vector<std::string> reversed(args.rbegin(), args.rend());
-  try {
-    app.parse(reversed);
-  } catch (const CLI::CallForHelp&) {
-    out(app.help());
-    return kExitOk;
-  } catch (const CLI::ParseError& e) {
-    err("error: " + std::string(e.what()) + "\n\nUsage: " + gProgramName +
-        " test [OPTIONS]\n\nFor more information, try '--help'.\n");
-    return kExitUsage;
-  }
+  if (int rc = parseSubcommand(app, "test", testHelp(), std::move(args)); rc >= 0) return rc;
   if (o.format == "sarif") {
     err("Error occurred Cannot provide an output_type of SARIF, SARIF reporter is unsupported.\n");
     return kExitError;
   }
-  if (o.verbose && (o.format == "json" || o.format == "yaml" || o.format == "junit")) {
+  if (o.verbose && o.structured()) {
     err("Error occurred Cannot provide an output_type of JSON, YAML, or JUnit while the verbose flag is set\n");
     return kExitError;
   }
   if (!o.dir.empty()) return runDirectory(o);
-  if (o.rulesFile.empty() || o.testData.empty()) {
-    err("Error occurred `test` needs either --dir, or both --rules-file and --test-data\n");
-    return kExitError;
-  }
+  // cfn-guard panics (exit 101) here; guardvm reports the missing flag as an
+  // argument error instead (docs/compatibility.md).
+  if (o.rulesFile.empty() || o.testData.empty())
+    return usageError(std::string("the following required arguments were not provided:\n  ") +
+                          (o.rulesFile.empty() ? "--rules-file <FILE>" : "--test-data <FILE|DIR>") +
+                          "\n\n`test` needs either --dir, or both --rules-file and --test-data",
+                      gProgramName + " test --rules-file <FILE> --test-data <FILE|DIR> [OPTIONS]\n       " +
+                          gProgramName + " test --dir <DIR> [OPTIONS]");
   return runSingle(o);
 }
 
