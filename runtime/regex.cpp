@@ -995,6 +995,9 @@ class EngineRegex : public Regex {
       if (!found.ok()) return found.takeError();
       if (!*found) break;
       const Span m = caps[0];
+      // A whole match without a place (or before where the search started)
+      // would never move lastEnd on: stop rather than loop (found by fuzzing).
+      if (m.end == SIZE_MAX || m.end < lastEnd) break;
       if (m.start == m.end) {
         lastEnd = m.end < text.size() ? m.end + utf8Len(text, m.end) : m.end + 1;
         if (lastMatch && *lastMatch == m.end) continue;
@@ -1089,6 +1092,9 @@ class Re2Regex final : public EngineRegex {
       const size_t start = size_t(sub[k].data() - text.data());
       caps[k] = sub[k].data() ? Span{start, start + sub[k].size()} : Span{};
     }
+    // On an empty text RE2 reports the (empty) whole match with a null data
+    // pointer, which reads as "did not take part"; the match is at `pos`.
+    if (!sub[0].data()) caps[0] = Span{pos, pos};
     return true;
   }
 

@@ -50,16 +50,23 @@ class Builder {
     Node* n = node(NodeKind::List);
     n->list.size = uint32_t(items.size());
     n->list.items = p.literalPool->newItems(n->list.size);
-    for (size_t i = 0; i < items.size(); ++i) n->list.items[i] = items[i];
+    for (size_t i = 0; i < items.size(); ++i) {
+      n->list.items[i] = items[i];
+      items[i]->parent = n;  // as the compiler builds literals: element paths /0, /1
+      items[i]->slot = uint32_t(i);
+    }
     return n;
   }
   Node* map(std::vector<std::pair<std::string, Node*>> entries) {
     Node* n = node(NodeKind::Map);
     n->map.size = uint32_t(entries.size());
     n->map.entries = p.literalPool->newEntries(n->map.size);
-    for (size_t i = 0; i < entries.size(); ++i)
+    for (size_t i = 0; i < entries.size(); ++i) {
       n->map.entries[i] = MapEntry{p.literalPool->copyString(entries[i].first),
                                    uint32_t(entries[i].first.size()), kNoKey, 0, 0, entries[i].second};
+      entries[i].second->parent = n;
+      entries[i].second->slot = uint32_t(i);
+    }
     return n;
   }
   uint32_t literal(Node* n) {
@@ -136,7 +143,12 @@ Sample makeSample() {
   const uint32_t litNested = b.literal(b.list(
       {b.integer(1), b.list({b.integer(2), b.str("x\n\"y\"")}),
        b.map({{"a", b.integer(1)}, {"key with space", b.list({})}, {"", b.map({})}})}));
-  b.literal(b.map({{"k", b.list({yes, nul, b.regex("^x$")})}, {"m", b.map({{"z", flt}})}}));
+  Node* yes2 = b.node(NodeKind::Bool);
+  yes2->b = true;
+  Node* flt2 = b.node(NodeKind::Float);
+  flt2->f = flt->f;
+  b.literal(b.map({{"k", b.list({yes2, b.node(NodeKind::Null), b.regex("^x$")})},
+                   {"m", b.map({{"z", flt2}})}}));
 
   // Queries and their parts.
   p.queries.push_back(QueryText{{b.s("Resources"), b.s("[0]"), b.s("[*]")}});
@@ -288,7 +300,9 @@ Sample makeSample() {
 
 // ---------------------------------------------------------------- comparing programs
 
-bool sameNode(const Node* a, const Node* b, std::string& why, const std::string& at = "literal") {
+// Also checks that `b` was loaded as a literal: no position, its container as parent.
+bool sameNode(const Node* a, const Node* b, std::string& why, const std::string& at = "literal",
+              const Node* bParent = nullptr, uint32_t bSlot = 0) {
   auto differ = [&](const std::string& what) {
     why = at + ": " + what;
     return false;
@@ -296,7 +310,8 @@ bool sameNode(const Node* a, const Node* b, std::string& why, const std::string&
   if (!a || !b) return a == b || differ("null node");
   if (a->kind != b->kind) return differ("kind");
   if (a->flags != b->flags) return differ("flags");
-  if (b->line || b->col || b->parent) return differ("position or parent set on a literal");
+  if (b->line || b->col) return differ("position set on a literal");
+  if (b->parent != bParent || b->slot != bSlot) return differ("parent or slot");
   switch (a->kind) {
     case NodeKind::Null: return true;
     case NodeKind::Bool: return a->b == b->b || differ("bool");
@@ -317,7 +332,7 @@ bool sameNode(const Node* a, const Node* b, std::string& why, const std::string&
     case NodeKind::List:
       if (a->list.size != b->list.size) return differ("list size");
       for (uint32_t i = 0; i < a->list.size; ++i)
-        if (!sameNode(a->list.items[i], b->list.items[i], why, at + "[" + std::to_string(i) + "]"))
+        if (!sameNode(a->list.items[i], b->list.items[i], why, at + "[" + std::to_string(i) + "]", b, i))
           return false;
       return true;
     case NodeKind::Map:
@@ -326,7 +341,7 @@ bool sameNode(const Node* a, const Node* b, std::string& why, const std::string&
         const MapEntry &x = a->map.entries[i], &y = b->map.entries[i];
         if (x.keyText() != y.keyText()) return differ("map key");
         if (y.id != kNoKey || y.line || y.col) return differ("map entry id or position");
-        if (!sameNode(x.value, y.value, why, at + "." + std::string(x.keyText()))) return false;
+        if (!sameNode(x.value, y.value, why, at + "." + std::string(x.keyText()), b, i)) return false;
       }
       return true;
   }
@@ -1042,6 +1057,11 @@ TEST(VerifyTest, Literals) {
   expectRejected([](Sample& s) { const_cast<Node*>(s.p->literals[7])->flags = 4; },
                  "literal 7: unknown range flags");
   expectRejected([](Sample& s) { s.p->literals.push_back(nullptr); }, "literal 12: null node");
+  expectRejected([](Sample& s) { const_cast<Node*>(s.p->literals[10])->parent = s.p->literals[11]; },
+                 "literal 10: a literal's root has a parent");
+  expectRejected(
+      [](Sample& s) { const_cast<Node*>(s.p->literals[10])->list.items[1]->parent = s.p->literals[11]; },
+      "literal 10: a nested value whose parent is not its container");
 }
 
 // ---------------------------------------------------------------- the listing

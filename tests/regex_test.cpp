@@ -330,5 +330,22 @@ INSTANTIATE_TEST_SUITE_P(Expansion, ReplaceTable, ::testing::Values(
     ReplaceCase{"(\\w)\\1", "aabbcd", "$1", "ab"}
 ));
 
+// Found by tests/fuzz/regex_fuzz (tests/fuzz/regressions/regex/): on an empty
+// text RE2 reports the whole match with a null pointer, which replaceMatchesOnly
+// read as "no span" and then looped forever. fancy-regex yields one empty match.
+TEST(RegexReplace, EmptyTextTerminatesWithOneEmptyMatch) {
+  for (const char* pattern : {"a*", "", "(?<!a)b*"}) {
+    auto re = Regex::compile(pattern);
+    ASSERT_TRUE(re.ok()) << pattern;
+    auto r = re.value()->replaceMatchesOnly(std::string_view(), "x");
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(*r, "x") << pattern;
+    std::string empty;
+    auto r2 = re.value()->replaceMatchesOnly(empty, "<$0>");
+    ASSERT_TRUE(r2.ok());
+    EXPECT_EQ(*r2, "<>") << pattern;
+  }
+}
+
 }  // namespace
 }  // namespace guard

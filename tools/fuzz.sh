@@ -7,7 +7,8 @@
 #   tools/fuzz.sh seed                  (re)make the seed corpora in build-fuzz/seeds/
 #   tools/fuzz.sh smoke [SECONDS]       each target for SECONDS (default 20), then replay
 #   tools/fuzz.sh replay                run every saved reproducer in tests/fuzz/regressions/
-#   tools/fuzz.sh run TARGET SECONDS [JOBS]   a long run; corpus kept in build-fuzz/corpus/TARGET
+#   tools/fuzz.sh run TARGET SECONDS [JOBS]   a long run (no rebuild: run `build` first);
+#                                       corpus kept in build-fuzz/corpus/TARGET
 #
 # Targets: rules yaml json pack e2e regex (executables <target>_fuzz).
 # A crash leaves crash-*/leak-*/timeout-* in build-fuzz/artifacts/TARGET/; after fixing
@@ -124,7 +125,8 @@ case "$mode" in
   smoke) build >/dev/null; seed >/dev/null; smoke "${2:-20}" ;;
   replay) build >/dev/null; replay ;;
   run)
+    # No rebuild here, so that several runs can start side by side (`build` first).
     [[ $# -ge 3 ]] || { echo "usage: tools/fuzz.sh run TARGET SECONDS [JOBS]" >&2; exit 2; }
-    build >/dev/null; run "$2" "$3" "${4:-1}" ;;
+    run "$2" "$3" "${4:-1}" ;;
   *) echo "usage: tools/fuzz.sh build|seed|smoke [SECONDS]|replay|run TARGET SECONDS [JOBS]" >&2; exit 2 ;;
 esac

@@ -232,8 +232,8 @@ template <class IO, class F> void functionFields(IO& io, F& f) {
   io.u32(f.file);
   io.u16(f.numRegs);
   io.u16(f.numStatus);
-  io.list(f.slots, [](auto& io, auto& s) { slotFields(io, s); });
-  io.list(f.code, [](auto& io, auto& in) { instrFields(io, in); });
+  io.list(f.slots, [](auto& sub, auto& s) { slotFields(sub, s); });
+  io.list(f.code, [](auto& sub, auto& in) { instrFields(sub, in); });
 }
 
 template <class IO, class P> void partFields(IO& io, P& p) {
@@ -321,12 +321,12 @@ template <class IO, class F> void fileFields(IO& io, F& f) {
 
 // The table sections in one place: each is a counted list of records.
 template <class IO, class P> void tableSection(IO& io, P& p, SectionId id) {
-#define GUARD_LIST(member, fields) io.list(p.member, [](auto& io, auto& x) { fields(io, x); })
+#define GUARD_LIST(member, fields) io.list(p.member, [](auto& sub, auto& x) { fields(sub, x); })
   switch (id) {
-    case SectionId::Strings: io.list(p.strings, [](auto& io, auto& s) { io.bytes(s); }); break;
+    case SectionId::Strings: io.list(p.strings, [](auto& sub, auto& s) { sub.bytes(s); }); break;
     case SectionId::Functions: GUARD_LIST(functions, functionFields); break;
     case SectionId::Parts: GUARD_LIST(parts, partFields); break;
-    case SectionId::Queries: io.list(p.queries, [](auto& io, auto& q) { io.u32s(q.parts); }); break;
+    case SectionId::Queries: io.list(p.queries, [](auto& sub, auto& q) { sub.u32s(q.parts); }); break;
     case SectionId::Clauses: GUARD_LIST(clauses, clauseFields); break;
     case SectionId::Blocks: GUARD_LIST(blocks, blockFields); break;
     case SectionId::RuleRefs: GUARD_LIST(ruleRefs, ruleRefFields); break;
@@ -503,7 +503,7 @@ void writeLiterals(Writer& w, const Program& p) {
 // ---------------------------------------------------------------- debug lines
 
 void writeLines(Writer& w, const Program& p) {
-  w.list(p.functions, [](Writer& w, const Function& f) { w.u32s(f.lines); });
+  w.list(p.functions, [](Writer& sub, const Function& f) { sub.u32s(f.lines); });
 }
 
 void readLines(Reader& r, Program& p) {

@@ -139,6 +139,7 @@ class Verifier {
   bool checkLiterals() {
     for (size_t i = 0; i < p_.literals.size(); ++i) {
       at("literal", i);
+      if (p_.literals[i] && p_.literals[i]->parent) return fail("a literal's root has a parent");
       if (!checkNode(p_.literals[i], 1)) return false;
     }
     clearWhere();
@@ -169,13 +170,20 @@ class Verifier {
     }
     return fail("unknown node kind " + std::to_string(unsigned(n->kind)));
   }
+  // A child's parent, when set, is its container: paths of literal values
+  // (pathOf) walk up the parents and must reach the root.
+  bool checkChild(const Node* container, const Node* child, uint32_t depth) {
+    if (child && child->parent && child->parent != container)
+      return fail("a nested value whose parent is not its container");
+    return checkNode(child, depth + 1);
+  }
   bool checkRangeFlags(const Node* n) {
     return (n->flags & ~(kLowerInclusive | kUpperInclusive)) == 0 || fail("unknown range flags");
   }
   bool checkList(const Node* n, uint32_t depth) {
     if (n->list.size && !n->list.items) return fail("list without items");
     for (uint32_t i = 0; i < n->list.size; ++i)
-      if (!checkNode(n->list.items[i], depth + 1)) return false;
+      if (!checkChild(n, n->list.items[i], depth)) return false;
     return true;
   }
   bool checkMap(const Node* n, uint32_t depth) {
@@ -183,7 +191,7 @@ class Verifier {
     for (uint32_t i = 0; i < n->map.size; ++i) {
       const MapEntry& e = n->map.entries[i];
       if (e.keyLen && !e.key) return fail("map key without text");
-      if (!checkNode(e.value, depth + 1)) return false;
+      if (!checkChild(n, e.value, depth)) return false;
     }
     return true;
   }
