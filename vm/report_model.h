@@ -7,6 +7,7 @@
 // report_console.cpp (CloudFormation / Terraform / generic console reports).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -171,5 +172,39 @@ class CodeCursor {
 void emitMessages(std::string& out, const std::string& prefix, std::string_view message,
                   std::string_view error, size_t width);
 std::string padRight(std::string_view s, size_t width);
+
+}  // namespace guard::vm::report
+
+namespace guard::vm::report {
+
+// ---- structured reports over file report models (report_junit.cpp, report_sarif.cpp)
+
+// One failed clause's messages, in report order (cfn-guard's get_message):
+// every Block / Clause entry under a failed rule, nested rules and
+// disjunctions flattened depth first. `at` is the node SARIF points at.
+struct ClauseMessage {
+  std::string custom;   // "" when absent
+  std::string error;    // "" when absent
+  const Node* at = nullptr;
+};
+std::vector<ClauseMessage> clauseMessages(const ClauseReport& rule);
+
+// JUnit (§9.4): one suite per data file, one test case per parsed rules file.
+struct JunitCase {
+  std::string rulesName;
+  FileReportModel report;     // that rules file against the suite's data file
+  uint64_t millis = 0;        // evaluation time
+};
+struct JunitSuite {
+  std::string dataName;
+  std::vector<JunitCase> cases;
+  uint64_t millis = 0;        // time since the report started
+};
+// Writes the document (final newline); returns the number of failed test cases.
+size_t writeJunit(std::string& out, const std::vector<JunitSuite>& suites, uint64_t totalMillis);
+
+// SARIF 2.1.0 (§9.5) over the combined report of each data file; pretty JSON,
+// no final newline.
+void writeSarif(std::string& out, const std::vector<FileReportModel>& reports);
 
 }  // namespace guard::vm::report

@@ -189,10 +189,24 @@ static size_t offsetOf(const std::string& text, uint32_t line, uint32_t column) 
   return std::min(off, text.size());
 }
 
+// cfn-guard's parser names a context only for a few failures (its nom
+// `context` labels); everywhere else the context is empty. Our parser's
+// messages are more precise, so they are mapped back to those labels here
+// (guardc keeps printing its own messages).
+static std::string cfnGuardContext(const Error& e, const std::string& fileName) {
+  auto starts = [&](std::string_view p) { return e.message.compare(0, p.size(), p) == 0; };
+  if (starts("expected a value, a function call or a query after"))
+    return "expecting either a property access \"engine.core\" or value like \"string\" or [\"this\", \"that\"]";
+  if (starts("expected a condition after 'when'"))
+    return "There were no clauses present " + fileName + "#" + std::to_string(e.line) + "@" +
+           std::to_string(e.column);
+  return "";
+}
+
 std::string parseErrorMessage(const Error& e, const std::string& fileName, const std::string& text) {
   size_t off = offsetOf(text, e.line, e.column);
   return "Parsing Error Error parsing file " + fileName + " at line " + std::to_string(e.line) +
-         " at column " + std::to_string(e.column) + ", when handling " + e.message +
+         " at column " + std::to_string(e.column) + ", when handling " + cfnGuardContext(e, fileName) +
          ", fragment " + text.substr(off);
 }
 

@@ -7,8 +7,11 @@
 #include "tools/cli/commands.h"
 #include "tools/cli/common.h"
 #include "tools/cli/parallel.h"
+#include "tools/cli/validate_inputs.h"
+#include <chrono>
 #include "vm/interp.h"
 #include "vm/report.h"
+#include "vm/report_model.h"
 
 namespace guard::cli {
 namespace {
@@ -25,6 +28,13 @@ struct ValidateOptions {
 struct DataFile {
   std::string name;  // data name: canonical absolute path, STDIN, DATA_STDIN[n]
   std::unique_ptr<Document> doc;  // owns the file's text too (doc->text())
+  std::string mergeError;  // --input-params clash, reported when the file is evaluated
+};
+
+// One rules source in processing order, read before anything is evaluated.
+struct RulesSource {
+  std::string path, name, text;
+  std::string readError;  // OS text when the file could not be read
 };
 
 bool hasDataExtension(std::string_view p) {
@@ -63,7 +73,13 @@ Result<std::unique_ptr<Document>> loadData(const std::string& name, std::string 
   if (blank)
     return Error::plain("Parser Error when parsing `Unable to parse a template from data file: " + name +
                         " is empty`");
-  std::string head = text.substr(0, 100);  // for the error message; text moves below
+  // The excerpt of the error message: cfn-guard cuts at byte 100 and panics
+  // when that splits a UTF-8 character; guardvm cuts before that character
+  // instead (docs/compatibility.md).
+  size_t cut = std::min<size_t>(100, text.size());
+  if (cut < text.size())
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  std::string head = text.substr(0, cut);  // text moves below
   auto doc = loadDocument(std::move(text), name);
   if (!doc.ok()) {
     const Error& e = doc.error();
@@ -92,11 +108,19 @@ class Validator {
  private:
   int checkFlags();
   int loadAllData();
+  int loadPayloadData();
+  int loadParams();
+  int collectRules();
   int evaluateConsole();
+  int evaluateStructured();
+  void printParseError(const RulesUnit& unit) const;
   PairOutcome evaluatePair(const RulesUnit& unit, const DataFile& d) const;
 
   ValidateOptions opt_;
+  Payload payload_;
   std::vector<DataFile> data_;
+  std::vector<ParamText> params_;
+  std::vector<RulesSource> sources_;
   vm::ConsoleOptions console_;
 };
 
@@ -116,6 +140,7 @@ int Validator::checkFlags() {
 }
 
 int Validator::loadAllData() {
+  if (opt_.payload) return loadPayloadData();
   WalkOrder order = opt_.lastModified ? WalkOrder::ByModified : WalkOrder::ByName;
   if (opt_.data.empty()) {
     DataFile d;
@@ -156,6 +181,82 @@ int Validator::loadAllData() {
   return 0;
 }
 
+// --payload: stdin holds the rules and data texts (§5.6).
+int Validator::loadPayloadData() {
+  auto p = parsePayload(readStdin());
+  if (!p.ok()) return fatal(p.error().message);
+  payload_ = std::move(p.value());
+  for (size_t i = 0; i < payload_.data.size(); ++i) {
+    DataFile d;
+    d.name = "DATA_STDIN[" + std::to_string(i + 1) + "]";
+    auto doc = loadData(d.name, payload_.data[i]);
+    if (!doc.ok()) return fatal(doc.error().message);
+    d.doc = std::move(doc.value());
+    data_.push_back(std::move(d));
+  }
+  return 0;
+}
+
+// --input-params (§5.5): checked when loaded, merged into every data file;
+// a clash with a data file is only reported when that file is evaluated.
+// In payload console mode cfn-guard ignores them.
+int Validator::loadParams() {
+  if (opt_.payload && !opt_.structured) return 0;
+  WalkOrder order = opt_.lastModified ? WalkOrder::ByModified : WalkOrder::ByName;
+  for (const auto& arg : opt_.inputParams) {
+    if (!pathExists(arg)) return fatal("The path `" + arg + "` does not exist");
+    for (const auto& f : walk(arg, order, false)) {
+      std::string name = baseName(f.path);
+      if (!hasDataExtension(name)) continue;
+      auto text = readFile(f.path);
+      if (!text.ok()) return fatal("I/O error when reading " + text.error().message);
+      if (text.value().find_first_not_of(" \t\r\n") == std::string::npos)
+        return fatal("Parser Error when parsing `Unable to parse a template from data file: " + name +
+                     " is empty`");
+      params_.push_back(ParamText{name, std::move(text.value())});
+    }
+  }
+  if (params_.empty()) return 0;
+  if (auto r = checkParams(params_); !r.ok()) return fatal(r.error().message);
+  parallelFor(data_.size(), effectiveJobs(opt_.jobs), [&](size_t i) {
+    auto r = mergeParamsInto(*data_[i].doc, params_);
+    if (!r.ok()) data_[i].mergeError = r.error().message;
+  });
+  return 0;
+}
+
+// Every rules path must exist before anything is read; then the sources are
+// listed (and read) in processing order (§5.4).
+int Validator::collectRules() {
+  if (opt_.payload) {
+    for (size_t i = 0; i < payload_.rules.size(); ++i) {
+      std::string name = "RULES_STDIN[" + std::to_string(i + 1) + "]";
+      sources_.push_back(RulesSource{name, name, payload_.rules[i], {}});
+    }
+    return 0;
+  }
+  WalkOrder order = opt_.lastModified ? WalkOrder::ByModified : WalkOrder::ByName;
+  for (const auto& arg : opt_.rules)
+    if (!pathExists(arg)) return fatal("The path `" + arg + "` does not exist");
+  for (const auto& arg : opt_.rules) {
+    bool dir = isDirectory(arg);
+    for (const auto& f : walk(arg, order, false)) {
+      if (dir && !hasRulesExtension(baseName(f.path))) continue;
+      RulesSource src{f.path, baseName(f.path), {}, {}};
+      auto text = readFile(f.path);
+      if (text.ok()) src.text = std::move(text.value());
+      else src.readError = text.error().message;
+      sources_.push_back(std::move(src));
+    }
+  }
+  return 0;
+}
+
+void Validator::printParseError(const RulesUnit& unit) const {
+  err("Parsing error handling rule file = " + (console_.color ? "\x1b[4m" + unit.name + "\x1b[0m" : unit.name) +
+      ", Error = Parser Error when parsing `" + unit.parseError + "`\n---\n");
+}
+
 PairOutcome Validator::evaluatePair(const RulesUnit& unit, const DataFile& d) const {
   PairOutcome o;
   auto result = vm::evaluateFile(*unit.program, unit.file, *d.doc);
@@ -179,62 +280,137 @@ PairOutcome Validator::evaluatePair(const RulesUnit& unit, const DataFile& d) co
 
 int Validator::evaluateConsole() {
   int exitCode = kExitOk;
-  WalkOrder order = opt_.lastModified ? WalkOrder::ByModified : WalkOrder::ByName;
-  // Every rules path must exist before anything is evaluated.
-  for (const auto& arg : opt_.rules)
-    if (!pathExists(arg)) return fatal("The path `" + arg + "` does not exist");
-  for (const auto& arg : opt_.rules) {
-    bool dir = isDirectory(arg);
-    for (const auto& f : walk(arg, order, false)) {
-      if (dir && !hasRulesExtension(baseName(f.path))) continue;
-      auto text = readFile(f.path);
-      if (!text.ok()) {
-        err("Unable read content from file I/O error when reading " + text.error().message + "\n");
+  for (const RulesSource& src : sources_) {
+    if (!src.readError.empty()) {
+      err("Unable read content from file I/O error when reading " + src.readError + "\n");
+      continue;
+    }
+    std::string loadError;
+    auto units = loadRules(src.path, src.name, src.text, &loadError);
+    if (!loadError.empty()) {
+      err("Error occurred " + loadError + "\n");
+      exitCode = kExitError;
+      continue;
+    }
+    for (const auto& unit : units) {
+      if (!unit.parseError.empty()) {
+        printParseError(unit);
+        exitCode = kExitParseError;
         continue;
       }
-      std::string loadError;
-      auto units = loadRules(f.path, baseName(f.path), text.value(), &loadError);
-      if (!loadError.empty()) {
-        err("Error occurred " + loadError + "\n");
-        exitCode = kExitError;
-        continue;
-      }
-      for (const auto& unit : units) {
-        if (!unit.parseError.empty()) {
-          err("Parsing error handling rule file = " +
-              (console_.color ? "\x1b[4m" + unit.name + "\x1b[0m" : unit.name) +
-              ", Error = Parser Error when parsing `" + unit.parseError + "`\n---\n");
-          exitCode = kExitParseError;
-          continue;
+      if (unit.empty) continue;
+      // Each data file is evaluated and rendered on its own (in parallel
+      // with -j); output is then written in data-file order.
+      std::vector<PairOutcome> outcomes(data_.size());
+      parallelFor(data_.size(), effectiveJobs(opt_.jobs), [&](size_t i) {
+        if (!data_[i].mergeError.empty()) outcomes[i].error = data_[i].mergeError;
+        else outcomes[i] = evaluatePair(unit, data_[i]);
+      });
+      bool anyFail = false;
+      for (auto& o : outcomes) {
+        if (!o.error.empty()) return fatal(o.error);
+        out(o.text);
+        if (o.panicked) {
+          err(o.panicMessage);
+          return kExitCrash;
         }
-        if (unit.empty) continue;
-        // Each data file is evaluated and rendered on its own (in parallel
-        // with -j); output is then written in data-file order.
-        std::vector<PairOutcome> outcomes(data_.size());
-        parallelFor(data_.size(), effectiveJobs(opt_.jobs),
-                    [&](size_t i) { outcomes[i] = evaluatePair(unit, data_[i]); });
-        bool anyFail = false;
-        for (auto& o : outcomes) {
-          if (!o.error.empty()) return fatal(o.error);
-          out(o.text);
-          if (o.panicked) {
-            err(o.panicMessage);
-            return kExitCrash;
-          }
-          anyFail |= o.failed;
-          flushOut();
-        }
-        if (anyFail) exitCode = kExitFail;
+        anyFail |= o.failed;
+        flushOut();
       }
+      if (anyFail) exitCode = kExitFail;
     }
   }
   return exitCode;
 }
 
+// --structured (§6.2, §9.2, §9.4, §9.5): all rules files are read and parsed
+// first, every data file is evaluated against every parsed rules file, and
+// one document is written at the end.
+int Validator::evaluateStructured() {
+  using Clock = std::chrono::steady_clock;
+  auto start = Clock::now();
+  auto millis = [](Clock::time_point since) {
+    return uint64_t(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - since).count());
+  };
+  for (const RulesSource& src : sources_)
+    if (!src.readError.empty()) {
+      err("Unable to read content from file I/O error when reading " + src.readError + "\n");
+      return fatal("I/O error when reading " + src.readError);
+    }
+  bool parseFailed = false;
+  std::vector<RulesUnit> units;
+  for (const RulesSource& src : sources_) {
+    std::string loadError;
+    for (auto& unit : loadRules(src.path, src.name, src.text, &loadError)) {
+      if (!unit.parseError.empty()) {
+        printParseError(unit);
+        parseFailed = true;
+      } else if (!unit.empty) {
+        units.push_back(std::move(unit));
+      }
+    }
+    if (!loadError.empty()) return fatal(loadError);
+  }
+  // cfn-guard panics on a parameter clash here (before any output); guardvm
+  // reports it as an error (docs/compatibility.md).
+  for (const DataFile& d : data_)
+    if (!d.mergeError.empty()) return fatal(d.mergeError);
+
+  // One test case per (data file, rules file), evaluated in parallel per data file.
+  std::vector<vm::report::JunitSuite> suites(data_.size());
+  std::vector<std::string> errors(data_.size());
+  parallelFor(data_.size(), effectiveJobs(opt_.jobs), [&](size_t i) {
+    const DataFile& d = data_[i];
+    suites[i].dataName = d.name;
+    for (const RulesUnit& unit : units) {
+      auto t0 = Clock::now();
+      auto result = vm::evaluateFile(*unit.program, unit.file, *d.doc);
+      if (!result.ok()) {
+        errors[i] = result.error().message;
+        return;
+      }
+      vm::PairView view{*unit.program, result.value(), *d.doc, d.doc->text(), unit.name, d.name};
+      suites[i].cases.push_back(vm::report::JunitCase{unit.name, vm::report::buildFileReport(view), millis(t0)});
+    }
+    suites[i].millis = millis(start);
+  });
+  for (const auto& e : errors)
+    if (!e.empty()) return fatal(e);
+
+  bool anyFail = false;
+  std::vector<vm::report::FileReportModel> combined;
+  for (auto& s : suites) {
+    vm::report::FileReportModel m;
+    m.name = s.dataName;
+    for (auto& c : s.cases) {
+      anyFail |= c.report.status == vm::Status::Fail;
+      if (opt_.format != "junit") vm::report::combine(m, c.report);
+    }
+    combined.push_back(std::move(m));
+  }
+  std::string text;
+  if (opt_.format == "junit") {
+    vm::report::writeJunit(text, suites, millis(start));
+  } else if (opt_.format == "sarif") {
+    vm::report::writeSarif(text, combined);
+  } else {
+    json::Value list = json::Value::array();
+    for (const auto& m : combined) list.push(vm::report::toJson(m));
+    if (opt_.format == "yaml") json::writeYaml(text, list);
+    else json::writePretty(text, list);
+  }
+  out(text);
+  // JUnit: a parse error (5) wins over a failure (19); the other formats: 19 wins.
+  if (opt_.format == "junit") return parseFailed ? kExitParseError : anyFail ? kExitFail : kExitOk;
+  return anyFail ? kExitFail : parseFailed ? kExitParseError : kExitOk;
+}
+
 int Validator::run() {
   if (int rc = checkFlags()) return rc;
   if (int rc = loadAllData()) return rc;
-  return evaluateConsole();
+  if (int rc = loadParams()) return rc;
+  if (int rc = collectRules()) return rc;
+  return opt_.structured ? evaluateStructured() : evaluateConsole();
 }
 
 }  // namespace
@@ -281,6 +457,10 @@ int runValidate(std::vector<std::string> args) {
         " validate [OPTIONS] <--rules [<RULES>...]|--payload>\n\nFor more information, try '--help'.\n");
     return kExitUsage;
   }
+  // CLI11 stores one empty value for a multi-value flag given without values
+  // (`-r -d x`); such a flag has no values.
+  for (auto* v : {&o.rules, &o.data, &o.inputParams})
+    if (v->size() == 1 && v->front().empty()) v->clear();
   if (rules->count() == 0 && !o.payload) {
     err("error: the following required arguments were not provided:\n  <--rules [<RULES>...]|--payload>\n\n"
         "Usage: " + gProgramName + " validate <--rules [<RULES>...]|--payload>\n\n"
@@ -288,8 +468,10 @@ int runValidate(std::vector<std::string> args) {
     return kExitUsage;
   }
   if (rules->count() > 0 && o.rules.empty() && !o.payload) {
-    err("Error occurred `--rules` was given without any rules file; give at least one file or directory\n");
-    return kExitError;
+    // cfn-guard panics here (exit 101); this is a usage error (docs/compatibility.md).
+    err("error: '--rules' needs at least one rules file or directory\n\nUsage: " + gProgramName +
+        " validate <--rules [<RULES>...]|--payload>\n\nFor more information, try '--help'.\n");
+    return kExitUsage;
   }
   o.rulesGiven = rules->count() > 0;
   o.dataGiven = data->count() > 0;

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Where cfn-guard 3.1.1 panics (exit 101), guardvm gives a clear error
+# instead (docs/compatibility.md, "Where cfn-guard panics (exit 101)"); this
+# checks each message and exit code, and that a closed stdout ends validate
+# quietly. Self-contained (no ../shared). Called by ctest:
+#   panics.sh GUARDVM
+set -u
+vm="$(readlink -f "$1")"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work" || exit 1
+fails=0
+
+# expect NAME EXIT STDERR-SUBSTRING -- COMMAND...
+expect() {
+  local name="$1" code="$2" text="$3"
+  shift 4
+  "$@" >out.txt 2>err.txt </dev/null
+  local rc=$?
+  if [ "$rc" != "$code" ] || ! grep -qF -- "$text" err.txt; then
+    echo "FAIL $name: exit $rc (want $code), stderr:"
+    cat err.txt
+    fails=$((fails + 1))
+  else
+    echo "ok   $name"
+  fi
+}
+
+printf 'rule r { Parameters exists }\n' > r.guard
+printf 'Resources: {}\n' > ok.yaml
+printf 'Parameters: {}\n' > clash.yaml
+printf 'Parameters:\n  Env: prod\n' > p.yaml
+# v58b: an input-parameter clash in --structured mode.
+expect input-params-clash-structured 255 \
+  'Error occurred Conflicting rule or variable assignments inside the same scope `Key Parameters, already exists in map`' \
+  -- "$vm" validate -r r.guard -d ok.yaml -d clash.yaml -i p.yaml -o json -z -S none
+[ -s out.txt ] && { echo "FAIL input-params-clash-structured: wrote a document"; fails=$((fails + 1)); }
+
+# v64b: an unparsable data file whose 100-byte excerpt would split a UTF-8 character.
+{ printf 'a: ['; printf 'x%.0s' $(seq 1 95); printf '\xc3\xa9zzz\n'; } > mb.yaml
+expect utf8-cut-excerpt 255 'Error occurred Parser Error when parsing `Error encountered while parsing data file: ' \
+  -- "$vm" validate -r r.guard -d mb.yaml
+if ! iconv -f UTF-8 -t UTF-8 err.txt >/dev/null 2>&1 || [ "$(sed -n 2p err.txt | wc -c)" != 100 ]; then
+  echo "FAIL utf8-cut-excerpt: excerpt is not valid UTF-8 cut before byte 100"
+  fails=$((fails + 1))
+fi
+
+# v74: -r without a value and no --payload is a usage error.
+expect rules-flag-without-value 2 "'--rules' needs at least one rules file or directory" \
+  -- "$vm" validate -r -d ok.yaml
+
+# A reader that goes away ends the program quietly (SIGPIPE status, nothing on stderr).
+mkdir many
+for i in $(seq 1 3000); do printf 'Resources:\n  R%d: {Type: T}\n' "$i" > "many/d$i.yaml"; done
+"$vm" validate -r r.guard -d many -S all 2>err.txt | head -n 1 >/dev/null
+rc=${PIPESTATUS[0]}
+if [ "$rc" != 141 ] || [ -s err.txt ]; then
+  echo "FAIL broken-pipe: exit $rc (want 141), stderr:"
+  cat err.txt
+  fails=$((fails + 1))
+else
+  echo "ok   broken-pipe"
+fi
+exit $((fails > 0))
