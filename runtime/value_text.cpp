@@ -9,7 +9,7 @@
 
 namespace guard {
 
-static void appendCodePoint(std::string& out, uint32_t cp) {
+void appendUtf8(std::string& out, uint32_t cp) {
   if (cp < 0x80) {
     out.push_back(char(cp));
   } else if (cp < 0x800) {
@@ -111,9 +111,9 @@ static void appendRange(std::string& out, const Node* n) {
       out += formatFloatDisplay(n->frange.lo) + "," + formatFloatDisplay(n->frange.hi);
       break;
     default:
-      appendCodePoint(out, n->crange.lo);
+      appendUtf8(out, n->crange.lo);
       out.push_back(',');
-      appendCodePoint(out, n->crange.hi);
+      appendUtf8(out, n->crange.hi);
       break;
   }
   out.push_back((n->flags & kUpperInclusive) ? ']' : ')');
@@ -137,7 +137,7 @@ void appendValueOnly(std::string& out, const Node* n) {
       break;
     case NodeKind::Char:
       out.push_back('\'');
-      appendCodePoint(out, n->ch);
+      appendUtf8(out, n->ch);
       out.push_back('\'');
       break;
     case NodeKind::List:
@@ -183,7 +183,7 @@ void appendJsonCompact(std::string& out, const Node* n) {
     case NodeKind::Regex: appendJsonString(out, "/" + std::string(n->text()) + "/"); break;
     case NodeKind::Char: {
       std::string s;
-      appendCodePoint(s, n->ch);
+      appendUtf8(s, n->ch);
       appendJsonString(out, s);
       break;
     }

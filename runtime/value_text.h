@@ -23,6 +23,8 @@ void appendJsonCompact(std::string& out, const Node* n);
 std::string formatFloatDisplay(double d);
 // serde_json formatting of an f64: shortest round-trip, ".0" for whole values.
 std::string formatFloatJson(double d);
+// Appends the UTF-8 encoding of code point `cp`.
+void appendUtf8(std::string& out, uint32_t cp);
 // JSON string escaping (quotes included).
 void appendJsonString(std::string& out, std::string_view s);
 

@@ -44,4 +44,9 @@ bool writeConsoleDetail(std::string& out, const PairView& v, const ConsoleOption
 void writeFileReportJson(std::string& out, const PairView& v);
 void writeFileReportYaml(std::string& out, const PairView& v);
 
+namespace report {
+// XML escaping for attributes and text (& < > " '), used by every JUnit writer.
+std::string xmlEscape(std::string_view s);
+}  // namespace report
+
 }  // namespace guard::vm

@@ -9,21 +9,6 @@ namespace guard::vm::report {
 namespace {
 
 // quick-xml escapes the same five characters in attributes and in text.
-std::string xmlEscape(std::string_view s) {
-  std::string o;
-  o.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&': o += "&amp;"; break;
-      case '<': o += "&lt;"; break;
-      case '>': o += "&gt;"; break;
-      case '"': o += "&quot;"; break;
-      case '\'': o += "&apos;"; break;
-      default: o += c;
-    }
-  }
-  return o;
-}
 
 const Node* messageNode(const ClauseReport& c) {
   switch (c.kind) {
@@ -74,6 +59,22 @@ void writeCase(std::string& out, const JunitCase& tc) {
 }
 
 }  // namespace
+
+std::string xmlEscape(std::string_view s) {
+  std::string o;
+  o.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&': o += "&amp;"; break;
+      case '<': o += "&lt;"; break;
+      case '>': o += "&gt;"; break;
+      case '"': o += "&quot;"; break;
+      case '\'': o += "&apos;"; break;
+      default: o += c;
+    }
+  }
+  return o;
+}
 
 std::vector<ClauseMessage> clauseMessages(const ClauseReport& rule) {
   std::vector<ClauseMessage> out;

@@ -18,6 +18,7 @@
 #include "tools/cli/common.h"
 #include "tools/cli/help.h"
 #include "vm/interp.h"
+#include "vm/report.h"
 
 namespace guard::cli {
 namespace {
@@ -319,20 +320,6 @@ json::Value toJson(const TestFileResult& r) {
   return o;
 }
 
-std::string xmlEscape(std::string_view s) {
-  std::string o;
-  for (char c : s) {
-    switch (c) {
-      case '&': o += "&amp;"; break;
-      case '<': o += "&lt;"; break;
-      case '>': o += "&gt;"; break;
-      case '"': o += "&quot;"; break;
-      case '\'': o += "&apos;"; break;
-      default: o += c;
-    }
-  }
-  return o;
-}
 
 std::string junitReport(const std::vector<TestFileResult>& results) {
   size_t tests = 0, failures = 0, errors = 0;
@@ -343,31 +330,31 @@ std::string junitReport(const std::vector<TestFileResult>& results) {
     total += r.millis;
     if (r.error) {
       ++tests, ++errors;
-      body += "    <testsuite name=\"" + xmlEscape(r.ruleFile) + "\" errors=\"1\" failures=\"0\" time=\"" + ms +
-              "\">\n        <testcase name=\"" + xmlEscape(r.ruleFile) + "\" time=\"" + ms +
-              "\" status=\"error\">\n            <error>" + xmlEscape(*r.error) +
+      body += "    <testsuite name=\"" + vm::report::xmlEscape(r.ruleFile) + "\" errors=\"1\" failures=\"0\" time=\"" + ms +
+              "\">\n        <testcase name=\"" + vm::report::xmlEscape(r.ruleFile) + "\" time=\"" + ms +
+              "\" status=\"error\">\n            <error>" + vm::report::xmlEscape(*r.error) +
               "</error>\n        </testcase>\n    </testsuite>\n";
       continue;
     }
     size_t suiteFailures = 0;
     std::string cases;
     for (const auto& c : r.cases) {
-      std::string id = xmlEscape(c.name.value_or(""));
+      std::string id = vm::report::xmlEscape(c.name.value_or(""));
       for (const auto& [rule, w] : c.passed) {
         ++tests;
-        cases += "        <testcase id=\"" + id + "\" name=\"" + xmlEscape(rule) + "\" time=\"0\" status=\"pass\"/>\n";
+        cases += "        <testcase id=\"" + id + "\" name=\"" + vm::report::xmlEscape(rule) + "\" time=\"0\" status=\"pass\"/>\n";
       }
       for (const auto& u : c.failed) {
         ++tests, ++suiteFailures;
         std::string evaluated;
         for (size_t i = 0; i < u.evaluated.size(); ++i) evaluated += (i ? ", " : "") + u.evaluated[i];
-        cases += "        <testcase id=\"" + id + "\" name=\"" + xmlEscape(u.rule) +
+        cases += "        <testcase id=\"" + id + "\" name=\"" + vm::report::xmlEscape(u.rule) +
                  "\" time=\"0\">\n            <failure>Expected = " + u.expected + ", Evaluated = [" +
                  evaluated + "]</failure>\n        </testcase>\n";
       }
     }
     failures += suiteFailures;
-    body += "    <testsuite name=\"" + xmlEscape(r.ruleFile) + "\" errors=\"0\" failures=\"" +
+    body += "    <testsuite name=\"" + vm::report::xmlEscape(r.ruleFile) + "\" errors=\"0\" failures=\"" +
             std::to_string(suiteFailures) + "\" time=\"" + ms + "\">\n" + cases + "    </testsuite>\n";
   }
   return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"cfn-guard test report\" tests=\"" +
