@@ -201,6 +201,24 @@ TEST(VmQuirks, RuleReferenceMustEndItsLine) {  // §16.27
   EXPECT_FALSE(compileSources({SourceFile{"t.guard", "t.guard", "rule a { A exists }\nrule b { a }"}}).ok());
 }
 
+// The bound on one result set (kMaxResultSetSize, lowered here): a query
+// that selects exactly the bound is fine, one more is an evaluation error.
+TEST(VmLimits, ResultSetSizeBoundOnBothSides) {
+  auto program = compileSources({SourceFile{"t.guard", "t.guard", "rule r { L[*] exists }"}});
+  ASSERT_TRUE(program.ok());
+  auto ten = loadDocument("L: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]", "d.yaml");
+  auto eleven = loadDocument("L: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]", "d.yaml");
+  ASSERT_TRUE(ten.ok() && eleven.ok());
+  vm::EvalLimits limits;
+  limits.maxResultSetSize = 10;
+  auto ok = vm::evaluateFile(*program.value(), 0, *ten.value(), nullptr, limits);
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ(ok.value().status, vm::Status::Pass);
+  auto tooMany = vm::evaluateFile(*program.value(), 0, *eleven.value(), nullptr, limits);
+  ASSERT_FALSE(tooMany.ok());
+  EXPECT_NE(tooMany.error().message.find("more than 10 values"), std::string::npos);
+}
+
 TEST(VmErrors, EmptyOnIntIsAnError) {
   EXPECT_FALSE(evaluate("rule r { A empty }", "A: 1").ok);
 }

@@ -56,8 +56,8 @@ inline constexpr uint32_t kNoRecord = UINT32_MAX;
 
 class Machine {
  public:
-  Machine(const Program& p, const Document& d, const Node* root)
-      : P(p), D(d), root_(root ? root : d.root()) {}
+  Machine(const Program& p, const Document& d, const Node* root, const EvalLimits& limits)
+      : P(p), D(d), root_(root ? root : d.root()), limits_(limits) {}
   Result<FileResult> run(uint32_t file);
 
  private:
@@ -152,6 +152,7 @@ class Machine {
   const Program& P;
   const Document& D;
   const Node* root_;
+  EvalLimits limits_;
   std::unique_ptr<Document> scratchOwner_ = std::make_unique<Document>();
   Document& scratch_ = *scratchOwner_;  // values made by functions and captures
   std::optional<Error> err_;
@@ -584,6 +585,13 @@ Status Machine::exec(uint32_t fi, Frame& frame, const Node* self, ResultSet* set
       case Op::Count_:
         fail("corrupt program: bad opcode");
         return Status::Skip;
+    }
+    // Every instruction whose A operand is a result-set register wrote it:
+    // that is where a query could grow past the bound on one result set.
+    if (opInfo(in.op).a == OperandKind::Reg && R[in.a].size() > limits_.maxResultSetSize) {
+      fail("a query selected more than " + std::to_string(limits_.maxResultSetSize) +
+           " values (the limit on one result set)");
+      return Status::Skip;
     }
   }
 }
@@ -1397,8 +1405,8 @@ Status Machine::checkBinary(const ClauseInfo& c, uint32_t clauseId, const Result
 }  // namespace
 
 Result<FileResult> evaluateFile(const Program& program, uint32_t file, const Document& doc,
-                                const Node* root) {
-  Machine m(program, doc, root);
+                                const Node* root, const EvalLimits& limits) {
+  Machine m(program, doc, root, limits);
   return m.run(file);
 }
 

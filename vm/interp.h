@@ -20,8 +20,13 @@ inline constexpr size_t kMaxResultSetSize = 50'000'000; // members of one query 
 
 // Evaluates every rule of rules file `file` of `program` against `doc`.
 // An evaluation error (spec §15.2) aborts the file and is returned.
+// Bounds that a run may lower (tests use small values to check both sides).
+struct EvalLimits {
+  size_t maxResultSetSize = kMaxResultSetSize;
+};
+
 // `root` defaults to the document root (the test command passes a sub-tree).
 Result<FileResult> evaluateFile(const Program& program, uint32_t file, const Document& doc,
-                                const Node* root = nullptr);
+                                const Node* root = nullptr, const EvalLimits& limits = {});
 
 }  // namespace guard::vm
