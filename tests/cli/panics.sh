@@ -49,6 +49,12 @@ fi
 expect rules-flag-without-value 2 "'--rules' needs at least one rules file or directory" \
   -- "$vm" validate -r -d ok.yaml
 
+# t24: `test` with --rules-file but no --test-data (or the reverse) and no --dir.
+expect test-rules-without-test-data 2 "needs either --dir, or both --rules-file and --test-data" \
+  -- "$vm" test -r r.guard
+expect test-data-without-rules-file 2 "needs either --dir, or both --rules-file and --test-data" \
+  -- "$vm" test -t ok.yaml
+
 # A reader that goes away ends the program quietly (SIGPIPE status, nothing on stderr).
 mkdir many
 for i in $(seq 1 3000); do printf 'Resources:\n  R%d: {Type: T}\n' "$i" > "many/d$i.yaml"; done
