@@ -4,7 +4,7 @@
 #                         packs, and validate the bundled seed example
 #   tools/setup.sh test   install what is missing, build, and run every test (ctest);
 #                         then build the `asan` preset (ASan + UBSan, build-asan/) and run
-#                         every test there too when GUARD_CI_ASAN=1, and, when
+#                         every test there too (GUARD_CI_ASAN=0 skips it), and, when
 #                         GUARD_CI_FUZZ=1, the fuzz smoke run (tools/fuzz.sh smoke)
 # .ci/run calls `tools/setup.sh test`. docs/reliability.md has the timings.
 set -euo pipefail
@@ -29,7 +29,7 @@ case "$mode" in
     ;;
   test)
     ctest --test-dir "$build" --output-on-failure -j "$jobs"
-    if [ "${GUARD_CI_ASAN:-0}" != 0 ]; then
+    if [ "${GUARD_CI_ASAN:-1}" != 0 ]; then
       echo "== the whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/)"
       cmake --preset asan >/dev/null
       cmake --build --preset asan -j "$jobs"
