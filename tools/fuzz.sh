@@ -8,7 +8,8 @@
 #   tools/fuzz.sh smoke [SECONDS]       each target for SECONDS (default 20), then replay
 #   tools/fuzz.sh replay                run every saved reproducer in tests/fuzz/regressions/
 #   tools/fuzz.sh run TARGET SECONDS [JOBS]   a long run (no rebuild: run `build` first);
-#                                       corpus kept in build-fuzz/corpus/TARGET
+#                                       corpus kept in build-fuzz/corpus/TARGET; it stops
+#                                       early after GUARD_FUZZ_RUNS executions if that is set
 #
 # Targets: rules yaml json pack e2e regex (executables <target>_fuzz).
 # A crash leaves crash-*/leak-*/timeout-* in build-fuzz/artifacts/TARGET/; after fixing
@@ -89,6 +90,7 @@ run() {
   [[ -d "tests/fuzz/regressions/$t" ]] && extra+=("tests/fuzz/regressions/$t")
   local args=("${fuzz_flags[@]}" -max_total_time="$secs" -artifact_prefix="$art/")
   if ((jobs > 1)); then args+=(-fork="$jobs" -ignore_crashes=0); fi
+  if [[ -n "${GUARD_FUZZ_RUNS:-}" ]]; then args+=(-runs="$GUARD_FUZZ_RUNS"); fi
   "$exe" "${args[@]}" "$corpus" "$bdir/seeds/$t" "${extra[@]}"
 }
 

@@ -7,7 +7,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "compiler/compile.h"
@@ -129,7 +130,10 @@ std::vector<WalkedFile> walk(const std::string& root, WalkOrder order, bool foll
   if (isDirectory(root)) {
     walkInto(std::filesystem::path(root), root, order, followLinks, files, 0);
   } else {
-    files.push_back(WalkedFile{root, canonical(root)});
+    struct stat st {};
+    bool stream = ::stat(root.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
+    // A pipe's canonical form (`pipe:[N]`) names nothing; keep the argument.
+    files.push_back(WalkedFile{root, stream ? root : canonical(root), stream});
   }
   return files;
 }
@@ -139,38 +143,55 @@ std::string osErrorText(int e) {
   return s + " (os error " + std::to_string(e) + ")";
 }
 
-Result<std::string> readFile(const std::string& path) {
-  if (isDirectory(path)) return Error::plain(osErrorText(EISDIR));
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in) return Error::plain(osErrorText(errno ? errno : ENOENT));
-  // One read of the known size, with room for simdjson's 64 bytes of padding
-  // so the JSON loader parses the text in place instead of copying it.
+namespace {
+// Reads fd to its end, in chunks; `sizeHint` (a regular file's size) lets the
+// common case be one read into a buffer of the right size. The string keeps
+// 64 bytes of spare capacity (simdjson's padding) so the JSON loader parses
+// the text in place instead of copying it. Pipes, FIFOs and devices have no
+// size and are read to their end too: cfn-guard 3.1.1 seeks them, fails, and
+// treats rules given through a pipe as empty (a silent pass).
+Result<std::string> readAll(int fd, size_t sizeHint) {
   std::string s;
-  std::streamoff size = in.tellg();
-  if (size > 0) {
-    s.reserve(size_t(size) + 64);
-    s.resize(size_t(size));
-    in.seekg(0);
-    in.read(s.data(), size);
-    s.resize(size_t(in.gcount()));
-  } else {
-    in.seekg(0);  // not seekable or empty: read to the end
-    s.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  s.reserve(sizeHint + 64);
+  size_t chunk = std::max<size_t>(sizeHint + 1, 1 << 16);
+  for (;;) {
+    size_t have = s.size();
+    if (s.capacity() < have + chunk + 64) s.reserve(std::max(s.capacity() * 2, have + chunk + 64));
+    s.resize(have + chunk);
+    ssize_t n = ::read(fd, s.data() + have, chunk);
+    if (n < 0 && errno == EINTR) {
+      s.resize(have);
+      continue;
+    }
+    if (n < 0) return Error::plain(osErrorText(errno));
+    s.resize(have + size_t(n));
+    if (n == 0) return s;
   }
-  if (in.bad()) return Error::plain(osErrorText(errno ? errno : EIO));
-  return s;
+}
+}  // namespace
+
+Result<std::string> readFile(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Error::plain(osErrorText(errno));
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    int e = errno;
+    ::close(fd);
+    return Error::plain(osErrorText(e));
+  }
+  if (S_ISDIR(st.st_mode)) {
+    ::close(fd);
+    return Error::plain(osErrorText(EISDIR));
+  }
+  size_t hint = S_ISREG(st.st_mode) ? size_t(st.st_size) : 0;
+  auto text = readAll(fd, hint);
+  ::close(fd);
+  return text;
 }
 
 std::string readStdin() {
-  std::string s;
-  char buf[1 << 16];
-  for (;;) {
-    ssize_t n = ::read(0, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    s.append(buf, size_t(n));
-  }
-  return s;
+  auto text = readAll(0, 0);
+  return text.ok() ? std::move(text.value()) : std::string();
 }
 
 // Byte offset of a 1-based (line, character column) position.
@@ -210,13 +231,19 @@ std::string parseErrorMessage(const Error& e, const std::string& fileName, const
          ", fragment " + text.substr(off);
 }
 
+// A pack read through a pipe has no `.gpack` name; its magic and the zero
+// high byte of its format version (no Guard source has a NUL) tell.
+static bool looksLikePack(const std::string& text) {
+  return text.size() >= 8 && text.compare(0, 4, "GPAK") == 0 && text[5] == '\0';
+}
+
 std::vector<RulesUnit> loadRules(const std::string& path, const std::string& reportedName,
                                  const std::string& text, std::string* loadError) {
   std::vector<RulesUnit> units;
-  if (endsWith(path, ".gpack")) {
+  if (endsWith(path, ".gpack") || looksLikePack(text)) {
     auto pack = vm::readPack(text, path);
     if (!pack.ok()) {
-      *loadError = pack.error().message;
+      *loadError = "rule pack " + path + ": " + pack.error().message;
       return units;
     }
     std::shared_ptr<vm::Program> program(std::move(pack.value()));

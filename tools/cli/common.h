@@ -39,6 +39,10 @@ bool colorEnabled();
 struct WalkedFile {
   std::string path;      // as walked (argument joined with the relative path)
   std::string canonical; // canonical absolute path (symlinks resolved)
+  // The argument itself names a pipe, FIFO or device (`-d <(cmd)`,
+  // `/dev/stdin`): the user asked for it by name, so the extension filters
+  // that cfn-guard applies (and that make it skip such input silently) do not.
+  bool stream = false;
 };
 
 enum class WalkOrder { ByName, ByModified };

@@ -521,7 +521,7 @@ int runSingle(const TestOptions& o) {
   std::vector<std::string> tests;
   WalkOrder order = o.lastModified ? WalkOrder::ByModified : WalkOrder::ByName;
   for (const auto& f : walk(o.testData, order, false))
-    if (hasTestExtension(f.path)) tests.push_back(f.path);
+    if (f.stream || hasTestExtension(f.path)) tests.push_back(f.path);
   TestRunner runner(o);
   if (!o.structured()) return runner.runFile(units[0], tests, nullptr).code;
   TestFileResult result{o.rulesFile, {}, std::nullopt, 0};

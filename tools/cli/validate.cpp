@@ -122,6 +122,7 @@ class Validator {
   std::vector<ParamText> params_;
   std::vector<RulesSource> sources_;
   vm::ConsoleOptions console_;
+  bool inputUnreadable_ = false;  // a data file could not be read (and was left out)
 };
 
 int Validator::checkFlags() {
@@ -155,18 +156,20 @@ int Validator::loadAllData() {
   for (const auto& arg : opt_.data) {
     if (!pathExists(arg)) return fatal("The path `" + arg + "` does not exist");
     for (auto& f : walk(arg, order, false))
-      if (hasDataExtension(f.canonical)) files.push_back(std::move(f));
+      if (f.stream || hasDataExtension(f.canonical)) files.push_back(std::move(f));
   }
   // Files are read and parsed in parallel; the first error in command-line
   // order is the one reported, as a sequential run would.
   data_.resize(files.size());
   std::vector<std::string> errors(files.size());
+  std::vector<char> unreadable(files.size(), 0);
   parallelFor(files.size(), effectiveJobs(opt_.jobs), [&](size_t i) {
     DataFile& d = data_[i];
     d.name = files[i].canonical;
     auto text = readFile(files[i].path);
     if (!text.ok()) {
-      errors[i] = "I/O error when reading " + text.error().message;
+      errors[i] = "I/O error when reading " + files[i].path + ": " + text.error().message;
+      unreadable[i] = 1;
       return;
     }
     auto doc = loadData(d.name, std::move(text.value()));
@@ -176,8 +179,22 @@ int Validator::loadAllData() {
     }
     d.doc = std::move(doc.value());
   });
-  for (const auto& e : errors)
-    if (!e.empty()) return fatal(e);
+  // A file that cannot be read is reported and left out; the others are
+  // still evaluated and the exit code is non-zero (cfn-guard stops at the
+  // first one). A file that was read but does not parse stops the run with
+  // 255, as in cfn-guard (goldens v64-v67).
+  for (size_t i = 0; i < errors.size(); ++i) {
+    if (errors[i].empty()) continue;
+    if (!unreadable[i]) return fatal(errors[i]);
+    fatal(errors[i]);
+    inputUnreadable_ = true;
+  }
+  if (inputUnreadable_) {
+    std::vector<DataFile> readable;
+    for (size_t i = 0; i < data_.size(); ++i)
+      if (!unreadable[i]) readable.push_back(std::move(data_[i]));
+    data_ = std::move(readable);
+  }
   return 0;
 }
 
@@ -207,7 +224,7 @@ int Validator::loadParams() {
     if (!pathExists(arg)) return fatal("The path `" + arg + "` does not exist");
     for (const auto& f : walk(arg, order, false)) {
       std::string name = baseName(f.path);
-      if (!hasDataExtension(name)) continue;
+      if (!f.stream && !hasDataExtension(name)) continue;
       auto text = readFile(f.path);
       if (!text.ok()) return fatal("I/O error when reading " + text.error().message);
       if (text.value().find_first_not_of(" \t\r\n") == std::string::npos)
@@ -282,7 +299,10 @@ int Validator::evaluateConsole() {
   int exitCode = kExitOk;
   for (const RulesSource& src : sources_) {
     if (!src.readError.empty()) {
-      err("Unable read content from file I/O error when reading " + src.readError + "\n");
+      // cfn-guard prints this and goes on with exit 0 as if the file had
+      // passed; guardvm names the file and makes the exit code non-zero.
+      err("Unable read content from file " + src.path + ": I/O error when reading " + src.readError + "\n");
+      exitCode = kExitError;
       continue;
     }
     std::string loadError;
@@ -334,8 +354,8 @@ int Validator::evaluateStructured() {
   };
   for (const RulesSource& src : sources_)
     if (!src.readError.empty()) {
-      err("Unable to read content from file I/O error when reading " + src.readError + "\n");
-      return fatal("I/O error when reading " + src.readError);
+      err("Unable to read content from file " + src.path + ": I/O error when reading " + src.readError + "\n");
+      return fatal("I/O error when reading " + src.path + ": " + src.readError);
     }
   bool parseFailed = false;
   std::vector<RulesUnit> units;
@@ -410,7 +430,8 @@ int Validator::run() {
   if (int rc = loadAllData()) return rc;
   if (int rc = loadParams()) return rc;
   if (int rc = collectRules()) return rc;
-  return opt_.structured ? evaluateStructured() : evaluateConsole();
+  int rc = opt_.structured ? evaluateStructured() : evaluateConsole();
+  return rc == kExitOk && inputUnreadable_ ? kExitError : rc;
 }
 
 }  // namespace

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# "No silent pass" (issue 6, docs/compatibility.md "Where guardvm does not
+# fail open"): rules given through a pipe or a device are read for real;
+# a rules or data file that cannot be read, a pack from a newer format and a
+# pack whose checksum fails each give an error on stderr naming the file and a
+# non-zero exit, while the other files are still evaluated; a rules file that
+# is really empty keeps cfn-guard's answer (golden v59). Self-contained (no
+# ../shared). Called by ctest:
+#   no_silent_pass.sh GUARDVM GUARDC
+set -u
+vm="$(readlink -f "$1")"
+gc="$(readlink -f "$2")"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+chmod 755 "$work"
+cd "$work" || exit 1
+fails=0
+
+fail() {
+  echo "FAIL $1"
+  sed 's/^/    /' err.txt
+  fails=$((fails + 1))
+}
+
+# check NAME EXIT STDOUT-SUBSTRING STDERR-SUBSTRING: the last command's results
+# (in rc, out.txt, err.txt); an empty substring is not checked.
+check() {
+  local name="$1" code="$2" want_out="$3" want_err="$4"
+  if [ "$rc" != "$code" ]; then fail "$name: exit $rc, want $code"; return; fi
+  if [ -n "$want_out" ] && ! grep -qF -- "$want_out" out.txt; then fail "$name: stdout lacks '$want_out'"; return; fi
+  if [ -n "$want_err" ] && ! grep -qF -- "$want_err" err.txt; then fail "$name: stderr lacks '$want_err'"; return; fi
+  echo "ok   $name"
+}
+
+printf "rule needs_user {\n  Resources.*.Properties.User exists\n}\n" > r.guard
+printf "rule other {\n  Resources exists\n}\n" > other.guard
+printf 'Resources:\n  A:\n    Type: T\n    Properties:\n      Name: x\n' > bad.yaml
+printf 'Resources:\n  A:\n    Type: T\n    Properties:\n      User: x\n' > good.yaml
+
+# Rules through a pipe (process substitution) and through /dev/stdin: the
+# rule is evaluated and FAILs (cfn-guard 3.1.1 reads nothing and exits 0).
+"$vm" validate -r <(cat r.guard) -d bad.yaml -S none >out.txt 2>err.txt; rc=$?
+check rules-from-process-substitution 19 "Rule = needs_user" ""
+"$vm" validate -r /dev/stdin -d bad.yaml -S none <r.guard >out.txt 2>err.txt; rc=$?
+check rules-from-stdin-pipe 19 "Rule = needs_user" ""
+"$vm" validate -r /dev/stdin -d good.yaml -S all <r.guard >out.txt 2>err.txt; rc=$?
+check rules-from-pipe-pass 0 "needs_user" ""
+"$vm" test -r <(cat r.guard) -t <(printf -- '- name: t\n  input: {Resources: {A: {Properties: {}}}}\n  expectations:\n    rules:\n      needs_user: FAIL\n') >out.txt 2>err.txt; rc=$?
+check test-rules-and-tests-from-pipes 0 "PASS Rules:" ""
+
+# A really empty rules file keeps cfn-guard's answer: nothing evaluated, exit 0 (v59).
+: > empty.guard
+"$vm" validate -r empty.guard -d bad.yaml >out.txt 2>err.txt; rc=$?
+check empty-rules-file 0 "" ""
+
+# Packs: a newer major format version and a failed checksum are errors naming
+# the pack; the other rules file is still evaluated.
+"$gc" -o r.gpack r.guard >/dev/null 2>err.txt || fail "guardc could not write r.gpack"
+cp r.gpack newer.gpack
+printf '\x63\x00' | dd of=newer.gpack bs=1 seek=4 conv=notrunc status=none  # major 99
+"$vm" validate -r newer.gpack -r other.guard -d bad.yaml -S all >out.txt 2>err.txt; rc=$?
+check pack-newer-version 255 "other" "newer.gpack"
+grep -qF "newer than this guardvm supports" err.txt || fail "pack-newer-version: message does not say why"
+cp r.gpack corrupt.gpack
+size=$(stat -c %s corrupt.gpack)
+printf '\xff' | dd of=corrupt.gpack bs=1 seek=$((size - 3)) conv=notrunc status=none
+"$vm" validate -r corrupt.gpack -r other.guard -d bad.yaml -S all >out.txt 2>err.txt; rc=$?
+check pack-bad-checksum 255 "other" "corrupt.gpack"
+
+# A pack and a data file through pipes are read too (cfn-guard would skip
+# the data file for its missing extension and evaluate nothing).
+"$vm" validate -r <(cat r.gpack) -d <(cat bad.yaml) -S none >out.txt 2>err.txt; rc=$?
+check pack-and-data-from-pipes 19 "Rule = needs_user" ""
+
+# Files that cannot be read: needs a user who is refused; run as nobody
+# where we are root (CI), else skip.
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+  as_nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+  cp r.guard locked.guard && chmod 000 locked.guard
+  cp bad.yaml locked.yaml && chmod 000 locked.yaml
+  "${as_nobody[@]}" "$vm" validate -r locked.guard -r r.guard -d bad.yaml -S none >out.txt 2>err.txt; rc=$?
+  check unreadable-rules-others-evaluated 19 "Rule = needs_user" "locked.guard"
+  "${as_nobody[@]}" "$vm" validate -r locked.guard -r other.guard -d bad.yaml >out.txt 2>err.txt; rc=$?
+  check unreadable-rules-not-a-pass 255 "" "Permission denied"
+  "${as_nobody[@]}" "$vm" validate -r r.guard -d locked.yaml -d good.yaml -S all >out.txt 2>err.txt; rc=$?
+  check unreadable-data-others-evaluated 255 "good.yaml" "locked.yaml"
+  "${as_nobody[@]}" "$vm" validate -r r.guard -d locked.yaml -d bad.yaml -S none >out.txt 2>err.txt; rc=$?
+  check unreadable-data-with-failure 19 "Rule = needs_user" "locked.yaml"
+else
+  echo "skip unreadable-file checks (need root and setpriv to test as another user)"
+fi
+
+if [ "$fails" -ne 0 ]; then
+  echo "$fails check(s) failed"
+  exit 1
+fi
+echo "all no-silent-pass checks passed"
