@@ -21,9 +21,12 @@ bdir="${GUARD_FUZZ_BUILD_DIR:-build-fuzz}"
 targets=(rules yaml json pack e2e regex)
 shared="${GUARD_SHARED:-$root/../shared}"
 # Leaks are checked; a single input may take at most 10 s (a hang is a bug too).
+# libFuzzer's timeout is wall-clock time: long runs at low priority on a busy
+# machine set GUARD_FUZZ_TIMEOUT higher so that a starved process is not
+# reported as a hang (replay such a timeout to see whether it is real).
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
-fuzz_flags=(-timeout=10 -rss_limit_mb=2048 -max_len=16384 -print_final_stats=1)
+fuzz_flags=(-timeout="${GUARD_FUZZ_TIMEOUT:-10}" -rss_limit_mb=2048 -max_len=16384 -print_final_stats=1)
 
 build() {
   if [[ ! -f "$bdir/CMakeCache.txt" ]]; then

@@ -12,6 +12,7 @@ packages=(
   libncurses-dev zlib1g-dev  # LLVMSupport needs -ltinfo and -lz
   libyaml-cpp-dev libfmt-dev libcli11-dev
   googletest libgtest-dev libbenchmark-dev
+  clang-14 libclang-rt-14-dev  # libFuzzer targets (tools/fuzz.sh; CI runs the fuzz smoke)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -4,8 +4,9 @@
 #                         packs, and validate the bundled seed example
 #   tools/setup.sh test   install what is missing, build, and run every test (ctest);
 #                         then build the `asan` preset (ASan + UBSan, build-asan/) and run
-#                         every test there too (GUARD_CI_ASAN=0 skips it), and, when
-#                         GUARD_CI_FUZZ=1, the fuzz smoke run (tools/fuzz.sh smoke)
+#                         every test there too (GUARD_CI_ASAN=0 skips it); then the fuzz
+#                         smoke: each libFuzzer target for GUARD_FUZZ_SECONDS (15) and a
+#                         replay of every saved reproducer (GUARD_CI_FUZZ=0 skips it)
 # .ci/run calls `tools/setup.sh test`. docs/reliability.md has the timings.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,9 +37,9 @@ case "$mode" in
       ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         ctest --test-dir build-asan --output-on-failure -j "$jobs"
     fi
-    if [ "${GUARD_CI_FUZZ:-0}" != 0 ]; then
+    if [ "${GUARD_CI_FUZZ:-1}" != 0 ]; then
       echo "== fuzz smoke: each libFuzzer target briefly, then every saved reproducer"
-      bash tools/fuzz.sh smoke "${GUARD_FUZZ_SECONDS:-20}"
+      bash tools/fuzz.sh smoke "${GUARD_FUZZ_SECONDS:-15}"
     fi
     ;;
   *)
