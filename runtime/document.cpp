@@ -2,7 +2,12 @@
 // and paths. See document.h.
 #include "runtime/document.h"
 
+#include <sys/mman.h>
+
+#include <cstdlib>
 #include <cstring>
+
+#include <llvm/Support/ErrorHandling.h>
 
 namespace guard {
 
@@ -35,21 +40,90 @@ KeyId KeyTable::find(std::string_view s) const {
   return it == ids_.end() ? kNoKey : it->second;
 }
 
+// --- Arena
+
+void adviseHugePages(void* p, size_t n) {
+#ifdef MADV_HUGEPAGE
+  constexpr uintptr_t kHuge = uintptr_t(2) << 20;
+  const uintptr_t b = (reinterpret_cast<uintptr_t>(p) + kHuge - 1) & ~(kHuge - 1);
+  const uintptr_t e = (reinterpret_cast<uintptr_t>(p) + n) & ~(kHuge - 1);
+  if (e >= b + 2 * kHuge) madvise(reinterpret_cast<void*>(b), e - b, MADV_HUGEPAGE);
+#endif
+}
+
+static constexpr size_t kHugeSlab = size_t(2) << 20;
+// Small and medium documents stay on malloc'd slabs of up to 64 KB, which
+// malloc recycles between documents; a huge page is zeroed whole on its first
+// touch, a cost only a big document earns back. From 8 MB on: huge slabs.
+static constexpr size_t kSmallSlabMax = size_t(64) << 10;
+static constexpr size_t kHugeFrom = size_t(8) << 20;
+
+Arena::~Arena() {
+  for (const Slab& s : slabs_) {
+    if (s.mapped) munmap(s.base, s.size);
+    else std::free(s.base);
+  }
+}
+
+// A slab of `size` bytes; sizes from 2 MB up are 2 MB-aligned mappings (the
+// alignment lets the kernel back them with huge pages from the first fault).
+Arena::Slab Arena::newSlab(size_t size) {
+  if (size < kHugeSlab) {
+    void* p = std::malloc(size);
+    if (!p) llvm::report_bad_alloc_error("document arena: out of memory");
+    return {p, size, false};
+  }
+  size = (size + kHugeSlab - 1) & ~(kHugeSlab - 1);
+  void* raw = mmap(nullptr, size + kHugeSlab, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (raw == MAP_FAILED) llvm::report_bad_alloc_error("document arena: out of memory");
+  const uintptr_t start = reinterpret_cast<uintptr_t>(raw);
+  const uintptr_t aligned = (start + kHugeSlab - 1) & ~uintptr_t(kHugeSlab - 1);
+  if (aligned > start) munmap(raw, aligned - start);
+  if (const size_t tail = start + size + kHugeSlab - (aligned + size)) munmap(reinterpret_cast<void*>(aligned + size), tail);
+  void* p = reinterpret_cast<void*>(aligned);
+  madvise(p, size, MADV_HUGEPAGE);  // advice only: without THP, 4 KB pages as before
+  return {p, size, true};
+}
+
+void* Arena::allocateSlow(size_t size, size_t align) {
+  // A request bigger than a quarter of the next slab gets a slab of its own,
+  // so the current slab keeps serving small requests.
+  if (size + align > nextSize_ / 4) {
+    Slab s = newSlab(size + align);
+    slabs_.push_back(s);
+    reserved_ += s.size;
+    uintptr_t p = (reinterpret_cast<uintptr_t>(s.base) + align - 1) & ~uintptr_t(align - 1);
+    return reinterpret_cast<void*>(p);
+  }
+  Slab s = newSlab(nextSize_);
+  slabs_.push_back(s);
+  reserved_ += s.size;
+  if (nextSize_ < kSmallSlabMax) nextSize_ *= 2;
+  else if (reserved_ >= kHugeFrom) nextSize_ = kHugeSlab;
+  cur_ = reinterpret_cast<uintptr_t>(s.base);
+  end_ = cur_ + s.size;
+  uintptr_t p = (cur_ + align - 1) & ~uintptr_t(align - 1);
+  cur_ = p + size;
+  return reinterpret_cast<void*>(p);
+}
+
+// --- Document
+
 Node* Document::newNode(NodeKind k) {
-  Node* n = new (arena_.Allocate<Node>()) Node();
+  Node* n = new (arena_.allocate<Node>()) Node();
   n->kind = k;
   return n;
 }
 
 const char* Document::copyString(std::string_view s) {
-  char* p = arena_.Allocate<char>(s.size() + 1);
+  char* p = arena_.allocate<char>(s.size() + 1);
   if (!s.empty()) std::memcpy(p, s.data(), s.size());
   p[s.size()] = '\0';
   return p;
 }
 
-Node** Document::newItems(uint32_t n) { return n ? arena_.Allocate<Node*>(n) : nullptr; }
-MapEntry* Document::newEntries(uint32_t n) { return n ? arena_.Allocate<MapEntry>(n) : nullptr; }
+Node** Document::newItems(uint32_t n) { return n ? arena_.allocate<Node*>(n) : nullptr; }
+MapEntry* Document::newEntries(uint32_t n) { return n ? arena_.allocate<MapEntry>(n) : nullptr; }
 
 static constexpr uint32_t kIndexThreshold = 12;
 

@@ -218,13 +218,36 @@ class KeyCache {
   Slot slots_[kSlots];
 };
 
+// The contents of a string token `"..."` without escapes (then the text's
+// bytes are the value); a null view when it has a backslash. simdjson's first
+// stage has already checked UTF-8 and refused raw control characters.
+std::string_view plainString(std::string_view token) {
+  if (token.size() < 2 || token.back() != '"') return {};
+  std::string_view body = token.substr(1, token.size() - 2);
+  if (std::memchr(body.data(), '\\', body.size())) return {};
+  return body;
+}
+
+// A key's contents from its opening quote, when it has no escapes: up to the
+// first quote, which closes it when no backslash comes before it.
+std::string_view plainKey(const char* quote) {
+  const char* b = quote + 1;
+  const char* e = b;
+  while (*e != '"' && *e != '\\') ++e;
+  if (*e == '\\') return {};
+  return {b, size_t(e - b)};
+}
+
 // Builds the tree from simdjson's On Demand iteration. Open containers are
 // frames on an explicit stack holding their iterators; children collect on
 // scratch stacks and are copied into the arena when the container closes.
 class JsonBuilder {
  public:
+  // When `text` is the document's own text (loadDocument), unescaped strings
+  // point into it instead of being copied into the arena.
   JsonBuilder(Document& doc, const char* text, const TextScan& scan)
-      : doc_(doc), text_(text), cursor_(text, scan), keyCache_(doc.keys()) {}
+      : doc_(doc), text_(text), inPlace_(!doc.text().empty() && doc.text().data() == text),
+        cursor_(text, scan), keyCache_(doc.keys()) {}
 
   Node* run(od::document& d, size_t rootOffset);
 
@@ -255,6 +278,7 @@ class JsonBuilder {
 
   Document& doc_;
   const char* text_;
+  bool inPlace_;
   LineCursor cursor_;
   KeyCache keyCache_;
   std::vector<Frame> frames_;
@@ -344,8 +368,8 @@ bool JsonBuilder::stepMap() {
     od::field field;
     if ((*f.oit).get(field)) return false;
     const char* keyQuote = field.key().raw() - 1;
-    std::string_view key;
-    if (field.unescaped_key().get(key)) return false;
+    std::string_view key = plainKey(keyQuote);
+    if (!key.data() && field.unescaped_key().get(key)) return false;
     od::value& v = field.value();
     if (!keyColonOk(keyQuote, v.raw_json_token().data())) return false;
 
@@ -404,10 +428,14 @@ JsonBuilder::Step JsonBuilder::value(od::value& v, Node** out) {
       return pushList(arr, cursor_.line(), cursor_.col()) ? Step::Pushed : Step::Error;
     }
     case od::json_type::string: {
-      std::string_view s;
-      if (v.get_string().get(s)) return Step::Error;
       Node* n = newAt(NodeKind::String);
-      n->str.data = doc_.copyString(s);
+      std::string_view s = plainString(trimRight(token));
+      if (s.data() && inPlace_) {
+        n->str.data = s.data();
+      } else {
+        if (!s.data() && v.get_string().get(s)) return Step::Error;
+        n->str.data = doc_.copyString(s);
+      }
       n->str.size = uint32_t(s.size());
       n->str.re = nullptr;
       *out = n;

@@ -136,6 +136,13 @@ Error dataFileError(Error e, detail::LoadFailure why, std::string_view text,
 
 }  // namespace
 
+std::string newTextBuffer(size_t size) {
+  std::string s;
+  s.reserve(size + kJsonPadding);
+  adviseHugePages(s.data(), s.capacity());
+  return s;
+}
+
 Result<Unit> checkDataSize(uint64_t bytes, const std::string& name) {
   if (bytes <= kMaxDataFileBytes) return Unit{};
   return Error{"data file " + name + " is " + std::to_string(bytes) + " bytes; the largest accepted is " +
@@ -151,12 +158,15 @@ Result<std::unique_ptr<Document>> loadDocument(std::string text, std::string nam
   // Room for simdjson's padding saves the JSON path a copy of the text.
   if (looksLikeJson(text) && text.capacity() < text.size() + kJsonPadding)
     text.reserve(text.size() + kJsonPadding);
+  // The document owns the text from here on and never changes it, so the
+  // loaders may point string nodes into it rather than copy them.
+  doc->setText(std::move(text));
+  const std::string& own = doc->text();
   detail::LoadFailure why = detail::LoadFailure::Syntax;
-  Result<Node*> root = parseText(*doc, text, text.capacity(), &why);
-  if (!root) return dataFileError(root.takeError(), why, text, name);
+  Result<Node*> root = parseText(*doc, own, own.capacity(), &why);
+  if (!root) return dataFileError(root.takeError(), why, own, name);
   doc->setRoot(root.value());
   doc->setName(std::move(name));
-  doc->setText(std::move(text));
   return doc;
 }
 

@@ -23,6 +23,12 @@ inline constexpr uint64_t kMaxDataFileBytes = uint64_t(2) << 30;
 // An error naming `name` and the limit when `bytes` exceeds kMaxDataFileBytes.
 Result<Unit> checkDataSize(uint64_t bytes, const std::string& name);
 
+// An empty string with capacity for `size` bytes plus the JSON loader's
+// padding (so JSON parses in place). Big buffers are advised for transparent
+// huge pages: guardvm reads data files into these, and the page faults of a
+// 100 MB text with 4 KB pages cost more than parsing it.
+std::string newTextBuffer(size_t size);
+
 // Loads the first document of `text` (YAML, or JSON which is also valid
 // YAML) into a new Document named `name`, keeping `text` for code excerpts.
 // Errors carry the 1-based line and column where there is one. A text larger

@@ -28,6 +28,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <mutex>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -1179,7 +1180,8 @@ Error compileError(std::string_view pattern, const std::string& why) {
   return Error::plain("invalid regular expression '" + std::string(pattern) + "': " + why);
 }
 
-Result<std::unique_ptr<Regex>> compilePcre(std::string_view pattern, Translation t) {
+// PCRE2's compiled form of a translated pattern, or nullptr with `why` set.
+pcre2_code* pcreCode(const Translation& t, std::string* why) {
   pcre2_compile_context* cc = pcre2_compile_context_create(nullptr);
   pcre2_set_newline(cc, PCRE2_NEWLINE_LF);
   int code = 0;
@@ -1191,33 +1193,98 @@ Result<std::unique_ptr<Regex>> compilePcre(std::string_view pattern, Translation
   pcre2_code* re = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(t.pattern.data()), t.pattern.size(), options,
                                  &code, &offset, cc);
   pcre2_compile_context_free(cc);
-  if (!re) {
+  if (!re && why) {
     PCRE2_UCHAR buf[256];
     pcre2_get_error_message(code, buf, sizeof buf);
-    return compileError(pattern, reinterpret_cast<const char*>(buf));
+    *why = reinterpret_cast<const char*>(buf);
   }
+  return re;
+}
+
+Result<std::unique_ptr<Regex>> compilePcre(std::string_view pattern, Translation t) {
+  std::string why;
+  pcre2_code* re = pcreCode(t, &why);
+  if (!re) return compileError(pattern, why);
   pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);  // without JIT support, the interpreter runs
   return std::unique_ptr<Regex>(new PcreRegex(std::string(pattern), std::move(t), re));
 }
+
+// The engine for a translated pattern: RE2 when it can run it, else PCRE2.
+Result<std::unique_ptr<Regex>> compileTranslated(std::string_view pattern, Translation t) {
+  if (t.backtracking) return compilePcre(pattern, std::move(t));
+
+  RE2::Options opts;
+  opts.set_log_errors(false);
+  opts.set_max_mem(kRe2MaxMem);
+  auto re = std::make_unique<RE2>(re2::StringPiece(t.pattern.data(), t.pattern.size()), opts);
+  if (re->ok()) return std::unique_ptr<Regex>(new Re2Regex(std::string(pattern), std::move(t), std::move(re)));
+  // Property names RE2 lacks (scripts in loose spelling, binary properties)
+  // and repetitions beyond its limits still compile on PCRE2.
+  const std::string re2Error = re->error();
+  auto fallback = compilePcre(pattern, std::move(t));
+  if (fallback.ok()) return fallback;
+  return compileError(pattern, re2Error);
+}
+
+// A pattern known to compile, with its engine built on first use. Reading a
+// pack (vm/pack.cpp) makes these: an RE2 compile costs ~270 µs and most of a
+// pack's regexes are never run on a given input. compileLazy only makes one
+// when PCRE2 has just compiled the translation (without JIT, ~10x cheaper
+// than RE2): the engine built later is RE2 or, if RE2 refuses, that same
+// PCRE2 compile, so the build cannot fail but for lack of memory; if it
+// does, searches return compile's error (an evaluation error, like the
+// backtracking limit). Programs are shared by `validate -j N` threads:
+// std::call_once builds the engine exactly once and publishes it to all.
+class LazyRegex final : public Regex {
+ public:
+  LazyRegex(std::string pattern, Translation t) : t_(std::move(t)) { pattern_ = std::move(pattern); }
+
+  Result<bool> search(std::string_view text) const override {
+    if (const Regex* e = engine()) return e->search(text);
+    return error_;
+  }
+  Result<std::string> replaceMatchesOnly(std::string_view text, std::string_view replacement) const override {
+    if (const Regex* e = engine()) return e->replaceMatchesOnly(text, replacement);
+    return error_;
+  }
+  bool backtracking() const override {
+    const Regex* e = engine();
+    return e ? e->backtracking() : t_.backtracking;
+  }
+
+ private:
+  const Regex* engine() const {
+    std::call_once(once_, [this] {
+      auto r = compileTranslated(pattern_, t_);
+      if (r.ok()) engine_ = std::move(r.value());
+      else error_ = Error::plain("regex /" + pattern_ + "/ does not compile: " + r.error().message);
+    });
+    return engine_.get();
+  }
+
+  Translation t_;
+  mutable std::once_flag once_;
+  mutable std::unique_ptr<Regex> engine_;
+  mutable Error error_;
+};
 
 }  // namespace
 
 Result<std::unique_ptr<Regex>> Regex::compile(std::string_view pattern) {
   Result<Translation> t = Translator(pattern).run();
   if (!t.ok()) return compileError(pattern, t.error().message);
-  if (t->backtracking) return compilePcre(pattern, std::move(*t));
+  return compileTranslated(pattern, std::move(*t));
+}
 
-  RE2::Options opts;
-  opts.set_log_errors(false);
-  opts.set_max_mem(kRe2MaxMem);
-  auto re = std::make_unique<RE2>(re2::StringPiece(t->pattern.data(), t->pattern.size()), opts);
-  if (re->ok()) return std::unique_ptr<Regex>(new Re2Regex(std::string(pattern), std::move(*t), std::move(re)));
-  // Property names RE2 lacks (scripts in loose spelling, binary properties)
-  // and repetitions beyond its limits still compile on PCRE2.
-  const std::string re2Error = re->error();
-  auto fallback = compilePcre(pattern, std::move(*t));
-  if (fallback.ok()) return fallback;
-  return compileError(pattern, re2Error);
+Result<std::unique_ptr<Regex>> Regex::compileLazy(std::string_view pattern) {
+  Result<Translation> t = Translator(pattern).run();
+  if (!t.ok()) return compileError(pattern, t.error().message);
+  // A pattern PCRE2 refuses may still be one RE2 takes: compile it now, so
+  // that whether it loads, and its error, are exactly compile's.
+  pcre2_code* probe = pcreCode(*t, nullptr);
+  if (!probe) return compileTranslated(pattern, std::move(*t));
+  pcre2_code_free(probe);
+  return std::unique_ptr<Regex>(new LazyRegex(std::string(pattern), std::move(*t)));
 }
 
 }  // namespace guard

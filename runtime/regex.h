@@ -22,6 +22,11 @@ class Regex {
   // Compiles `pattern` (the text between the slashes of a literal, after
   // escaped-slash handling). An invalid pattern is an error naming why.
   static Result<std::unique_ptr<Regex>> compile(std::string_view pattern);
+  // The same answer as compile (the same patterns load, with the same
+  // errors), but the engine of a pattern that loads is built on its first
+  // use, once, safely from several threads: loading checks the pattern with
+  // the translator and PCRE2's compiler only. For packs (vm/pack.cpp).
+  static Result<std::unique_ptr<Regex>> compileLazy(std::string_view pattern);
 
   // Unanchored search: true if the pattern matches anywhere in `text`.
   // Fails only when the backtracking engine exceeds its match limit.

@@ -36,6 +36,19 @@ namespace {
 
 bool isDigit(char c) { return c >= '0' && c <= '9'; }
 
+// Eight bytes at a time: big templates are tens of megabytes.
+bool isAscii(std::string_view s) {
+  size_t i = 0;
+  uint64_t acc = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    acc |= w;
+  }
+  for (; i < s.size(); ++i) acc |= uint8_t(s[i]);
+  return (acc & 0x8080808080808080ull) == 0;
+}
+
 bool equalsIgnoreCase(std::string_view a, std::string_view lowerB) {
   if (a.size() != lowerB.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {
@@ -204,7 +217,10 @@ Typed typeScalar(const yaml_event_t& ev, std::string_view text) {
   return t;
 }
 
-void applyTyped(Document& doc, Node* n, const Typed& t, std::string_view text) {
+// `inText`, when not null, holds the same bytes as `text` inside the
+// document's own text, and is used instead of a copy.
+void applyTyped(Document& doc, Node* n, const Typed& t, std::string_view text,
+                const char* inText = nullptr) {
   n->kind = t.kind;
   switch (t.kind) {
     case NodeKind::Int: n->i = t.i; break;
@@ -213,7 +229,7 @@ void applyTyped(Document& doc, Node* n, const Typed& t, std::string_view text) {
     case NodeKind::Null: break;
     default:
       n->kind = NodeKind::String;
-      n->str.data = doc.copyString(text);
+      n->str.data = inText ? inText : doc.copyString(text);
       n->str.size = uint32_t(text.size());
       n->str.re = nullptr;
       break;
@@ -289,19 +305,15 @@ struct EventHolder {
 // stacks and are copied into arena arrays when the container closes.
 class YamlBuilder {
  public:
-  YamlBuilder(Document& doc, std::string_view text) : doc_(doc), text_(text) {
+  YamlBuilder(Document& doc, std::string_view text)
+      : doc_(doc), text_(text), inPlace_(!doc.text().empty() && doc.text().data() == text.data()) {
     yaml_parser_initialize(&parser_);
     yaml_parser_set_input_string(&parser_, reinterpret_cast<const unsigned char*>(text.data()),
                                  text.size());
     // cfn-guard's parser declares UTF-8 up front, so a BOM is not stripped by
     // the reader but skipped by the scanner, counting as column 0 of line 0.
     yaml_parser_set_encoding(&parser_, YAML_UTF8_ENCODING);
-    for (unsigned char c : text) {
-      if (c >= 0x80) {
-        nonAscii_ = true;
-        break;
-      }
-    }
+    nonAscii_ = !isAscii(text);
   }
   ~YamlBuilder() { yaml_parser_delete(&parser_); }
 
@@ -329,6 +341,7 @@ class YamlBuilder {
   Result<Node*> finish();
   bool checkSimpleKeyLength(const yaml_event_t& ev);
   size_t byteOffsetOfChar(size_t charIndex);
+  const char* inText(const yaml_event_t& ev, std::string_view value) const;
 
   bool fail(LoadFailure kind, std::string message, uint32_t line1, uint32_t col1) {
     failure_ = kind;
@@ -342,6 +355,7 @@ class YamlBuilder {
 
   Document& doc_;
   std::string_view text_;
+  bool inPlace_;  // text_ is the document's own text (loadDocument)
   yaml_parser_t parser_;
   bool nonAscii_ = false;
   std::vector<Frame> frames_;
@@ -441,7 +455,7 @@ bool YamlBuilder::onScalar(const yaml_event_t& ev) {
   const uint32_t line = uint32_t(ev.start_mark.line), col = uint32_t(ev.start_mark.column);
   Typed t = typeScalar(ev, text);
   Node* n = newAt(doc_, NodeKind::String, line, col);
-  applyTyped(doc_, n, t, text);
+  applyTyped(doc_, n, t, text, t.kind == NodeKind::String ? inText(ev, text) : nullptr);
   if (t.bad && !haveBad_) {
     haveBad_ = true;
     badText_.assign(text);
@@ -504,6 +518,22 @@ size_t YamlBuilder::byteOffsetOfChar(size_t charIndex) {
     ++cursorChar_;
   }
   return cursorByte_;
+}
+
+// Where a scalar's value stands unchanged in the document's text (plain and
+// quoted scalars without escapes or folding, i.e. almost all of them), so
+// the node can point there rather than hold a copy. The bytes are compared,
+// so a scalar whose value differs from its source text is simply copied.
+// ASCII text only: there libyaml's character index is the byte offset.
+const char* YamlBuilder::inText(const yaml_event_t& ev, std::string_view value) const {
+  if (!inPlace_ || nonAscii_) return nullptr;
+  size_t at = ev.start_mark.index;
+  const yaml_scalar_style_t style = ev.data.scalar.style;
+  if (style == YAML_SINGLE_QUOTED_SCALAR_STYLE || style == YAML_DOUBLE_QUOTED_SCALAR_STYLE) ++at;
+  else if (style != YAML_PLAIN_SCALAR_STYLE) return nullptr;
+  if (at > text_.size() || value.size() > text_.size() - at) return nullptr;
+  const char* p = text_.data() + at;
+  return std::memcmp(p, value.data(), value.size()) == 0 ? p : nullptr;
 }
 
 bool YamlBuilder::onStart(const yaml_event_t& ev, bool isMap) {

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "compiler/compile.h"
 #include "compiler/parser.h"
@@ -215,6 +216,28 @@ TEST(LimitRegex, BacktrackingBudgetIsAnEvaluationError) {
   ASSERT_TRUE(doc.ok());
   auto r = vm::evaluateFile(*program.value(), 0, *doc.value());
   EXPECT_FALSE(r.ok());
+}
+
+// Lazily built engines (packs) accept and refuse exactly the patterns compile
+// does, with the same error, so no pattern can fail later, at evaluation.
+TEST(LimitRegex, LazyCompileRefusesWhatCompileRefuses) {
+  for (const char* pattern : {"a{70000}", "a{1001}", "(unclosed", "(?=a)(a+)+$", "^arn:aws:\\w+$",
+                              "\\p{Greek}+", "(?:(?:ab|cd){9999}){9999}"}) {
+    auto eager = Regex::compile(pattern);
+    auto lazy = Regex::compileLazy(pattern);
+    ASSERT_EQ(eager.ok(), lazy.ok()) << pattern;
+    if (!eager.ok()) {
+      EXPECT_EQ(eager.error().message, lazy.error().message);
+      continue;
+    }
+    EXPECT_EQ(eager.value()->backtracking(), lazy.value()->backtracking()) << pattern;
+    for (const std::string& text : std::vector<std::string>{"", "aaa", "arn:aws:s3", "αβγ", repeat("a", 1001)}) {
+      auto x = eager.value()->search(text);
+      auto y = lazy.value()->search(text);
+      ASSERT_EQ(x.ok(), y.ok()) << pattern;
+      if (x.ok()) EXPECT_EQ(*x, *y) << pattern << " on " << text;
+    }
+  }
 }
 
 }  // namespace

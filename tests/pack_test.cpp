@@ -553,6 +553,13 @@ std::string& sectionBytes(std::vector<SectionEntry>& sections, SectionId id) {
 TEST(PackTest, Crc32cCheckValue) {
   EXPECT_EQ(crc32c("123456789"), 0xE3069283u);
   EXPECT_EQ(crc32c(""), 0u);
+  // Chaining at any split gives the whole text's value (the 8-byte hardware
+  // path and the byte table meet at every alignment).
+  std::string text;
+  for (int i = 0; i < 100; ++i) text += char(i * 37 + 11);
+  const uint32_t whole = crc32c(text);
+  for (size_t cut = 0; cut <= text.size(); ++cut)
+    EXPECT_EQ(crc32c(std::string_view(text).substr(cut), crc32c(std::string_view(text).substr(0, cut))), whole);
   EXPECT_EQ(crc32c("56789", crc32c("1234")), 0xE3069283u);
 }
 
@@ -635,6 +642,42 @@ TEST(PackTest, RegexThatDoesNotCompileIsALoadError) {
   EXPECT_NE(errorOf(loaded).find("regex /(unclosed/ does not compile"), std::string::npos)
       << errorOf(loaded);
   EXPECT_EQ(loaded.error().file, "re.gpack");
+}
+
+// Reading a pack builds regex engines on first use (Regex::compileLazy), but
+// whether a pattern loads is decided at load, as before: one the translator
+// accepts and no engine can hold (a crafted pack; guardc's parser compiles
+// every literal) is still a load error, never a failure at evaluation.
+TEST(PackTest, RegexBeyondTheEnginesLimitsIsALoadError) {
+  Program p;
+  Builder b(p);
+  Node* n = b.regex("ok");
+  n->str.data = p.literalPool->copyString("a{70000}");
+  n->str.size = 8;
+  b.literal(n);
+  auto loaded = readPack(writePack(p), "re.gpack");
+  ASSERT_FALSE(loaded.ok());
+  EXPECT_NE(errorOf(loaded).find("regex /a{70000}/ does not compile: invalid regular expression"),
+            std::string::npos)
+      << errorOf(loaded);
+}
+
+TEST(PackTest, RegexesFromAPackAnswerAsCompiledOnes) {
+  Program p;
+  Builder b(p);
+  b.literal(b.regex("^arn:aws:\\w+$"));
+  b.literal(b.regex("^(?!test-)"));
+  auto loaded = readPack(writePack(p), "re.gpack");
+  ASSERT_TRUE(loaded.ok()) << errorOf(loaded);
+  const Regex* linear = (*loaded)->literals.at(0)->str.re;
+  const Regex* lookahead = (*loaded)->literals.at(1)->str.re;
+  EXPECT_TRUE(*linear->search("arn:aws:s3"));
+  EXPECT_FALSE(*linear->search("arn:aws:"));
+  EXPECT_FALSE(linear->backtracking());
+  EXPECT_TRUE(*lookahead->search("prod-x"));
+  EXPECT_FALSE(*lookahead->search("test-x"));
+  EXPECT_TRUE(lookahead->backtracking());
+  EXPECT_EQ(*linear->replaceMatchesOnly("arn:aws:s3", "<$0>"), "<arn:aws:s3>");
 }
 
 // ---------------------------------------------------------------- header errors

@@ -38,10 +38,37 @@ constexpr auto kCrcTable = makeCrcTable();
 
 }  // namespace
 
-uint32_t crc32c(std::string_view bytes, uint32_t crc) {
-  uint32_t c = ~crc;
+namespace {
+
+uint32_t crc32cTable(uint32_t c, std::string_view bytes) {
   for (unsigned char b : bytes) c = kCrcTable[(c ^ b) & 0xFF] ^ (c >> 8);
-  return ~c;
+  return c;
+}
+
+#if defined(__x86_64__)
+// SSE4.2's crc32 instruction computes the same CRC-32C eight bytes at a
+// time: checksumming a 1.3 MB registry pack byte by byte was half of readPack.
+__attribute__((target("sse4.2"))) uint32_t crc32cSse42(uint32_t c, std::string_view bytes) {
+  const char* p = bytes.data();
+  size_t n = bytes.size();
+  uint64_t c64 = c;
+  for (; n >= 8; p += 8, n -= 8) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    c64 = __builtin_ia32_crc32di(c64, w);
+  }
+  return crc32cTable(uint32_t(c64), std::string_view(p, n));
+}
+#endif
+
+}  // namespace
+
+uint32_t crc32c(std::string_view bytes, uint32_t crc) {
+#if defined(__x86_64__)
+  static const bool hw = __builtin_cpu_supports("sse4.2");
+  if (hw) return ~crc32cSse42(~crc, bytes);
+#endif
+  return ~crc32cTable(~crc, bytes);
 }
 
 uint32_t instructionSetId() {
@@ -453,13 +480,15 @@ class LiteralReader {
     n->str.size = uint32_t(s.size());
   }
 
-  // Regexes are stored as their pattern and compiled again on load.
+  // Regexes are stored as their pattern. Loading checks the syntax; the
+  // engine is built on first use (Regex::compileLazy), since compiling all of
+  // a big pack's patterns would dominate the start-up of a run.
   void regex(Node* n) {
     setText(n, r_.text());
     if (!r_.ok()) return;
     if (p_.regexes.size() >= kMaxRegexes)
       return r_.fail("more than " + std::to_string(kMaxRegexes) + " regex literals");
-    auto re = Regex::compile(n->text());
+    auto re = Regex::compileLazy(n->text());
     if (!re.ok()) return r_.fail("regex /" + std::string(n->text()) + "/ does not compile: " +
                                  re.error().message);
     n->str.re = re->get();
