@@ -81,7 +81,8 @@ class Machine {
   bool stepTypeSelect(ResultSet& set, const Part& part, FilterMode mode, uint32_t partId,
                       ResultSet& tmp);
   bool stepKeysFilter(ResultSet& set, const Part& part, uint32_t partId, Frame& frame, ResultSet& tmp);
-  void recordKeyCheck(const Node* map, const MapEntry& e, uint32_t partId, const ResultSet& rhs);
+  void recordKeyCheck(const Node* map, const MapEntry& e, uint32_t partId, const ResultSet& rhs,
+                      uint32_t& rhsSet);
   void recordOutcomes(RecKind kind, uint32_t clauseId, Status clauseStatus,
                       const std::vector<Outcome>& outcomes, const ResultSet* rightSet);
   bool stepInterp(ResultSet& set, const ResultSet& names, uint32_t partId, ResultSet& tmp);
@@ -849,8 +850,12 @@ static bool keyIn(const Node* k, const Node* r) {
 }
 
 // A key the keys filter did not select is recorded as a failed comparison of
-// the key (with the map's path and the key's position) against the rhs.
-void Machine::recordKeyCheck(const Node* map, const MapEntry& e, uint32_t partId, const ResultSet& rhs) {
+// the key (with the map's path and the key's position) against the rhs. The
+// records of one map share one copy of the rhs (`rhsSet`, UINT32_MAX until the
+// first record): a copy per key would make `Resources[ keys in %names ]`
+// quadratic in the template's size.
+void Machine::recordKeyCheck(const Node* map, const MapEntry& e, uint32_t partId, const ResultSet& rhs,
+                             uint32_t& rhsSet) {
   Node* key = scratch_.newNode(NodeKind::String);
   key->str.data = e.key;
   key->str.size = e.keyLen;
@@ -860,8 +865,11 @@ void Machine::recordKeyCheck(const Node* map, const MapEntry& e, uint32_t partId
   key->slot = map->slot;
   if (Record* r = leaf(RecKind::KeysCheck, partId, QValue::resolved(key),
                        rhs.empty() ? QValue{} : rhs[0], CmpDetail::False)) {
-    r->toSet = uint32_t(sets_.size());
-    sets_.push_back(rhs);
+    if (rhsSet == UINT32_MAX) {
+      rhsSet = uint32_t(sets_.size());
+      sets_.push_back(rhs);
+    }
+    r->toSet = rhsSet;
   }
 }
 
@@ -891,6 +899,7 @@ bool Machine::stepKeysFilter(ResultSet& set, const Part& part, uint32_t partId, 
     }
     bool several = rhs.size() > 1;
     bool inOp = part.keysOp == CmpOp::In || several;
+    uint32_t rhsSet = UINT32_MAX;
     for (uint32_t i = 0; i < n->map.size; ++i) {
       const MapEntry& e = n->map.entries[i];
       Node key;
@@ -921,7 +930,7 @@ bool Machine::stepKeysFilter(ResultSet& set, const Part& part, uint32_t partId, 
         out.push_back(QValue{e.value, v.kind, Unresolved::None, 0});
         capture(frame, part, e);
       } else if (!suppress_ && rec_) {
-        recordKeyCheck(n, e, partId, rhs);
+        recordKeyCheck(n, e, partId, rhs, rhsSet);
       }
     }
   }
