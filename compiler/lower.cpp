@@ -811,6 +811,9 @@ void Lowerer::lowerQuery(const ast::Query& q, uint8_t dst) {
                                        std::to_string(p.span.begin.column),
                                    scope_);
           P.parts[part].func = f;
+          // The number of conjunctions: verbose records name a filter
+          // candidate "Filter/Map#<n>" (vm/interp.cpp, trace mode).
+          P.parts[part].index = int64_t(p.filter->items.size());
           emit(Op::Q_FILTER, dst, uint32_t(mode), part);
         }
         mode = FilterMode::AfterWildcard;

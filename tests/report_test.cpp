@@ -13,6 +13,7 @@
 #include "vm/interp.h"
 #include "vm/report.h"
 #include "vm/report_model.h"
+#include "vm/report_verbose.h"
 
 namespace guard {
 namespace {
@@ -186,7 +187,8 @@ struct Evaluated {
   std::string text;
 };
 
-std::unique_ptr<Evaluated> evaluate(const std::string& rules, const std::string& data) {
+std::unique_ptr<Evaluated> evaluate(const std::string& rules, const std::string& data,
+                                    bool trace = false) {
   auto e = std::make_unique<Evaluated>();
   auto c = compileInto(SourceFile{"r.guard", "r.guard", rules}, e->program);
   if (!c.ok()) {
@@ -200,7 +202,9 @@ std::unique_ptr<Evaluated> evaluate(const std::string& rules, const std::string&
     return nullptr;
   }
   e->doc = std::move(d.value());
-  auto r = vm::evaluateFile(e->program, uint32_t(e->program.files.size() - 1), *e->doc);
+  vm::EvalLimits limits;
+  limits.trace = trace;
+  auto r = vm::evaluateFile(e->program, uint32_t(e->program.files.size() - 1), *e->doc, nullptr, limits);
   if (!r.ok()) {
     ADD_FAILURE() << r.error().message;
     return nullptr;
@@ -320,6 +324,113 @@ TEST(ConsoleReport, GenericReportOrdering) {
             "--\n"
             "Rule [s] is not applicable for template [/CASE/t.yaml]\n"
             "--\n");
+}
+
+}  // namespace
+}  // namespace guard
+
+namespace guard {
+namespace {
+
+// ------------------------------------------------------------------ verbose tree (trace mode)
+
+// Expected text captured from cfn-guard 3.1.1 (validate -v): a filtered let
+// recorded in the first rule that uses it, an `or` stopping at its first
+// pass, a rule reference evaluated afresh once, a type block, and a `when`
+// inside a block.
+constexpr const char* kTraceRules = R"~(let as = Resources.*[ Type == /A$/ ]
+rule r1 { %as.Properties.N == 2 or %as.Properties.N == 1 }
+rule r2 when r1 {
+  T::B { Properties exists }
+  %as { when Properties exists { Properties.N > 5 } }
+}
+)~";
+constexpr const char* kTraceData = R"~(Resources:
+  A:
+    Type: T::A
+    Properties:
+      N: 1
+  B:
+    Type: T::B
+)~";
+constexpr const char* kTraceTree = R"~(`- File(/CASE/t.yaml, Status=FAIL)[Context=File(rules=2)]
+   |- Rule(r1, Status=PASS)[Context=r1]
+   |  `- Disjunction(Status = PASS)[Context=cfn_guard::rules::exprs::RuleClause#disjunction]
+   |     |- GuardClauseBlock(Status = FAIL)[Context=GuardAccessClause#block %as[*].Properties.N EQUALS  2]
+   |     |  |- Filter/ConjunctionsBlock(Status=PASS)[Context=Filter/Map#1]
+   |     |  |  `- GuardClauseBlock(Status = PASS)[Context=GuardAccessClause#block Type EQUALS  "/A$/"]
+   |     |  |     `- GuardClauseValueCheck(Status=PASS)[Context= Type EQUALS  "/A$/"]
+   |     |  |- Filter/ConjunctionsBlock(Status=FAIL)[Context=Filter/Map#1]
+   |     |  |  `- GuardClauseBlock(Status = FAIL)[Context=GuardAccessClause#block Type EQUALS  "/A$/"]
+   |     |  |     `- GuardClauseBinaryCheck(Status=FAIL, Comparison= EQUALS, from=(resolved, Path=/Resources/B/Type[L:6,C:10] Value="T::B"), to=(resolved, Path=[L:0,C:0] Value="/A$/"))[Context= Type EQUALS  "/A$/"]
+   |     |  `- GuardClauseBinaryCheck(Status=FAIL, Comparison= EQUALS, from=(resolved, Path=/Resources/A/Properties/N[L:4,C:9] Value=1), to=(resolved, Path=[L:0,C:0] Value=2))[Context= %as[*].Properties.N EQUALS  2]
+   |     `- GuardClauseBlock(Status = PASS)[Context=GuardAccessClause#block %as[*].Properties.N EQUALS  1]
+   |        `- GuardClauseValueCheck(Status=PASS)[Context= %as[*].Properties.N EQUALS  1]
+   `- Rule(r2, Status=FAIL)[Context=r2]
+      |- Rule/When(Status=PASS)[Context=Rule#r2/When]
+      |  `- GuardClauseValueCheck(Status=PASS)[Context=Rule(r1@Location[file:r.guard, line:3, column:14])]
+      |     `- Rule(r1, Status=PASS)[Context=r1]
+      |        `- Disjunction(Status = PASS)[Context=cfn_guard::rules::exprs::RuleClause#disjunction]
+      |           |- GuardClauseBlock(Status = FAIL)[Context=GuardAccessClause#block %as[*].Properties.N EQUALS  2]
+      |           |  `- GuardClauseBinaryCheck(Status=FAIL, Comparison= EQUALS, from=(resolved, Path=/Resources/A/Properties/N[L:4,C:9] Value=1), to=(resolved, Path=[L:0,C:0] Value=2))[Context= %as[*].Properties.N EQUALS  2]
+      |           `- GuardClauseBlock(Status = PASS)[Context=GuardAccessClause#block %as[*].Properties.N EQUALS  1]
+      |              `- GuardClauseValueCheck(Status=PASS)[Context= %as[*].Properties.N EQUALS  1]
+      |- Type(T::B, Status=FAIL)[Context=TypeBlock#T::B]
+      |  |- Filter/ConjunctionsBlock(Status=FAIL)[Context=Filter/Map#1]
+      |  |  `- GuardClauseBlock(Status = FAIL)[Context=GuardAccessClause#block Type EQUALS  "T::B"]
+      |  |     `- GuardClauseBinaryCheck(Status=FAIL, Comparison= EQUALS, from=(resolved, Path=/Resources/A/Type[L:2,C:10] Value="T::A"), to=(resolved, Path=[L:0,C:0] Value="T::B"))[Context= Type EQUALS  "T::B"]
+      |  |- Filter/ConjunctionsBlock(Status=PASS)[Context=Filter/Map#1]
+      |  |  `- GuardClauseBlock(Status = PASS)[Context=GuardAccessClause#block Type EQUALS  "T::B"]
+      |  |     `- GuardClauseValueCheck(Status=PASS)[Context= Type EQUALS  "T::B"]
+      |  `- TypeBlock/Block Status=FAIL)[Context=TypeBlock#T::B/0]
+      |     `- GuardClauseBlock(Status = FAIL)[Context=GuardAccessClause#block Properties EXISTS  ]
+      |        `- GuardClauseUnaryCheck(Status=FAIL, Comparison= EXISTS, Value-At=(unresolved, Path=/Resources/B[L:6,C:4] Value={"Type":"T::B"}))[Context= Properties EXISTS  ]
+      `- GuardValueBlockCheck(Status = FAIL)[Context=BlockGuardClause#Location[file:r.guard, line:5, column:3]]
+         `- WhenConditionalBlock(Status = FAIL)[Context=GuardConditionClause]
+            |- WhenCondition(Status = PASS)[Context=GuardConditionClause/When]
+            |  `- GuardClauseBlock(Status = PASS)[Context=GuardAccessClause#block Properties EXISTS  ]
+            |     `- GuardClauseValueCheck(Status=PASS)[Context= Properties EXISTS  ]
+            `- GuardClauseBlock(Status = FAIL)[Context=GuardAccessClause#block Properties.N GREATER THAN  5]
+               `- GuardClauseBinaryCheck(Status=FAIL, Comparison= GREATER THAN, from=(resolved, Path=/Resources/A/Properties/N[L:4,C:9] Value=1), to=(resolved, Path=[L:0,C:0] Value=5))[Context= Properties.N GREATER THAN  5]
+)~";
+
+TEST(VerboseTree, MatchesCfnGuard) {
+  auto e = evaluate(kTraceRules, kTraceData, /*trace=*/true);
+  ASSERT_TRUE(e);
+  std::string out;
+  vm::writeVerboseTree(out, view(*e));
+  EXPECT_EQ(out, kTraceTree);
+}
+
+TEST(VerboseTree, OffByDefault) {
+  auto e = evaluate(kTraceRules, kTraceData);
+  ASSERT_TRUE(e);
+  EXPECT_TRUE(e->result.trace.empty());
+  std::string out;
+  vm::writeVerboseTree(out, view(*e));
+  EXPECT_EQ(out, "");
+}
+
+TEST(VerboseTree, TraceDoesNotChangeStatuses) {
+  auto plain = evaluate(kTraceRules, kTraceData);
+  auto traced = evaluate(kTraceRules, kTraceData, /*trace=*/true);
+  ASSERT_TRUE(plain && traced);
+  ASSERT_EQ(plain->result.rules.size(), traced->result.rules.size());
+  for (size_t i = 0; i < plain->result.rules.size(); ++i)
+    EXPECT_EQ(plain->result.rules[i].status, traced->result.rules[i].status);
+  EXPECT_EQ(plain->result.status, traced->result.status);
+}
+
+TEST(PrintJson, ShapeOfRootAndDisjunction) {
+  auto e = evaluate(kTraceRules, kTraceData, /*trace=*/true);
+  ASSERT_TRUE(e);
+  std::string out;
+  vm::writePrintJson(out, view(*e));
+  EXPECT_EQ(out.rfind("{\n  \"context\": \"File(rules=2)\",\n  \"container\": {\n    \"FileCheck\": {\n"
+                      "      \"name\": \"/CASE/t.yaml\",\n      \"status\": \"FAIL\",\n", 0),
+            0u);
+  EXPECT_EQ(out.substr(out.size() - 3), "\n}\n");
+  EXPECT_NE(out.find("\"Disjunction\": {\n              \"at_least_one_matches\": true,"), std::string::npos);
 }
 
 }  // namespace

@@ -18,6 +18,7 @@
 #include "runtime/compare.h"
 #include "runtime/functions.h"
 #include "runtime/loader.h"
+#include "runtime/value_text.h"
 
 namespace guard::vm {
 namespace {
@@ -57,7 +58,7 @@ inline constexpr uint32_t kNoRecord = UINT32_MAX;
 class Machine {
  public:
   Machine(const Program& p, const Document& d, const Node* root, const EvalLimits& limits)
-      : P(p), D(d), root_(root ? root : d.root()), limits_(limits) {}
+      : P(p), D(d), root_(root ? root : d.root()), limits_(limits), trace_(limits.trace) {}
   Result<FileResult> run(uint32_t file);
 
  private:
@@ -66,7 +67,11 @@ class Machine {
   Status callCnfInFrame(uint32_t func, Frame& frame);
   bool callSet(uint32_t func, Frame& frame, const Node* self, ResultSet& out);
   Status exec(uint32_t func, Frame& frame, const Node* self, ResultSet* setOut);
-  Status evalRule(uint32_t rule);
+  // The interpreter loop; kTrace adds the trace hooks (one instantiation
+  // each, so the default path carries no trace test per instruction).
+  template <bool kTrace>
+  Status loop(uint32_t func, Frame& frame, const Node* self, ResultSet* setOut);
+  Status evalRule(uint32_t rule, bool fresh = false);
   Status ruleRef(const RuleRefInfo& ref, uint32_t& which);
   Status paramCall(const ParamCallInfo& call, const ResultSet* args, const Node* self);
   bool variable(Frame& frame, uint32_t depth, uint32_t slot, ResultSet& out);
@@ -108,6 +113,60 @@ class Machine {
     return false;
   }
   bool failed() const { return err_.has_value(); }
+
+  // ---- trace mode (EvalLimits::trace): cfn-guard's full record stream
+  // Per-instruction trace actions, derived once per function from the shapes
+  // compiler/lower.cpp emits (see traceAnnotations).
+  enum : uint8_t {
+    kOpenClause = 1,     // CLAUSE_BEGIN of an access clause (info = clause)
+    kOpenBlock = 2,      // CLAUSE_BEGIN of a block clause (info = block)
+    kOpenType = 4,       // first instruction of a type block (block = block)
+    kOpenTypeWhen = 8,   // COND_BEGIN of a type block's conditions
+    kOpenWhen = 16,      // COND_BEGIN of a `when` clause
+  };
+  enum : uint8_t { kCloseCond = 1, kCloseWhen = 2, kCloseType = 4 };
+  struct Ann {
+    uint8_t open = 0, close = 0;
+    uint8_t disj = 0;    // DISJ_BEGIN: 0 GuardClause, 1 RuleClause, 2 WhenGuardClause
+    uint32_t info = kNone, block = kNone;
+  };
+  const std::vector<Ann>& traceAnnotations(uint32_t func);
+  void traceBefore(const Ann& a, uint32_t func);
+  void traceAfter(const Ann& a, const Instr& in, const Instr* code, uint32_t pc, const std::vector<Status>& T);
+  uint32_t topen(TraceKind k, std::string context, std::string text = {}) {
+    TraceRecord r;
+    r.kind = k;
+    r.context = std::move(context);
+    r.text = std::move(text);
+    trace_rec_.push_back(std::move(r));
+    return uint32_t(trace_rec_.size() - 1);
+  }
+  void tclose(uint32_t at, Status s) {
+    trace_rec_[at].status = s;
+    trace_rec_[at].end = uint32_t(trace_rec_.size());
+  }
+  void tpush(TraceKind k, std::string context, std::string text = {}) {
+    tstack_.push_back(topen(k, std::move(context), std::move(text)));
+  }
+  void tpop(Status s) {
+    if (tstack_.empty()) return;
+    tclose(tstack_.back(), s);
+    tstack_.pop_back();
+  }
+  TraceRecord& tleaf(TraceKind k, Status s, std::string context) {
+    uint32_t at = topen(k, std::move(context));
+    tclose(at, s);
+    return trace_rec_[at];
+  }
+  std::string location(uint32_t file, uint32_t line, uint32_t col) const {
+    return "Location[file:" + (file < P.files.size() ? P.str(P.files[file].name) : std::string()) +
+           ", line:" + std::to_string(line) + ", column:" + std::to_string(col) + "]";
+  }
+  void traceOutcomes(uint32_t clauseId, const std::vector<Outcome>& outcomes, const ResultSet* rightSet,
+                     bool grouped);
+  void traceTypeSelect(const Node* candidate, const Part& part, uint32_t partId, bool fromList);
+  void traceKey(const Node* map, const MapEntry& e, bool selected, const ResultSet& rhs, const Part& part);
+  void traceBlockMissing(const BlockInfo& bi, const QValue& v);
   RegFile& regFile(uint32_t depth) {
     while (regs_.size() <= depth) regs_.emplace_back();
     return regs_[depth];
@@ -175,6 +234,13 @@ class Machine {
   // Per filter function: kNone = no type guard, else the index of its first
   // instruction pair (see analyzeTypeGuard); kNone - 1 = not analysed yet.
   std::vector<uint32_t> typeGuards_;
+  // Trace mode.
+  bool trace_ = false;
+  std::vector<TraceRecord> trace_rec_;
+  std::vector<uint32_t> tstack_;              // open records of exec's annotations
+  std::vector<std::vector<Ann>> anns_;        // per function, built on first use
+  std::vector<uint8_t> refDone_;              // per rule: evaluated through a reference
+  std::vector<const Node*> typeLits_;         // per part: the type string of a Q_TYPE_SELECT
 
   // What a clause's queries recorded (keys-filter checks) stays only if the
   // clause FAILed; the clause's own records (e.g. of a passing `some`) stay.
@@ -245,9 +311,18 @@ Result<FileResult> Machine::run(uint32_t file) {
   FileResult out;
   out.file = file;
   bool anyPass = false, anyFail = false;
+  uint32_t fileRec = kNoRecord;
+  if (trace_) {
+    refDone_.assign(P.rules.size(), 0);
+    size_t n = 0;
+    for (uint32_t ri : fi.rules) n += P.rules[ri].kind != RuleKind::Parameterized;
+    fileRec = topen(TraceKind::File, "File(rules=" + std::to_string(n) + ")");
+  }
   for (uint32_t ri : fi.rules) {
     if (P.rules[ri].kind == RuleKind::Parameterized) continue;
-    Status s = evalRule(ri);
+    // cfn-guard evaluates every rule afresh at the top level (records and
+    // all); only references reuse an earlier status.
+    Status s = evalRule(ri, /*fresh=*/trace_);
     if (failed()) return *err_;
     anyPass |= s == Status::Pass;
     anyFail |= s == Status::Fail;
@@ -255,13 +330,17 @@ Result<FileResult> Machine::run(uint32_t file) {
     out.rules.push_back(RuleResult{ri, s, std::move(ruleRecords_[ri])});
   }
   out.status = anyFail ? Status::Fail : anyPass ? Status::Pass : Status::Skip;
+  if (trace_) {
+    tclose(fileRec, out.status);
+    out.trace = std::move(trace_rec_);
+  }
   out.scratch = std::move(scratchOwner_);
   out.sets = std::move(sets_);
   return out;
 }
 
-Status Machine::evalRule(uint32_t ri) {
-  if (ruleState_[ri] == 2) return ruleStatus_[ri];
+Status Machine::evalRule(uint32_t ri, bool fresh) {
+  if (ruleState_[ri] == 2 && !fresh) return ruleStatus_[ri];
   if (ruleState_[ri] == 1) {
     fail("rule " + P.str(P.rules[ri].name) + " refers to itself (a cycle of rule references)");
     return Status::Skip;
@@ -275,13 +354,18 @@ Status Machine::evalRule(uint32_t ri) {
   suppress_ = 0;
   Status s = Status::Skip;
   bool applies = true;
+  const std::string& name = P.str(r.name);
+  uint32_t trec = trace_ ? topen(TraceKind::Rule, name, name) : kNoRecord;
   if (r.when != kNone) {
     uint32_t rec = open(RecKind::When, ri);
+    uint32_t tw = trace_ ? topen(TraceKind::RuleWhen, "Rule#" + name + "/When") : kNoRecord;
     Status w = callCnf(r.when, fileFrame_, root_);
+    if (trace_) tclose(tw, w);
     applies = w == Status::Pass;
     close(rec, w, /*keepPassing=*/true);
   }
   if (applies && !failed()) s = callCnf(r.body, fileFrame_, root_);
+  if (trace_) tclose(trec, s);
   if (s != Status::Fail) rec_->clear();
   rec_ = savedRec;
   suppress_ = savedSuppress;
@@ -300,7 +384,12 @@ Status Machine::ruleRef(const RuleRefInfo& ref, uint32_t& which) {
     const RuleInfo& r = P.rules[ri];
     if (r.kind != RuleKind::Named || P.str(r.name) != name) continue;
     found = true;
-    Status rs = evalRule(ri);
+    // Trace mode: like cfn-guard, a rule's first evaluation through a
+    // reference runs it again (its records nest under the reference); later
+    // references reuse that status.
+    bool fresh = trace_ && !refDone_[ri];
+    if (trace_) refDone_[ri] = 1;
+    Status rs = evalRule(ri, fresh);
     if (failed()) return Status::Skip;
     if (which == kNone) which = ri;
     if (rs != Status::Skip) {
@@ -333,7 +422,10 @@ Status Machine::paramCall(const ParamCallInfo& call, const ResultSet* args, cons
       frame.slots[i].state = 2;
       frame.slots[i].value = args[i];
     }
-    return callCnfInFrame(r.body, frame);
+    uint32_t trec = trace_ ? topen(TraceKind::Rule, name, name) : kNoRecord;
+    Status s = callCnfInFrame(r.body, frame);
+    if (trace_) tclose(trec, s);
+    return s;
   }
   fail("Parameterized rule " + name + " was not found in the rules file");
   return Status::Skip;
@@ -401,7 +493,14 @@ bool Machine::variable(Frame& frame, uint32_t depth, uint32_t slot, ResultSet& o
 // ------------------------------------------------------------------ dispatch
 
 Status Machine::exec(uint32_t fi, Frame& frame, const Node* self, ResultSet* setOut) {
+  return trace_ ? loop<true>(fi, frame, self, setOut) : loop<false>(fi, frame, self, setOut);
+}
+
+template <bool kTrace>
+Status Machine::loop(uint32_t fi, Frame& frame, const Node* self, ResultSet* setOut) {
   const Function& f = P.functions[fi];
+  const Ann* anns = nullptr;
+  if constexpr (kTrace) anns = traceAnnotations(fi).data();
   RegFile& rf = regFile(depth_);
   if (rf.r.size() < f.numRegs) rf.r.resize(f.numRegs);
   if (rf.conv.size() < f.numRegs) rf.conv.resize(f.numRegs);
@@ -411,7 +510,9 @@ Status Machine::exec(uint32_t fi, Frame& frame, const Node* self, ResultSet* set
   const Instr* code = f.code.data();
   uint32_t pc = 0;
   for (;;) {
+    const uint32_t at = pc;  // jumps change pc; trace hooks need this instruction's index
     const Instr in = code[pc++];
+    if constexpr (kTrace) traceBefore(anns[at], fi);
     switch (in.op) {
       case Op::Q_ROOT:
         R[in.a].assign(1, QValue::resolved(root_));
@@ -481,11 +582,13 @@ Status Machine::exec(uint32_t fi, Frame& frame, const Node* self, ResultSet* set
         T[in.a] = checkUnary(P.clauses[in.c], in.c, R[in.b]);
         if (failed()) return Status::Skip;
         endClause(T[in.a]);
+        if constexpr (kTrace) tpop(T[in.a]);
         break;
       case Op::CHECK_BINARY:
         T[in.a] = checkBinary(P.clauses[in.c], in.c, R[in.b], R[in.b + 1]);
         if (failed()) return Status::Skip;
         endClause(T[in.a]);
+        if constexpr (kTrace) tpop(T[in.a]);
         break;
       case Op::BLOCK:
       case Op::TYPE_BLOCK: {
@@ -496,10 +599,12 @@ Status Machine::exec(uint32_t fi, Frame& frame, const Node* self, ResultSet* set
           if (bi.notEmpty) leaf(RecKind::BlockEmpty, in.c, {});
           T[in.a] = bi.notEmpty ? Status::Fail : Status::Skip;
           if (!typeBlock) endClause(T[in.a]);
+          if constexpr (kTrace) if (!typeBlock) tpop(T[in.a]);
           break;
         }
         uint32_t rec = open(RecKind::Block, in.c);
         Status acc = Status::Skip;
+        uint32_t index = 0;
         for (const QValue& v : vals) {
           Status s;
           if (v.isUnresolved()) {
@@ -509,16 +614,24 @@ Status Machine::exec(uint32_t fi, Frame& frame, const Node* self, ResultSet* set
               return Status::Skip;
             }
             leaf(RecKind::BlockMissing, in.c, v);
+            if constexpr (kTrace) traceBlockMissing(bi, v);
             s = Status::Fail;
           } else {
+            uint32_t tb = kNoRecord;
+            if constexpr (kTrace)
+              if (typeBlock)
+                tb = topen(TraceKind::TypeBody, P.str(bi.context) + "/" + std::to_string(index));
             s = callCnf(bi.body, &frame, v.node);
             if (failed()) return Status::Skip;
+            if constexpr (kTrace) if (typeBlock) tclose(tb, s);
           }
+          ++index;
           acc = bi.some ? disj(acc, s) : conj(acc, s);
         }
         close(rec, acc);
         T[in.a] = acc;
         if (!typeBlock) endClause(acc);
+        if constexpr (kTrace) if (!typeBlock) tpop(acc);
         break;
       }
       case Op::CALL_CNF:
@@ -528,10 +641,20 @@ Status Machine::exec(uint32_t fi, Frame& frame, const Node* self, ResultSet* set
       case Op::RULE_REF: {
         const RuleRefInfo& ref = P.ruleRefs[in.c];
         uint32_t which = kNone;
+        uint32_t tref = kNoRecord;
+        if constexpr (kTrace)
+          tref = topen(TraceKind::Pass,
+                       "Rule(" + P.str(ref.name) + "@" + location(ref.file, ref.line, ref.column) + ")");
         Status rs = ruleRef(ref, which);
         if (failed()) return Status::Skip;
         bool pass = (rs == Status::Pass) != ref.negated;
         T[in.a] = pass ? Status::Pass : Status::Fail;
+        if constexpr (kTrace) {
+          TraceRecord& t = trace_rec_[tref];
+          t.kind = pass ? TraceKind::Pass : TraceKind::DependentRule;
+          t.text = P.str(ref.name);
+          tclose(tref, T[in.a]);
+        }
         if (!pass) {
           if (Record* r = leaf(RecKind::RuleRef, in.c, {})) {
             r->ruleStatus = rs;
@@ -569,10 +692,17 @@ Status Machine::exec(uint32_t fi, Frame& frame, const Node* self, ResultSet* set
         break;
       case Op::DISJ_BEGIN:
         discStack_.push_back(open(RecKind::Disjunction, 0));
+        if constexpr (kTrace) {
+          static const char* const kinds[] = {"GuardClause", "RuleClause", "WhenGuardClause"};
+          tpush(TraceKind::Disjunction,
+                std::string("cfn_guard::rules::exprs::") + kinds[anns[at].disj] + "#disjunction");
+          trace_rec_.back().flag = true;
+        }
         break;
       case Op::DISJ_END:
         close(discStack_.back(), T[in.a], /*keepPassing=*/true);
         discStack_.pop_back();
+        if constexpr (kTrace) tpop(T[in.a]);
         break;
       case Op::COND_BEGIN:
         ++suppress_;
@@ -592,6 +722,7 @@ Status Machine::exec(uint32_t fi, Frame& frame, const Node* self, ResultSet* set
         fail("corrupt program: bad opcode");
         return Status::Skip;
     }
+    if constexpr (kTrace) traceAfter(anns[at], in, code, at, T);
     // Every instruction whose A operand is a result-set register wrote it:
     // that is where a query could grow past the bound on one result set.
     if (opInfo(in.op).a == OperandKind::Reg && R[in.a].size() > limits_.maxResultSetSize) {
@@ -690,7 +821,17 @@ bool Machine::stepFilter(ResultSet& set, const Part& part, FilterMode mode, uint
   // `in` is this depth's scratch set; nested filter calls use deeper register files.
   in.clear();
   in.swap(set);  // set is now empty and receives the selection
-  auto passes = [&](const Node* candidate) {
+  auto passes = [&](const Node* candidate, bool fromList) {
+    if (trace_) {
+      // Every candidate's evaluation is part of the record stream.
+      uint32_t t = topen(TraceKind::Filter, std::string(fromList ? "Filter/List#" : "Filter/Map#") +
+                                                std::to_string(part.index));
+      ++suppress_;
+      Status s = callCnf(part.func, &frame, candidate);
+      --suppress_;
+      tclose(t, s);
+      return s == Status::Pass;
+    }
     if (typeGuardRejects(part.func, candidate)) return false;
     ++suppress_;
     Status s = callCnf(part.func, &frame, candidate);
@@ -706,20 +847,20 @@ bool Machine::stepFilter(ResultSet& set, const Part& part, FilterMode mode, uint
     const Node* n = v.node;
     if (n->kind == NodeKind::List) {
       for (uint32_t i = 0; i < n->list.size; ++i) {
-        if (passes(n->list.items[i])) set.push_back(QValue{n->list.items[i], v.kind, Unresolved::None, 0});
+        if (passes(n->list.items[i], true)) set.push_back(QValue{n->list.items[i], v.kind, Unresolved::None, 0});
         if (failed()) return false;
       }
     } else if (n->kind == NodeKind::Map && mode == FilterMode::AfterKey) {
       for (uint32_t i = 0; i < n->map.size; ++i) {
         const MapEntry& e = n->map.entries[i];
-        if (passes(e.value)) {
+        if (passes(e.value, false)) {
           set.push_back(QValue{e.value, v.kind, Unresolved::None, 0});
           capture(frame, part, e);
         }
         if (failed()) return false;
       }
     } else if (n->kind == NodeKind::Map || mode == FilterMode::AfterWildcard) {
-      if (passes(n)) set.push_back(v);
+      if (passes(n, false)) set.push_back(v);
       if (failed()) return false;
     } else {
       set.push_back(QValue::unresolved(n, Unresolved::FilterOnScalar, partId));
@@ -827,13 +968,18 @@ bool Machine::stepTypeSelect(ResultSet& set, const Part& part, FilterMode mode, 
     }
     const Node* n = v.node;
     if (n->kind == NodeKind::List) {
-      for (uint32_t i = 0; i < n->list.size; ++i)
+      for (uint32_t i = 0; i < n->list.size; ++i) {
+        if (trace_) traceTypeSelect(n->list.items[i], part, partId, true);
         if (typeMatches(n->list.items[i], part)) tmp.push_back(QValue{n->list.items[i], v.kind, Unresolved::None, 0});
+      }
     } else if (n->kind == NodeKind::Map && mode == FilterMode::AfterKey) {
-      for (uint32_t i = 0; i < n->map.size; ++i)
+      for (uint32_t i = 0; i < n->map.size; ++i) {
+        if (trace_) traceTypeSelect(n->map.entries[i].value, part, partId, false);
         if (typeMatches(n->map.entries[i].value, part))
           tmp.push_back(QValue{n->map.entries[i].value, v.kind, Unresolved::None, 0});
+      }
     } else if (n->kind == NodeKind::Map || mode == FilterMode::AfterWildcard) {
+      if (trace_) traceTypeSelect(n, part, partId, false);
       if (typeMatches(n, part)) tmp.push_back(v);
     } else {
       tmp.push_back(QValue::unresolved(n, Unresolved::FilterOnScalar, partId));
@@ -989,6 +1135,8 @@ bool Machine::stepKeysFilter(ResultSet& set, const Part& part, uint32_t partId, 
       Node key = keyNode(e);
       Cmp c = keySelected(&key, part, rhs);
       if (c == Cmp::Error) return fail("regular expression too expensive to match");
+      if (c == Cmp::NotComparable) continue;
+      if (trace_) traceKey(n, e, c == Cmp::True, rhs, part);
       if (c == Cmp::True) {
         out.push_back(QValue{e.value, v.kind, Unresolved::None, 0});
         capture(frame, part, e);
@@ -1111,6 +1259,11 @@ Status Machine::checkUnary(const ClauseInfo& c, uint32_t clauseId, const ResultS
   if (c.emptyOnSet && left.empty()) {
     bool pass = finish(true);
     if (!pass) leaf(RecKind::EmptySet, clauseId, {});
+    if (trace_) {
+      TraceRecord& t = tleaf(pass ? TraceKind::Pass : TraceKind::EmptyCheck,
+                             pass ? Status::Pass : Status::Fail, P.str(c.context));
+      t.info = clauseId;
+    }
     return pass ? Status::Pass : Status::Fail;
   }
   if (left.empty()) return Status::Skip;
@@ -1155,6 +1308,7 @@ Status Machine::checkUnary(const ClauseInfo& c, uint32_t clauseId, const ResultS
   for (const Outcome& o : outcomes) (o.pass ? anyPass : anyFail) = true;
   Status s = c.some ? (anyPass ? Status::Pass : Status::Fail)
                     : (anyFail ? Status::Fail : Status::Pass);
+  if (trace_) traceOutcomes(clauseId, outcomes, nullptr, /*grouped=*/false);
   if (s == Status::Fail || c.some) {
     // Unary records keep member order (no left/right grouping).
     if (!suppress_ && rec_)
@@ -1472,7 +1626,248 @@ Status Machine::checkBinary(const ClauseInfo& c, uint32_t clauseId, const Result
   }
   if (s == Status::Fail || (c.some && !setComparison))
     recordOutcomes(RecKind::Binary, clauseId, s, outcomes, &resolvedRight);
+  if (trace_) traceOutcomes(clauseId, outcomes, &resolvedRight, /*grouped=*/true);
   return s;
+}
+
+// ------------------------------------------------------------------ trace mode
+
+// Where the constructs of one function begin and end, read off the shapes
+// compiler/lower.cpp emits (lowerAccess, lowerBlockClause, lowerWhen,
+// lowerTypeBlock, lowerDisjunction): a clause runs from its CLAUSE_BEGIN to
+// its CHECK_* / BLOCK; a `when` clause is COND_BEGIN..COND_END,
+// JUMP_UNLESS_PASS, CALL_CNF body, JUMP, ST_SET SKIP; a type block is
+// [conditions, JUMP_UNLESS_PASS] Q_THIS Q_KEY Q_ALL_VALUES Q_TYPE_SELECT
+// TYPE_BLOCK [JUMP, ST_SET SKIP]. Only trace mode reads this, so the
+// bytecode and the pack format carry nothing extra.
+const std::vector<Machine::Ann>& Machine::traceAnnotations(uint32_t func) {
+  if (anns_.size() != P.functions.size()) anns_.resize(P.functions.size());
+  std::vector<Ann>& A = anns_[func];
+  const std::vector<Instr>& code = P.functions[func].code;
+  if (!A.empty() || code.empty()) return A;
+  A.assign(code.size(), Ann{});
+  const size_t n = code.size();
+  uint8_t role = 0;  // 0 block-like body, 1 rule body, 2 rule `when`
+  for (const RuleInfo& r : P.rules) {
+    if (r.body == func) role = 1;
+    else if (r.when == func) role = 2;
+  }
+  for (size_t p = 0; p < n; ++p) {
+    if (code[p].op != Op::CLAUSE_BEGIN) continue;
+    for (size_t q = p + 1; q < n; ++q) {
+      Op op = code[q].op;
+      if (op == Op::CHECK_UNARY || op == Op::CHECK_BINARY) {
+        A[p].open |= kOpenClause;
+        A[p].info = code[q].c;
+        break;
+      }
+      if (op == Op::BLOCK) {
+        A[p].open |= kOpenBlock;
+        A[p].info = code[q].c;
+        break;
+      }
+    }
+  }
+  for (size_t p = 4; p < n; ++p) {
+    if (code[p].op != Op::TYPE_BLOCK) continue;
+    uint32_t blk = code[p].c;
+    A[p].close |= kCloseType;
+    if (p >= 6 && code[p - 5].op == Op::JUMP_UNLESS_PASS && code[p - 6].op == Op::COND_END) {
+      size_t cb = p - 6;
+      while (cb > 0 && code[cb].op != Op::COND_BEGIN) --cb;
+      A[cb].open |= kOpenType | kOpenTypeWhen;
+      A[cb].block = blk;
+      A[p - 6].close |= kCloseCond;
+      if (p + 2 < n) A[p + 2].close |= kCloseType;
+    } else {
+      A[p - 4].open |= kOpenType;
+      A[p - 4].block = blk;
+    }
+  }
+  bool inCond = false;
+  for (size_t p = 0; p < n; ++p) {
+    Op op = code[p].op;
+    if (op == Op::COND_END) inCond = false;
+    if (op == Op::DISJ_BEGIN) A[p].disj = (inCond || role == 2) ? 2 : role == 1 ? 1 : 0;
+    if (op != Op::COND_BEGIN) continue;
+    inCond = true;
+    if (A[p].open & kOpenTypeWhen) continue;
+    size_t e = p + 1;
+    while (e < n && code[e].op != Op::COND_END) ++e;
+    if (e + 4 < n && code[e + 2].op == Op::CALL_CNF) {
+      A[p].open |= kOpenWhen;
+      A[p].disj = role == 1 ? 1 : 0;  // context RuleClause / GuardConditionClause
+      A[e].close |= kCloseCond;
+      A[e + 2].close |= kCloseWhen;
+      A[e + 4].close |= kCloseWhen;
+    }
+  }
+  return A;
+}
+
+void Machine::traceBefore(const Ann& a, uint32_t func) {
+  if (!a.open) return;
+  if (a.open & kOpenType) {
+    const BlockInfo& b = P.blocks[a.block];
+    tpush(TraceKind::Type, P.str(b.context), P.str(b.typeName));
+  }
+  if (a.open & kOpenTypeWhen) tpush(TraceKind::TypeWhen, P.str(P.blocks[a.block].context) + "/When");
+  if (a.open & kOpenWhen) {
+    std::string ctx = a.disj == 1 ? "RuleClause" : "GuardConditionClause";
+    tpush(TraceKind::WhenBlock, ctx);
+    tpush(TraceKind::WhenCond, ctx + "/When");
+  }
+  if (a.open & kOpenClause) {
+    const ClauseInfo& c = P.clauses[a.info];
+    tpush(TraceKind::ClauseBlock, "GuardAccessClause#block" + P.str(c.context));
+    trace_rec_.back().info = a.info;
+    // cfn-guard's at_least_one_matches: `some`, or `!empty` on a filtered query.
+    const std::string& ctx = P.str(c.context);
+    bool bareVariable = ctx.find('.') == std::string::npos && ctx.find(" %") != std::string::npos;
+    trace_rec_.back().flag = c.some || (c.emptyOnSet && !bareVariable);
+  }
+  if (a.open & kOpenBlock) {
+    const BlockInfo& b = P.blocks[a.info];
+    tpush(TraceKind::BlockCheck, "BlockGuardClause#" + location(b.file, b.line, b.column));
+  }
+}
+
+void Machine::traceAfter(const Ann& a, const Instr& in, const Instr* code, uint32_t pc,
+                         const std::vector<Status>& T) {
+  if (!a.close) return;
+  if (a.close & kCloseCond) tpop(T[code[pc + 1].a]);
+  if (a.close & (kCloseWhen | kCloseType)) tpop(T[in.a]);
+}
+
+// One record per compared value: passes as GuardClauseValueCheck, failures
+// with their values. Binary clauses list unresolved left members first, then
+// unresolved right members, then the comparisons (as the failure records do).
+void Machine::traceOutcomes(uint32_t clauseId, const std::vector<Outcome>& outcomes,
+                            const ResultSet* rightSet, bool grouped) {
+  const ClauseInfo& c = P.clauses[clauseId];
+  const std::string& ctx = P.str(c.context);
+  bool unary = ast::isUnary(c.op);
+  uint32_t setIndex = UINT32_MAX;
+  auto one = [&](const Outcome& o) {
+    if (o.pass) {
+      tleaf(TraceKind::Pass, Status::Pass, ctx).info = clauseId;
+      return;
+    }
+    TraceRecord& t = tleaf(unary ? TraceKind::Unary : TraceKind::Binary, Status::Fail, ctx);
+    t.info = clauseId;
+    t.op = c.op;
+    t.opNegated = c.opNegated;
+    t.message = c.message;
+    t.from = o.from;
+    t.detail = o.detail;
+    if (!unary && o.detail != CmpDetail::LeftUnresolved) {
+      t.to = o.to;
+      t.hasTo = true;
+    }
+    if (o.useSet && rightSet) {
+      if (setIndex == UINT32_MAX) {
+        setIndex = uint32_t(sets_.size());
+        sets_.push_back(*rightSet);
+      }
+      t.toSet = setIndex;
+    }
+  };
+  if (!grouped) {
+    for (const Outcome& o : outcomes) one(o);
+    return;
+  }
+  for (int group = 0; group < 3; ++group)
+    for (const Outcome& o : outcomes) {
+      int g = o.detail == CmpDetail::LeftUnresolved ? 0 : o.detail == CmpDetail::RightUnresolved ? 1 : 2;
+      if (g == group) one(o);
+    }
+}
+
+// What cfn-guard records for one candidate of `[ Type == '<type>' ]` (the
+// VM selects those without calling a filter function): the filter, its
+// clause and the comparison of the candidate's Type with the string.
+void Machine::traceTypeSelect(const Node* candidate, const Part& part, uint32_t partId, bool fromList) {
+  if (typeLits_.size() != P.parts.size()) typeLits_.assign(P.parts.size(), nullptr);
+  const Node*& lit = typeLits_[partId];
+  if (!lit) {
+    Node* s = scratch_.newNode(NodeKind::String);
+    const std::string& text = P.str(part.key);
+    s->str.data = scratch_.copyString(text);
+    s->str.size = uint32_t(text.size());
+    lit = s;
+  }
+  std::string ctx = " Type EQUALS  " + valueOnly(lit);
+  uint32_t f = topen(TraceKind::Filter, fromList ? "Filter/List#1" : "Filter/Map#1");
+  uint32_t cb = topen(TraceKind::ClauseBlock, "GuardAccessClause#block" + ctx);
+  const Node* t = nullptr;
+  if (candidate->kind == NodeKind::Map) {
+    t = lookup(candidate, part.keyAlternatives[0]);
+    if (!t) t = lookup(candidate, part.keyAlternatives[1]);
+  }
+  auto failed = [&](QValue from, bool hasTo) {
+    TraceRecord& r = tleaf(TraceKind::Binary, Status::Fail, ctx);
+    r.op = CmpOp::Eq;
+    r.from = from;
+    r.hasTo = hasTo;
+    if (hasTo) r.to = QValue::literal(lit);
+  };
+  Status st = Status::Pass;
+  if (!t) {
+    failed(QValue::unresolved(candidate, candidate->kind == NodeKind::Map ? Unresolved::KeyMissing
+                                                                          : Unresolved::NotAMap,
+                              partId),
+           false);
+    st = Status::Fail;
+  } else if (t->kind == NodeKind::List) {
+    for (uint32_t i = 0; i < t->list.size; ++i) {
+      const Node* e = t->list.items[i];
+      if (eq(e, lit) == Cmp::True) {
+        tleaf(TraceKind::Pass, Status::Pass, ctx);
+      } else {
+        failed(QValue::resolved(e), true);
+        st = Status::Fail;
+      }
+    }
+  } else if (eq(t, lit) == Cmp::True) {
+    tleaf(TraceKind::Pass, Status::Pass, ctx);
+  } else {
+    failed(QValue::resolved(t), true);
+    st = Status::Fail;
+  }
+  tclose(cb, st);
+  tclose(f, st);
+}
+
+// Each key a keys filter compares is recorded with an empty context.
+void Machine::traceKey(const Node* map, const MapEntry& e, bool selected, const ResultSet& rhs,
+                       const Part& part) {
+  if (selected) {
+    tleaf(TraceKind::Pass, Status::Pass, "");
+    return;
+  }
+  Node* key = scratch_.newNode(NodeKind::String);
+  key->str.data = e.key;
+  key->str.size = e.keyLen;
+  key->line = e.line;
+  key->col = e.col;
+  key->parent = map->parent;
+  key->slot = map->slot;
+  TraceRecord& t = tleaf(TraceKind::Binary, Status::Fail, "");
+  t.op = part.keysOp;
+  t.opNegated = part.keysNegated;
+  t.from = QValue::resolved(key);
+  if (!rhs.empty()) {
+    t.to = rhs[0];
+    t.hasTo = true;
+  }
+}
+
+// A block value that did not resolve; the renderer words the reason.
+void Machine::traceBlockMissing(const BlockInfo& bi, const QValue& v) {
+  TraceRecord& t = tleaf(TraceKind::BlockMissing, Status::Fail,
+                         "GuardBlockAccessClause#" + location(bi.file, bi.line, bi.column));
+  t.info = uint32_t(&bi - P.blocks.data());
+  t.from = v;
 }
 
 }  // namespace

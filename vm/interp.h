@@ -23,6 +23,9 @@ inline constexpr size_t kMaxResultSetSize = 50'000'000; // members of one query 
 // Bounds that a run may lower (tests use small values to check both sides).
 struct EvalLimits {
   size_t maxResultSetSize = kMaxResultSetSize;
+  // Not a limit: also record the full evaluation tree in FileResult::trace
+  // (--verbose, --print-json). Off by default; the default path is unchanged.
+  bool trace = false;
 };
 
 // `root` defaults to the document root (the test command passes a sub-tree).

@@ -56,7 +56,7 @@ struct Part {
   uint32_t position = 0;       // index of this part in the query's parts
   uint32_t key = kNone;        // Key: key name; TypeSelect: the type string
   std::vector<uint32_t> keyAlternatives;  // Key: case conversions (§6.3), in order
-  int64_t index = 0;           // Index
+  int64_t index = 0;           // Index; Filter: number of conjunctions (verbose records)
   uint32_t func = kNone;       // Filter: Cnf function; KeysFilter: Set function for the rhs query
   uint32_t literal = kNone;    // KeysFilter: rhs literal
   ast::CmpOp keysOp = ast::CmpOp::Eq;

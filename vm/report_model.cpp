@@ -313,7 +313,7 @@ static std::pair<const Node*, const Node*> incomparablePair(const Node* a, const
   return {a, b};
 }
 
-static std::string notComparableReason(CmpOp op, const Node* from, const Node* to) {
+std::string notComparableReason(CmpOp op, const Node* from, const Node* to) {
   if (op == CmpOp::In) {
     if (to->kind == NodeKind::String && from->kind != NodeKind::String)
       return "Type not comparable, " + pathValue(from) + ", " + pathValue(to);
@@ -355,9 +355,9 @@ static const char* unaryPhrase(CmpOp op, bool n) {
 // cfn-guard reports a failed comparison either as a value pair ("Comparison")
 // or as a value missing from a set ("InComparison"). Which one depends on
 // the shapes of the operands (spec/guard-language.md §8.5, §8.7).
-static bool isInForm(const ClauseInfo& c, const Record& r) {
-  const QValue& from = r.from;
-  const QValue& to = r.to;
+static bool isInForm(const ClauseInfo& c, const Record& r) { return isInForm(c, r.from, r.to); }
+
+bool isInForm(const ClauseInfo& c, const QValue& from, const QValue& to) {
   if (!to.node || !from.node) return false;
   if (c.op == CmpOp::In) {
     if (c.rhs == RhsKind::Literal || to.isLiteral()) return to.node->kind == NodeKind::List;

@@ -80,6 +80,12 @@ void combine(FileReportModel& into, FileReportModel other);
 // with no text and no message.
 ClauseInfo keysClause(const Program& p, const Record& r);
 
+// Is a failed comparison of clause `c` between `from` and `to` reported in
+// the IN form (InResolved / GuardClauseInBinaryCheck) rather than as a pair?
+bool isInForm(const ClauseInfo& c, const QValue& from, const QValue& to);
+// Why two values could not be compared: "PathAwareValues are not comparable int, float".
+std::string notComparableReason(ast::CmpOp op, const Node* from, const Node* to);
+
 // ---- text helpers (cfn-guard's Display / Debug forms)
 
 // "/a/b[L:3,C:4]" (zero-based location).

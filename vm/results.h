@@ -14,10 +14,12 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "runtime/document.h"
 #include "runtime/query_result.h"
+#include "compiler/ast.h"
 #include "vm/opcodes.h"
 
 namespace guard::vm {
@@ -65,6 +67,52 @@ struct RuleResult {
   std::vector<Record> records;  // this rule's failure tree (empty unless FAIL)
 };
 
+// ---- the full evaluation record tree (trace mode, EvalLimits::trace)
+//
+// With tracing on, the VM also keeps cfn-guard's complete record stream —
+// every check including passing ones, every filter candidate, rule
+// references with the nested rule's records — for `validate --verbose`,
+// `--print-json` and `test -v` (vm/report_verbose.cpp renders it). Stored in
+// preorder like Record; off by default, so the normal path never builds it.
+enum class TraceKind : uint8_t {
+  File,           // text = data name is supplied by the renderer; info = number of rules
+  Rule,           // text = rule name
+  RuleWhen,       // a rule's `when` conditions
+  Type,           // text = resource type
+  TypeWhen,       // a type block's `when` conditions
+  TypeBody,       // one resource visited by a type block
+  Filter,         // one filter candidate
+  WhenBlock,      // a `when` clause
+  WhenCond,       // its conditions
+  Disjunction,
+  BlockCheck,     // a block clause (all visited values)
+  ClauseBlock,    // an access clause (all its checks); flag = at_least_one_matches
+  Pass,           // a passing check
+  Unary,          // a failing unary check (from)
+  Binary,         // a failing binary check (from, to; `to` absent when the left is unresolved);
+                  // the renderer shows IN-form ones as GuardClauseInBinaryCheck
+  DependentRule,  // a failing rule reference; text = rule name
+  BlockMissing,   // a block value that did not resolve; text = reason message
+  EmptyCheck,     // `!empty` on an empty result set
+};
+
+struct TraceRecord {
+  TraceKind kind = TraceKind::Pass;
+  Status status = Status::Skip;
+  bool flag = false;
+  bool opNegated = false;
+  ast::CmpOp op = ast::CmpOp::Exists;
+  uint32_t end = 0;                // one past the last descendant
+  uint32_t info = UINT32_MAX;      // checks: ClauseInfo index (UINT32_MAX: keys-filter check)
+  uint32_t toSet = UINT32_MAX;     // InBinary: right-hand values in FileResult::sets
+  uint32_t message = UINT32_MAX;   // custom message string id (checks), if any
+  std::string context;
+  std::string text;
+  QValue from, to;
+  bool hasTo = false;
+  CmpDetail detail = CmpDetail::None;  // Binary: why it failed
+};
+
 struct FileResult {
   uint32_t file = 0;       // FileInfo index
   Status status = Status::Skip;
@@ -73,6 +121,7 @@ struct FileResult {
   // records point to; kept alive with the records.
   std::unique_ptr<Document> scratch = std::make_unique<Document>();
   std::vector<ResultSet> sets;  // right-hand sides referred to by Record::toSet
+  std::vector<TraceRecord> trace;  // trace mode only: the File record and everything under it
 };
 
 }  // namespace guard::vm

@@ -19,6 +19,7 @@
 #include "tools/cli/help.h"
 #include "vm/interp.h"
 #include "vm/report.h"
+#include "vm/report_verbose.h"
 
 namespace guard::cli {
 namespace {
@@ -50,6 +51,7 @@ struct SpecResult {
   };
   std::vector<Unmet> failed;
   std::string error;  // fatal: bad expectation word or evaluation error
+  std::string tree;   // -v: the evaluation record tree (§8.1, empty data name)
 };
 
 // The structured result of one rules file: test cases, or an error message.
@@ -178,10 +180,16 @@ SpecResult TestRunner::runSpec(const RulesUnit& unit, const Document& doc, const
   Node nullNode;
   if (root) root->parent = nullptr;
   else root = &nullNode;
-  auto result = vm::evaluateFile(*unit.program, unit.file, doc, root);
+  vm::EvalLimits limits;
+  limits.trace = opt_.verbose && !opt_.structured();
+  auto result = vm::evaluateFile(*unit.program, unit.file, doc, root, limits);
   if (!result.ok()) {
     res.error = result.error().message;
     return res;
+  }
+  if (limits.trace) {
+    vm::PairView view{*unit.program, result.value(), doc, {}, unit.name, ""};
+    vm::writeVerboseTree(res.tree, view, /*noLocations=*/true);
   }
   // Statuses per rule name, in evaluation order; the map sorts the names.
   std::map<std::string, std::vector<vm::Status>> byName;
@@ -219,6 +227,7 @@ void TestRunner::printSpec(const SpecResult& r, int number) const {
   if (r.name) out("Name: " + *r.name + "\n");
   if (!r.error.empty()) return;
   for (const auto& rule : r.noExpectation) out("  No Test expectation was set for Rule " + rule + "\n");
+  if (!r.tree.empty()) out(r.tree);
   if (!r.failed.empty()) {
     out("  FAIL Rules:\n");
     for (const auto& u : r.failed) {

@@ -11,6 +11,7 @@
 #include <chrono>
 #include "vm/interp.h"
 #include "vm/report.h"
+#include "vm/report_verbose.h"
 #include "vm/report_model.h"
 
 namespace guard::cli {
@@ -276,7 +277,9 @@ void Validator::printParseError(const RulesUnit& unit) const {
 
 PairOutcome Validator::evaluatePair(const RulesUnit& unit, const DataFile& d) const {
   PairOutcome o;
-  auto result = vm::evaluateFile(*unit.program, unit.file, *d.doc);
+  vm::EvalLimits limits;
+  limits.trace = opt_.verbose || opt_.printJson;  // the full record tree (§8)
+  auto result = vm::evaluateFile(*unit.program, unit.file, *d.doc, nullptr, limits);
   if (!result.ok()) {
     o.error = result.error().message;
     return o;
@@ -292,6 +295,9 @@ PairOutcome Validator::evaluatePair(const RulesUnit& unit, const DataFile& d) co
   } else {
     o.panicked = !vm::writeConsoleDetail(o.text, view, console_, o.panicMessage);
   }
+  // cfn-guard prints the tree after the report, so not when the report panics.
+  if (opt_.verbose && !o.panicked) vm::writeVerboseTree(o.text, view);
+  if (opt_.printJson && !o.panicked) vm::writePrintJson(o.text, view);
   return o;
 }
 
