@@ -252,6 +252,24 @@ TEST(VmRegression, FunctionResultsOutliveTheMachine) {
   EXPECT_EQ(rec.from.node->text(), "X");  // still readable after evaluateFile returned
 }
 
+// W2 (issue 5): the keys a `[ keys in %names ]` filter leaves out are
+// recorded against one shared copy of the right-hand values, not one copy per
+// key, which made the registry's secrets rule quadratic in template size.
+TEST(VmRegression, KeysFilterRecordsShareOneRightHandSet) {
+  std::string data = "Names: [n1, n2, n3]\nResources:\n";
+  for (int i = 0; i < 200; ++i) data += "  R" + std::to_string(i) + ": {Type: T}\n";
+  EvalRun r = evaluate("rule r {\n  let hit = Resources[ keys in %names ]\n  %hit !empty\n}\n"
+                       "let names = Names[*]\n",
+                       data);
+  ASSERT_TRUE(r.ok) << r.error;
+  EXPECT_EQ(r.status["r"], "FAIL");
+  size_t keyRecords = 0;
+  for (const auto& rr : r.result.rules)
+    for (const auto& rec : rr.records) keyRecords += rec.kind == vm::RecKind::KeysCheck;
+  EXPECT_EQ(keyRecords, 200u);
+  EXPECT_EQ(r.result.sets.size(), 1u);
+}
+
 TEST(VmRegression, DefaultRuleIsNamedAfterTheFile) {
   EvalRun r = evaluate("A == 1", "A: 1");
   ASSERT_TRUE(r.ok);

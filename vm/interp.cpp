@@ -86,7 +86,10 @@ class Machine {
   bool stepTypeSelect(ResultSet& set, const Part& part, FilterMode mode, uint32_t partId,
                       ResultSet& tmp);
   bool stepKeysFilter(ResultSet& set, const Part& part, uint32_t partId, Frame& frame, ResultSet& tmp);
-  void recordKeyCheck(const Node* map, const MapEntry& e, uint32_t partId, const ResultSet& rhs);
+  void recordKeyCheck(std::vector<Record>& out, const Node* map, const MapEntry& e, uint32_t partId,
+                      uint32_t rhsSet);
+  void recordKeysMiss(const Node* map, uint32_t partId, const ResultSet& rhs);
+  void expandKeysMisses(std::vector<Record>& records);
   void recordOutcomes(RecKind kind, uint32_t clauseId, Status clauseStatus,
                       const std::vector<Outcome>& outcomes, const ResultSet* rightSet);
   bool stepInterp(ResultSet& set, const ResultSet& names, uint32_t partId, ResultSet& tmp);
@@ -247,7 +250,9 @@ class Machine {
     if (s == Status::Fail || !rec_ || suppress_ || rec_->size() <= mark) return;
     auto first = rec_->begin() + mark;
     auto kept = std::remove_if(first, rec_->end(),
-                               [](const Record& r) { return r.kind == RecKind::KeysCheck; });
+                               [](const Record& r) {
+                                 return r.kind == RecKind::KeysCheck || r.kind == RecKind::KeysMiss;
+                               });
     rec_->erase(kept, rec_->end());
     // Everything after the mark is a leaf; re-point the moved ones.
     for (uint32_t i = mark; i < rec_->size(); ++i) (*rec_)[i].end = i + 1;
@@ -321,6 +326,7 @@ Result<FileResult> Machine::run(uint32_t file) {
     if (failed()) return *err_;
     anyPass |= s == Status::Pass;
     anyFail |= s == Status::Fail;
+    expandKeysMisses(ruleRecords_[ri]);
     out.rules.push_back(RuleResult{ri, s, std::move(ruleRecords_[ri])});
   }
   out.status = anyFail ? Status::Fail : anyPass ? Status::Pass : Status::Skip;
@@ -994,9 +1000,55 @@ static bool keyIn(const Node* k, const Node* r) {
   return eq(k, r) == Cmp::True;
 }
 
-// A key the keys filter did not select is recorded as a failed comparison of
-// the key (with the map's path and the key's position) against the rhs.
-void Machine::recordKeyCheck(const Node* map, const MapEntry& e, uint32_t partId, const ResultSet& rhs) {
+// Does map key `key` pass the keys filter `part` with right-hand values
+// `rhs` (spec §6.6)? Cmp::Error when a regex was too expensive to match;
+// Cmp::NotComparable when the key is neither selected nor recorded.
+static Cmp keySelected(const Node* key, const Part& part, const ResultSet& rhs) {
+  bool inOp = part.keysOp == CmpOp::In || rhs.size() > 1;
+  if (!inOp) {
+    if (rhs.empty() || rhs[0].isUnresolved()) return Cmp::NotComparable;
+    const Node* r = rhs[0].node;
+    Cmp c = eq(key, r);
+    if (c == Cmp::NotComparable && r->kind == NodeKind::List && r->list.size == 1)
+      c = eq(key, r->list.items[0]);
+    if (c == Cmp::Error || c == Cmp::NotComparable) return c;
+    return ((c == Cmp::True) != part.keysNegated) ? Cmp::True : Cmp::False;
+  }
+  for (const QValue& r : rhs) {
+    if (r.isUnresolved()) continue;
+    bool hit = keyIn(key, r.node);
+    if (part.keysNegated ? !hit : hit) return Cmp::True;
+  }
+  return Cmp::False;
+}
+
+static Node keyNode(const MapEntry& e) {
+  Node key;
+  key.kind = NodeKind::String;
+  key.str.data = e.key;
+  key.str.size = e.keyLen;
+  return key;
+}
+
+// The keys a filter did not select are recorded as failed comparisons of
+// each key against the rhs — but only when a report can show them. The filter
+// records one KeysMiss per map (the rhs kept once, in sets_), which the
+// clause drops when it passes (endClause); those that survive are expanded
+// into their KeysCheck records when the evaluation ends. Recording every key
+// at once cost a record and a scratch node per key of the map for every
+// application of the filter: `%doc.Resources[ keys == %name ]` once per
+// reference made the registry's ELB rules quadratic in the template's size.
+void Machine::recordKeysMiss(const Node* map, uint32_t partId, const ResultSet& rhs) {
+  if (Record* r = leaf(RecKind::KeysMiss, partId, QValue::resolved(map))) {
+    r->toSet = uint32_t(sets_.size());
+    sets_.push_back(rhs);
+  }
+}
+
+// One KeysCheck: the key (with the map's path and the key's position)
+// against the rhs.
+void Machine::recordKeyCheck(std::vector<Record>& out, const Node* map, const MapEntry& e,
+                             uint32_t partId, uint32_t rhsSet) {
   Node* key = scratch_.newNode(NodeKind::String);
   key->str.data = e.key;
   key->str.size = e.keyLen;
@@ -1004,11 +1056,53 @@ void Machine::recordKeyCheck(const Node* map, const MapEntry& e, uint32_t partId
   key->col = e.col;
   key->parent = map->parent;
   key->slot = map->slot;
-  if (Record* r = leaf(RecKind::KeysCheck, partId, QValue::resolved(key),
-                       rhs.empty() ? QValue{} : rhs[0], CmpDetail::False)) {
-    r->toSet = uint32_t(sets_.size());
-    sets_.push_back(rhs);
+  const ResultSet& rhs = sets_[rhsSet];
+  Record r{};
+  r.kind = RecKind::KeysCheck;
+  r.status = Status::Fail;
+  r.detail = CmpDetail::False;
+  r.info = partId;
+  r.from = QValue::resolved(key);
+  r.to = rhs.empty() ? QValue{} : rhs[0];
+  r.toSet = rhsSet;
+  out.push_back(r);
+}
+
+// Replaces each KeysMiss by the KeysCheck records of its unselected keys,
+// in map order, keeping every container's `end` pointing past its contents.
+void Machine::expandKeysMisses(std::vector<Record>& records) {
+  if (std::none_of(records.begin(), records.end(),
+                   [](const Record& r) { return r.kind == RecKind::KeysMiss; }))
+    return;
+  std::vector<Record> out;
+  out.reserve(records.size());
+  std::vector<uint32_t> moved(records.size() + 1);  // old index -> new index
+  for (size_t i = 0; i < records.size(); ++i) {
+    moved[i] = uint32_t(out.size());
+    const Record& r = records[i];
+    if (r.kind != RecKind::KeysMiss) {
+      out.push_back(r);
+      continue;
+    }
+    const Node* map = r.from.node;
+    const Part& part = P.parts[r.info];
+    for (uint32_t k = 0; k < map->map.size; ++k) {
+      const MapEntry& e = map->map.entries[k];
+      Node key = keyNode(e);
+      if (keySelected(&key, part, sets_[r.toSet]) == Cmp::False)
+        recordKeyCheck(out, map, e, r.info, r.toSet);
+    }
   }
+  moved[records.size()] = uint32_t(out.size());
+  for (size_t i = 0; i < records.size(); ++i) {
+    if (records[i].kind == RecKind::KeysMiss) continue;
+    Record& r = out[moved[i]];
+    r.end = moved[records[i].end];
+  }
+  // Expanded records are leaves.
+  for (uint32_t i = 0; i < out.size(); ++i)
+    if (out[i].kind == RecKind::KeysCheck && out[i].end <= i) out[i].end = i + 1;
+  records.swap(out);
 }
 
 bool Machine::stepKeysFilter(ResultSet& set, const Part& part, uint32_t partId, Frame& frame,
@@ -1035,42 +1129,22 @@ bool Machine::stepKeysFilter(ResultSet& set, const Part& part, uint32_t partId, 
       --suppress_;
       if (!ok) return false;
     }
-    bool several = rhs.size() > 1;
-    bool inOp = part.keysOp == CmpOp::In || several;
+    bool missed = false;
     for (uint32_t i = 0; i < n->map.size; ++i) {
       const MapEntry& e = n->map.entries[i];
-      Node key;
-      key.kind = NodeKind::String;
-      key.str.data = e.key;
-      key.str.size = e.keyLen;
-      bool selected = false;
-      if (!inOp) {
-        if (rhs.empty() || rhs[0].isUnresolved()) continue;
-        const Node* r = rhs[0].node;
-        Cmp c = eq(&key, r);
-        if (c == Cmp::NotComparable && r->kind == NodeKind::List && r->list.size == 1)
-          c = eq(&key, r->list.items[0]);
-        if (c == Cmp::Error) return fail("regular expression too expensive to match");
-        if (c == Cmp::NotComparable) continue;
-        selected = (c == Cmp::True) != part.keysNegated;
-      } else {
-        for (const QValue& r : rhs) {
-          if (r.isUnresolved()) continue;
-          bool hit = keyIn(&key, r.node);
-          if (part.keysNegated ? !hit : hit) {
-            selected = true;
-            break;
-          }
-        }
-      }
-      if (trace_) traceKey(n, e, selected, rhs, part);
-      if (selected) {
+      Node key = keyNode(e);
+      Cmp c = keySelected(&key, part, rhs);
+      if (c == Cmp::Error) return fail("regular expression too expensive to match");
+      if (c == Cmp::NotComparable) continue;
+      if (trace_) traceKey(n, e, c == Cmp::True, rhs, part);
+      if (c == Cmp::True) {
         out.push_back(QValue{e.value, v.kind, Unresolved::None, 0});
         capture(frame, part, e);
-      } else if (!suppress_ && rec_) {
-        recordKeyCheck(n, e, partId, rhs);
+      } else if (c == Cmp::False) {
+        missed = true;
       }
     }
+    if (missed && !suppress_ && rec_) recordKeysMiss(n, partId, rhs);
   }
   set.swap(out);
   (void)tmp;

@@ -9,6 +9,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <unordered_map>
 
 #include "runtime/compare.h"
 #include "runtime/value_text.h"
@@ -600,7 +601,7 @@ class Builder {
       c.custom = messageOr(ci.message, true);
       c.from = r.from.node;
       inTargets(r, c.inTo);
-      c.error = inError(c);
+      c.error = inError(c, inSlice(r, c));
       return c;
     }
     c.kind = CrKind::BinaryResolved;
@@ -626,14 +627,37 @@ class Builder {
     }
   }
 
-  static std::string inError(const ClauseReport& c) {
-    std::string slice;
-    for (size_t k = 0; k < c.inTo.size(); ++k) {
-      if (k) slice += ".";
-      slice += "(resolved, " + pathValue(c.inTo[k]) + ")";
+  // The listing of the right-hand values. Every failure of one comparison
+  // shares its right-hand set (Record::toSet), so the listing is made once
+  // per set: `%a in %b` with both sets growing with the template would
+  // otherwise render |a|·|b| values.
+  const std::string& inSlice(const Record& r, const ClauseReport& c) {
+    if (r.toSet < S.size()) {
+      auto [it, fresh] = inSlices_.try_emplace(r.toSet);
+      if (fresh) it->second = renderSlice(c.inTo);
+      return it->second;
     }
-    return "Check was not compliant as property [" + pathLoc(c.from) + "] was not present in [" +
-           slice + "]";
+    scratchSlice_ = renderSlice(c.inTo);
+    return scratchSlice_;
+  }
+
+  static std::string renderSlice(const std::vector<const Node*>& values) {
+    std::string slice;
+    for (size_t k = 0; k < values.size(); ++k) {
+      if (k) slice += ".";
+      slice += "(resolved, ";
+      slice += pathValue(values[k]);
+      slice += ")";
+    }
+    return slice;
+  }
+
+  static std::string inError(const ClauseReport& c, const std::string& slice) {
+    std::string e = "Check was not compliant as property [" + pathLoc(c.from) + "] was not present in [";
+    e.reserve(e.size() + slice.size() + 1);
+    e += slice;
+    e += "]";
+    return e;
   }
 
   // A key a `[keys op x]` filter did not select: cfn-guard records it like a
@@ -646,6 +670,8 @@ class Builder {
   const std::vector<Record>& R;
   const std::vector<ResultSet>& S;
   uint32_t counter_ = 0;
+  std::unordered_map<uint32_t, std::string> inSlices_;  // toSet -> rendered right-hand values
+  std::string scratchSlice_;
 };
 
 }  // namespace

@@ -39,6 +39,11 @@ enum class RecKind : uint8_t {
   KeysCheck,     // info = Part index of a keys filter; a key it did not select: `from` is
                  // the key as a string (path of the map, position of the key), the
                  // right-hand values are FileResult::sets[toSet]
+  KeysMiss,      // internal to the VM, never in a FileResult: "the keys of map `from`
+                 // that keys filter `info` did not select", one record per filtered map;
+                 // expanded into one KeysCheck per such key when the evaluation ends,
+                 // so that a filter whose records are then dropped (the usual case:
+                 // its clause passed) costs no record per key
 };
 
 // What a failing comparison found (for the wording of messages).

@@ -73,7 +73,7 @@ void BM_RegistryRules(benchmark::State& state) {
   }();
   runProgram(state, program.get());
 }
-BENCHMARK(BM_RegistryRules)->Arg(100)->Arg(1000)->Arg(4000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_RegistryRules)->Arg(100)->Arg(1000)->Arg(4000)->Arg(10000)->Arg(50000)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace guard::bench
