@@ -122,7 +122,10 @@ class TraceView {
       case TraceKind::Binary: {
         if (inForm(r)) {
           std::string to;
-          for (const QValue& q : inTargets(r)) to += (to.empty() ? "" : ".") + qr(q);
+          for (const QValue& q : inTargets(r)) {
+            if (!to.empty()) to += '.';
+            to += qr(q);
+          }
           return "GuardClauseInBinaryCheck(Status=" + s + ", Comparison=" + cmpText(r) +
                  ", from=" + qr(r.from) + ", to=" + to + ")";
         }
