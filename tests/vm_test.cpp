@@ -270,6 +270,25 @@ TEST(VmRegression, KeysFilterRecordsShareOneRightHandSet) {
   EXPECT_EQ(r.result.sets.size(), 1u);
 }
 
+// `keys == 'Name'` looks the entry up through the map's key index; what it
+// selects and records must be what comparing every key gives.
+TEST(VmRegression, KeysEqualsStringUsesTheKeyIndex) {
+  std::string data = "Resources:\n";
+  for (int i = 0; i < 100; ++i) data += "  R" + std::to_string(i) + ": {Type: T" + std::to_string(i) + "}\n";
+  EXPECT_EQ(statusOf("rule r { Resources[ keys == 'R57' ].Type == 'T57' }", data), "PASS");
+  EXPECT_EQ(statusOf("rule r { Resources[ keys == 'R57' ].Type == 'T58' }", data), "FAIL");
+  EvalRun miss = evaluate("rule r { Resources[ keys == 'Nope' ] !empty }", data);
+  ASSERT_TRUE(miss.ok) << miss.error;
+  EXPECT_EQ(miss.status["r"], "FAIL");
+  size_t keyRecords = 0;
+  for (const auto& rr : miss.result.rules)
+    for (const auto& rec : rr.records) keyRecords += rec.kind == vm::RecKind::KeysCheck;
+  EXPECT_EQ(keyRecords, 100u);
+  // A map made by json_parse has no key ids: searched by text.
+  EXPECT_EQ(statusOf("rule r { let m = json_parse('{\"a\": 1, \"b\": 2}')\n %m[ keys == 'b' ] == 2 }", "A: 1"),
+            "PASS");
+}
+
 TEST(VmRegression, DefaultRuleIsNamedAfterTheFile) {
   EvalRun r = evaluate("A == 1", "A: 1");
   ASSERT_TRUE(r.ok);

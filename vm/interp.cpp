@@ -89,6 +89,7 @@ class Machine {
   void recordKeyCheck(std::vector<Record>& out, const Node* map, const MapEntry& e, uint32_t partId,
                       uint32_t rhsSet);
   void recordKeysMiss(const Node* map, uint32_t partId, const ResultSet& rhs);
+  bool entryNamed(const Node* map, std::string_view name, const MapEntry*& entry) const;
   void expandKeysMisses(std::vector<Record>& records);
   void recordOutcomes(RecKind kind, uint32_t clauseId, Status clauseStatus,
                       const std::vector<Outcome>& outcomes, const ResultSet* rightSet);
@@ -1045,6 +1046,22 @@ void Machine::recordKeysMiss(const Node* map, uint32_t partId, const ResultSet& 
   }
 }
 
+// The entry of `map` whose key is `name` (nullptr: none). False when the
+// map's keys are not in this document's key table (maps made by functions),
+// which must be searched by text.
+bool Machine::entryNamed(const Node* map, std::string_view name, const MapEntry*& entry) const {
+  entry = nullptr;
+  if (map->map.size == 0) return true;
+  if (map->map.entries[0].id == kNoKey) return false;
+  KeyId id = D.keys().find(name);
+  if (id == kNoKey) return true;  // no key of this document has that text
+  const Node* v = D.lookup(map, id);
+  if (!v) return true;
+  if (v->parent != map || v->slot >= map->map.size || map->map.entries[v->slot].value != v) return false;
+  entry = &map->map.entries[v->slot];
+  return true;
+}
+
 // One KeysCheck: the key (with the map's path and the key's position)
 // against the rhs.
 void Machine::recordKeyCheck(std::vector<Record>& out, const Node* map, const MapEntry& e,
@@ -1128,6 +1145,20 @@ bool Machine::stepKeysFilter(ResultSet& set, const Part& part, uint32_t partId, 
       bool ok = callSet(part.func, frame, n, rhs);
       --suppress_;
       if (!ok) return false;
+    }
+    // `keys == 'Name'` (one string: looking a resource up by its logical id)
+    // selects at most the entry with that key, found through the map's key
+    // index instead of comparing every key; the trace shows every key.
+    const MapEntry* named = nullptr;
+    if (!trace_ && part.keysOp != CmpOp::In && !part.keysNegated && rhs.size() == 1 &&
+        !rhs[0].isUnresolved() && rhs[0].node->kind == NodeKind::String &&
+        entryNamed(n, rhs[0].node->text(), named)) {
+      if (named) {
+        out.push_back(QValue{named->value, v.kind, Unresolved::None, 0});
+        capture(frame, part, *named);
+      }
+      if (n->map.size > (named ? 1u : 0u) && !suppress_ && rec_) recordKeysMiss(n, partId, rhs);
+      continue;
     }
     bool missed = false;
     for (uint32_t i = 0; i < n->map.size; ++i) {
