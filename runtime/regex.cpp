@@ -49,6 +49,9 @@ constexpr size_t kJitStackMax = 1 << 20;
 constexpr int64_t kRe2MaxMem = int64_t(64) << 20;
 // fancy-regex's MAX_RECURSION: deeper nesting of groups/classes is an error.
 constexpr int kMaxNesting = 64;
+// The longest translation of one character class with set operations that
+// cannot be computed on ranges (see Translator::emitSet).
+constexpr size_t kMaxClassText = 1 << 20;
 
 // Rust's Unicode \w: Alphabetic + Mark + Decimal_Number + Connector_Punctuation
 // + Join_Control. Alphabetic is Letter + Letter_Number + Other_Alphabetic,
@@ -252,6 +255,8 @@ class Translator {
   std::string_view s_;
   size_t i_ = 0;
   bool extended_ = false;  // the x flag, applied here
+  bool caseFlagSeen_ = false;  // an `i` flag so far: class set operations keep the look-ahead form
+  bool classTooBig_ = false;   // see emitSet
   std::string out_;
   Translation t_;
   std::optional<std::string> error_;
@@ -552,6 +557,7 @@ class Translator {
       const char c = peek();
       if (c == 'i' || c == 'm' || c == 's' || c == 'U') {
         (neg ? off : on) += c;
+        if (c == 'i') caseFlagSeen_ = true;
       } else if (c == 'x') {
         extended = !neg;
       } else if (c == 'u') {
@@ -934,9 +940,44 @@ class Translator {
     return std::all_of(u.begin(), u.end(), [](const ClassItem& it) { return it.kind != ClassItem::Set; });
   }
 
+  // Set operations on explicit code point ranges, exactly. Not under a case
+  // flag: the engines fold each operand before the operation, which the
+  // look-ahead form below keeps and a precomputed class would not.
+  static ClassUnion unionOf(const ClassUnion& a, const ClassUnion& b) {
+    ClassUnion u;
+    for (const auto& it : a) u.push_back(ClassItem::range(it.lo, it.hi));
+    for (const auto& it : b) u.push_back(ClassItem::range(it.lo, it.hi));
+    return u;
+  }
+  static ClassUnion intersectionOf(const ClassUnion& a, const ClassUnion& b) {
+    return complementRanges(unionOf(complementRanges(a), complementRanges(b)));
+  }
+  static ClassUnion differenceOf(const ClassUnion& a, const ClassUnion& b) {
+    return intersectionOf(a, complementRanges(b));
+  }
+  std::optional<std::string> emitRangeSet(const ClassSet& set) {
+    if (caseFlagSeen_ || !std::all_of(set.operands.begin(), set.operands.end(), allRanges)) return std::nullopt;
+    ClassUnion acc = unionOf(set.operands[0], {});
+    for (size_t k = 0; k < set.ops.size(); ++k) {
+      const ClassUnion& b = set.operands[k + 1];
+      switch (set.ops[k]) {
+        case '&': acc = intersectionOf(acc, b); break;
+        case '-': acc = differenceOf(acc, b); break;
+        default: acc = unionOf(differenceOf(acc, b), differenceOf(b, acc)); break;
+      }
+    }
+    if (set.negated) acc = complementRanges(acc);
+    return emitUnion(acc);
+  }
+
   // A class as an expression matching exactly one character. Negation and
   // set operations on anything but simple members need look-ahead (PCRE2).
+  // A symmetric difference repeats its left operand, so a chain of them
+  // doubles the text each time: past kMaxClassText the pattern is refused
+  // (classTooBig_) instead of exhausting memory (found by the e2e fuzzer).
   std::string emitSet(const ClassSet& set) {
+    if (!set.ops.empty())
+      if (auto exact = emitRangeSet(set)) return *exact;
     if (set.ops.empty()) {
       const ClassUnion& u = set.operands[0];
       if (!set.negated) return emitUnion(u);
@@ -954,6 +995,10 @@ class Translator {
         default: acc = "(?:(?!" + b + ")" + acc + "|(?!" + acc + ")" + b + ")"; break;
       }
       t_.backtracking = true;
+      if (acc.size() > kMaxClassText) {
+        classTooBig_ = true;
+        return std::string();
+      }
     }
     if (set.negated) {
       acc = "(?:(?!" + acc + ")(?s:.))";
@@ -966,7 +1011,10 @@ class Translator {
     ++i_;  // '['
     ClassSet set;
     if (!parseClassSet(depth, set)) return false;
-    out_ += emitSet(set);
+    std::string emitted = emitSet(set);
+    if (classTooBig_) return fail("character class too complex (its set operations translate to more than " +
+                                  std::to_string(kMaxClassText) + " bytes)");
+    out_ += emitted;
     return true;
   }
 };

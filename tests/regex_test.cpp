@@ -229,6 +229,32 @@ TEST(RegexCompile, EngineChoice) {
   EXPECT_EQ(mustCompile("^a\\/b$")->pattern(), "^a\\/b$");
 }
 
+// Class set operations on plain ranges are computed exactly; a chain of
+// symmetric differences used to double the translated text per `~~` (the
+// e2e fuzzer's out-of-memory, tests/fuzz/regressions/e2e/oom-class-symmetric-difference).
+TEST(RegexCompile, ClassSetOperationsDoNotGrowExponentially) {
+  EXPECT_TRUE(matches("^[a-c~~b]$", "a"));
+  EXPECT_FALSE(matches("^[a-c~~b]$", "b"));
+  EXPECT_TRUE(matches("^[a-c~~b-d]$", "d"));
+  EXPECT_TRUE(matches("^[a-z&&[^aeiou]]$", "b"));
+  EXPECT_FALSE(matches("^[a-z&&[^aeiou]]$", "e"));
+  EXPECT_TRUE(matches("^[a-z--m-z]$", "c"));
+  EXPECT_FALSE(matches("^[a-z--m-z]$", "q"));
+  EXPECT_FALSE(matches("^[^a-c~~b]$", "a"));
+  std::string chain = "^[_";
+  for (int i = 0; i < 60; ++i) chain += "~~_";
+  chain += "]$";  // 61 underscores: an odd count of `_` is `_`
+  EXPECT_TRUE(matches(chain, "_"));
+  EXPECT_FALSE(mustCompile(chain)->backtracking());
+  // Under a case flag the look-ahead form stays; past its bound it is an
+  // error, never an exhausted memory.
+  std::string folded = "(?i)" + chain;
+  auto r = Regex::compile(folded);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("character class too complex"), std::string::npos) << r.error().message;
+  EXPECT_TRUE(matches("(?i)^[a-c~~b]$", "A"));
+}
+
 TEST(RegexSearch, CatastrophicBacktrackingEndsInAnError) {
   // Exponential on a backtracking engine; the look-ahead forces PCRE2.
   auto re = mustCompile("^(?=\\w)(\\w+\\s?)*$");
