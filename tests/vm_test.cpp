@@ -252,6 +252,14 @@ TEST(VmRegression, FunctionResultsOutliveTheMachine) {
   EXPECT_EQ(rec.from.node->text(), "X");  // still readable after evaluateFile returned
 }
 
+// How many keys-filter checks the evaluation recorded.
+size_t keyChecks(const vm::FileResult& result) {
+  size_t n = 0;
+  for (const auto& rr : result.rules)
+    for (const auto& rec : rr.records) n += rec.kind == vm::RecKind::KeysCheck;
+  return n;
+}
+
 // W2 (issue 5): the keys a `[ keys in %names ]` filter leaves out are
 // recorded against one shared copy of the right-hand values, not one copy per
 // key, which made the registry's secrets rule quadratic in template size.
@@ -263,10 +271,7 @@ TEST(VmRegression, KeysFilterRecordsShareOneRightHandSet) {
                        data);
   ASSERT_TRUE(r.ok) << r.error;
   EXPECT_EQ(r.status["r"], "FAIL");
-  size_t keyRecords = 0;
-  for (const auto& rr : r.result.rules)
-    for (const auto& rec : rr.records) keyRecords += rec.kind == vm::RecKind::KeysCheck;
-  EXPECT_EQ(keyRecords, 200u);
+  EXPECT_EQ(keyChecks(r.result), 200u);
   EXPECT_EQ(r.result.sets.size(), 1u);
 }
 
@@ -280,10 +285,7 @@ TEST(VmRegression, KeysEqualsStringUsesTheKeyIndex) {
   EvalRun miss = evaluate("rule r { Resources[ keys == 'Nope' ] !empty }", data);
   ASSERT_TRUE(miss.ok) << miss.error;
   EXPECT_EQ(miss.status["r"], "FAIL");
-  size_t keyRecords = 0;
-  for (const auto& rr : miss.result.rules)
-    for (const auto& rec : rr.records) keyRecords += rec.kind == vm::RecKind::KeysCheck;
-  EXPECT_EQ(keyRecords, 100u);
+  EXPECT_EQ(keyChecks(miss.result), 100u);
   // A map made by json_parse has no key ids: searched by text.
   EXPECT_EQ(statusOf("rule r { let m = json_parse('{\"a\": 1, \"b\": 2}')\n %m[ keys == 'b' ] == 2 }", "A: 1"),
             "PASS");

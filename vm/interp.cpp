@@ -90,6 +90,7 @@ class Machine {
                       uint32_t rhsSet);
   void recordKeysMiss(const Node* map, uint32_t partId, const ResultSet& rhs);
   bool entryNamed(const Node* map, std::string_view name, const MapEntry*& entry) const;
+  Node* keyAsValue(const Node* map, const MapEntry& e);
   void expandKeysMisses(std::vector<Record>& records);
   void recordOutcomes(RecKind kind, uint32_t clauseId, Status clauseStatus,
                       const std::vector<Outcome>& outcomes, const ResultSet* rightSet);
@@ -1062,10 +1063,9 @@ bool Machine::entryNamed(const Node* map, std::string_view name, const MapEntry*
   return true;
 }
 
-// One KeysCheck: the key (with the map's path and the key's position)
-// against the rhs.
-void Machine::recordKeyCheck(std::vector<Record>& out, const Node* map, const MapEntry& e,
-                             uint32_t partId, uint32_t rhsSet) {
+// A map key as a string value for the records: the map's path, the key's
+// position.
+Node* Machine::keyAsValue(const Node* map, const MapEntry& e) {
   Node* key = scratch_.newNode(NodeKind::String);
   key->str.data = e.key;
   key->str.size = e.keyLen;
@@ -1073,6 +1073,14 @@ void Machine::recordKeyCheck(std::vector<Record>& out, const Node* map, const Ma
   key->col = e.col;
   key->parent = map->parent;
   key->slot = map->slot;
+  return key;
+}
+
+// One KeysCheck: the key (with the map's path and the key's position)
+// against the rhs.
+void Machine::recordKeyCheck(std::vector<Record>& out, const Node* map, const MapEntry& e,
+                             uint32_t partId, uint32_t rhsSet) {
+  Node* key = keyAsValue(map, e);
   const ResultSet& rhs = sets_[rhsSet];
   Record r{};
   r.kind = RecKind::KeysCheck;
@@ -1876,13 +1884,7 @@ void Machine::traceKey(const Node* map, const MapEntry& e, bool selected, const 
     tleaf(TraceKind::Pass, Status::Pass, "");
     return;
   }
-  Node* key = scratch_.newNode(NodeKind::String);
-  key->str.data = e.key;
-  key->str.size = e.keyLen;
-  key->line = e.line;
-  key->col = e.col;
-  key->parent = map->parent;
-  key->slot = map->slot;
+  Node* key = keyAsValue(map, e);
   TraceRecord& t = tleaf(TraceKind::Binary, Status::Fail, "");
   t.op = part.keysOp;
   t.opNegated = part.keysNegated;

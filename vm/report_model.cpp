@@ -730,7 +730,7 @@ static json::Value messagesJson(const ClauseReport& c) {
   return m;
 }
 
-static json::Value pathValueJson(const Node* n) {
+json::Value pathValueJson(const Node* n) {
   json::Value o = json::Value::object();
   o.set("path", json::Value::string(pathOf(n)));
   o.set("value", json::fromNode(n));

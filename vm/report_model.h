@@ -71,6 +71,8 @@ struct FileReportModel {
 
 FileReportModel buildFileReport(const PairView& v);
 json::Value toJson(const FileReportModel& m);
+// {"path": <path of n>, "value": <n>}: how cfn-guard's JSON shows a data value.
+json::Value pathValueJson(const Node* n);
 // --structured (§9.2): folds the report of another rules file on the same
 // data file in: FAIL wins, then PASS; not_compliant concatenated in rules-file
 // order; compliant / not_applicable sorted unions.

@@ -12,6 +12,7 @@ namespace guard::vm {
 namespace {
 
 using report::pathValue;
+using report::pathValueJson;
 using report::statusWord;
 
 // Walks one PairView's trace; the tree and the JSON share the wording of
@@ -185,13 +186,6 @@ class TraceView {
   static json::Value single(const char* key, json::Value v) {
     json::Value o = json::Value::object();
     o.set(key, std::move(v));
-    return o;
-  }
-
-  static json::Value pathValueJson(const Node* n) {
-    json::Value o = json::Value::object();
-    o.set("path", json::Value::string(pathOf(n)));
-    o.set("value", json::fromNode(n));
     return o;
   }
 
