@@ -227,7 +227,7 @@ int Validator::loadParams() {
       std::string name = baseName(f.path);
       if (!f.stream && !hasDataExtension(name)) continue;
       auto text = readFile(f.path);
-      if (!text.ok()) return fatal("I/O error when reading " + text.error().message);
+      if (!text.ok()) return fatal("I/O error when reading " + f.path + ": " + text.error().message);
       if (text.value().find_first_not_of(" \t\r\n") == std::string::npos)
         return fatal("Parser Error when parsing `Unable to parse a template from data file: " + name +
                      " is empty`");
