@@ -630,14 +630,20 @@ TEST(PackTest, LiteralDepthLimit) {
   }
 }
 
-TEST(PackTest, RegexThatDoesNotCompileIsALoadError) {
+// A pack whose one literal is the regex `pattern`, written past guardc's
+// checks, then read back.
+auto readPackWithRegex(std::string_view pattern) {
   Program p;
   Builder b(p);
   Node* n = b.regex("ok");
-  n->str.data = p.literalPool->copyString("(unclosed");
-  n->str.size = 9;
+  n->str.data = p.literalPool->copyString(pattern);
+  n->str.size = uint32_t(pattern.size());
   b.literal(n);
-  auto loaded = readPack(writePack(p), "re.gpack");
+  return readPack(writePack(p), "re.gpack");
+}
+
+TEST(PackTest, RegexThatDoesNotCompileIsALoadError) {
+  auto loaded = readPackWithRegex("(unclosed");
   ASSERT_FALSE(loaded.ok());
   EXPECT_NE(errorOf(loaded).find("regex /(unclosed/ does not compile"), std::string::npos)
       << errorOf(loaded);
@@ -649,13 +655,7 @@ TEST(PackTest, RegexThatDoesNotCompileIsALoadError) {
 // accepts and no engine can hold (a crafted pack; guardc's parser compiles
 // every literal) is still a load error, never a failure at evaluation.
 TEST(PackTest, RegexBeyondTheEnginesLimitsIsALoadError) {
-  Program p;
-  Builder b(p);
-  Node* n = b.regex("ok");
-  n->str.data = p.literalPool->copyString("a{70000}");
-  n->str.size = 8;
-  b.literal(n);
-  auto loaded = readPack(writePack(p), "re.gpack");
+  auto loaded = readPackWithRegex("a{70000}");
   ASSERT_FALSE(loaded.ok());
   EXPECT_NE(errorOf(loaded).find("regex /a{70000}/ does not compile: invalid regular expression"),
             std::string::npos)
