@@ -145,6 +145,11 @@ const Node* Document::lookup(const Node* map, KeyId key) const {
   return it == slot->end() ? nullptr : map->map.entries[it->second].value;
 }
 
+const LineTable& Document::lines() const {
+  if (!lines_) lines_ = std::make_unique<LineTable>(text_);
+  return *lines_;
+}
+
 const Node* Document::lookupText(const Node* map, std::string_view key) {
   if (map->kind != NodeKind::Map) return nullptr;
   for (uint32_t i = 0; i < map->map.size; ++i)

@@ -15,6 +15,7 @@
 #include <llvm/ADT/StringMap.h>
 
 #include "runtime/error.h"
+#include "runtime/line_table.h"
 
 namespace guard {
 
@@ -168,7 +169,12 @@ class Document {
   // The loaders set it before parsing (loader.cpp), so string nodes may point
   // into it instead of copying their bytes; it never changes afterwards.
   const std::string& text() const { return text_; }
-  void setText(std::string t) { text_ = std::move(t); }
+  void setText(std::string t) {
+    text_ = std::move(t);
+    lines_.reset();
+  }
+  // text()'s lines, indexed on first use (like lookup's index, by one thread at a time).
+  const LineTable& lines() const;
 
   // Allocation helpers used by loaders and functions.
   Node* newNode(NodeKind k);
@@ -189,6 +195,7 @@ class Document {
   std::string name_;
   std::string text_;
   mutable llvm::DenseMap<const Node*, std::unique_ptr<llvm::DenseMap<KeyId, uint32_t>>> index_;
+  mutable std::unique_ptr<LineTable> lines_;
 };
 
 // JSON-pointer-like path of a data node: "/Resources/A/Type", "/Tags/0"; "" for literals.

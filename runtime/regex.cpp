@@ -50,8 +50,10 @@ constexpr int64_t kRe2MaxMem = int64_t(64) << 20;
 // fancy-regex's MAX_RECURSION: deeper nesting of groups/classes is an error.
 constexpr int kMaxNesting = 64;
 // The longest translation of one character class with set operations that
-// cannot be computed on ranges (see Translator::emitSet).
-constexpr size_t kMaxClassText = 1 << 20;
+// cannot be computed on ranges (see Translator::emitSet). Real classes need a
+// few hundred bytes; 64 KiB also keeps a refused pattern cheap to refuse (at
+// 1 MiB, inputs near the bound made the fuzzers spend their time copying).
+constexpr size_t kMaxClassText = 64 << 10;
 
 // Rust's Unicode \w: Alphabetic + Mark + Decimal_Number + Connector_Punctuation
 // + Join_Control. Alphabetic is Letter + Letter_Number + Other_Alphabetic,
@@ -923,10 +925,18 @@ class Translator {
   std::string emitUnion(const ClassUnion& u) {
     std::string simple;
     std::vector<std::string> parts;
+    size_t total = 0;
     for (const auto& it : u) {
       if (it.kind == ClassItem::Range) appendRange(simple, it.lo, it.hi);
       else if (it.kind == ClassItem::Frag) simple += it.frag;
-      else parts.push_back(emitSet(*it.set));
+      else {
+        parts.push_back(emitSet(*it.set));
+        total += parts.back().size();
+        if (classTooBig_ || total > kMaxClassText) {
+          classTooBig_ = true;
+          return std::string();
+        }
+      }
     }
     if (!simple.empty()) parts.insert(parts.begin(), "[" + simple + "]");
     if (parts.empty()) return "[^\\x{0}-\\x{10FFFF}]";  // the empty class matches nothing
@@ -988,7 +998,12 @@ class Translator {
     }
     std::string acc = emitUnion(set.operands[0]);
     for (size_t k = 0; k < set.ops.size(); ++k) {
+      if (classTooBig_) return std::string();
       const std::string b = emitUnion(set.operands[k + 1]);
+      if (classTooBig_ || 2 * (acc.size() + b.size()) > kMaxClassText) {
+        classTooBig_ = true;
+        return std::string();
+      }
       switch (set.ops[k]) {
         case '&': acc = "(?:(?=" + acc + ")" + b + ")"; break;
         case '-': acc = "(?:(?!" + b + ")" + acc + ")"; break;

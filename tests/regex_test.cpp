@@ -253,6 +253,13 @@ TEST(RegexCompile, ClassSetOperationsDoNotGrowExponentially) {
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().message.find("character class too complex"), std::string::npos) << r.error().message;
   EXPECT_TRUE(matches("(?i)^[a-c~~b]$", "A"));
+  // Many nested classes each under the bound still make one class past it.
+  std::string nested = "(?i)[";
+  for (int i = 0; i < 200; ++i) nested += "[_~~_~~_~~_~~_~~_~~_~~_~~_~~_]";
+  nested += "]";
+  auto many = Regex::compile(nested);
+  ASSERT_FALSE(many.ok());
+  EXPECT_NE(many.error().message.find("character class too complex"), std::string::npos) << many.error().message;
 }
 
 TEST(RegexSearch, CatastrophicBacktrackingEndsInAnError) {

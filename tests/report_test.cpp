@@ -5,6 +5,8 @@
 // end-to-end reports whose expected text was captured from cfn-guard 3.1.1.
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include <string>
 
 #include "compiler/compile.h"
@@ -176,6 +178,84 @@ TEST(CodeCursor, BackwardSeekMisnumbers) {
   ASSERT_TRUE(c.next(n, t));
   EXPECT_EQ(n, 15u);
   EXPECT_EQ(t, "L22");
+}
+
+// The cursor as cfn-guard's ReadCursor is written: a list of (number, line)
+// pairs read one line at a time. The slow, obviously correct path that
+// CodeCursor's runs over a LineTable are checked against.
+class ReferenceCursor {
+ public:
+  explicit ReferenceCursor(std::string_view text) : text_(text) {}
+  bool next(uint64_t& num, std::string_view& line) {
+    if (n_ < seen_.size()) return at(++n_, num, line);
+    if (!readLine(line)) return false;
+    seen_.emplace_back(++n_, line);
+    return at(n_, num, line);
+  }
+  bool seek(uint64_t k, uint64_t& num, std::string_view& line) {
+    if (seen_.size() > k) return at(n_ = k, num, line);
+    for (;;) {
+      std::string_view l;
+      if (!readLine(l)) return false;
+      seen_.emplace_back(++n_, l);
+      if (n_ == k) return at(n_, num, line);
+    }
+  }
+
+ private:
+  bool at(uint64_t n, uint64_t& num, std::string_view& line) const {
+    num = seen_[n - 1].first;
+    line = seen_[n - 1].second;
+    return true;
+  }
+  bool readLine(std::string_view& line) {
+    if (pos_ >= text_.size()) return false;
+    size_t nl = text_.find('\n', pos_);
+    size_t end = nl == std::string_view::npos ? text_.size() : nl;
+    line = text_.substr(pos_, end - pos_);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    pos_ = nl == std::string_view::npos ? text_.size() : nl + 1;
+    return true;
+  }
+  std::string_view text_;
+  size_t pos_ = 0;
+  uint64_t n_ = 0;
+  std::vector<std::pair<uint64_t, std::string_view>> seen_;
+};
+
+TEST(CodeCursor, AgreesWithTheLineByLineCursor) {
+  std::mt19937 rng(7);
+  for (int round = 0; round < 300; ++round) {
+    std::string text;
+    const int lines = int(rng() % 40);
+    for (int i = 0; i < lines; ++i) {
+      text += "line";
+      text += std::to_string(i);
+      text += rng() % 4 == 0 ? "\r\n" : "\n";
+      if (rng() % 7 == 0) text += "\n";  // empty lines
+    }
+    if (rng() % 2 && !text.empty()) text.pop_back();  // no final line break
+    vm::report::CodeCursor fast(text);
+    ReferenceCursor slow(text);
+    for (int op = 0; op < 60; ++op) {
+      uint64_t n1 = 0, n2 = 0;
+      std::string_view t1, t2;
+      bool r1, r2;
+      if (rng() % 3 == 0) {
+        r1 = fast.next(n1, t1);
+        r2 = slow.next(n2, t2);
+      } else {
+        uint64_t k = 1 + rng() % 50;
+        r1 = fast.seek(k, n1, t1);
+        r2 = slow.seek(k, n2, t2);
+      }
+      ASSERT_EQ(r1, r2) << "round " << round << " op " << op;
+      if (r1) {
+        ASSERT_EQ(n1, n2) << "round " << round << " op " << op;
+        ASSERT_EQ(t1, t2) << "round " << round << " op " << op;
+      }
+    }
+  }
 }
 
 // ------------------------------------------------------------------ end to end

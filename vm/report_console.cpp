@@ -6,7 +6,9 @@
 // with the panic text, after whatever it had written before panicking.
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
+#include <unordered_map>
 
 #include "vm/report.h"
 #include "runtime/value_text.h"
@@ -18,6 +20,7 @@ namespace {
 using report::ClauseReport;
 using report::CrKind;
 using report::CodeCursor;
+using report::emitClauseMessages;
 using report::emitMessages;
 using report::padRight;
 
@@ -234,8 +237,12 @@ class ErrWriter {
   std::string panic;
 };
 
-std::string labelled(const std::string& prefix, const char* label, std::string_view value) {
-  return prefix + padRight(label, 16) + "= " + std::string(value) + "\n";
+void appendLabelled(std::string& out, const std::string& prefix, const char* label, std::string_view value) {
+  out += prefix;
+  out += padRight(label, 16);
+  out += "= ";
+  out += value;
+  out += '\n';
 }
 
 class CfnErrWriter : public ErrWriter {
@@ -248,10 +255,10 @@ class CfnErrWriter : public ErrWriter {
   }
 
   bool binary(std::string& out, const ClauseReport& c, const std::string& prefix, size_t& width) override {
-    out += labelled(prefix, "PropertyPath", report::pathLoc(c.from));
-    out += labelled(prefix, "Operator", report::operatorWords(c.op, c.opNegated));
-    out += labelled(prefix, "Value", valueOnly(c.from));
-    out += labelled(prefix, "ComparedWith", valueOnly(c.to));
+    appendLabelled(out, prefix, "PropertyPath", report::pathLoc(c.from));
+    appendLabelled(out, prefix, "Operator", report::operatorWords(c.op, c.opNegated));
+    appendLabelled(out, prefix, "Value", valueOnly(c.from));
+    appendLabelled(out, prefix, "ComparedWith", valueOnly(c.to));
     emitCode(out, c.from->line, prefix);
     width = 16;
     return true;
@@ -264,18 +271,18 @@ class CfnErrWriter : public ErrWriter {
       with += valueOnly(c.inTo[i]);
     }
     with += "]";
-    out += labelled(prefix, "PropertyPath", report::pathLoc(c.from));
-    out += labelled(prefix, "Operator", report::operatorWords(c.op, c.opNegated));
-    out += labelled(prefix, "Value", valueOnly(c.from));
-    out += labelled(prefix, "ComparedWith", with);
+    appendLabelled(out, prefix, "PropertyPath", report::pathLoc(c.from));
+    appendLabelled(out, prefix, "Operator", report::operatorWords(c.op, c.opNegated));
+    appendLabelled(out, prefix, "Value", valueOnly(c.from));
+    appendLabelled(out, prefix, "ComparedWith", with);
     emitCode(out, c.from->line, prefix);
     width = 16;
     return true;
   }
 
   bool unary(std::string& out, const ClauseReport& c, const std::string& prefix, size_t& width) override {
-    out += labelled(prefix, "PropertyPath", report::pathLoc(c.from));
-    out += labelled(prefix, "Operator", report::operatorWords(c.op, c.opNegated));
+    appendLabelled(out, prefix, "PropertyPath", report::pathLoc(c.from));
+    appendLabelled(out, prefix, "Operator", report::operatorWords(c.op, c.opNegated));
     emitCode(out, c.from->line, prefix);
     width = 16;
     return true;
@@ -285,8 +292,12 @@ class CfnErrWriter : public ErrWriter {
   void codeLine(std::string& out, const std::string& prefix, uint64_t num, std::string_view text) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%5llu.", static_cast<unsigned long long>(num));
-    std::string line = std::string(buf) + std::string(text);
-    out += prefix + colored(line, "\x1b[92m", color_) + "\n";
+    out += prefix;
+    if (color_) out += "\x1b[92m";
+    out += buf;
+    out += text;
+    if (color_) out += kReset;
+    out += '\n';
   }
 
   // emit_code: the excerpt around zero-based `line` (wrapping like Rust's usize).
@@ -325,10 +336,10 @@ class TfErrWriter : public ErrWriter {
     }
     std::string property = based.substr(at + std::string_view("change/after/").size());
     std::replace(property.begin(), property.end(), '/', '.');
-    out += labelled(prefix, "PropertyPath", property);
-    out += labelled(prefix, "Operator", report::operatorWords(c.op, c.opNegated));
-    out += labelled(prefix, "Value", valueOnly(c.from));
-    out += labelled(prefix, "ComparedWith", valueOnly(c.to));
+    appendLabelled(out, prefix, "PropertyPath", property);
+    appendLabelled(out, prefix, "Operator", report::operatorWords(c.op, c.opNegated));
+    appendLabelled(out, prefix, "Value", valueOnly(c.from));
+    appendLabelled(out, prefix, "ComparedWith", valueOnly(c.to));
     width = 16;
     return true;
   }
@@ -344,8 +355,8 @@ class TfErrWriter : public ErrWriter {
     size_t at = based.find("changes/after/");
     std::string property = at == std::string::npos ? std::string() : based.substr(at);
     std::replace(property.begin(), property.end(), '/', '.');
-    out += labelled(prefix, "PropertyPath", property);
-    out += labelled(prefix, "Operator", report::operatorWords(c.op, c.opNegated));
+    appendLabelled(out, prefix, "PropertyPath", property);
+    appendLabelled(out, prefix, "Operator", report::operatorWords(c.op, c.opNegated));
     width = 16;
     return true;
   }
@@ -384,7 +395,7 @@ class ClausePrinter {
   bool rule(std::string& out, const ClauseReport& c, const std::string& prefix) {
     out += prefix + "Rule = " + colored(c.name, "\x1b[95m", color_) + " {\n";
     std::string p2 = prefix + "  ";
-    emitMessages(out, p2, optView(c.custom), optView(c.error), 0);
+    emitClauseMessages(out, p2, optView(c.custom), c.error, 0);
     out += p2 + "ALL {\n";
     for (const ClauseReport& child : c.checks)
       if (!print(out, child, p2 + "  ")) return false;
@@ -407,7 +418,7 @@ class ClausePrinter {
     }
     std::string post;
     if (c.hasUnresolved && !ew_.missingProperty(post, c.unresolved, p3)) return fail();
-    emitMessages(out, p3, optView(c.custom), optView(c.error), width);
+    emitClauseMessages(out, p3, optView(c.custom), c.error, width);
     out += post + "\n";
     out += p2 + "}\n";
     out += prefix + "}\n";
@@ -439,7 +450,7 @@ class ClausePrinter {
     size_t width = 0;
     bool ok = isBinary ? ew_.binary(post, c, p3, width) : ew_.unary(post, c, p3, width);
     if (!ok) return fail();
-    emitMessages(out, p3, optView(c.custom), optView(c.error), width);
+    emitClauseMessages(out, p3, optView(c.custom), c.error, width);
     out += post + "\n";
     out += p2 + "}\n";
     out += prefix + "}\n";
@@ -455,7 +466,7 @@ class ClausePrinter {
     std::string post;
     size_t width = 0;
     if (!ew_.binaryIn(post, c, p3, width)) return fail();
-    emitMessages(out, p3, optView(c.custom), optView(c.error), width);
+    emitClauseMessages(out, p3, optView(c.custom), c.error, width);
     out += p2 + "}\n";
     out += post + "\n";
     out += prefix + "}\n";
@@ -649,54 +660,39 @@ class GenericLines {
       return binaryLine(pathOf(other.node), jsonOf(other.node), jsonOf(ur.traversedTo), c.op, c.opNegated,
                         message(c.message));
     }
-    report::ClauseReport cr = classify(r);
-    if (cr.kind == CrKind::InResolved) return binaryLine("", jsonOf(cr.from), inList(cr), c.op, c.opNegated, "");
-    if (r.detail == CmpDetail::NotComparable) {
-      std::string err = cr.error.value_or("");
-      size_t at = err.find(" Error = [");
-      std::string reason = at == std::string::npos ? std::string() : err.substr(at + 10, err.size() - at - 11);
-      return retrieval(pathOf(r.from.node), reason);
-    }
+    if (report::isInForm(c, r.from, r.to))
+      return binaryLine("", jsonOf(r.from.node), inList(r), c.op, c.opNegated, "");
+    if (r.detail == CmpDetail::NotComparable)
+      return retrieval(pathOf(r.from.node), report::notComparableReason(c.op, r.from.node, r.to.node));
     return binaryLine(pathOf(r.from.node), jsonOf(r.from.node), jsonOf(r.to.node), c.op, c.opNegated,
                       message(c.message));
   }
 
-  static std::string inList(const report::ClauseReport& cr) {
+  // "[v1,v2,...]" of an IN failure's right-hand values; every failure of one
+  // comparison shares its set, so the listing is rendered once per set.
+  const std::string& inList(const Record& r) {
+    const bool shared = r.toSet < v_.result.sets.size();
+    if (shared) {
+      auto it = inLists_.find(r.toSet);
+      if (it != inLists_.end()) return it->second;
+    }
+    std::vector<const Node*> to;
+    report::inTargets(r, v_.result.sets, to);
     std::string expected = "[";
-    for (size_t k = 0; k < cr.inTo.size(); ++k) {
+    for (size_t k = 0; k < to.size(); ++k) {
       if (k) expected += ",";
-      expected += jsonOf(cr.inTo[k]);
+      expected += jsonOf(to[k]);
     }
-    return expected + "]";
-  }
-
-  // The model entry of one binary record (for the In/value classification and
-  // the not-comparable reason).
-  report::ClauseReport classify(const Record& r) {
-    std::vector<Record> recs{r};
-    recs[0].end = 1;
-    recs[0].status = Status::Fail;
-    FileResult fr;
-    fr.status = Status::Fail;
-    fr.rules.push_back(RuleResult{rulesIndexHint(), Status::Fail, recs});
-    if (r.toSet < v_.result.sets.size()) {
-      fr.sets.push_back(v_.result.sets[r.toSet]);
-      fr.rules[0].records[0].toSet = 0;
-    }
-    PairView pv{v_.program, fr, v_.data, v_.dataText, v_.rulesName, v_.dataName};
-    report::FileReportModel m = report::buildFileReport(pv);
-    return m.notCompliant.at(0).checks.at(0);
-  }
-
-  uint32_t rulesIndexHint() const {
-    for (uint32_t i = 0; i < P.rules.size(); ++i)
-      if (P.str(P.rules[i].name) == rule_) return i;
-    return 0;
+    expected += "]";
+    if (!shared) return scratch_ = std::move(expected);
+    return inLists_[r.toSet] = std::move(expected);
   }
 
   const PairView& v_;
   const Program& P;
   std::string rule_;
+  std::unordered_map<uint32_t, std::string> inLists_;  // toSet -> inList
+  std::string scratch_;
 };
 
 bool reportable(const PairView& v, unsigned set) {
@@ -762,8 +758,13 @@ bool writeCfn(std::string& out, const PairView& v, const ConsoleOptions& o, std:
     case Attribution::Fallback: writeGeneric(out, v, o); return true;
     case Attribution::Ok: break;
   }
-  CodeCursor cursor(v.dataText);
-  CfnErrWriter ew(cursor, o.color);
+  // Validate's pairs report on the document's own text: index its lines once
+  // for every rules file instead of once per pair.
+  const bool ownText = v.dataText.data() == v.data.text().data() && v.dataText.size() == v.data.text().size();
+  std::optional<CodeCursor> cursor;
+  if (ownText) cursor.emplace(v.data.lines());
+  else cursor.emplace(v.dataText);
+  CfnErrWriter ew(*cursor, o.color);
   return writeResources(out, v, o, model, resources, ew, panic);
 }
 

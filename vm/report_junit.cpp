@@ -29,7 +29,7 @@ void collect(const ClauseReport& c, std::vector<ClauseMessage>& out) {
     for (const ClauseReport& k : c.checks) collect(k, out);
     return;
   }
-  out.push_back(ClauseMessage{c.custom.value_or(""), c.error.value_or(""), messageNode(c)});
+  out.push_back(ClauseMessage{c.custom.value_or(""), c.error ? c.error->str() : std::string(), messageNode(c)});
 }
 
 void writeCase(std::string& out, const JunitCase& tc) {

@@ -370,6 +370,16 @@ bool isInForm(const ClauseInfo& c, const QValue& from, const QValue& to) {
   return false;
 }
 
+// cfn-guard lists resolved right-hand values only.
+void inTargets(const Record& r, const std::vector<ResultSet>& sets, std::vector<const Node*>& out) {
+  if (r.toSet < sets.size()) {
+    for (const QValue& q : sets[r.toSet])
+      if (q.node && !q.isUnresolved()) out.push_back(q.node);
+  } else if (r.to.node && !r.to.isUnresolved()) {
+    out.push_back(r.to.node);
+  }
+}
+
 // ------------------------------------------------------------------ the tree
 
 const Node* ClauseReport::valueFrom() const {
@@ -600,7 +610,7 @@ class Builder {
       c.kind = CrKind::InResolved;
       c.custom = messageOr(ci.message, true);
       c.from = r.from.node;
-      inTargets(r, c.inTo);
+      inTargets(r, S, c.inTo);
       c.error = inError(c, inSlice(r, c));
       return c;
     }
@@ -616,29 +626,17 @@ class Builder {
     return c;
   }
 
-  // The right-hand values of an IN-form failure: all of them when the VM kept
-  // the set, else the one it was compared with. cfn-guard lists resolved ones only.
-  void inTargets(const Record& r, std::vector<const Node*>& out) const {
-    if (r.toSet < S.size()) {
-      for (const QValue& q : S[r.toSet])
-        if (q.node && !q.isUnresolved()) out.push_back(q.node);
-    } else if (r.to.node && !r.to.isUnresolved()) {
-      out.push_back(r.to.node);
-    }
-  }
-
   // The listing of the right-hand values. Every failure of one comparison
   // shares its right-hand set (Record::toSet), so the listing is made once
   // per set: `%a in %b` with both sets growing with the template would
   // otherwise render |a|·|b| values.
-  const std::string& inSlice(const Record& r, const ClauseReport& c) {
+  std::shared_ptr<const std::string> inSlice(const Record& r, const ClauseReport& c) {
     if (r.toSet < S.size()) {
       auto [it, fresh] = inSlices_.try_emplace(r.toSet);
-      if (fresh) it->second = renderSlice(c.inTo);
+      if (fresh) it->second = std::make_shared<const std::string>(renderSlice(c.inTo));
       return it->second;
     }
-    scratchSlice_ = renderSlice(c.inTo);
-    return scratchSlice_;
+    return std::make_shared<const std::string>(renderSlice(c.inTo));
   }
 
   static std::string renderSlice(const std::vector<const Node*>& values) {
@@ -652,12 +650,9 @@ class Builder {
     return slice;
   }
 
-  static std::string inError(const ClauseReport& c, const std::string& slice) {
-    std::string e = "Check was not compliant as property [" + pathLoc(c.from) + "] was not present in [";
-    e.reserve(e.size() + slice.size() + 1);
-    e += slice;
-    e += "]";
-    return e;
+  static ErrorText inError(const ClauseReport& c, std::shared_ptr<const std::string> slice) {
+    return ErrorText("Check was not compliant as property [" + pathLoc(c.from) + "] was not present in [",
+                     std::move(slice), "]");
   }
 
   // A key a `[keys op x]` filter did not select: cfn-guard records it like a
@@ -670,8 +665,7 @@ class Builder {
   const std::vector<Record>& R;
   const std::vector<ResultSet>& S;
   uint32_t counter_ = 0;
-  std::unordered_map<uint32_t, std::string> inSlices_;  // toSet -> rendered right-hand values
-  std::string scratchSlice_;
+  std::unordered_map<uint32_t, std::shared_ptr<const std::string>> inSlices_;  // toSet -> listing
 };
 
 }  // namespace
@@ -726,7 +720,7 @@ static json::Value optText(const std::optional<std::string>& s) {
 static json::Value messagesJson(const ClauseReport& c) {
   json::Value m = json::Value::object();
   m.set("custom_message", optText(c.custom));
-  m.set("error_message", optText(c.error));
+  m.set("error_message", c.error ? json::Value::string(c.error->str()) : json::Value::null());
   return m;
 }
 
@@ -894,7 +888,25 @@ void emitMessages(std::string& out, const std::string& prefix, std::string_view 
       out += prefix + padRight("Message", width) + " = " + std::string(parts[0]) + "\n";
     }
   }
-  if (!error.empty()) out += prefix + padRight("Error", width) + " = " + std::string(error) + "\n";
+  if (!error.empty()) {
+    out += prefix;
+    out += padRight("Error", width);
+    out += " = ";
+    out += error;
+    out += '\n';
+  }
+}
+
+void emitClauseMessages(std::string& out, const std::string& prefix, std::string_view message,
+                        const std::optional<ErrorText>& error, size_t width) {
+  emitMessages(out, prefix, message, std::string_view(), width);
+  if (error && !error->empty()) {
+    out += prefix;
+    out += padRight("Error", width);
+    out += " = ";
+    error->appendTo(out);
+    out += '\n';
+  }
 }
 
 }  // namespace guard::vm::report

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string_view>
 #include <utility>
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "runtime/json_writer.h"
+#include "runtime/line_table.h"
 #include "vm/report.h"
 
 namespace guard::vm::report {
@@ -39,11 +41,40 @@ struct Unresolved {
   std::optional<std::string> reason;
 };
 
+// A clause's error message. Every failure of one `%a IN %b` lists all of %b,
+// so that listing is rendered once and shared (Builder::inSlice): the message
+// is head + *shared + tail, and a report of n failures holds one listing, not n.
+struct ErrorText {
+  std::string head;
+  std::shared_ptr<const std::string> shared;  // may be null
+  std::string tail;
+
+  ErrorText() = default;
+  ErrorText(std::string text) : head(std::move(text)) {}  // NOLINT: a plain message
+  ErrorText(const char* text) : head(text) {}             // NOLINT
+  ErrorText(std::string h, std::shared_ptr<const std::string> s, std::string t)
+      : head(std::move(h)), shared(std::move(s)), tail(std::move(t)) {}
+
+  size_t size() const { return head.size() + (shared ? shared->size() : 0) + tail.size(); }
+  bool empty() const { return size() == 0; }
+  void appendTo(std::string& out) const {
+    out += head;
+    if (shared) out += *shared;
+    out += tail;
+  }
+  std::string str() const {
+    std::string s;
+    s.reserve(size());
+    appendTo(s);
+    return s;
+  }
+};
+
 struct ClauseReport {
   CrKind kind = CrKind::Rule;
   std::string name;                    // Rule
   std::optional<std::string> custom;   // messages.custom_message
-  std::optional<std::string> error;    // messages.error_message
+  std::optional<ErrorText> error;      // messages.error_message
   std::string context;                 // clause text / block context
   std::string contextCheck;            // UnaryContext payload
   ast::CmpOp op = ast::CmpOp::Exists;
@@ -85,6 +116,9 @@ ClauseInfo keysClause(const Program& p, const Record& r);
 // Is a failed comparison of clause `c` between `from` and `to` reported in
 // the IN form (InResolved / GuardClauseInBinaryCheck) rather than as a pair?
 bool isInForm(const ClauseInfo& c, const QValue& from, const QValue& to);
+// The right-hand values an IN-form failure lists: all resolved ones of its
+// kept set (Record::toSet), else the one it was compared with.
+void inTargets(const Record& r, const std::vector<ResultSet>& sets, std::vector<const Node*>& out);
 // Why two values could not be compared: "PathAwareValues are not comparable int, float".
 std::string notComparableReason(ast::CmpOp op, const Node* from, const Node* to);
 
@@ -118,67 +152,90 @@ const char* statusWord(Status s);
 // resource blocks. A backward seek moves the line number back but later reads
 // keep counting from there, so lines read afterwards get wrong numbers; the
 // excerpts must reproduce that (§7.3.5).
+//
+// The cursor's list of lines read holds line i of the text at position i with
+// a number that only a backward seek puts out of step, so it is kept as runs of
+// consecutive numbers over the document's shared LineTable: a seek is O(log
+// runs), not a scan from the top of the text for every rules file.
 class CodeCursor {
  public:
-  explicit CodeCursor(std::string_view text) : text_(text) {}
+  explicit CodeCursor(const LineTable& lines) : lines_(lines) {}
+  explicit CodeCursor(std::string_view text) : own_(std::make_unique<LineTable>(text)), lines_(*own_) {}
+  CodeCursor(const CodeCursor&) = delete;
+  CodeCursor& operator=(const CodeCursor&) = delete;
 
   bool next(uint64_t& num, std::string_view& line) {
-    if (n_ < seen_.size()) {
+    if (n_ < read_) {
       ++n_;
       return at(n_, num, line);
     }
-    if (!readLine(line)) return false;
+    if (read_ >= lines_.size()) return false;
     ++n_;
-    seen_.emplace_back(n_, line);
+    append(n_, 1);
     return at(n_, num, line);
   }
 
+  // Reads on until the running number reaches k, as cfn-guard's loop does: it
+  // counts before it compares, so a cursor already at k reads to the end.
   bool seek(uint64_t k, uint64_t& num, std::string_view& line) {
-    if (seen_.size() > k) {
+    if (read_ > k) {
       n_ = k;
       return at(k, num, line);
     }
-    for (;;) {
-      std::string_view l;
-      if (!readLine(l)) return false;
-      ++n_;
-      seen_.emplace_back(n_, l);
-      if (n_ == k) return at(n_, num, line);
+    const uint64_t left = lines_.size() - read_;
+    if (k <= n_ || k - n_ > left) {
+      if (left) append(n_ + 1, left);
+      n_ += left;
+      return false;
     }
+    const uint64_t steps = k - n_;
+    append(n_ + 1, steps);
+    n_ = k;
+    return at(n_, num, line);
   }
 
  private:
-  // Both operations answer with the seen_ entry at position n, not with the
-  // line just read: after a backward seek those differ (§7.3.5).
+  struct Run {
+    uint64_t first;   // position (1-based) in the list of lines read
+    uint64_t number;  // the number given to that line
+  };
+
+  // Lines read_+1 .. read_+count are read and numbered from `number` up.
+  void append(uint64_t number, uint64_t count) {
+    if (runs_.empty() || numberAt(read_) + 1 != number) runs_.push_back({read_ + 1, number});
+    read_ += count;
+  }
+
+  uint64_t numberAt(uint64_t pos) const {
+    auto it = std::upper_bound(runs_.begin(), runs_.end(), pos,
+                               [](uint64_t p, const Run& r) { return p < r.first; });
+    --it;
+    return it->number + (pos - it->first);
+  }
+
+  // Both operations answer with the entry at position n of the list, not with
+  // the line just read: after a backward seek those differ.
   bool at(uint64_t n, uint64_t& num, std::string_view& line) const {
-    num = seen_[n - 1].first;
-    line = seen_[n - 1].second;
+    num = numberAt(n);
+    line = lines_.line(n - 1);
     return true;
   }
 
-  // Rust's str::lines(): split at '\n', drop one trailing '\r', no empty last line.
-  bool readLine(std::string_view& line) {
-    if (pos_ >= text_.size()) return false;
-    size_t nl = text_.find('\n', pos_);
-    size_t end = nl == std::string_view::npos ? text_.size() : nl;
-    line = text_.substr(pos_, end - pos_);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    pos_ = nl == std::string_view::npos ? text_.size() : nl + 1;
-    return true;
-  }
-
-  std::string_view text_;
-  size_t pos_ = 0;
-  uint64_t n_ = 0;
-  std::vector<std::pair<uint64_t, std::string_view>> seen_;
+  std::unique_ptr<LineTable> own_;  // for a text without a Document
+  const LineTable& lines_;
+  uint64_t read_ = 0;  // lines read so far
+  uint64_t n_ = 0;     // the running number
+  std::vector<Run> runs_;
 };
-
 
 // "Message"/"Error" lines of a console clause (cfn-guard's emit_messages):
 // the custom message split on ';' (else on line breaks), trimmed parts, one
 // per line in a "Message {" block when there are several; labels padded to `width`.
 void emitMessages(std::string& out, const std::string& prefix, std::string_view message,
                   std::string_view error, size_t width);
+// The same for a clause's messages, appending a shared error listing in place.
+void emitClauseMessages(std::string& out, const std::string& prefix, std::string_view message,
+                        const std::optional<ErrorText>& error, size_t width);
 std::string padRight(std::string_view s, size_t width);
 
 }  // namespace guard::vm::report

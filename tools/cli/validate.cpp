@@ -404,6 +404,10 @@ int Validator::evaluateStructured() {
 
   // One test case per (data file, rules file), evaluated in parallel per data file.
   std::vector<vm::report::JunitSuite> suites(data_.size());
+  // The reports point at values made during evaluation (a keys filter's keys,
+  // function results), which their FileResult owns: keep each alive until the
+  // combined output is written.
+  std::vector<std::vector<vm::FileResult>> results(data_.size());
   std::vector<std::string> errors(data_.size());
   parallelFor(data_.size(), effectiveJobs(opt_.jobs), [&](size_t i) {
     const DataFile& d = data_[i];
@@ -417,6 +421,7 @@ int Validator::evaluateStructured() {
       }
       vm::PairView view{*unit.program, result.value(), *d.doc, d.doc->text(), unit.name, d.name};
       suites[i].cases.push_back(vm::report::JunitCase{unit.name, vm::report::buildFileReport(view), millis(t0)});
+      results[i].push_back(std::move(result.value()));
     }
     suites[i].millis = millis(start);
   });
