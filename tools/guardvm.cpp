@@ -2,6 +2,8 @@
 // Dispatches to the subcommands in tools/cli/; prints what they return and
 // exits with cfn-guard's codes. Invoked as `cfn-guard` (a symlink), it uses
 // that name everywhere.
+#include <malloc.h>
+
 #include <csignal>
 #include <string>
 #include <vector>
@@ -73,6 +75,13 @@ int dispatch(std::vector<std::string> args) {
 int main(int argc, char** argv) {
   using namespace guard::cli;
   std::signal(SIGPIPE, SIG_IGN);  // a closed stdout is handled where we write
+  // Reports of large templates are built in strings of tens to hundreds of MB,
+  // one after another. By default glibc maps each such block fresh and unmaps
+  // it when freed, so every report pays the page faults of zeroed memory again
+  // (a fifth of the CPU time at 10k resources, docs/performance.md). Kept in
+  // the heap, a freed block is reused by the next report.
+  mallopt(M_MMAP_THRESHOLD, 256 << 20);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
   gProgramName = baseName(argc > 0 ? argv[0] : "guardvm");
   int rc = dispatch(std::vector<std::string>(argv + (argc > 0 ? 1 : 0), argv + argc));
   flushOut();

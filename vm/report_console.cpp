@@ -511,8 +511,9 @@ class GenericLines {
  public:
   GenericLines(const PairView& v) : v_(v), P(v.program) {}
 
-  std::vector<std::string> forRule(const RuleResult& rr) {
-    std::vector<std::string> lines;
+  // The rule's lines, each ending in a line break.
+  std::string forRule(const RuleResult& rr) {
+    std::string lines;
     rule_ = P.str(P.rules[rr.rule].name);
     walk(rr.records, 0, uint32_t(rr.records.size()), lines);
     return lines;
@@ -550,11 +551,24 @@ class GenericLines {
            semicolons(msg, ";") + "]";
   }
 
-  std::string binaryLine(const std::string& path, const std::string& provided, const std::string& expected,
-                         ast::CmpOp op, bool n, const std::string& msg) const {
-    return head(path) + "provided value [" + provided + "] " + (n ? "did" : "did not") +
-           (op == ast::CmpOp::In ? " match expected value in [" : " match expected value [") + expected +
-           "]. Error Message [" + semicolons(msg, ";") + "]";
+  // Appended in place: `expected` may list a whole right-hand set.
+  void binaryLine(std::string& out, const std::string& path, const std::string& provided,
+                  const std::string& expected, ast::CmpOp op, bool n, const std::string& msg) const {
+    out += head(path);
+    out += "provided value [";
+    out += provided;
+    out += "] ";
+    out += n ? "did" : "did not";
+    out += op == ast::CmpOp::In ? " match expected value in [" : " match expected value [";
+    out += expected;
+    out += "]. Error Message [";
+    out += semicolons(msg, ";");
+    out += "]\n";
+  }
+
+  static void line(std::string& out, const std::string& text) {
+    out += text;
+    out += '\n';
   }
 
   std::string parameterized(const std::string& rule, const std::string& msg) const {
@@ -583,7 +597,7 @@ class GenericLines {
   // Every failed check under the rule, whatever the status of the containers
   // around it (cfn-guard's find_failing_clauses), except what is under a
   // failed parameterized-rule call that carries its own message.
-  void walk(const std::vector<Record>& R, uint32_t begin, uint32_t end, std::vector<std::string>& lines) {
+  void walk(const std::vector<Record>& R, uint32_t begin, uint32_t end, std::string& lines) {
     for (uint32_t i = begin; i < end;) {
       const Record& r = R[i];
       uint32_t next = r.end > i ? r.end : i + 1;
@@ -592,7 +606,7 @@ class GenericLines {
     }
   }
 
-  void leafOrContainer(const std::vector<Record>& R, uint32_t i, uint32_t end, std::vector<std::string>& lines) {
+  void leafOrContainer(const std::vector<Record>& R, uint32_t i, uint32_t end, std::string& lines) {
     const Record& r = R[i];
     switch (r.kind) {
       case RecKind::Disjunction:
@@ -603,7 +617,7 @@ class GenericLines {
       case RecKind::ParamCall: {
         const ParamCallInfo& pc = P.paramCalls[r.info];
         if (pc.message != kNone && r.status == Status::Fail)
-          lines.push_back(parameterized(P.str(pc.name), P.str(pc.message)));
+          line(lines, parameterized(P.str(pc.name), P.str(pc.message)));
         else
           walk(R, i + 1, end, lines);
         return;
@@ -613,32 +627,32 @@ class GenericLines {
       case RecKind::BlockMissing: {
         const BlockInfo& b = P.blocks[r.info];
         report::Unresolved u = report::unresolvedOf(P, r.from);
-        lines.push_back(retrieval(pathOf(u.traversedTo), "Query " + P.str(b.context) +
+        line(lines, retrieval(pathOf(u.traversedTo), "Query " + P.str(b.context) +
                                                              " did not resolve to correct value, reason " +
                                                              u.reason.value_or("")));
         return;
       }
       case RecKind::RuleRef:
-        lines.push_back(parameterized(rule_, message(P.ruleRefs[r.info].message)));
+        line(lines, parameterized(rule_, message(P.ruleRefs[r.info].message)));
         return;
       case RecKind::EmptySet: {
         const ClauseInfo& c = P.clauses[r.info];
-        lines.push_back(unaryLine("", "null", ast::CmpOp::Empty, false, message(c.message)));
+        line(lines, unaryLine("", "null", ast::CmpOp::Empty, false, message(c.message)));
         return;
       }
       case RecKind::Unary: {
         const ClauseInfo& c = P.clauses[r.info];
         if (r.from.isUnresolved()) {
           report::Unresolved u = report::unresolvedOf(P, r.from);
-          lines.push_back(retrieval(pathOf(u.traversedTo), u.reason.value_or("")));
+          line(lines, retrieval(pathOf(u.traversedTo), u.reason.value_or("")));
         } else {
-          lines.push_back(unaryLine(pathOf(r.from.node), jsonOf(r.from.node), c.op, c.opNegated, message(c.message)));
+          line(lines, unaryLine(pathOf(r.from.node), jsonOf(r.from.node), c.op, c.opNegated, message(c.message)));
         }
         return;
       }
       case RecKind::Binary:
       case RecKind::KeysCheck:
-        lines.push_back(binary(r));
+        binary(r, lines);
         return;
       default:
         walk(R, i + 1, end, lines);  // a container kind added later
@@ -646,7 +660,7 @@ class GenericLines {
     }
   }
 
-  std::string binary(const Record& r) {
+  void binary(const Record& r, std::string& out) {
     ClauseInfo keys;
     if (r.kind == RecKind::KeysCheck) keys = report::keysClause(P, r);
     const ClauseInfo& c = r.kind == RecKind::KeysCheck ? keys : P.clauses[r.info];
@@ -655,17 +669,17 @@ class GenericLines {
       const QValue& other = r.from.isUnresolved() ? r.to : r.from;
       report::Unresolved ur = report::unresolvedOf(P, u);
       if (r.detail == CmpDetail::LeftUnresolved || !other.node)
-        return retrieval(pathOf(ur.traversedTo), ur.reason.value_or(""));
+        return line(out, retrieval(pathOf(ur.traversedTo), ur.reason.value_or("")));
       // A missing right-hand side reads as a mismatch with where it stopped.
-      return binaryLine(pathOf(other.node), jsonOf(other.node), jsonOf(ur.traversedTo), c.op, c.opNegated,
+      return binaryLine(out, pathOf(other.node), jsonOf(other.node), jsonOf(ur.traversedTo), c.op, c.opNegated,
                         message(c.message));
     }
     if (report::isInForm(c, r.from, r.to))
-      return binaryLine("", jsonOf(r.from.node), inList(r), c.op, c.opNegated, "");
+      return binaryLine(out, "", jsonOf(r.from.node), inList(r), c.op, c.opNegated, "");
     if (r.detail == CmpDetail::NotComparable)
-      return retrieval(pathOf(r.from.node), report::notComparableReason(c.op, r.from.node, r.to.node));
-    return binaryLine(pathOf(r.from.node), jsonOf(r.from.node), jsonOf(r.to.node), c.op, c.opNegated,
-                      message(c.message));
+      return line(out, retrieval(pathOf(r.from.node), report::notComparableReason(c.op, r.from.node, r.to.node)));
+    binaryLine(out, pathOf(r.from.node), jsonOf(r.from.node), jsonOf(r.to.node), c.op, c.opNegated,
+               message(c.message));
   }
 
   // "[v1,v2,...]" of an IN failure's right-hand values; every failure of one
@@ -711,7 +725,7 @@ bool reportable(const PairView& v, unsigned set) {
 void writeGeneric(std::string& out, const PairView& v, const ConsoleOptions& o) {
   if (!reportable(v, o.summary)) return;
   const Program& P = v.program;
-  std::map<std::string, std::vector<std::string>> failed;  // last same-named rule wins
+  std::map<std::string, std::string> failed;  // lines per rule; the last same-named rule wins
   std::set<std::string> passed, skipped;
   GenericLines gen(v);
   for (const RuleResult& rr : v.result.rules) {
@@ -724,11 +738,7 @@ void writeGeneric(std::string& out, const PairView& v, const ConsoleOptions& o) 
   if (o.summary & kShowFail) {
     if (!failed.empty()) out += "--\n";
     std::vector<std::string> groups;
-    for (const auto& [name, lines] : failed) {
-      std::string g;
-      for (const std::string& l : lines) g += l + "\n";
-      groups.push_back(std::move(g));
-    }
+    for (auto& [name, lines] : failed) groups.push_back(std::move(lines));
     std::sort(groups.begin(), groups.end());
     for (const std::string& g : groups) out += g;
   }

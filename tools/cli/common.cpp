@@ -38,6 +38,11 @@ void writeAll(int fd, const char* p, size_t n) {
 }  // namespace
 
 void out(std::string_view s) {
+  if (s.size() >= kFlushAt) {  // a whole report: write it as it is, not through the buffer
+    flushOut();
+    writeAll(1, s.data(), s.size());
+    return;
+  }
   gOut.append(s);
   if (gOut.size() >= kFlushAt) flushOut();
 }
