@@ -145,6 +145,23 @@ const Node* Document::lookup(const Node* map, KeyId key) const {
   return it == slot->end() ? nullptr : map->map.entries[it->second].value;
 }
 
+const TypeTags& Document::typeTags(const Node* map, KeyId key) const {
+  auto& slot = typeTags_[{map, key}];
+  if (slot) return *slot;
+  slot = std::make_unique<TypeTags>();
+  TypeTags& t = *slot;
+  const uint32_t n = map->kind == NodeKind::Map ? map->map.size : 0;
+  t.tags.resize(n, TypeTags::kOther);
+  for (uint32_t i = 0; i < n; ++i) {
+    const Node* v = map->map.entries[i].value;
+    if (v->kind != NodeKind::Map) continue;
+    const Node* s = lookup(v, key);
+    if (!s || s->kind != NodeKind::String) continue;
+    t.tags[i] = t.ids.try_emplace(s->text(), uint32_t(t.ids.size())).first->second;
+  }
+  return t;
+}
+
 const LineTable& Document::lines() const {
   if (!lines_) lines_ = std::make_unique<LineTable>(text_);
   return *lines_;

@@ -148,6 +148,15 @@ class KeyTable {
   std::vector<std::string_view> names_;  // point into ids_' keys (stable)
 };
 
+// The values of one map, each tagged by the string under its exact key `key`
+// (Document::typeTags): the VM's `.*[ Type == 'X' ... ]` filters use it to
+// pass over the entries of other types without touching them.
+struct TypeTags {
+  static constexpr uint32_t kOther = UINT32_MAX;  // not a map with a string there
+  llvm::StringMap<uint32_t> ids;  // string -> tag
+  std::vector<uint32_t> tags;     // per entry of the map
+};
+
 // One loaded data file (or a literal pool): owns its nodes, keys and text.
 class Document {
  public:
@@ -187,6 +196,10 @@ class Document {
   const Node* lookup(const Node* map, KeyId key) const;
   // Lookup by text (for literal maps and for keys not interned here).
   static const Node* lookupText(const Node* map, std::string_view key);
+  // The tags of a map of this document by the strings under `key` (an id of
+  // this document), built in one pass on first use and kept: every rules file
+  // evaluated against the document shares them. Same threading as lookup.
+  const TypeTags& typeTags(const Node* map, KeyId key) const;
 
  private:
   Arena arena_;
@@ -196,6 +209,7 @@ class Document {
   std::string text_;
   mutable llvm::DenseMap<const Node*, std::unique_ptr<llvm::DenseMap<KeyId, uint32_t>>> index_;
   mutable std::unique_ptr<LineTable> lines_;
+  mutable llvm::DenseMap<std::pair<const Node*, KeyId>, std::unique_ptr<TypeTags>> typeTags_;
 };
 
 // JSON-pointer-like path of a data node: "/Resources/A/Type", "/Tags/0"; "" for literals.

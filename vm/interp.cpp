@@ -109,7 +109,9 @@ class Machine {
   KeyId keyId(uint32_t s) const;
   bool typeMatches(const Node* v, const Part& part) const;
   bool typeGuardRejects(uint32_t func, const Node* candidate);
+  uint32_t typeGuardOf(uint32_t func);
   uint32_t analyzeTypeGuard(uint32_t func) const;
+  bool stepAllValuesOfType(ResultSet& set, const Instr& filter, ResultSet& tmp);
   bool fail(std::string message) {
     if (!err_) err_ = Error::plain(std::move(message));
     return false;
@@ -542,6 +544,12 @@ Status Machine::loop(uint32_t fi, Frame& frame, const Node* self, ResultSet* set
         stepIndex(R[in.a], P.parts[in.c], in.c, rf.tmp);
         break;
       case Op::Q_ALL_VALUES:
+        if constexpr (!kTrace) {
+          const Op next = code[pc].op;
+          if ((next == Op::Q_FILTER || next == Op::Q_TYPE_SELECT) && code[pc].a == in.a &&
+              stepAllValuesOfType(R[in.a], code[pc], rf.tmp))
+            break;
+        }
         stepAll(R[in.a], true, in.c, rf.tmp, nullptr, nullptr);
         break;
       case Op::Q_ALL_INDICES:
@@ -927,16 +935,68 @@ uint32_t Machine::analyzeTypeGuard(uint32_t func) const {
   return 3;
 }
 
-bool Machine::typeGuardRejects(uint32_t func, const Node* candidate) {
+uint32_t Machine::typeGuardOf(uint32_t func) {
   if (typeGuards_.size() != P.functions.size()) typeGuards_.assign(P.functions.size(), kNone - 1);
   uint32_t& g = typeGuards_[func];
   if (g == kNone - 1) g = analyzeTypeGuard(func);
+  return g;
+}
+
+bool Machine::typeGuardRejects(uint32_t func, const Node* candidate) {
+  const uint32_t g = typeGuardOf(func);
   if (g == kNone || candidate->kind != NodeKind::Map) return false;
   const auto& c = P.functions[func].code;
   // Only a plain hit on `Type` counts; a case-converted `type` takes the full path.
   const Node* t = lookup(candidate, P.parts[c[g].c].key);
   if (!t || t->kind != NodeKind::String) return false;
   return eq(t, P.literals[c[g + 1].c]) == Cmp::False;
+}
+
+// `.*` over one big map of the document, when the next instruction selects
+// its values by type: `Resources.*[ Type == 'X' ]` (Q_TYPE_SELECT) or a filter
+// whose function is type-guarded, `Resources.*[ Type == 'X' <more clauses> ]`.
+// The values of other types, which typeMatches / typeGuardRejects would turn
+// away, are left out here already, found by the document's type tags instead
+// of by visiting every resource: with 209 rules files over 50,000 resources
+// those visits were the evaluation's cost (cache misses). What is kept, in
+// order, still goes through the next instruction, so records and statuses are
+// unchanged. False: take the general path.
+bool Machine::stepAllValuesOfType(ResultSet& set, const Instr& next, ResultSet& tmp) {
+  constexpr uint32_t kMinEntries = 64;  // below this a visit is as cheap as a tag
+  if (FilterMode(next.b) != FilterMode::AfterWildcard || set.size() != 1 || set[0].isUnresolved())
+    return false;
+  const Node* map = set[0].node;
+  if (map->kind != NodeKind::Map || map->map.size < kMinEntries || map->map.entries[0].id == kNoKey ||
+      map->map.size > limits_.maxResultSetSize)
+    return false;  // a literal or computed map, or one the result-set limit will refuse
+  uint32_t typeKeyString;   // "Type"
+  std::string_view wantType;  // 'X'
+  const Part& part = P.parts[next.c];
+  if (next.op == Op::Q_TYPE_SELECT) {
+    if (part.keyAlternatives.size() != 2) return false;
+    typeKeyString = part.keyAlternatives[0];  // its case conversion `type` is left to typeMatches
+    wantType = P.str(part.key);
+  } else {
+    const uint32_t g = typeGuardOf(part.func);
+    if (g == kNone) return false;
+    const auto& fc = P.functions[part.func].code;
+    typeKeyString = P.parts[fc[g].c].key;
+    wantType = P.literals[fc[g + 1].c]->text();
+  }
+  const KeyId typeKey = keyId(typeKeyString);
+  if (typeKey == kNoKey) return false;
+  const TypeTags& tags = D.typeTags(map, typeKey);
+  auto want = tags.ids.find(wantType);
+  const uint32_t wanted = want == tags.ids.end() ? TypeTags::kOther - 1 : want->second;
+  const QKind kind = set[0].kind;
+  tmp.clear();
+  for (uint32_t i = 0; i < map->map.size; ++i) {
+    const uint32_t t = tags.tags[i];
+    if (t == wanted || t == TypeTags::kOther)
+      tmp.push_back(QValue{map->map.entries[i].value, kind, Unresolved::None, 0});
+  }
+  set.swap(tmp);
+  return true;
 }
 
 // `Type == '<type>'` evaluated without calling a filter function: the value
