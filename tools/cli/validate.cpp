@@ -319,53 +319,98 @@ std::vector<CompiledSource> compileAll(const std::vector<RulesSource>& sources, 
   return out;
 }
 
+// One step of the console run, in output order: a message about a rules
+// source (unreadable, a pack that does not load, a parse error), or one
+// (rules file, data file) pair to evaluate.
+struct ConsoleStep {
+  enum Kind { ReadError, LoadError, ParseError, Pair } kind;
+  size_t source = 0;               // ReadError, LoadError
+  const RulesUnit* unit = nullptr;  // ParseError, Pair
+  size_t data = 0;                  // Pair
+  bool lastOfUnit = false;          // Pair: the unit's exit status is settled after it
+};
+
 int Validator::evaluateConsole() {
-  int exitCode = kExitOk;
-  std::vector<CompiledSource> compiled = compileAll(sources_, effectiveJobs(opt_.jobs));
+  const unsigned jobs = effectiveJobs(opt_.jobs);
+  std::vector<CompiledSource> compiled = compileAll(sources_, jobs);
+  std::vector<ConsoleStep> steps;
   for (size_t s = 0; s < sources_.size(); ++s) {
-    const RulesSource& src = sources_[s];
-    if (!src.readError.empty()) {
-      // cfn-guard prints this and goes on with exit 0 as if the file had
-      // passed; guardvm names the file and makes the exit code non-zero.
-      err("Unable read content from file " + src.path + ": I/O error when reading " + src.readError + "\n");
-      exitCode = kExitError;
+    if (!sources_[s].readError.empty()) {
+      steps.push_back({ConsoleStep::ReadError, s});
       continue;
     }
-    const std::string& loadError = compiled[s].loadError;
-    if (!loadError.empty()) {
-      err("Error occurred " + loadError + "\n");
-      exitCode = kExitError;
+    if (!compiled[s].loadError.empty()) {
+      steps.push_back({ConsoleStep::LoadError, s});
       continue;
     }
     for (const auto& unit : compiled[s].units) {
       if (!unit.parseError.empty()) {
-        printParseError(unit);
-        exitCode = kExitParseError;
+        steps.push_back({ConsoleStep::ParseError, s, &unit});
         continue;
       }
       if (unit.empty) continue;
-      // Each data file is evaluated and rendered on its own (in parallel
-      // with -j); output is then written in data-file order.
-      std::vector<PairOutcome> outcomes(data_.size());
-      parallelFor(data_.size(), effectiveJobs(opt_.jobs), [&](size_t i) {
-        if (!data_[i].mergeError.empty()) outcomes[i].error = data_[i].mergeError;
-        else outcomes[i] = evaluatePair(unit, data_[i]);
-      });
-      bool anyFail = false;
-      for (auto& o : outcomes) {
-        if (!o.error.empty()) return fatal(o.error);
-        out(o.text);
-        if (o.panicked) {
-          err(o.panicMessage);
-          return kExitCrash;
-        }
-        anyFail |= o.failed;
-        flushOut();
-      }
-      if (anyFail) exitCode = kExitFail;
+      for (size_t i = 0; i < data_.size(); ++i)
+        steps.push_back({ConsoleStep::Pair, s, &unit, i, i + 1 == data_.size()});
     }
   }
-  return exitCode;
+  // Every pair is evaluated and rendered on its own, on `jobs` threads with
+  // no barrier between rules files; output is written in step order.
+  int exitCode = kExitOk;
+  int stopCode = -1;  // set when a step ends the run
+  bool unitFailed = false;
+  auto produce = [&](size_t k) {
+    const ConsoleStep& st = steps[k];
+    PairOutcome o;
+    if (st.kind != ConsoleStep::Pair) return o;
+    if (!data_[st.data].mergeError.empty()) o.error = data_[st.data].mergeError;
+    else o = evaluatePair(*st.unit, data_[st.data]);
+    return o;
+  };
+  auto consume = [&](size_t k, PairOutcome& o) {
+    const ConsoleStep& st = steps[k];
+    switch (st.kind) {
+      case ConsoleStep::ReadError: {
+        // cfn-guard prints this and goes on with exit 0 as if the file had
+        // passed; guardvm names the file and makes the exit code non-zero.
+        const RulesSource& src = sources_[st.source];
+        err("Unable read content from file " + src.path + ": I/O error when reading " + src.readError + "\n");
+        exitCode = kExitError;
+        return true;
+      }
+      case ConsoleStep::LoadError:
+        err("Error occurred " + compiled[st.source].loadError + "\n");
+        exitCode = kExitError;
+        return true;
+      case ConsoleStep::ParseError:
+        printParseError(*st.unit);
+        exitCode = kExitParseError;
+        return true;
+      case ConsoleStep::Pair:
+        break;
+    }
+    if (!o.error.empty()) {
+      stopCode = fatal(o.error);
+      return false;
+    }
+    out(o.text);
+    if (o.panicked) {
+      err(o.panicMessage);
+      stopCode = kExitCrash;
+      return false;
+    }
+    unitFailed |= o.failed;
+    flushOut();
+    if (st.lastOfUnit) {
+      if (unitFailed) exitCode = kExitFail;
+      unitFailed = false;
+    }
+    return true;
+  };
+  // Pairs on one data file run one at a time: its Document builds its lookup
+  // caches (key index, type tags, line table) as it is used.
+  auto dataFileOf = [&](size_t k) { return steps[k].kind == ConsoleStep::Pair ? steps[k].data : SIZE_MAX - k; };
+  orderedPipeline<PairOutcome>(steps.size(), jobs, 8 * size_t(jobs), dataFileOf, produce, consume);
+  return stopCode >= 0 ? stopCode : exitCode;
 }
 
 // --structured (§6.2, §9.2, §9.4, §9.5): all rules files are read and parsed

@@ -1,0 +1,77 @@
+// Tests of tools/cli/parallel.h: parallelFor runs every index once, and
+// orderedPipeline (validate's evaluation of (rules file, data file) pairs)
+// consumes in index order, never produces two indices of one key at once,
+// keeps at most `window` results waiting, and stops early when asked.
+#include <atomic>
+#include <chrono>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "tools/cli/parallel.h"
+
+namespace guard::cli {
+namespace {
+
+void jitter(size_t i) {
+  std::this_thread::sleep_for(std::chrono::microseconds((i * 7919) % 200));
+}
+
+TEST(ParallelFor, RunsEveryIndexOnce) {
+  std::vector<std::atomic<int>> hits(500);
+  parallelFor(hits.size(), 4, [&](size_t i) { ++hits[i]; });
+  for (auto& h : hits) EXPECT_EQ(h.load(), 1);
+}
+
+TEST(OrderedPipeline, ConsumesInOrderWithKeysExclusiveAndTheWindowBounded) {
+  for (unsigned jobs : {1u, 2u, 4u}) {
+    const size_t n = 400, window = 6;
+    std::vector<std::atomic<int>> running(5);  // per key
+    std::atomic<bool> overlap{false};
+    std::atomic<size_t> consumedSoFar{0};
+    std::atomic<bool> outOfWindow{false};
+    std::vector<size_t> order;
+    orderedPipeline<size_t>(
+        n, jobs, window, [](size_t i) { return i % 5; },
+        [&](size_t i) {
+          if (i >= consumedSoFar.load() + window) outOfWindow = true;
+          if (++running[i % 5] > 1) overlap = true;
+          jitter(i);
+          --running[i % 5];
+          return i * 3;
+        },
+        [&](size_t i, size_t& v) {
+          EXPECT_EQ(v, i * 3);
+          order.push_back(i);
+          consumedSoFar = i + 1;
+          return true;
+        });
+    ASSERT_EQ(order.size(), n) << "jobs " << jobs;
+    for (size_t i = 0; i < n; ++i) ASSERT_EQ(order[i], i) << "jobs " << jobs;
+    EXPECT_FALSE(overlap) << "jobs " << jobs;
+    EXPECT_FALSE(outOfWindow) << "jobs " << jobs;
+  }
+}
+
+TEST(OrderedPipeline, StopsWhenConsumeSaysSo) {
+  std::atomic<size_t> produced{0};
+  std::vector<size_t> order;
+  orderedPipeline<int>(
+      10000, 3, 8, [](size_t i) { return i; },
+      [&](size_t i) {
+        ++produced;
+        jitter(i);
+        return int(i);
+      },
+      [&](size_t i, int&) {
+        order.push_back(i);
+        return i < 20;
+      });
+  ASSERT_EQ(order.size(), 21u);
+  EXPECT_LT(produced.load(), 21u + 8u + 3u);  // the window, plus one in hand per thread
+}
+
+}  // namespace
+}  // namespace guard::cli
