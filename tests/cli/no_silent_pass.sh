@@ -7,14 +7,8 @@
 # is really empty keeps cfn-guard's answer (golden v59). Self-contained (no
 # ../shared). Called by ctest:
 #   no_silent_pass.sh GUARDVM GUARDC
-set -u
-vm="$(readlink -f "$1")"
 gc="$(readlink -f "$2")"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-chmod 755 "$work"
-cd "$work" || exit 1
-fails=0
+. "$(dirname "$(readlink -f "$0")")/common.sh"
 
 fail() {
   echo "FAIL $1"

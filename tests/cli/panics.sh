@@ -4,12 +4,7 @@
 # checks each message and exit code, and that a closed stdout ends validate
 # quietly. Self-contained (no ../shared). Called by ctest:
 #   panics.sh GUARDVM
-set -u
-vm="$(readlink -f "$1")"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work" || exit 1
-fails=0
+. "$(dirname "$(readlink -f "$0")")/common.sh"
 
 # expect NAME EXIT STDERR-SUBSTRING -- COMMAND...
 expect() {

@@ -6,12 +6,7 @@
 # numbers that changed from run to run, a crash on large templates). The
 # expected texts are cfn-guard 3.1.1's. Self-contained; called by ctest:
 #   structured_reports.sh GUARDVM
-set -u
-vm="$(readlink -f "$1")"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work" || exit 1
-fails=0
+. "$(dirname "$(readlink -f "$0")")/common.sh"
 
 printf "rule only_a {\n  Resources[ keys == 'A' ] !empty\n}\n" > a.guard
 printf "rule b { Resources exists }\n" > b.guard
