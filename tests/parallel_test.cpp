@@ -55,6 +55,38 @@ TEST(OrderedPipeline, ConsumesInOrderWithKeysExclusiveAndTheWindowBounded) {
   }
 }
 
+// Many short pipelines with no work in produce, so that the threads race
+// for the last steps; a lost wake-up there once left the caller waiting
+// forever (validate -j 2 hung). A watchdog turns a hang into a failure.
+TEST(OrderedPipeline, ShortPipelinesAlwaysFinish) {
+  std::atomic<bool> finished{false};
+  std::thread watchdog([&] {
+    for (int i = 0; i < 600 && !finished; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (!finished) {
+      ADD_FAILURE() << "orderedPipeline did not finish within 60 s";
+      std::_Exit(1);
+    }
+  });
+  std::mt19937 rng(3);
+  for (int round = 0; round < 3000; ++round) {
+    const size_t n = 1 + rng() % 24;
+    const unsigned jobs = 2 + rng() % 3;
+    const size_t keys = 1 + rng() % 4;
+    size_t consumed = 0;
+    orderedPipeline<size_t>(
+        n, jobs, 1 + rng() % 6, [&](size_t i) { return i % keys; }, [](size_t i) { return i; },
+        [&](size_t i, size_t& v) {
+          EXPECT_EQ(v, i);
+          EXPECT_EQ(i, consumed);
+          ++consumed;
+          return true;
+        });
+    ASSERT_EQ(consumed, n) << "round " << round;
+  }
+  finished = true;
+  watchdog.join();
+}
+
 TEST(OrderedPipeline, StopsWhenConsumeSaysSo) {
   std::atomic<size_t> produced{0};
   std::vector<size_t> order;

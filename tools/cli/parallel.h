@@ -97,12 +97,18 @@ void orderedPipeline(size_t n, unsigned jobs, size_t window, Key&& key, Produce&
     std::unique_lock<std::mutex> lock(m);
     for (;;) {
       size_t i = n;
-      while (!stop && firstFree < n && (i = claimable()) == n) {
+      for (;;) {
+        if (stop) return;
+        i = claimable();  // moves firstFree past what is taken
+        if (i < n) break;
+        // Everything is claimed: whoever produces the rest consumes it.
+        // (Checking firstFree before claimable() had moved it let the last
+        // thread wait for a wake-up that nobody was left to give.)
+        if (firstFree >= n) return;
         ++waiting;
         roomCv.wait(lock);
         --waiting;
       }
-      if (stop || i == n) return;
       taken[i] = 1;
       busy.push_back(key(i));
       lock.unlock();
