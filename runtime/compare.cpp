@@ -12,6 +12,9 @@
 
 #include "runtime/regex.h"
 
+#include <cstring>
+#include <functional>
+
 namespace guard {
 namespace {
 
@@ -175,5 +178,61 @@ bool memberOf(const Node* x, const Node* list) {
     if (same(list->list.items[k], x)) return true;
   return false;
 }
+
+namespace {
+
+uint64_t mix(uint64_t h) {  // splitmix64's finaliser
+  h ^= h >> 30;
+  h *= 0xbf58476d1ce4e5b9ULL;
+  h ^= h >> 27;
+  h *= 0x94d049bb133111ebULL;
+  return h ^ (h >> 31);
+}
+
+uint64_t textHash(std::string_view s) { return std::hash<std::string_view>{}(s); }
+
+bool eqHashAt(const Node* v, uint64_t& out, uint32_t depth) {
+  constexpr uint32_t kMaxDepth = 1024;  // documents stop at 512 levels, literals earlier
+  if (depth > kMaxDepth) return false;
+  uint64_t h = uint64_t(v->kind) * 0x9e3779b97f4a7c15ULL;
+  switch (v->kind) {
+    case NodeKind::Null: break;
+    case NodeKind::Bool: h ^= v->b ? 1 : 2; break;
+    case NodeKind::Int: h ^= uint64_t(v->i); break;
+    case NodeKind::Float: {
+      double f = v->f == 0.0 ? 0.0 : v->f;  // -0.0 == 0.0
+      uint64_t bits;
+      std::memcpy(&bits, &f, sizeof bits);
+      h ^= bits;
+      break;
+    }
+    case NodeKind::String: h ^= textHash(v->text()); break;
+    case NodeKind::List:
+      h ^= v->list.size;
+      for (uint32_t i = 0; i < v->list.size; ++i) {
+        uint64_t e;
+        if (!eqHashAt(v->list.items[i], e, depth + 1)) return false;
+        h = mix(h) + e;
+      }
+      break;
+    case NodeKind::Map: {
+      uint64_t sum = v->map.size;
+      for (uint32_t i = 0; i < v->map.size; ++i) {
+        uint64_t e;
+        if (!eqHashAt(v->map.entries[i].value, e, depth + 1)) return false;
+        sum += mix(textHash(v->map.entries[i].keyText()) ^ mix(e));  // order-free
+      }
+      h ^= sum;
+      break;
+    }
+    default: return false;  // regex, char, ranges
+  }
+  out = mix(h);
+  return true;
+}
+
+}  // namespace
+
+bool eqHash(const Node* v, uint64_t& out) { return eqHashAt(v, out, 0); }
 
 }  // namespace guard

@@ -19,4 +19,11 @@ bool same(const Node* a, const Node* b);   // §8.3 (regex errors count as false
 // x ∈ list: some element e of `list` has same(e, x) (element on the left).
 bool memberOf(const Node* x, const Node* list);
 
+// A hash of a data value such that eq(a, b) == True implies
+// eqHash(a) == eqHash(b): map entries are combined in any order, -0.0 hashes
+// as 0.0. False for a value that holds a regex, a char or a range (eq gives
+// those other equalities), or nests deeper than the documents may. Lets `in`
+// over many values find the candidates for eq instead of trying every pair.
+bool eqHash(const Node* v, uint64_t& out);
+
 }  // namespace guard

@@ -112,6 +112,7 @@ void* Arena::allocateSlow(size_t size, size_t align) {
 Node* Document::newNode(NodeKind k) {
   Node* n = new (arena_.allocate<Node>()) Node();
   n->kind = k;
+  ++nodes_;
   return n;
 }
 

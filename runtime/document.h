@@ -187,6 +187,10 @@ class Document {
 
   // Allocation helpers used by loaders and functions.
   Node* newNode(NodeKind k);
+  // Nodes made so far. No query rooted at one value can select more members
+  // than this (each step selects distinct children), which lets the VM prove
+  // that a skipped filter call could not have hit the result-set limit.
+  size_t nodeCount() const { return nodes_; }
   const char* copyString(std::string_view s);
   Node** newItems(uint32_t n);
   MapEntry* newEntries(uint32_t n);
@@ -205,6 +209,7 @@ class Document {
   Arena arena_;
   KeyTable keys_;
   Node* root_ = nullptr;
+  size_t nodes_ = 0;
   std::string name_;
   std::string text_;
   mutable llvm::DenseMap<const Node*, std::unique_ptr<llvm::DenseMap<KeyId, uint32_t>>> index_;

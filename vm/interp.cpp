@@ -15,6 +15,11 @@
 #include <optional>
 #include <string>
 
+#include <llvm/ADT/DenseMap.h>
+#include <llvm/ADT/DenseSet.h>
+#include <llvm/ADT/SmallVector.h>
+#include <llvm/ADT/StringRef.h>
+
 #include "runtime/compare.h"
 #include "runtime/functions.h"
 #include "runtime/loader.h"
@@ -108,10 +113,19 @@ class Machine {
   const Node* lookupKey(const Node* map, const Part& part, uint8_t& conv) const;
   KeyId keyId(uint32_t s) const;
   bool typeMatches(const Node* v, const Part& part) const;
-  bool typeGuardRejects(uint32_t func, const Node* candidate);
-  uint32_t typeGuardOf(uint32_t func);
-  uint32_t analyzeTypeGuard(uint32_t func) const;
-  bool stepAllValuesOfType(ResultSet& set, const Instr& filter, ResultSet& tmp);
+  // A filter function whose first conjunct decides by the candidate's Type
+  // (see analyzeTypeGuard).
+  struct TypeGuard {
+    enum Kind : uint8_t { kUnanalysed, kNone, kEqString, kPredicate };
+    uint8_t kind = kUnanalysed;
+    uint32_t depth = 0;  // frames a call nests: the function and its blocks
+  };
+  bool typeGuardRejects(uint32_t func, const Node* candidate, Frame& frame);
+  const TypeGuard* usableTypeGuard(uint32_t func);
+  TypeGuard analyzeTypeGuard(uint32_t func) const;
+  bool cannotRaise(uint32_t func, size_t from, bool guarded, uint32_t& depth, uint32_t level) const;
+  Status guardFirstConjunct(uint32_t func, const Node* typeNode, Frame& frame);
+  bool stepAllValuesOfType(ResultSet& set, const Instr& filter, ResultSet& tmp, Frame& frame);
   bool fail(std::string message) {
     if (!err_) err_ = Error::plain(std::move(message));
     return false;
@@ -235,9 +249,10 @@ class Machine {
   std::vector<uint32_t> discStack_;  // open disjunction records
   std::vector<uint32_t> clauseMarks_;  // record count at each open clause
   std::vector<ResultSet> sets_;        // right-hand sides of KeysCheck records
-  // Per filter function: kNone = no type guard, else the index of its first
-  // instruction pair (see analyzeTypeGuard); kNone - 1 = not analysed yet.
-  std::vector<uint32_t> typeGuards_;
+  // Per filter function, analysed on first use (see analyzeTypeGuard).
+  std::vector<TypeGuard> typeGuards_;
+  ResultSet guardLeft_, guardRight_;  // guardFirstConjunct's operands
+  std::vector<uint8_t> keepTags_;     // stepAllValuesOfType's per-type decisions
   // Trace mode.
   bool trace_ = false;
   std::vector<TraceRecord> trace_rec_;
@@ -547,7 +562,7 @@ Status Machine::loop(uint32_t fi, Frame& frame, const Node* self, ResultSet* set
         if constexpr (!kTrace) {
           const Op next = code[pc].op;
           if ((next == Op::Q_FILTER || next == Op::Q_TYPE_SELECT) && code[pc].a == in.a &&
-              stepAllValuesOfType(R[in.a], code[pc], rf.tmp))
+              stepAllValuesOfType(R[in.a], code[pc], rf.tmp, frame))
             break;
         }
         stepAll(R[in.a], true, in.c, rf.tmp, nullptr, nullptr);
@@ -842,7 +857,7 @@ bool Machine::stepFilter(ResultSet& set, const Part& part, FilterMode mode, uint
       tclose(t, s);
       return s == Status::Pass;
     }
-    if (typeGuardRejects(part.func, candidate)) return false;
+    if (typeGuardRejects(part.func, candidate, frame)) return false;
     ++suppress_;
     Status s = callCnf(part.func, &frame, candidate);
     --suppress_;
@@ -880,32 +895,80 @@ bool Machine::stepFilter(ResultSet& set, const Part& part, FilterMode mode, uint
   return true;
 }
 
-// Filters like `[ Type == 'AWS::S3::Bucket' <more clauses> ]` are the
-// registry's way of selecting resources; calling the filter function for
-// every resource of another type dominated whole runs. When the function
-// starts with the conjunct `Type == '<string>'` and nothing after it can
-// raise an error, evaluate a variable or record (filters record nothing),
-// its status is FAIL for any candidate whose Type is a different string, so
-// the call can be skipped without changing any result.
-// Returns 3 (the index of the Q_KEY .Type instruction) or kNone.
-uint32_t Machine::analyzeTypeGuard(uint32_t func) const {
+// Filters like `[ Type == 'AWS::S3::Bucket' <more clauses> ]` or
+// `[ Type in %applicable_types <more clauses> ]` are the registry's way of
+// selecting resources; calling the filter function for every resource of
+// another type dominated whole runs. When the function's first conjunct
+// compares the candidate's `Type` with a literal (or with a variable bound to
+// one), and nothing after it can raise an error, evaluate a variable or
+// record (filters record nothing), the function's status is FAIL for any
+// candidate whose Type string fails that first comparison: the call can be
+// skipped without changing any result. Two runtime conditions keep that
+// exact: the skipped call must not have reached the call-depth limit, nor
+// selected more values than the result-set limit (see usableTypeGuard).
+//
+// The first conjunct is the instruction shape
+//   ST_SET t0 SKIP; CLAUSE_BEGIN; Q_THIS rX; Q_KEY rX .Type;
+//   (Q_LIT rX+1 lit | Q_VAR rX+1 upN sM); CHECK_BINARY tY, rX; ST_CONJ t0, tY
+// kEqString is `Type == 'string'`, decided by eq alone; kPredicate is any
+// other comparison, decided by running CHECK_BINARY's comparison on the type
+// string (guardFirstConjunct).
+Machine::TypeGuard Machine::analyzeTypeGuard(uint32_t func) const {
+  TypeGuard none;
+  none.kind = TypeGuard::kNone;
   const Function& f = P.functions[func];
   const auto& c = f.code;
-  if (f.kind != FuncKind::Cnf || c.size() < 8) return kNone;
-  // ST_SET t0 SKIP; CLAUSE_BEGIN; Q_THIS rX; Q_KEY rX .Type; Q_LIT rX+1 "str";
-  // CHECK_BINARY tY, rX, (==); ST_CONJ t0, tY
-  if (c[0].op != Op::ST_SET || c[0].a != 0 || Status(c[0].c) != Status::Skip) return kNone;
+  if (f.kind != FuncKind::Cnf || c.size() < 8) return none;
+  if (c[0].op != Op::ST_SET || c[0].a != 0 || Status(c[0].c) != Status::Skip) return none;
   if (c[1].op != Op::CLAUSE_BEGIN || c[2].op != Op::Q_THIS || c[3].op != Op::Q_KEY ||
-      c[4].op != Op::Q_LIT || c[5].op != Op::CHECK_BINARY || c[6].op != Op::ST_CONJ)
-    return kNone;
+      (c[4].op != Op::Q_LIT && c[4].op != Op::Q_VAR) || c[5].op != Op::CHECK_BINARY ||
+      c[6].op != Op::ST_CONJ)
+    return none;
   const uint32_t rx = c[2].a;
-  if (c[3].a != rx || c[4].a != rx + 1 || c[5].b != rx) return kNone;
-  if (P.parts[c[3].c].kind != ast::PartKind::Key || P.str(P.parts[c[3].c].key) != "Type") return kNone;
-  if (P.literals[c[4].c]->kind != NodeKind::String) return kNone;
+  if (c[3].a != rx || c[4].a != rx + 1 || c[5].b != rx) return none;
+  if (P.parts[c[3].c].kind != ast::PartKind::Key || P.str(P.parts[c[3].c].key) != "Type") return none;
+  if (c[4].op == Op::Q_VAR && c[4].b == 0) return none;  // a variable of the filter itself
+  if (c[6].a != 0 || c[6].b != c[5].a || c[5].a == 0) return none;
+  uint32_t depth = 0;
+  if (!cannotRaise(func, /*from=*/7, /*guarded=*/true, depth, 0)) return none;
   const ClauseInfo& ci = P.clauses[c[5].c];
-  if (ci.op != CmpOp::Eq || ci.opNegated || ci.clauseNegated) return kNone;
-  if (c[6].a != 0 || c[6].b != c[5].a || c[5].a == 0) return kNone;
-  for (size_t i = 7; i < c.size(); ++i) {
+  TypeGuard g;
+  g.depth = depth;
+  g.kind = c[4].op == Op::Q_LIT && P.literals[c[4].c]->kind == NodeKind::String && ci.op == CmpOp::Eq &&
+                   !ci.opNegated && !ci.clauseNegated
+               ? TypeGuard::kEqString
+               : TypeGuard::kPredicate;
+  return g;
+}
+
+// Nodes of a literal (an upper bound on what a query over it can select).
+static size_t literalNodeCount(const Node* lit) {
+  size_t n = 0;
+  std::vector<const Node*> work{lit};
+  while (!work.empty()) {
+    const Node* x = work.back();
+    work.pop_back();
+    ++n;
+    if (x->kind == NodeKind::List)
+      for (uint32_t i = 0; i < x->list.size; ++i) work.push_back(x->list.items[i]);
+    else if (x->kind == NodeKind::Map)
+      for (uint32_t i = 0; i < x->map.size; ++i) work.push_back(x->map.entries[i].value);
+  }
+  return n;
+}
+
+// Can function `func`, from instruction `from` on, neither raise an error nor
+// evaluate a variable, capture or call anything but blocks of the same kind?
+// `guarded`: the code after a guard's first conjunct, where t0 may change only
+// by conjunction. `depth` receives the frames a call nests (the function and
+// its blocks); `level` bounds the recursion over block bodies.
+bool Machine::cannotRaise(uint32_t func, size_t from, bool guarded, uint32_t& depth,
+                          uint32_t level) const {
+  constexpr uint32_t kMaxLevels = 32;
+  if (level >= kMaxLevels || func >= P.functions.size()) return false;
+  const auto& c = P.functions[func].code;
+  uint32_t inner = 0;  // deepest block body
+  for (size_t i = from; i < c.size(); ++i) {
     const Instr& in = c[i];
     switch (in.op) {
       case Op::Q_THIS: case Op::Q_KEY: case Op::Q_INDEX: case Op::Q_ALL_VALUES:
@@ -914,54 +977,108 @@ uint32_t Machine::analyzeTypeGuard(uint32_t func) const {
       case Op::DISJ_BEGIN: case Op::DISJ_END: case Op::COND_BEGIN: case Op::COND_END:
         break;
       case Op::Q_LIT:  // regexes may hit the backtracking limit (an error)
-        if (P.literals[in.c]->kind == NodeKind::Regex) return kNone;
+        if (P.literals[in.c]->kind == NodeKind::Regex ||
+            literalNodeCount(P.literals[in.c]) > limits_.maxResultSetSize)
+          return false;
         break;
-      case Op::CHECK_UNARY:  // `empty` on a scalar is an error
-        if (in.a == 0 || P.clauses[in.c].op == CmpOp::Empty) return kNone;
+      case Op::CHECK_UNARY:  // `empty` on a scalar is an error, unless over a set (`q[*] empty`)
+        if ((guarded && in.a == 0) || (P.clauses[in.c].op == CmpOp::Empty && !P.clauses[in.c].emptyOnSet))
+          return false;
         break;
       case Op::CHECK_BINARY: case Op::ST_SET: case Op::ST_DISJ:
-        if (in.a == 0) return kNone;  // t0 may change only by conjunction
+        if (guarded && in.a == 0) return false;  // t0 may change only by conjunction
         break;
       case Op::ST_CONJ:
-        if (in.b == 0) return kNone;
+        if (guarded && in.b == 0) return false;
         break;
       case Op::RET_STATUS:
-        if (in.a != 0) return kNone;
+        if (guarded && in.a != 0) return false;
         break;
+      case Op::BLOCK: {  // `some Properties.Ingress[*] { ... }`: its body must be as safe
+        if (in.c >= P.blocks.size()) return false;
+        uint32_t d = 0;
+        if (!cannotRaise(P.blocks[in.c].body, 0, false, d, level + 1)) return false;
+        inner = std::max(inner, d);
+        break;
+      }
       default:  // calls, variables, captures, nested filters, keys filters, raises
-        return kNone;
+        return false;
     }
   }
-  return 3;
+  depth = 1 + inner;
+  return true;
 }
 
-uint32_t Machine::typeGuardOf(uint32_t func) {
-  if (typeGuards_.size() != P.functions.size()) typeGuards_.assign(P.functions.size(), kNone - 1);
-  uint32_t& g = typeGuards_[func];
-  if (g == kNone - 1) g = analyzeTypeGuard(func);
-  return g;
+// The guard of filter function `func` if it may be used now, else nullptr.
+const Machine::TypeGuard* Machine::usableTypeGuard(uint32_t func) {
+  if (typeGuards_.size() != P.functions.size()) typeGuards_.assign(P.functions.size(), TypeGuard{});
+  TypeGuard& g = typeGuards_[func];
+  if (g.kind == TypeGuard::kUnanalysed) g = analyzeTypeGuard(func);
+  if (g.kind == TypeGuard::kNone) return nullptr;
+  // The skipped call would have nested g.depth frames, and its queries
+  // selected at most the document's nodes (literals were checked above).
+  if (depth_ + g.depth >= kMaxCallDepth || D.nodeCount() > limits_.maxResultSetSize) return nullptr;
+  return &g;
 }
 
-bool Machine::typeGuardRejects(uint32_t func, const Node* candidate) {
-  const uint32_t g = typeGuardOf(func);
-  if (g == kNone || candidate->kind != NodeKind::Map) return false;
+// The status of guard `func`'s first conjunct for a candidate whose `Type`
+// is the string `typeNode`, computed by the same comparison the call would
+// make. `frame` is the frame the filter is called from. Skip when it cannot
+// be decided here (the variable is not a plain literal, or the comparison
+// raised an error, which the call itself will then raise).
+Status Machine::guardFirstConjunct(uint32_t func, const Node* typeNode, Frame& frame) {
+  const auto& c = P.functions[func].code;
+  guardLeft_.assign(1, QValue::resolved(typeNode));
+  if (c[4].op == Op::Q_LIT) {
+    guardRight_.assign(1, QValue::literal(P.literals[c[4].c]));
+  } else {
+    // Q_VAR upN: N frames up from the filter's own, i.e. N-1 from `frame`.
+    Frame* owner = &frame;
+    for (uint32_t i = 1; i < c[4].b && owner; ++i) owner = owner->parent;
+    if (!owner || owner->func >= P.functions.size()) return Status::Skip;
+    const auto& slots = P.functions[owner->func].slots;
+    if (c[4].c >= slots.size() || slots[c[4].c].init >= P.functions.size()) return Status::Skip;
+    const auto& init = P.functions[slots[c[4].c].init].code;
+    if (init.size() != 2 || init[0].op != Op::Q_LIT || init[1].op != Op::RET_SET ||
+        init[1].a != init[0].a)
+      return Status::Skip;  // only `let x = <literal>` is known to be pure
+    if (!variable(frame, c[4].b - 1, c[4].c, guardRight_)) {
+      err_.reset();
+      return Status::Skip;
+    }
+  }
+  ++suppress_;
+  Status s = checkBinary(P.clauses[c[5].c], c[5].c, guardLeft_, guardRight_);
+  --suppress_;
+  if (failed()) {
+    err_.reset();
+    return Status::Skip;
+  }
+  return s;
+}
+
+bool Machine::typeGuardRejects(uint32_t func, const Node* candidate, Frame& frame) {
+  const TypeGuard* g = usableTypeGuard(func);
+  if (!g || candidate->kind != NodeKind::Map) return false;
   const auto& c = P.functions[func].code;
   // Only a plain hit on `Type` counts; a case-converted `type` takes the full path.
-  const Node* t = lookup(candidate, P.parts[c[g].c].key);
+  const Node* t = lookup(candidate, P.parts[c[3].c].key);
   if (!t || t->kind != NodeKind::String) return false;
-  return eq(t, P.literals[c[g + 1].c]) == Cmp::False;
+  if (g->kind == TypeGuard::kEqString) return eq(t, P.literals[c[4].c]) == Cmp::False;
+  return guardFirstConjunct(func, t, frame) == Status::Fail;
 }
 
 // `.*` over one big map of the document, when the next instruction selects
 // its values by type: `Resources.*[ Type == 'X' ]` (Q_TYPE_SELECT) or a filter
-// whose function is type-guarded, `Resources.*[ Type == 'X' <more clauses> ]`.
+// whose function is type-guarded, `Resources.*[ Type in %types <more clauses> ]`.
 // The values of other types, which typeMatches / typeGuardRejects would turn
 // away, are left out here already, found by the document's type tags instead
-// of by visiting every resource: with 209 rules files over 50,000 resources
-// those visits were the evaluation's cost (cache misses). What is kept, in
-// order, still goes through the next instruction, so records and statuses are
-// unchanged. False: take the general path.
-bool Machine::stepAllValuesOfType(ResultSet& set, const Instr& next, ResultSet& tmp) {
+// of by visiting every resource (each distinct type string is decided once):
+// with 209 rules files over 50,000 resources those visits were the
+// evaluation's cost (cache misses). What is kept, in order, still goes
+// through the next instruction, so records and statuses are unchanged.
+// False: take the general path.
+bool Machine::stepAllValuesOfType(ResultSet& set, const Instr& next, ResultSet& tmp, Frame& frame) {
   constexpr uint32_t kMinEntries = 64;  // below this a visit is as cheap as a tag
   if (FilterMode(next.b) != FilterMode::AfterWildcard || set.size() != 1 || set[0].isUnresolved())
     return false;
@@ -969,30 +1086,41 @@ bool Machine::stepAllValuesOfType(ResultSet& set, const Instr& next, ResultSet& 
   if (map->kind != NodeKind::Map || map->map.size < kMinEntries || map->map.entries[0].id == kNoKey ||
       map->map.size > limits_.maxResultSetSize)
     return false;  // a literal or computed map, or one the result-set limit will refuse
-  uint32_t typeKeyString;   // "Type"
-  std::string_view wantType;  // 'X'
+  uint32_t typeKeyString;  // "Type"
   const Part& part = P.parts[next.c];
+  const TypeGuard* guard = nullptr;
   if (next.op == Op::Q_TYPE_SELECT) {
     if (part.keyAlternatives.size() != 2) return false;
     typeKeyString = part.keyAlternatives[0];  // its case conversion `type` is left to typeMatches
-    wantType = P.str(part.key);
   } else {
-    const uint32_t g = typeGuardOf(part.func);
-    if (g == kNone) return false;
-    const auto& fc = P.functions[part.func].code;
-    typeKeyString = P.parts[fc[g].c].key;
-    wantType = P.literals[fc[g + 1].c]->text();
+    guard = usableTypeGuard(part.func);
+    if (!guard) return false;
+    typeKeyString = P.parts[P.functions[part.func].code[3].c].key;
   }
   const KeyId typeKey = keyId(typeKeyString);
   if (typeKey == kNoKey) return false;
   const TypeTags& tags = D.typeTags(map, typeKey);
-  auto want = tags.ids.find(wantType);
-  const uint32_t wanted = want == tags.ids.end() ? TypeTags::kOther - 1 : want->second;
+  // keep[tag]: the values of that type go on to the next instruction.
+  std::vector<uint8_t>& keep = keepTags_;
+  keep.assign(tags.ids.size(), 0);
+  if (!guard || guard->kind == TypeGuard::kEqString) {
+    std::string_view want = guard ? P.literals[P.functions[part.func].code[4].c]->text() : P.str(part.key);
+    auto it = tags.ids.find(want);
+    if (it != tags.ids.end()) keep[it->second] = 1;
+  } else {
+    for (const auto& e : tags.ids) {
+      Node typeNode;
+      typeNode.kind = NodeKind::String;
+      typeNode.str.data = e.first().data();
+      typeNode.str.size = uint32_t(e.first().size());
+      keep[e.second] = guardFirstConjunct(part.func, &typeNode, frame) != Status::Fail;
+    }
+  }
   const QKind kind = set[0].kind;
   tmp.clear();
   for (uint32_t i = 0; i < map->map.size; ++i) {
     const uint32_t t = tags.tags[i];
-    if (t == wanted || t == TypeTags::kOther)
+    if (t == TypeTags::kOther || keep[t])
       tmp.push_back(QValue{map->map.entries[i].value, kind, Unresolved::None, 0});
   }
   set.swap(tmp);
@@ -1084,6 +1212,82 @@ static Cmp keySelected(const Node* key, const Part& part, const ResultSet& rhs) 
   return Cmp::False;
 }
 
+// keySelected for every key of one big map, when `keys in` has many string
+// right-hand members: `Resources[ keys in %secret_names ]` compared each of
+// 50,000 keys with each of hundreds of names. A key is selected iff it is a
+// substring of a string member or equal to a string element of a list member
+// (§6.6), so every such string of the lengths the map's keys have goes into
+// one set once, and each key is one lookup. Not usable for negated filters,
+// regexes and other members whose eq is not string equality, or when the set
+// would cost more than the comparisons it saves.
+class KeysInMatcher {
+ public:
+  KeysInMatcher(const Node* map, const Part& part, const ResultSet& rhs) {
+    constexpr uint32_t kMinKeys = 64;
+    constexpr size_t kMinMembers = 8;
+    constexpr size_t kMaxStrings = 4u << 20;
+    if (map->kind != NodeKind::Map || map->map.size < kMinKeys || part.keysNegated ||
+        !(part.keysOp == CmpOp::In || rhs.size() > 1) || rhs.size() < kMinMembers)
+      return;
+    size_t minLen = SIZE_MAX, maxLen = 0;
+    for (uint32_t i = 0; i < map->map.size; ++i) {
+      minLen = std::min<size_t>(minLen, map->map.entries[i].keyLen);
+      maxLen = std::max<size_t>(maxLen, map->map.entries[i].keyLen);
+    }
+    // Count first: a key of length L occurs in a string of length m at m-L+1 places.
+    size_t count = 0, textBytes = 0;
+    for (const QValue& r : rhs) {
+      if (r.isUnresolved()) continue;
+      const Node* n = r.node;
+      if (n->kind == NodeKind::String) {
+        for (size_t len = minLen; len <= std::min<size_t>(maxLen, n->str.size); ++len)
+          count += n->str.size - len + 1;
+        textBytes += n->str.size;
+      } else if (n->kind == NodeKind::List) {
+        for (uint32_t i = 0; i < n->list.size; ++i) {
+          const NodeKind k = n->list.items[i]->kind;
+          if (k == NodeKind::String) ++count;
+          else if (k != NodeKind::Null && k != NodeKind::Bool && k != NodeKind::Int &&
+                   k != NodeKind::Float && k != NodeKind::List && k != NodeKind::Map)
+            return;  // a regex matches, a range contains: not string equality
+        }
+      } else if (n->kind != NodeKind::Null && n->kind != NodeKind::Bool && n->kind != NodeKind::Int &&
+                 n->kind != NodeKind::Float && n->kind != NodeKind::Map) {
+        return;  // eq(key, regex/range/char) is not string equality
+      }
+    }
+    // The pairwise cost is keys × the bytes searched; the set must be far cheaper.
+    if (count > kMaxStrings || count * 8 > size_t(map->map.size) * std::max<size_t>(textBytes, rhs.size()))
+      return;
+    strings_.reserve(uint32_t(count));
+    for (const QValue& r : rhs) {
+      if (r.isUnresolved()) continue;
+      const Node* n = r.node;
+      if (n->kind == NodeKind::String) {
+        std::string_view t = n->text();
+        for (size_t len = minLen; len <= std::min<size_t>(maxLen, t.size()); ++len)
+          for (size_t at = 0; at + len <= t.size(); ++at) strings_.insert(llvm::StringRef(t.data() + at, len));
+      } else if (n->kind == NodeKind::List) {
+        for (uint32_t i = 0; i < n->list.size; ++i)
+          if (n->list.items[i]->kind == NodeKind::String) {
+            std::string_view t = n->list.items[i]->text();
+            strings_.insert(llvm::StringRef(t.data(), t.size()));
+          }
+      }
+    }
+    usable_ = true;
+  }
+  bool usable() const { return usable_; }
+  // keySelected's answer for a key of the map.
+  Cmp selected(std::string_view key) const {
+    return strings_.contains(llvm::StringRef(key.data(), key.size())) ? Cmp::True : Cmp::False;
+  }
+
+ private:
+  bool usable_ = false;
+  llvm::DenseSet<llvm::StringRef> strings_;
+};
+
 static Node keyNode(const MapEntry& e) {
   Node key;
   key.kind = NodeKind::String;
@@ -1171,11 +1375,12 @@ void Machine::expandKeysMisses(std::vector<Record>& records) {
     }
     const Node* map = r.from.node;
     const Part& part = P.parts[r.info];
+    const KeysInMatcher matcher(map, part, sets_[r.toSet]);
     for (uint32_t k = 0; k < map->map.size; ++k) {
       const MapEntry& e = map->map.entries[k];
       Node key = keyNode(e);
-      if (keySelected(&key, part, sets_[r.toSet]) == Cmp::False)
-        recordKeyCheck(out, map, e, r.info, r.toSet);
+      const Cmp c = matcher.usable() ? matcher.selected(e.keyText()) : keySelected(&key, part, sets_[r.toSet]);
+      if (c == Cmp::False) recordKeyCheck(out, map, e, r.info, r.toSet);
     }
   }
   moved[records.size()] = uint32_t(out.size());
@@ -1229,10 +1434,11 @@ bool Machine::stepKeysFilter(ResultSet& set, const Part& part, uint32_t partId, 
       continue;
     }
     bool missed = false;
+    const KeysInMatcher matcher = trace_ ? KeysInMatcher(n, part, {}) : KeysInMatcher(n, part, rhs);
     for (uint32_t i = 0; i < n->map.size; ++i) {
       const MapEntry& e = n->map.entries[i];
       Node key = keyNode(e);
-      Cmp c = keySelected(&key, part, rhs);
+      Cmp c = matcher.usable() ? matcher.selected(e.keyText()) : keySelected(&key, part, rhs);
       if (c == Cmp::Error) return fail("regular expression too expensive to match");
       if (c == Cmp::NotComparable) continue;
       if (trace_) traceKey(n, e, c == Cmp::True, rhs, part);
@@ -1530,6 +1736,32 @@ class BinaryEval {
 
 static bool isLiteralSet(const ResultSet& s) { return s.size() == 1 && s[0].isLiteral(); }
 
+// The right-hand members of `%a in %b` (§8.7(d)) by eqHash, when they are all
+// maps: a left map is then contained only in a right map equal to it, and
+// `%secrets in %referenced` over thousands of resources need not try every
+// pair. Not usable (the pairwise loop is taken) for few pairs, or when a
+// member is not a map or holds a value eqHash does not cover.
+struct MapsByHash {
+  bool usable = false;
+  llvm::DenseMap<uint64_t, llvm::SmallVector<const Node*, 1>> maps;
+};
+
+static MapsByHash indexMapsByHash(size_t leftSize, const std::vector<QValue>& right) {
+  constexpr size_t kMinPairs = 256;
+  MapsByHash index;
+  if (leftSize * right.size() < kMinPairs) return index;
+  for (const QValue& y : right) {
+    uint64_t h;
+    if (y.node->kind != NodeKind::Map || !eqHash(y.node, h)) {
+      index.maps.clear();
+      return index;
+    }
+    index.maps[h].push_back(y.node);
+  }
+  index.usable = true;
+  return index;
+}
+
 Status Machine::checkBinary(const ClauseInfo& c, uint32_t clauseId, const ResultSet& left,
                             const ResultSet& right) {
   if (left.empty() || right.empty()) return Status::Skip;
@@ -1651,10 +1883,25 @@ Status Machine::checkBinary(const ClauseInfo& c, uint32_t clauseId, const Result
         setComparison = true;
         splitSides();
         if (!L.empty() && !R.empty()) {
+          const MapsByHash index = indexMapsByHash(L.size(), R);
           for (const QValue& x : L) {
             bool in = false;
-            for (const QValue& y : R)
-              if (BinaryEval::contained(x.node, y.node) == Cmp::True) in = true;
+            uint64_t h;
+            if (index.usable && x.node->kind == NodeKind::Map && eqHash(x.node, h)) {
+              // Only a map with the same hash can be equal (the members are all maps).
+              if (auto it = index.maps.find(h); it != index.maps.end())
+                for (const Node* y : it->second)
+                  if (eq(x.node, y) == Cmp::True) {
+                    in = true;
+                    break;
+                  }
+            } else {
+              for (const QValue& y : R)
+                if (BinaryEval::contained(x.node, y.node) == Cmp::True) {
+                  in = true;
+                  break;
+                }
+            }
             if (c.opNegated ? in : !in) {
               setPass = false;
               ev.setOutcome(false, x, R[0]);
