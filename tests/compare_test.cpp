@@ -376,5 +376,43 @@ TEST_F(CompareTest, MemberOfPutsTheElementOnTheLeft) {
   EXPECT_FALSE(memberOf(v.i(1), v.i(1))) << "not a list";
 }
 
+// ---------------------------------------------------------------- eqHash
+
+// `in` over many maps looks candidates up by eqHash, so every pair that eq
+// calls equal must hash alike (map order, -0.0), and a value eq compares by
+// something other than equality (a regex, a range) must have no hash.
+TEST_F(CompareTest, EqHashAgreesWithEq) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  std::vector<const Node*> pool = {
+      v.null(), v.b(true), v.b(false), v.i(0), v.i(1), v.i(-1), v.f(0.0), v.f(-0.0), v.f(1.0), v.f(nan),
+      v.s(""), v.s("a"), v.s("b"), v.s("ab"),
+      v.list({}), v.list({v.i(1), v.i(2)}), v.list({v.i(2), v.i(1)}), v.list({v.f(-0.0)}), v.list({v.f(0.0)}),
+      v.map({}), v.map({{"a", v.i(1)}, {"b", v.i(2)}}), v.map({{"b", v.i(2)}, {"a", v.i(1)}}),
+      v.map({{"a", v.i(2)}, {"b", v.i(1)}}), v.map({{"a", v.i(1)}}),
+      v.map({{"x", v.map({{"p", v.s("q")}, {"r", v.list({v.f(-0.0)})}})}, {"y", v.null()}}),
+      v.map({{"y", v.null()}, {"x", v.map({{"r", v.list({v.f(0.0)})}, {"p", v.s("q")}})}}),
+  };
+  size_t equalPairs = 0;
+  for (const Node* a : pool) {
+    for (const Node* b : pool) {
+      uint64_t ha = 0, hb = 0;
+      ASSERT_TRUE(eqHash(a, ha) && eqHash(b, hb));
+      if (eq(a, b) == Cmp::True) {
+        EXPECT_EQ(ha, hb);
+        if (a != b) ++equalPairs;
+      }
+    }
+  }
+  EXPECT_EQ(equalPairs, 8u);  // 0.0/-0.0, [-0.0]/[0.0], the two reordered maps, the nested pair; both ways
+  uint64_t h1 = 0, h2 = 0;
+  ASSERT_TRUE(eqHash(pool[20], h1) && eqHash(pool[22], h2));
+  EXPECT_NE(h1, h2) << "{a:1,b:2} and {a:2,b:1}";
+  uint64_t h = 0;
+  EXPECT_FALSE(eqHash(v.re("a"), h));
+  EXPECT_FALSE(eqHash(v.ri(1, 2), h));
+  EXPECT_FALSE(eqHash(v.ch('a'), h));
+  EXPECT_FALSE(eqHash(v.map({{"a", v.list({v.re("a")})}}), h));
+}
+
 }  // namespace
 }  // namespace guard

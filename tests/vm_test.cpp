@@ -333,6 +333,34 @@ TEST(VmRecords, KeysFilterChecksKeptOnlyWhenTheClauseFails) {
 // types by the document's type tags (Machine::stepAllValuesOfType); trace
 // mode takes the general path, visiting every value. Both must report the
 // same, including for the values a tag cannot decide.
+// The JSON report of one evaluation, or "ERROR: <message>". trace = true
+// takes the general path (no type tags, type guards or shortcuts), so a
+// fast report equal to the traced one shows the shortcuts change nothing.
+std::string reportOf(const std::string& rules, const std::string& data, bool trace,
+                     size_t maxResultSetSize = vm::EvalLimits{}.maxResultSetSize) {
+  auto program = compileSources({SourceFile{"t.guard", "t.guard", rules}});
+  if (!program.ok()) return "COMPILE ERROR: " + program.error().message;
+  auto doc = loadDocument(data, "data.yaml");
+  if (!doc.ok()) return "DATA ERROR: " + doc.error().message;
+  vm::EvalLimits limits;
+  limits.trace = trace;
+  limits.maxResultSetSize = maxResultSetSize;
+  auto r = vm::evaluateFile(*program.value(), 0, *doc.value(), nullptr, limits);
+  if (!r.ok()) return "ERROR: " + r.error().message;
+  vm::PairView view{*program.value(), r.value(), *doc.value(), doc.value()->text(), "t.guard", "data.yaml"};
+  std::string out;
+  vm::writeFileReportJson(out, view);
+  return out;
+}
+
+// Both paths' report; fails the test where they differ.
+std::string sameReportBothPaths(const std::string& rules, const std::string& data,
+                                size_t maxResultSetSize = vm::EvalLimits{}.maxResultSetSize) {
+  std::string fast = reportOf(rules, data, false, maxResultSetSize);
+  EXPECT_EQ(fast, reportOf(rules, data, true, maxResultSetSize));
+  return fast;
+}
+
 TEST(VmTypeTags, PrefilteredSelectionsReportAsTheGeneralPath) {
   std::string data = "Resources:\n";
   for (int i = 0; i < 150; ++i) {
@@ -352,23 +380,7 @@ TEST(VmTypeTags, PrefilteredSelectionsReportAsTheGeneralPath) {
       "rule guarded { %g.Properties.X == 1 }\n"
       "rule absent { Resources.*[ Type == 'Z' ].Properties.X == 1 }\n"
       "rule absent_guarded { Resources.*[ Type == 'Z' Properties exists ].Properties.X == 1 }\n";
-  auto program = compileSources({SourceFile{"t.guard", "t.guard", rules}});
-  ASSERT_TRUE(program.ok()) << program.error().message;
-  auto doc = loadDocument(data, "data.yaml");
-  ASSERT_TRUE(doc.ok()) << doc.error().message;
-  auto report = [&](bool trace) {
-    vm::EvalLimits limits;
-    limits.trace = trace;
-    auto r = vm::evaluateFile(*program.value(), 0, *doc.value(), nullptr, limits);
-    EXPECT_TRUE(r.ok());
-    if (!r.ok()) return std::string();
-    vm::PairView view{*program.value(), r.value(), *doc.value(), doc.value()->text(), "t.guard", "data.yaml"};
-    std::string out;
-    vm::writeFileReportJson(out, view);
-    return out;
-  };
-  const std::string fast = report(false);
-  EXPECT_EQ(fast, report(true));
+  const std::string fast = sameReportBothPaths(rules, data);
   EXPECT_NE(fast.find("/Resources/R0/Properties/X"), std::string::npos);
   EXPECT_NE(fast.find("/Resources/R144/Properties/X"), std::string::npos);
   EXPECT_EQ(fast.find("/Resources/R2/Properties/X"), std::string::npos);  // type C
@@ -376,6 +388,159 @@ TEST(VmTypeTags, PrefilteredSelectionsReportAsTheGeneralPath) {
   EXPECT_NE(fast.find("/Resources/L4/0/Properties/X"), std::string::npos);
   EXPECT_EQ(fast.find("/Resources/L6/"), std::string::npos);
   EXPECT_NE(fast.find("\"absent\""), std::string::npos);  // SKIP: listed as not applicable
+}
+
+// 150 resources of types A..D (enough for the type tags), each with
+// Properties X (2 for every fifth, else 1) and a list L of {V} maps, plus odd entries.
+std::string typedResources(int n = 150) {
+  std::string data = "Resources:\n";
+  for (int i = 0; i < n; ++i) {
+    const char* type = i % 4 == 0 ? "A" : i % 4 == 1 ? "B" : i % 4 == 2 ? "C" : "D";
+    data += "  R" + std::to_string(i) + ": {Type: " + type + ", Properties: {X: " + (i % 5 ? "1" : "2") +
+            ", L: [{V: " + std::to_string(i % 3) + "}, {V: 1}]}}\n";
+  }
+  data += "  O1: {type: A, Properties: {X: 2}}\n"
+          "  O2: {Type: [A], Properties: {X: 2}}\n"
+          "  O3: {Type: 7, Properties: {X: 2}}\n"
+          "  O4: {Properties: {X: 2}}\n";
+  return data;
+}
+
+// Type guards: the first conjunct of a filter decides, once per distinct
+// type string, which resources reach the rest of the filter.
+TEST(VmTypeGuards, ListVariablesRegexListsAndBlocksAnswerAsTheGeneralPath) {
+  const std::string data = typedResources();
+  const char* rules =
+      "let types = ['A', 'B']\n"
+      "let in_var = Resources.*[ Type in %types ]\n"
+      "rule in_variable { %in_var.Properties.X == 1 }\n"
+      "rule in_regexes { Resources.*[ Type IN [/^A$/, 'C'] Properties.X exists ].Properties.X == 1 }\n"
+      "rule with_block { Resources.*[ Type == 'B'\n"
+      "    some Properties.L[*] { V == 0 } ].Properties.X == 1 }\n"
+      "rule not_in { Resources.*[ Type not in %types ].Properties.X == 1 }\n"
+      "rule none_match { Resources.*[ Type in ['Q', 'Z'] ].Properties.X == 1 }\n";
+  const std::string fast = sameReportBothPaths(rules, data);
+  // R0 (A), R45 (B, V 0), R10 (C), R15 (D) have X 2.
+  for (const char* path : {"/Resources/R0/Properties/X", "/Resources/R45/Properties/X", "/Resources/R10/Properties/X",
+                           "/Resources/R15/Properties/X"})
+    EXPECT_NE(fast.find(path), std::string::npos) << path;
+  EXPECT_NE(fast.find("\"none_match\""), std::string::npos);
+}
+
+// A filter whose later conjunct can raise an error (`!empty` on an int) is
+// not guarded: the general path evaluates it for every resource, so the
+// error must come from the fast path too, even on a resource whose type the
+// first conjunct rejects.
+TEST(VmTypeGuards, ConjunctsThatCanRaiseAreNotSkipped) {
+  std::string data = typedResources();
+  data += "  E1: {Type: B, Properties: {N: 5}}\n";
+  const std::string rules = "rule r { Resources.*[ Type == 'A' Properties.N !empty ] !empty }\n";
+  const std::string fast = sameReportBothPaths(rules, data);
+  EXPECT_EQ(fast.rfind("ERROR", 0), 0u) << fast;
+}
+
+// The result-set bound: a type-B resource's list of 200 values is over a
+// bound of 170 when the general path evaluates the block for it; the guard
+// must not hide that (Document::nodeCount decides).
+TEST(VmTypeGuards, ResultSetBoundAppliesAsOnTheGeneralPath) {
+  std::string data = typedResources();
+  data += "  Big: {Type: B, Properties: {L: [";
+  for (int i = 0; i < 200; ++i) data += (i ? ", " : "") + std::string("{V: 1}");
+  data += "]}}\n";
+  const std::string rules =
+      "rule r { Resources.*[ Type == 'A' some Properties.L[*] { V == 1 } ].Properties.X == 1 }\n";
+  for (size_t bound : {size_t(170), size_t(100000)}) {
+    const std::string fast = sameReportBothPaths(rules, data, bound);
+    EXPECT_EQ(fast.rfind("ERROR", 0) == 0, bound == 170) << bound << ": " << fast.substr(0, 200);
+  }
+}
+
+// kMaxCallDepth: a chain of named rules ends in a guarded filter that no
+// resource passes (the guard skips every call). Around the depth where the
+// general path stops with "nested too deeply", the fast path must stop at
+// the same chain length.
+TEST(VmTypeGuards, CallDepthLimitAppliesAsOnTheGeneralPath) {
+  const std::string data = typedResources(80);
+  auto chain = [](int n) {
+    std::string rules;
+    for (int i = 0; i < n; ++i) rules += "rule c" + std::to_string(i) + " {\n  c" + std::to_string(i + 1) + "\n}\n";
+    rules += "rule c" + std::to_string(n) +
+             " { Resources.*[ Type == 'Z' some Properties.L[*] { V == 1 } ].Properties.X == 1 }\n";
+    return rules;
+  };
+  // Find the shortest chain that fails on the general path, then compare around it.
+  int lo = 1, hi = 2 * int(vm::kMaxCallDepth);
+  ASSERT_EQ(reportOf(chain(hi), data, true).rfind("ERROR", 0), 0u);
+  while (lo < hi) {
+    int mid = (lo + hi) / 2;
+    if (reportOf(chain(mid), data, true).rfind("ERROR", 0) == 0) hi = mid;
+    else lo = mid + 1;
+  }
+  for (int n = hi - 3; n <= hi + 1; ++n) {
+    const std::string fast = sameReportBothPaths(chain(n), data);
+    EXPECT_EQ(fast.rfind("ERROR", 0) == 0, n >= hi) << n;
+  }
+}
+
+// `%a in %b` over many maps looks each left value up by eqHash; the answer
+// is the pairwise one: every left map equal (in any key order) to some
+// right map passes, and exactly the missing one is reported.
+TEST(VmInOverMaps, HashedLookupGivesThePairwiseAnswer) {
+  auto data = [](int missing) {
+    std::string d = "Resources:\n";
+    for (int i = 0; i < 24; ++i) {
+      d += "  A" + std::to_string(i) + ": {Type: A, Properties: {P: " + std::to_string(i) + ", Q: {z: -0.0, w: [" +
+           std::to_string(i == missing ? 999 : i) + "]}}}\n";
+      d += "  B" + std::to_string(i) + ": {Type: B, Properties: {Q: {w: [" + std::to_string(23 - i) +
+           "], z: 0.0}, P: " + std::to_string(23 - i) + "}}\n";
+    }
+    return d;
+  };
+  const std::string rules =
+      "let a = Resources.*[ Type == 'A' ].Properties\n"
+      "let b = Resources.*[ Type == 'B' ].Properties\n"
+      "rule r { %a in %b }\n";
+  EXPECT_EQ(statusOf(rules, data(-1)), "PASS");
+  EXPECT_EQ(statusOf(rules, data(7)), "FAIL");
+  const std::string fast = sameReportBothPaths(rules, data(7));
+  EXPECT_NE(fast.find("/Resources/A7/Properties"), std::string::npos);
+  EXPECT_EQ(fast.find("/Resources/A8/Properties"), std::string::npos);
+  // Small sets take the pairwise loop: the same answers.
+  EXPECT_EQ(statusOf("let a = Resources.A1.Properties\nlet b = Resources.*[ Type == 'B' ].Properties\n"
+                     "rule r { %a in %b }",
+                     data(-1)),
+            "PASS");
+}
+
+// `Resources[ keys in %names ]` with many string names: each key is looked
+// up in one set of the names' substrings (§6.6: a key is selected by a
+// string member that contains it, or by a list member with an equal string).
+TEST(VmKeysIn, ManyNamesSelectExactlyTheSubstringMatches) {
+  std::vector<std::string> keys;
+  for (int i = 0; i < 100; ++i) keys.push_back("K" + std::to_string(i));
+  std::vector<std::string> names = {"xxK1xx", "K23", "prefix-K45", "K9-suffix", "K", "none", "K99K98"};
+  std::vector<std::vector<std::string>> listNames = {{"K50", "K5x"}, {"K77"}};
+  std::string data = "Resources:\n";
+  for (const auto& k : keys) data += "  " + k + ": {Type: T, Probe: 2}\n";
+  data += "Names:\n";
+  for (const auto& n : names) data += "  - {Name: " + n + "}\n";
+  for (const auto& l : listNames) {
+    data += "  - {Name: [";
+    for (size_t i = 0; i < l.size(); ++i) data += (i ? ", " : "") + l[i];
+    data += "]}\n";
+  }
+  data += "  - {Name: 42}\n";
+  const std::string rules =
+      "let names = Names[*].Name\n"
+      "rule r { Resources[ keys in %names ].Probe == 1 }\n";
+  const std::string fast = sameReportBothPaths(rules, data);
+  for (const auto& k : keys) {
+    bool selected = false;
+    for (const auto& n : names) selected |= n.find(k) != std::string::npos;
+    for (const auto& l : listNames)
+      for (const auto& s : l) selected |= s == k;
+    EXPECT_EQ(fast.find("/Resources/" + k + "/Probe\"") != std::string::npos, selected) << k;
+  }
 }
 
 TEST(VmPack, PackedProgramGivesTheSameAnswers) {

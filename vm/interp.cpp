@@ -1434,7 +1434,8 @@ bool Machine::stepKeysFilter(ResultSet& set, const Part& part, uint32_t partId, 
       continue;
     }
     bool missed = false;
-    const KeysInMatcher matcher = trace_ ? KeysInMatcher(n, part, {}) : KeysInMatcher(n, part, rhs);
+    // Exact (the same True/False as keySelected), so the trace uses it too.
+    const KeysInMatcher matcher(n, part, rhs);
     for (uint32_t i = 0; i < n->map.size; ++i) {
       const MapEntry& e = n->map.entries[i];
       Node key = keyNode(e);
