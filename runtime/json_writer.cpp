@@ -199,6 +199,7 @@ static void writePrettyAt(std::string& out, const Value& v, int level) {
 }
 
 void writePretty(std::string& out, const Value& v) { writePrettyAt(out, v, 0); }
+void writePretty(std::string& out, const Value& v, int level) { writePrettyAt(out, v, level); }
 
 void writeCompact(std::string& out, const Value& v) {
   if (v.kind() == Value::Kind::Array) {

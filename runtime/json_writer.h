@@ -60,6 +60,9 @@ Value fromNode(const Node* n);
 
 // serde_json::to_writer_pretty: no final newline.
 void writePretty(std::string& out, const Value& v);
+// The same for a value nested `level` levels deep in a document written by
+// hand around it (its inner lines indented to match; the first line is not).
+void writePretty(std::string& out, const Value& v, int level);
 // serde_json::to_string: compact, no spaces.
 void writeCompact(std::string& out, const Value& v);
 // serde_yaml 0.9 to_string: block style, no "---", ends with a newline.

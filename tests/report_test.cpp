@@ -345,6 +345,36 @@ TEST(FileReport, UnaryAndBinaryEntries) {
   EXPECT_EQ(out.back(), '}');  // no final newline
 }
 
+// The JSON file report is written clause by clause (no tree; a report can be
+// quadratic in the template): the same text as the tree's pretty print, and
+// the same when a drain takes the text away after every clause.
+TEST(FileReport, StreamedJsonEqualsTheTreeAndSurvivesDraining) {
+  auto e = evaluate(
+      "rule inner { L[*] { V == 1 } }\n"
+      "rule r {\n  missing exists\n  s != \"hello\" <<m>>\n  s in [\"a\", \"b\"]\n"
+      "  A == 1 or B == 2\n  inner\n  some L[*].V == 9\n}\n"
+      "rule empty_checks when s exists { s == \"hello\" }\nrule skipped when nope exists { s exists }\n",
+      "s: hello\nA: 3\nB: 4\nL: [{V: 1}, {V: 2}, {W: 3}]\n");
+  ASSERT_TRUE(e);
+  const vm::PairView v = view(*e);
+  std::string tree;
+  json::writePretty(tree, vm::report::toJson(vm::report::buildFileReport(v)));
+  std::string streamed;
+  vm::writeFileReportJson(streamed, v);
+  EXPECT_EQ(streamed, tree);
+  std::string drained, rest;
+  size_t calls = 0;
+  vm::writeFileReportJson(rest, v, [&](std::string& text) {
+    ++calls;
+    drained += text;
+    text.clear();
+  });
+  EXPECT_EQ(drained + rest, tree);
+  EXPECT_GT(calls, 5u);
+  EXPECT_NE(tree.find("\"Disjunctions\""), std::string::npos);
+  EXPECT_NE(tree.find("\"InResolved\""), std::string::npos);
+}
+
 // The resource excerpts of this template exercise the shared cursor: the
 // third resource's lines are numbered from the moved-back position.
 TEST(ConsoleReport, CloudFormationCursorAcrossResources) {

@@ -5,6 +5,7 @@
 // per data file and in order.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -40,8 +41,13 @@ void writeSummaryTable(std::string& out, const PairView& v, const ConsoleOptions
 bool writeConsoleDetail(std::string& out, const PairView& v, const ConsoleOptions& o,
                         std::string& panic);
 
+// Called by a writer between the parts of a long report with the text so
+// far; it may take that text away (write it elsewhere and clear `out`), so
+// that a report far bigger than memory can be written.
+using ReportDrain = std::function<void(std::string& out)>;
+
 // The file report of §9.3 as pretty JSON (no final newline) or YAML.
-void writeFileReportJson(std::string& out, const PairView& v);
+void writeFileReportJson(std::string& out, const PairView& v, const ReportDrain& drain = {});
 void writeFileReportYaml(std::string& out, const PairView& v);
 
 namespace report {

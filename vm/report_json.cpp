@@ -7,8 +7,8 @@
 
 namespace guard::vm {
 
-void writeFileReportJson(std::string& out, const PairView& v) {
-  json::writePretty(out, report::toJson(report::buildFileReport(v)));
+void writeFileReportJson(std::string& out, const PairView& v, const ReportDrain& drain) {
+  report::writeJsonPretty(out, report::buildFileReport(v), drain);
 }
 
 void writeFileReportYaml(std::string& out, const PairView& v) {

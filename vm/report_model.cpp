@@ -849,6 +849,91 @@ json::Value toJson(const FileReportModel& m) {
   return o;
 }
 
+// writePretty(toJson(m)) without the tree: a Rule or Disjunctions clause is
+// written member by member and its checks one at a time, so only one leaf
+// clause's tree exists at once. A report's size can grow with the square of
+// the template's (every unselected key of `Resources[ keys in %names ]`
+// lists every name), and its tree took four times the text it printed.
+static void indentTo(std::string& out, int level) { out.append(size_t(level) * 2, ' '); }
+
+static void writeClausePretty(std::string& out, const ClauseReport& c, int level, const ReportDrain& drain);
+
+static void writeChecksPretty(std::string& out, const std::vector<ClauseReport>& checks, int level,
+                              const ReportDrain& drain) {
+  if (checks.empty()) {
+    out += "[]";
+    return;
+  }
+  out += "[\n";
+  for (size_t i = 0; i < checks.size(); ++i) {
+    if (i) out += ",\n";
+    indentTo(out, level + 1);
+    writeClausePretty(out, checks[i], level + 1, drain);
+    if (drain) drain(out);
+  }
+  out.push_back('\n');
+  indentTo(out, level);
+  out.push_back(']');
+}
+
+// Writes `"key": ` at `level`, after a ",\n" unless it is the first member.
+static void memberKey(std::string& out, const char* key, int level, bool first) {
+  if (!first) out += ",\n";
+  indentTo(out, level);
+  json::writePretty(out, json::Value::string(key), level);
+  out += ": ";
+}
+
+static void writeClausePretty(std::string& out, const ClauseReport& c, int level, const ReportDrain& drain) {
+  if (c.kind != CrKind::Rule && c.kind != CrKind::Disjunctions) {
+    json::writePretty(out, clauseJson(c), level);
+    return;
+  }
+  out += "{\n";
+  memberKey(out, c.kind == CrKind::Rule ? "Rule" : "Disjunctions", level + 1, true);
+  out += "{\n";
+  const int inner = level + 2;
+  if (c.kind == CrKind::Rule) {
+    memberKey(out, "name", inner, true);
+    json::writePretty(out, json::Value::string(c.name), inner);
+    memberKey(out, "metadata", inner, false);
+    out += "{}";
+    memberKey(out, "messages", inner, false);
+    json::writePretty(out, messagesJson(c), inner);
+    memberKey(out, "checks", inner, false);
+  } else {
+    memberKey(out, "checks", inner, true);
+  }
+  writeChecksPretty(out, c.checks, inner, drain);
+  out.push_back('\n');
+  indentTo(out, level + 1);
+  out += "}\n";
+  indentTo(out, level);
+  out.push_back('}');
+}
+
+void writeJsonPretty(std::string& out, const FileReportModel& m, const ReportDrain& drain) {
+  auto strings = [&](const std::vector<std::string>& list) {
+    json::Value a = json::Value::array();
+    for (const auto& s : list) a.push(json::Value::string(s));
+    json::writePretty(out, a, 1);
+  };
+  out += "{\n";
+  memberKey(out, "name", 1, true);
+  json::writePretty(out, json::Value::string(m.name), 1);
+  memberKey(out, "metadata", 1, false);
+  out += "{}";
+  memberKey(out, "status", 1, false);
+  json::writePretty(out, json::Value::string(statusWord(m.status)), 1);
+  memberKey(out, "not_compliant", 1, false);
+  writeChecksPretty(out, m.notCompliant, 1, drain);
+  memberKey(out, "not_applicable", 1, false);
+  strings(m.notApplicable);
+  memberKey(out, "compliant", 1, false);
+  strings(m.compliant);
+  out += "\n}";
+}
+
 // ------------------------------------------------------------------ console helpers
 
 static std::string_view trim(std::string_view s) {

@@ -9,6 +9,8 @@
 #include "tools/cli/parallel.h"
 #include "tools/cli/validate_inputs.h"
 #include <chrono>
+#include <cstdio>
+#include <memory>
 #include "vm/interp.h"
 #include "vm/report.h"
 #include "vm/report_verbose.h"
@@ -94,7 +96,10 @@ Result<std::unique_ptr<Document>> loadData(const std::string& name, std::string 
 
 // What evaluating one (rules file, data file) pair produced.
 struct PairOutcome {
-  std::string text;          // rendered report(s)
+  std::string text;          // rendered report(s), after what went to `spill`
+  // The beginning of a report too big to keep in memory (see spillDrain).
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> spill{nullptr, &std::fclose};
+  std::string spillError;
   bool failed = false;       // the data file FAILed the rules file
   std::string error;         // an evaluation error (exit 255)
   bool panicked = false;     // cfn-guard would panic in its reporter here
@@ -275,6 +280,34 @@ void Validator::printParseError(const RulesUnit& unit) const {
       ", Error = Parser Error when parsing `" + unit.parseError + "`\n---\n");
 }
 
+// A report can grow with the square of the template (every unselected key of
+// `Resources[ keys in %names ]` lists every name: 12 GB of JSON for 50,000
+// resources), and the pipeline holds several reports while they wait for
+// their turn. Past kSpillAt bytes the text written so far goes to an
+// unnamed temporary file, copied to stdout when the report's turn comes.
+static vm::ReportDrain spillDrain(PairOutcome& o) {
+  constexpr size_t kSpillAt = size_t(64) << 20;
+  return [&o](std::string& text) {
+    if (text.size() < kSpillAt || !o.spillError.empty()) return;
+    if (!o.spill) o.spill.reset(std::tmpfile());
+    if (!o.spill) return;  // no temporary file: the report stays in memory
+    if (std::fwrite(text.data(), 1, text.size(), o.spill.get()) != text.size()) {
+      o.spillError = "cannot write the report to a temporary file (disk full?)";
+      return;
+    }
+    text.clear();
+  };
+}
+
+// Writes a spilled report's beginning to stdout; false on a read error.
+static bool copySpill(std::FILE* f) {
+  if (std::fflush(f) != 0 || std::fseek(f, 0, SEEK_SET) != 0) return false;
+  std::string buf(size_t(1) << 20, '\0');
+  size_t n;
+  while ((n = std::fread(buf.data(), 1, buf.size(), f)) > 0) out(std::string_view(buf.data(), n));
+  return !std::ferror(f);
+}
+
 PairOutcome Validator::evaluatePair(const RulesUnit& unit, const DataFile& d) const {
   PairOutcome o;
   vm::EvalLimits limits;
@@ -289,7 +322,7 @@ PairOutcome Validator::evaluatePair(const RulesUnit& unit, const DataFile& d) co
   vm::PairView view{*unit.program, r, *d.doc, d.doc->text(), unit.name, d.name};
   vm::writeSummaryTable(o.text, view, console_);
   if (opt_.format == "json") {
-    vm::writeFileReportJson(o.text, view);
+    vm::writeFileReportJson(o.text, view, spillDrain(o));
   } else if (opt_.format == "yaml") {
     vm::writeFileReportYaml(o.text, view);
   } else {
@@ -388,8 +421,12 @@ int Validator::evaluateConsole() {
       case ConsoleStep::Pair:
         break;
     }
-    if (!o.error.empty()) {
-      stopCode = fatal(o.error);
+    if (!o.error.empty() || !o.spillError.empty()) {
+      stopCode = fatal(o.error.empty() ? o.spillError : o.error);
+      return false;
+    }
+    if (o.spill && !copySpill(o.spill.get())) {
+      stopCode = fatal("cannot read back the report from its temporary file");
       return false;
     }
     out(o.text);
