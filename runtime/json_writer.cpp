@@ -356,22 +356,24 @@ class YamlEmitter {
   }
   ~YamlEmitter() { yaml_emitter_delete(&em_); }
 
-  bool document(const Value& v) {
+  bool begin() {
     yaml_event_t ev;
     yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING);
     if (!emit(ev)) return false;
     yaml_document_start_event_initialize(&ev, nullptr, nullptr, nullptr, 1);
-    if (!emit(ev)) return false;
-    if (!node(v)) return false;
+    return emit(ev);
+  }
+
+  bool end() {
+    yaml_event_t ev;
     yaml_document_end_event_initialize(&ev, 1);
     if (!emit(ev)) return false;
     yaml_stream_end_event_initialize(&ev);
     if (!emit(ev)) return false;
-    return yaml_emitter_flush(&em_) != 0;
+    return flush();
   }
 
- private:
-  bool emit(yaml_event_t& ev) { return ok_ && yaml_emitter_emit(&em_, &ev) != 0; }
+  bool flush() { return ok_ && yaml_emitter_flush(&em_) != 0; }
 
   bool scalar(std::string_view text, yaml_scalar_style_t style) {
     yaml_event_t ev;
@@ -381,8 +383,28 @@ class YamlEmitter {
     return emit(ev);
   }
 
-  bool node(const Value& v) {
+  bool beginMap() {
     yaml_event_t ev;
+    yaml_mapping_start_event_initialize(&ev, nullptr, nullptr, 1, YAML_ANY_MAPPING_STYLE);
+    return emit(ev);
+  }
+  bool endMap() {
+    yaml_event_t ev;
+    yaml_mapping_end_event_initialize(&ev);
+    return emit(ev);
+  }
+  bool beginSeq() {
+    yaml_event_t ev;
+    yaml_sequence_start_event_initialize(&ev, nullptr, nullptr, 1, YAML_ANY_SEQUENCE_STYLE);
+    return emit(ev);
+  }
+  bool endSeq() {
+    yaml_event_t ev;
+    yaml_sequence_end_event_initialize(&ev);
+    return emit(ev);
+  }
+
+  bool node(const Value& v) {
     switch (v.kind()) {
       case Value::Kind::Null: return scalar("null", YAML_PLAIN_SCALAR_STYLE);
       case Value::Kind::Bool: return scalar(v.asBool() ? "true" : "false", YAML_PLAIN_SCALAR_STYLE);
@@ -390,23 +412,25 @@ class YamlEmitter {
       case Value::Kind::Float: return scalar(formatFloat(v.asFloat()), YAML_PLAIN_SCALAR_STYLE);
       case Value::Kind::String: return scalar(v.asString(), stringStyle(v.asString()));
       case Value::Kind::Array:
-        yaml_sequence_start_event_initialize(&ev, nullptr, nullptr, 1, YAML_ANY_SEQUENCE_STYLE);
-        if (!emit(ev)) return false;
+        if (!beginSeq()) return false;
         for (const Value& item : v.items())
           if (!node(item)) return false;
-        yaml_sequence_end_event_initialize(&ev);
-        return emit(ev);
+        return endSeq();
       case Value::Kind::Object:
-        yaml_mapping_start_event_initialize(&ev, nullptr, nullptr, 1, YAML_ANY_MAPPING_STYLE);
-        if (!emit(ev)) return false;
+        if (!beginMap()) return false;
         for (const auto& [k, item] : v.members()) {
           if (!scalar(k, stringStyle(k))) return false;
           if (!node(item)) return false;
         }
-        yaml_mapping_end_event_initialize(&ev);
-        return emit(ev);
+        return endMap();
     }
     return false;
+  }
+
+ private:
+  bool emit(yaml_event_t& ev) {
+    ok_ = ok_ && yaml_emitter_emit(&em_, &ev) != 0;
+    return ok_;
   }
 
   yaml_emitter_t em_;
@@ -417,7 +441,24 @@ class YamlEmitter {
 
 bool writeYaml(std::string& out, const Value& v) {
   YamlEmitter e(out);
-  return e.document(v);
+  return e.begin() && e.node(v) && e.end();
 }
+
+struct YamlWriter::Impl {
+  explicit Impl(std::string& out) : e(out) {}
+  YamlEmitter e;
+};
+
+YamlWriter::YamlWriter(std::string& out) : impl_(std::make_unique<Impl>(out)) {}
+YamlWriter::~YamlWriter() = default;
+bool YamlWriter::begin() { return impl_->e.begin(); }
+bool YamlWriter::end() { return impl_->e.end(); }
+bool YamlWriter::value(const Value& v) { return impl_->e.node(v); }
+bool YamlWriter::key(std::string_view k) { return impl_->e.scalar(k, stringStyle(k)); }
+bool YamlWriter::beginMap() { return impl_->e.beginMap(); }
+bool YamlWriter::endMap() { return impl_->e.endMap(); }
+bool YamlWriter::beginSeq() { return impl_->e.beginSeq(); }
+bool YamlWriter::endSeq() { return impl_->e.endSeq(); }
+bool YamlWriter::flush() { return impl_->e.flush(); }
 
 }  // namespace guard::json

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -68,6 +69,31 @@ void writeCompact(std::string& out, const Value& v);
 // serde_yaml 0.9 to_string: block style, no "---", ends with a newline.
 // Returns false only if libyaml reports an error (never for these trees).
 bool writeYaml(std::string& out, const Value& v);
+
+// writeYaml's output as a stream of values and containers, for a document
+// too big to build as one tree (a report that grows with the square of its
+// template): begin(), then the document's content, then end(). writeYaml(v)
+// is begin(), value(v), end(). Every call returns false once libyaml failed.
+class YamlWriter {
+ public:
+  explicit YamlWriter(std::string& out);
+  ~YamlWriter();
+  YamlWriter(const YamlWriter&) = delete;
+  YamlWriter& operator=(const YamlWriter&) = delete;
+  bool begin();
+  bool end();  // also flushes libyaml's buffer into `out`
+  bool value(const Value& v);
+  bool key(std::string_view k);  // a map key, styled as writeYaml styles keys
+  bool beginMap();
+  bool endMap();
+  bool beginSeq();
+  bool endSeq();
+  bool flush();  // libyaml's buffered text into `out` (between parts of a document)
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 // ryu's shortest round-trip form as serde_json and serde_yaml print an f64:
 // "1.0", "0.1", "1e20", "1.5e-7" (no "+" in exponents).

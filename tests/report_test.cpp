@@ -347,7 +347,7 @@ TEST(FileReport, UnaryAndBinaryEntries) {
 
 // The JSON file report is written clause by clause (no tree; a report can be
 // quadratic in the template): the same text as the tree's pretty print, and
-// the same when a drain takes the text away after every clause.
+// the same when a drain takes the text away after every clause. YAML too.
 TEST(FileReport, StreamedJsonEqualsTheTreeAndSurvivesDraining) {
   auto e = evaluate(
       "rule inner { L[*] { V == 1 } }\n"
@@ -373,6 +373,19 @@ TEST(FileReport, StreamedJsonEqualsTheTreeAndSurvivesDraining) {
   EXPECT_GT(calls, 5u);
   EXPECT_NE(tree.find("\"Disjunctions\""), std::string::npos);
   EXPECT_NE(tree.find("\"InResolved\""), std::string::npos);
+
+  std::string yamlTree;
+  ASSERT_TRUE(json::writeYaml(yamlTree, vm::report::toJson(vm::report::buildFileReport(v))));
+  std::string yamlStreamed;
+  vm::writeFileReportYaml(yamlStreamed, v);
+  EXPECT_EQ(yamlStreamed, yamlTree);
+  drained.clear();
+  rest.clear();
+  vm::writeFileReportYaml(rest, v, [&](std::string& text) {
+    drained += text;
+    text.clear();
+  });
+  EXPECT_EQ(drained + rest, yamlTree);
 }
 
 // The resource excerpts of this template exercise the shared cursor: the

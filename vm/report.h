@@ -48,7 +48,7 @@ using ReportDrain = std::function<void(std::string& out)>;
 
 // The file report of §9.3 as pretty JSON (no final newline) or YAML.
 void writeFileReportJson(std::string& out, const PairView& v, const ReportDrain& drain = {});
-void writeFileReportYaml(std::string& out, const PairView& v);
+void writeFileReportYaml(std::string& out, const PairView& v, const ReportDrain& drain = {});
 
 namespace report {
 // XML escaping for attributes and text (& < > " '), used by every JUnit writer.

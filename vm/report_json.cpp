@@ -11,8 +11,8 @@ void writeFileReportJson(std::string& out, const PairView& v, const ReportDrain&
   report::writeJsonPretty(out, report::buildFileReport(v), drain);
 }
 
-void writeFileReportYaml(std::string& out, const PairView& v) {
-  json::writeYaml(out, report::toJson(report::buildFileReport(v)));
+void writeFileReportYaml(std::string& out, const PairView& v, const ReportDrain& drain) {
+  report::writeYamlStream(out, report::buildFileReport(v), drain);
 }
 
 }  // namespace guard::vm

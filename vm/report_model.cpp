@@ -934,6 +934,44 @@ void writeJsonPretty(std::string& out, const FileReportModel& m, const ReportDra
   out += "\n}";
 }
 
+// json::writeYaml(out, toJson(m)) in the same way: events clause by clause.
+static bool writeClauseYaml(json::YamlWriter& y, std::string& out, const ClauseReport& c, const ReportDrain& drain);
+
+static bool writeChecksYaml(json::YamlWriter& y, std::string& out, const std::vector<ClauseReport>& checks,
+                            const ReportDrain& drain) {
+  if (!y.beginSeq()) return false;
+  for (const ClauseReport& c : checks) {
+    if (!writeClauseYaml(y, out, c, drain)) return false;
+    if (drain && !(y.flush() && (drain(out), true))) return false;
+  }
+  return y.endSeq();
+}
+
+static bool writeClauseYaml(json::YamlWriter& y, std::string& out, const ClauseReport& c, const ReportDrain& drain) {
+  if (c.kind != CrKind::Rule && c.kind != CrKind::Disjunctions) return y.value(clauseJson(c));
+  if (!y.beginMap() || !y.key(c.kind == CrKind::Rule ? "Rule" : "Disjunctions") || !y.beginMap()) return false;
+  if (c.kind == CrKind::Rule &&
+      !(y.key("name") && y.value(json::Value::string(c.name)) && y.key("metadata") &&
+        y.value(json::Value::object()) && y.key("messages") && y.value(messagesJson(c))))
+    return false;
+  return y.key("checks") && writeChecksYaml(y, out, c.checks, drain) && y.endMap() && y.endMap();
+}
+
+bool writeYamlStream(std::string& out, const FileReportModel& m, const ReportDrain& drain) {
+  json::YamlWriter y(out);
+  auto strings = [&](const std::vector<std::string>& list) {
+    if (!y.beginSeq()) return false;
+    for (const auto& s : list)
+      if (!y.value(json::Value::string(s))) return false;
+    return y.endSeq();
+  };
+  return y.begin() && y.beginMap() && y.key("name") && y.value(json::Value::string(m.name)) &&
+         y.key("metadata") && y.value(json::Value::object()) && y.key("status") &&
+         y.value(json::Value::string(statusWord(m.status))) && y.key("not_compliant") &&
+         writeChecksYaml(y, out, m.notCompliant, drain) && y.key("not_applicable") && strings(m.notApplicable) &&
+         y.key("compliant") && strings(m.compliant) && y.endMap() && y.end();
+}
+
 // ------------------------------------------------------------------ console helpers
 
 static std::string_view trim(std::string_view s) {

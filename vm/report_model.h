@@ -105,6 +105,8 @@ json::Value toJson(const FileReportModel& m);
 // json::writePretty(out, toJson(m)), written without building the tree;
 // `drain` (if set) is called after each clause.
 void writeJsonPretty(std::string& out, const FileReportModel& m, const ReportDrain& drain = {});
+// json::writeYaml(out, toJson(m)) the same way; false if libyaml failed.
+bool writeYamlStream(std::string& out, const FileReportModel& m, const ReportDrain& drain = {});
 // {"path": <path of n>, "value": <n>}: how cfn-guard's JSON shows a data value.
 json::Value pathValueJson(const Node* n);
 // --structured (§9.2): folds the report of another rules file on the same

@@ -324,7 +324,7 @@ PairOutcome Validator::evaluatePair(const RulesUnit& unit, const DataFile& d) co
   if (opt_.format == "json") {
     vm::writeFileReportJson(o.text, view, spillDrain(o));
   } else if (opt_.format == "yaml") {
-    vm::writeFileReportYaml(o.text, view);
+    vm::writeFileReportYaml(o.text, view, spillDrain(o));
   } else {
     o.panicked = !vm::writeConsoleDetail(o.text, view, console_, o.panicMessage);
   }
