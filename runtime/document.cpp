@@ -155,10 +155,15 @@ const TypeTags& Document::typeTags(const Node* map, KeyId key) const {
   t.tags.resize(n, TypeTags::kOther);
   for (uint32_t i = 0; i < n; ++i) {
     const Node* v = map->map.entries[i].value;
-    if (v->kind != NodeKind::Map) continue;
-    const Node* s = lookup(v, key);
-    if (!s || s->kind != NodeKind::String) continue;
-    t.tags[i] = t.ids.try_emplace(s->text(), uint32_t(t.ids.size())).first->second;
+    const Node* s = v->kind == NodeKind::Map ? lookup(v, key) : nullptr;
+    if (!s || s->kind != NodeKind::String) {
+      t.others.push_back(i);
+      continue;
+    }
+    const uint32_t tag = t.ids.try_emplace(s->text(), uint32_t(t.ids.size())).first->second;
+    t.tags[i] = tag;
+    if (tag == t.members.size()) t.members.emplace_back();
+    t.members[tag].push_back(i);
   }
   return t;
 }

@@ -155,6 +155,10 @@ struct TypeTags {
   static constexpr uint32_t kOther = UINT32_MAX;  // not a map with a string there
   llvm::StringMap<uint32_t> ids;  // string -> tag
   std::vector<uint32_t> tags;     // per entry of the map
+  // The entries of each tag, and those tagged kOther, in map order: a
+  // selection of one type visits its own resources, not all of the map's.
+  std::vector<std::vector<uint32_t>> members;
+  std::vector<uint32_t> others;
 };
 
 // One loaded data file (or a literal pool): owns its nodes, keys and text.

@@ -427,6 +427,36 @@ TEST(VmTypeGuards, ListVariablesRegexListsAndBlocksAnswerAsTheGeneralPath) {
   EXPECT_NE(fast.find("\"none_match\""), std::string::npos);
 }
 
+// Selections of a few of many types take the per-type entry lists (one
+// list, or several merged back into map order); entries without a string
+// Type always go on to the filter. The report must keep map order.
+TEST(VmTypeGuards, FewOfManyTypesKeepMapOrder) {
+  const char* rules =
+      "rule one { Resources.*[ Type == 'T3' ].Properties.X == 1 }\n"
+      "rule two { Resources.*[ Type in ['T3', 'T17'] Properties exists ].Properties.X == 1 }\n"
+      "rule many { Resources.*[ Type not in ['T3'] Properties exists ].Properties.X == 1 }\n";
+  for (bool untyped : {false, true}) {
+    std::string data = "Resources:\n";
+    for (int i = 0; i < 800; ++i) {
+      data += "  R" + std::to_string(i) + ": {Type: T" + std::to_string(i % 20) + ", Properties: {X: 2}}\n";
+      if (untyped && i % 100 == 7) data += "  U" + std::to_string(i) + ": {Properties: {X: 2}}\n";
+      if (untyped && i % 100 == 9) data += "  W" + std::to_string(i) + ": {type: T3, Properties: {X: 2}}\n";
+    }
+    const std::string fast = sameReportBothPaths(rules, data);
+    size_t r3 = fast.find("/Resources/R3/Properties/X"), r23 = fast.find("/Resources/R23/Properties/X");
+    ASSERT_NE(r3, std::string::npos);
+    ASSERT_NE(r23, std::string::npos);
+    EXPECT_NE(fast.find("/Resources/R17/Properties/X"), std::string::npos);
+    EXPECT_LT(r3, r23);
+    if (untyped) {  // rule `one` lists R3, W9 (lower-case `type`), R23, ... in map order
+      size_t w9 = fast.find("/Resources/W9/Properties/X");
+      ASSERT_NE(w9, std::string::npos);
+      EXPECT_LT(r3, w9);
+      EXPECT_LT(w9, r23);
+    }
+  }
+}
+
 // A filter whose later conjunct can raise an error (`!empty` on an int) is
 // not guarded: the general path evaluates it for every resource, so the
 // error must come from the fast path too, even on a resource whose type the

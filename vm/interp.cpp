@@ -249,6 +249,9 @@ class Machine {
   std::vector<uint32_t> discStack_;  // open disjunction records
   std::vector<uint32_t> clauseMarks_;  // record count at each open clause
   std::vector<ResultSet> sets_;        // right-hand sides of KeysCheck records
+  // stepAllValuesOfType's scratch: the kept tags' entry lists, merged.
+  std::vector<const std::vector<uint32_t>*> keptLists_;
+  std::vector<uint32_t> keptOrder_;
   // Per filter function, analysed on first use (see analyzeTypeGuard).
   std::vector<TypeGuard> typeGuards_;
   ResultSet guardLeft_, guardRight_;  // guardFirstConjunct's operands
@@ -1116,12 +1119,33 @@ bool Machine::stepAllValuesOfType(ResultSet& set, const Instr& next, ResultSet& 
       keep[e.second] = guardFirstConjunct(part.func, &typeNode, frame) != Status::Fail;
     }
   }
+  // The kept entries in map order: from the per-tag lists when they are few
+  // (one type of fifty), else by one pass over the tags.
   const QKind kind = set[0].kind;
   tmp.clear();
-  for (uint32_t i = 0; i < map->map.size; ++i) {
-    const uint32_t t = tags.tags[i];
-    if (t == TypeTags::kOther || keep[t])
-      tmp.push_back(QValue{map->map.entries[i].value, kind, Unresolved::None, 0});
+  std::vector<const std::vector<uint32_t>*>& lists = keptLists_;
+  lists.clear();
+  size_t kept = tags.others.size();
+  if (!tags.others.empty()) lists.push_back(&tags.others);
+  for (uint32_t t = 0; t < keep.size(); ++t)
+    if (keep[t]) {
+      lists.push_back(&tags.members[t]);
+      kept += tags.members[t].size();
+    }
+  if (lists.size() == 1) {
+    for (uint32_t i : *lists[0]) tmp.push_back(QValue{map->map.entries[i].value, kind, Unresolved::None, 0});
+  } else if (kept * 8 < map->map.size) {
+    std::vector<uint32_t>& order = keptOrder_;
+    order.clear();
+    for (const auto* l : lists) order.insert(order.end(), l->begin(), l->end());
+    std::sort(order.begin(), order.end());
+    for (uint32_t i : order) tmp.push_back(QValue{map->map.entries[i].value, kind, Unresolved::None, 0});
+  } else {
+    for (uint32_t i = 0; i < map->map.size; ++i) {
+      const uint32_t t = tags.tags[i];
+      if (t == TypeTags::kOther || keep[t])
+        tmp.push_back(QValue{map->map.entries[i].value, kind, Unresolved::None, 0});
+    }
   }
   set.swap(tmp);
   return true;
