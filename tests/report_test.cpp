@@ -404,6 +404,16 @@ TEST(ConsoleReport, CloudFormationCursorAcrossResources) {
   ASSERT_TRUE(e);
   std::string out, panic;
   ASSERT_TRUE(vm::writeConsoleDetail(out, view(*e), vm::ConsoleOptions{}, panic));
+  // A drain taking the text after each resource changes nothing in it.
+  std::string drained, rest;
+  int resources = 0;
+  ASSERT_TRUE(vm::writeConsoleDetail(rest, view(*e), vm::ConsoleOptions{}, panic, [&](std::string& text) {
+    ++resources;
+    drained += text;
+    text.clear();
+  }));
+  EXPECT_EQ(drained + rest, out);
+  EXPECT_EQ(resources, 3);
   EXPECT_NE(out.find("          Code:\n"
                      "               14.    Properties:\n"
                      "               15.      p1: 0\n"

@@ -33,18 +33,19 @@ struct ConsoleOptions {
   bool color = false;
 };
 
+// Called by a writer between the parts of a long report with the text so
+// far; it may take that text away (write it elsewhere and clear `out`), so
+// that a report far bigger than memory can be written.
+using ReportDrain = std::function<void(std::string& out)>;
+
 // The summary table (§7.1); nothing when no section applies.
 void writeSummaryTable(std::string& out, const PairView& v, const ConsoleOptions& o);
 // The detail report (§7.2–7.5): CloudFormation, Terraform or generic.
 // Returns false when cfn-guard would panic on this input (exit 101); the
 // message to print on stderr is then in `panic`.
+// `drain` is called after each resource of a CloudFormation or Terraform report.
 bool writeConsoleDetail(std::string& out, const PairView& v, const ConsoleOptions& o,
-                        std::string& panic);
-
-// Called by a writer between the parts of a long report with the text so
-// far; it may take that text away (write it elsewhere and clear `out`), so
-// that a report far bigger than memory can be written.
-using ReportDrain = std::function<void(std::string& out)>;
+                        std::string& panic, const ReportDrain& drain = {});
 
 // The file report of §9.3 as pretty JSON (no final newline) or YAML.
 void writeFileReportJson(std::string& out, const PairView& v, const ReportDrain& drain = {});

@@ -484,7 +484,7 @@ class ClausePrinter {
 bool writeResources(std::string& out, const PairView& v, const ConsoleOptions& o,
                     const report::FileReportModel& model,
                     const std::map<std::string, ResourceView>& resources, ErrWriter& ew,
-                    std::string& panic) {
+                    std::string& panic, const ReportDrain& drain) {
   out += "Evaluating data " + std::string(v.dataName) + " against rules " + std::string(v.rulesName) + "\n";
   out += "Number of non-compliant resources " +
          colored(std::to_string(resources.size()), "\x1b[1m", o.color) + "\n";
@@ -501,6 +501,7 @@ bool writeResources(std::string& out, const PairView& v, const ConsoleOptions& o
       }
     }
     out += "}\n";
+    if (drain) drain(out);
   }
   return true;
 }
@@ -757,7 +758,8 @@ void writeGeneric(std::string& out, const PairView& v, const ConsoleOptions& o) 
 
 // ------------------------------------------------------------------ dispatch
 
-bool writeCfn(std::string& out, const PairView& v, const ConsoleOptions& o, std::string& panic) {
+bool writeCfn(std::string& out, const PairView& v, const ConsoleOptions& o, std::string& panic,
+              const ReportDrain& drain) {
   report::FileReportModel model = report::buildFileReport(v);
   if (model.notCompliant.empty()) return true;
   PathTree tree;
@@ -775,7 +777,7 @@ bool writeCfn(std::string& out, const PairView& v, const ConsoleOptions& o, std:
   if (ownText) cursor.emplace(v.data.lines());
   else cursor.emplace(v.dataText);
   CfnErrWriter ew(*cursor, o.color);
-  return writeResources(out, v, o, model, resources, ew, panic);
+  return writeResources(out, v, o, model, resources, ew, panic, drain);
 }
 
 // /resource_changes/<i>/change/after/<property>: the index part, if the path has that shape.
@@ -793,7 +795,8 @@ bool tfResourceIndex(const std::string& path, std::string& index) {
   return false;
 }
 
-bool writeTf(std::string& out, const PairView& v, const ConsoleOptions& o, std::string& panic) {
+bool writeTf(std::string& out, const PairView& v, const ConsoleOptions& o, std::string& panic,
+             const ReportDrain& drain) {
   report::FileReportModel model = report::buildFileReport(v);
   if (model.notCompliant.empty()) return true;
   PathTree tree;
@@ -841,15 +844,16 @@ bool writeTf(std::string& out, const PairView& v, const ConsoleOptions& o, std::
     rit->second.take(it->second);
   }
   TfErrWriter ew;
-  return writeResources(out, v, o, model, resources, ew, panic);
+  return writeResources(out, v, o, model, resources, ew, panic, drain);
 }
 
 }  // namespace
 
-bool writeConsoleDetail(std::string& out, const PairView& v, const ConsoleOptions& o, std::string& panic) {
+bool writeConsoleDetail(std::string& out, const PairView& v, const ConsoleOptions& o, std::string& panic,
+                        const ReportDrain& drain) {
   const Node* root = v.data.root();
-  if (mapGet(root, "Resources")) return writeCfn(out, v, o, panic);
-  if (mapGet(root, "resource_changes")) return writeTf(out, v, o, panic);
+  if (mapGet(root, "Resources")) return writeCfn(out, v, o, panic, drain);
+  if (mapGet(root, "resource_changes")) return writeTf(out, v, o, panic, drain);
   writeGeneric(out, v, o);
   return true;
 }

@@ -40,7 +40,7 @@ const std::vector<Command>& commands() {
         {"p", "print-json", "", "print the evaluation records as JSON"},
         {"P", "payload", "", "read rules and data as JSON from stdin"},
         {"z", "structured", "", "one structured report for all files"},
-        {"j", "jobs", "", "data files evaluated in parallel"},
+        {"j", "jobs", "", "threads evaluating (rules file, data file) pairs"},
         {"h", "help", "", "print help"}}},
       {"test", "Run rules unit tests",
        {{"r", "rules-file", "FILE", "rules file"},

@@ -25,7 +25,7 @@ struct ValidateOptions {
   std::string type, format = "single-line-summary";
   bool alphabetical = false, lastModified = false, verbose = false, printJson = false,
        payload = false, structured = false;
-  int jobs = 1;  // -j: data files evaluated in parallel (output order is unchanged)
+  int jobs = 1;  // -j: threads evaluating (rules file, data file) pairs (output order is unchanged)
 };
 
 struct DataFile {
@@ -326,7 +326,7 @@ PairOutcome Validator::evaluatePair(const RulesUnit& unit, const DataFile& d) co
   } else if (opt_.format == "yaml") {
     vm::writeFileReportYaml(o.text, view, spillDrain(o));
   } else {
-    o.panicked = !vm::writeConsoleDetail(o.text, view, console_, o.panicMessage);
+    o.panicked = !vm::writeConsoleDetail(o.text, view, console_, o.panicMessage, spillDrain(o));
   }
   // cfn-guard prints the tree after the report, so not when the report panics.
   if (opt_.verbose && !o.panicked) vm::writeVerboseTree(o.text, view);
@@ -571,7 +571,7 @@ int runValidate(std::vector<std::string> args) {
   auto* payload = app.add_flag("-P,--payload", o.payload);
   auto* structured = app.add_flag("-z,--structured", o.structured);
   app.add_option("-j,--jobs", o.jobs,
-                 "data files evaluated in parallel (0: one per core); output order is unchanged")
+                 "threads evaluating (rules file, data file) pairs (0: one per core); output order is unchanged")
       ->check(CLI::NonNegativeNumber);
   alpha->excludes(last);
   structured->excludes(verbose)->excludes(printJson);
