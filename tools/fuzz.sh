@@ -11,14 +11,14 @@
 #                                       corpus kept in build-fuzz/corpus/TARGET; it stops
 #                                       early after GUARD_FUZZ_RUNS executions if that is set
 #
-# Targets: rules yaml json pack e2e regex (executables <target>_fuzz).
+# Targets: rules yaml json pack e2e regex reports (executables <target>_fuzz).
 # A crash leaves crash-*/leak-*/timeout-* in build-fuzz/artifacts/TARGET/; after fixing
 # it, copy the file to tests/fuzz/regressions/TARGET/ so replay keeps checking it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 bdir="${GUARD_FUZZ_BUILD_DIR:-build-fuzz}"
-targets=(rules yaml json pack e2e regex)
+targets=(rules yaml json pack e2e regex reports)
 shared="${GUARD_SHARED:-$root/../shared}"
 # Leaks are checked; a single input may take at most 10 s (a hang is a bug too).
 # libFuzzer's timeout is wall-clock time: long runs at low priority on a busy
@@ -51,7 +51,7 @@ collect() {
 # file, and rules/data pairs for the end-to-end target.
 seed() {
   local s="$bdir/seeds" cases="$shared/conformance/cases"
-  rm -rf "$s"; mkdir -p "$s"/{rules,yaml,json,pack,e2e,regex}
+  rm -rf "$s"; mkdir -p "$s"/{rules,yaml,json,pack,e2e,regex,reports}
   find rules -name '*.guard' -print0 | collect "$s/rules"
   find rules -name '*.yml' -print0 | collect "$s/yaml"
   if [[ -d "$cases" ]]; then
@@ -62,7 +62,9 @@ seed() {
     for dir in "$cases"/*/*/; do
       data=$(ls "$dir"data.* 2>/dev/null | head -1 || true)
       [[ -f "$dir/rules.guard" && -n "$data" ]] || continue
-      { cat "$dir/rules.guard"; printf '\n---8<---\n'; cat "$data"; } >"$s/e2e/case$((i++))"
+      { cat "$dir/rules.guard"; printf '\n---8<---\n'; cat "$data"; } >"$s/e2e/case$i"
+      cp "$s/e2e/case$i" "$s/reports/case$i"  # the report writers take the same inputs
+      i=$((i + 1))
     done
     # Regex seeds: each regex literal of the conformance rules, with a subject line.
     grep -rhoE "/[^/ ]([^/]|\\\\/)*/" --include=rules.guard "$cases" 2>/dev/null | sort -u |
