@@ -7,16 +7,10 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace guard;
-  if (size > fuzz::kMaxInput) return -1;
-  std::string_view text = fuzz::asText(data, size);
-  constexpr std::string_view kSep = "\n---8<---\n";
-  size_t cut = text.find(kSep);
-  if (cut == std::string_view::npos) return -1;  // not an input of this target
-  std::vector<SourceFile> sources{{"fuzz.guard", "fuzz.guard", std::string(text.substr(0, cut))}};
-  auto program = compileSources(sources);
-  if (!program) return 0;
-  auto doc = loadDocument(std::string(text.substr(cut + kSep.size())), "fuzz.yaml");
-  if (!doc) return 0;
-  fuzz::evaluateAll(*program.value(), *doc.value());
+  std::unique_ptr<vm::Program> program;
+  std::unique_ptr<Document> doc;
+  const int loaded = fuzz::compileRulesAndLoadData(data, size, program, doc);
+  if (loaded != 1) return loaded;
+  fuzz::evaluateAll(*program, *doc);
   return 0;
 }

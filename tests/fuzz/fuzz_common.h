@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "compiler/compile.h"
 #include "runtime/document.h"
 #include "runtime/loader.h"
 #include "vm/interp.h"
@@ -65,6 +66,27 @@ Parameters:
 // Evaluates every rules file of `program` over `doc`; errors are fine, crashes are not.
 inline void evaluateAll(const vm::Program& program, const Document& doc) {
   for (uint32_t f = 0; f < program.files.size(); ++f) (void)vm::evaluateFile(program, f, doc);
+}
+
+// The input of the e2e and reports targets: a rules file, a line "---8<---",
+// then a data file. -1: not such an input (libFuzzer drops it from the
+// corpus); 0: the rules or the data were refused (a fine answer); 1: both
+// are in `program` and `doc`.
+inline int compileRulesAndLoadData(const uint8_t* data, size_t size, std::unique_ptr<vm::Program>& program,
+                                   std::unique_ptr<Document>& doc) {
+  if (size > kMaxInput) return -1;
+  std::string_view text = asText(data, size);
+  constexpr std::string_view kSep = "\n---8<---\n";
+  size_t cut = text.find(kSep);
+  if (cut == std::string_view::npos) return -1;
+  std::vector<SourceFile> sources{{"fuzz.guard", "fuzz.guard", std::string(text.substr(0, cut))}};
+  auto compiled = compileSources(sources);
+  if (!compiled) return 0;
+  auto loaded = loadDocument(std::string(text.substr(cut + kSep.size())), "fuzz.yaml");
+  if (!loaded) return 0;
+  program = std::move(compiled.value());
+  doc = std::move(loaded.value());
+  return 1;
 }
 
 }  // namespace guard::fuzz

@@ -56,20 +56,13 @@ void renderPair(const vm::Program& program, uint32_t file, const Document& doc,
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  if (size > fuzz::kMaxInput) return -1;
-  std::string_view text = fuzz::asText(data, size);
-  constexpr std::string_view kSep = "\n---8<---\n";
-  size_t cut = text.find(kSep);
-  if (cut == std::string_view::npos) return -1;  // not an input of this target
-  std::vector<SourceFile> sources{{"fuzz.guard", "fuzz.guard", std::string(text.substr(0, cut))}};
-  auto program = compileSources(sources);
-  if (!program) return 0;
-  auto doc = loadDocument(std::string(text.substr(cut + kSep.size())), "fuzz.yaml");
-  if (!doc) return 0;
+  std::unique_ptr<vm::Program> program;
+  std::unique_ptr<Document> doc;
+  const int loaded = fuzz::compileRulesAndLoadData(data, size, program, doc);
+  if (loaded != 1) return loaded;
   std::vector<vm::report::FileReportModel> models;
   std::deque<vm::FileResult> results;
-  for (uint32_t f = 0; f < program.value()->files.size(); ++f)
-    renderPair(*program.value(), f, *doc.value(), models, results);
+  for (uint32_t f = 0; f < program->files.size(); ++f) renderPair(*program, f, *doc, models, results);
   std::string out;
   vm::report::writeSarif(out, models);
   std::vector<vm::report::JunitSuite> suites(1);
