@@ -125,7 +125,10 @@ class Machine {
   TypeGuard analyzeTypeGuard(uint32_t func) const;
   bool cannotRaise(uint32_t func, size_t from, bool guarded, uint32_t& depth, uint32_t level) const;
   Status guardFirstConjunct(uint32_t func, const Node* typeNode, Frame& frame);
-  bool stepAllValuesOfType(ResultSet& set, const Instr& filter, ResultSet& tmp, Frame& frame);
+  // Kept out of loop(): inlined, its locals grew loop's frame under ASan from
+  // 1.6 to 6.4 KB, and a chain of kMaxCallDepth rule references (one loop
+  // frame each) overflowed the 8 MB stack (LimitCallDepth).
+  [[gnu::noinline]] bool stepAllValuesOfType(ResultSet& set, const Instr& filter, ResultSet& tmp, Frame& frame);
   bool fail(std::string message) {
     if (!err_) err_ = Error::plain(std::move(message));
     return false;
