@@ -14,6 +14,8 @@
 
 #include "runtime/document.h"
 #include "runtime/loader.h"
+#include "runtime/prefetch.h"
+#include "runtime/query_result.h"
 
 namespace guard::detail {
 // --- Shared between the loader files (defined in yaml_loader.cpp / json_loader.cpp).
@@ -747,6 +749,34 @@ TEST(LoaderConformance, DataFilesLoadOrFailAsExpected) {
     }
   }
   EXPECT_GE(checked, 40);
+}
+
+// The VM warms the values of result sets ahead of its loops
+// (runtime/prefetch.h), reading their nodes, entries and items: that must stay
+// within every kind of node, empty containers, unresolved values without a
+// node, and sets of any length (ASan and UBSan check the reads).
+TEST(Prefetch, WarmsEveryKindOfValueWithinBounds) {
+  auto doc = load(
+      "A: {}\nB: []\nC: ''\nD: text\nE: 1\nF: 1.5\nG: true\nH: null\n"
+      "I: [1, [], {}, x, {k: v}]\nJ: {a: {b: [1, 2]}, c: [], d: '', e: {}}\n"
+      "K: {k0: 0, k1: 1, k2: 2, k3: 3, k4: 4, k5: 5, k6: 6, k7: 7, k8: 8, k9: 9}\n");
+  ASSERT_TRUE(doc);
+  std::vector<QValue> all;
+  std::vector<const Node*> work{doc->root()};
+  while (!work.empty()) {
+    const Node* n = work.back();
+    work.pop_back();
+    all.push_back(QValue::resolved(n));
+    if (n->kind == NodeKind::Map)
+      for (uint32_t i = 0; i < n->map.size; ++i) work.push_back(n->map.entries[i].value);
+    if (n->kind == NodeKind::List)
+      for (uint32_t i = 0; i < n->list.size; ++i) work.push_back(n->list.items[i]);
+  }
+  all.push_back(QValue{});  // an unresolved value may carry no node
+  ASSERT_GT(all.size(), 30u);  // more than kNodeAhead + kMinSet: every stage runs
+  for (size_t n = 0; n <= all.size(); ++n)
+    for (size_t i = 0; i < n; ++i) prefetchAhead(all.data(), i, n);
+  SUCCEED();
 }
 
 }  // namespace

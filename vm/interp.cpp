@@ -23,6 +23,7 @@
 #include "runtime/compare.h"
 #include "runtime/functions.h"
 #include "runtime/loader.h"
+#include "runtime/prefetch.h"
 #include "runtime/value_text.h"
 
 namespace guard::vm {
@@ -637,6 +638,7 @@ Status Machine::loop(uint32_t fi, Frame& frame, const Node* self, ResultSet* set
         Status acc = Status::Skip;
         uint32_t index = 0;
         for (const QValue& v : vals) {
+          prefetchAhead(vals.data(), index, vals.size());
           Status s;
           if (v.isUnresolved()) {
             if (typeBlock) {
@@ -769,7 +771,9 @@ Status Machine::loop(uint32_t fi, Frame& frame, const Node* self, ResultSet* set
 bool Machine::stepKey(ResultSet& set, const Part& part, uint8_t& conv, uint32_t partId,
                       ResultSet& tmp) {
   tmp.clear();
-  for (const QValue& v : set) {
+  for (size_t i = 0; i < set.size(); ++i) {
+    prefetchAhead(set.data(), i, set.size());
+    const QValue& v = set[i];
     if (v.isUnresolved()) {
       tmp.push_back(v);
       continue;
@@ -870,7 +874,9 @@ bool Machine::stepFilter(ResultSet& set, const Part& part, FilterMode mode, uint
     return s == Status::Pass;
   };
   ResultSet input = std::move(in);
-  for (const QValue& v : input) {
+  for (size_t vi = 0; vi < input.size(); ++vi) {
+    prefetchAhead(input.data(), vi, input.size());
+    const QValue& v = input[vi];
     if (v.isUnresolved()) {
       set.push_back(v);
       continue;
@@ -1178,7 +1184,9 @@ bool Machine::typeMatches(const Node* v, const Part& part) const {
 bool Machine::stepTypeSelect(ResultSet& set, const Part& part, FilterMode mode, uint32_t partId,
                              ResultSet& tmp) {
   tmp.clear();
-  for (const QValue& v : set) {
+  for (size_t vi = 0; vi < set.size(); ++vi) {
+    prefetchAhead(set.data(), vi, set.size());
+    const QValue& v = set[vi];
     if (v.isUnresolved()) {
       tmp.push_back(v);
       continue;
