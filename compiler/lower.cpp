@@ -251,7 +251,9 @@ Node* Lowerer::buildLiteral(const ast::Literal& lit) {
       n->str.size = uint32_t(lit.s.size());
       n->str.re = nullptr;
       if (lit.kind == ast::LitKind::Regex) {
-        auto re = Regex::compile(lit.s);
+        // Built on first use: most of a rule set's regexes never run on a
+        // given input, and an RE2 compile dominated compiling the registry.
+        auto re = Regex::compileLazy(lit.s);
         if (re.ok()) {
           n->str.re = re.value().get();
           P.regexes.push_back(std::move(re.value()));

@@ -506,7 +506,10 @@ St Parser::regexLit(size_t& p, std::string& out) {
       continue;
     }
     pattern.append(run);
-    auto compiled = Regex::compile(pattern);
+    // compileLazy: the same verdict and error as compile, without building
+    // the engine (an RE2 compile is ~10x the check), which lower.cpp's
+    // literal builds on first use only.
+    auto compiled = Regex::compileLazy(pattern);
     if (!compiled.ok()) return soft(p, "invalid regex: " + compiled.error().message);
     if (k == std::string_view::npos) return soft(p, "unterminated regex");
     out = std::move(pattern);
