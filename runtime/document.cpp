@@ -173,6 +173,12 @@ const LineTable& Document::lines() const {
   return *lines_;
 }
 
+const Node* Document::lookupKeyText(const Node* map, std::string_view key) const {
+  if (map->kind != NodeKind::Map || map->map.size == 0) return nullptr;
+  if (map->map.entries[0].id == kNoKey) return lookupText(map, key);
+  return lookup(map, keys_.find(key));  // a key never interned is in no map
+}
+
 const Node* Document::lookupText(const Node* map, std::string_view key) {
   if (map->kind != NodeKind::Map) return nullptr;
   for (uint32_t i = 0; i < map->map.size; ++i)

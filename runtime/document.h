@@ -204,6 +204,9 @@ class Document {
   const Node* lookup(const Node* map, KeyId key) const;
   // Lookup by text (for literal maps and for keys not interned here).
   static const Node* lookupText(const Node* map, std::string_view key);
+  // Lookup by text in a map of this document, through its interned ids (and
+  // so the hash index of big maps); a map of literals is scanned by text.
+  const Node* lookupKeyText(const Node* map, std::string_view key) const;
   // The tags of a map of this document by the strings under `key` (an id of
   // this document), built in one pass on first use and kept: every rules file
   // evaluated against the document shares them. Same threading as lookup.

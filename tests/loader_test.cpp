@@ -751,6 +751,24 @@ TEST(LoaderConformance, DataFilesLoadOrFailAsExpected) {
   EXPECT_GE(checked, 40);
 }
 
+// lookupKeyText (the console report's resource lookups) answers as the
+// plain scan does, on small maps, on maps big enough for the hash index, and
+// for a key the document never uses.
+TEST(Document, LookupKeyTextAgreesWithTheScan) {
+  std::string text = "small: {a: 1, b: 2}\nbig: {";
+  for (int i = 0; i < 40; ++i) text += (i ? ", " : "") + std::string("k") + std::to_string(i) + ": " + std::to_string(i);
+  text += "}\n";
+  auto doc = load(text);
+  ASSERT_TRUE(doc);
+  const Node* small = Document::lookupText(doc->root(), "small");
+  const Node* big = Document::lookupText(doc->root(), "big");
+  ASSERT_TRUE(small && big);
+  for (const Node* map : {doc->root(), small, big})
+    for (std::string key : {"a", "b", "k0", "k17", "k39", "k40", "small", "big", "absent", ""})
+      EXPECT_EQ(doc->lookupKeyText(map, key), Document::lookupText(map, key)) << key;
+  EXPECT_EQ(doc->lookupKeyText(Document::lookupText(big, "k3"), "k3"), nullptr);  // not a map
+}
+
 // The VM warms the values of result sets ahead of its loops
 // (runtime/prefetch.h), reading their nodes, entries and items: that must stay
 // within every kind of node, empty containers, unresolved values without a

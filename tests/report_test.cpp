@@ -459,6 +459,44 @@ TEST(ConsoleReport, GenericReportOrdering) {
             "--\n");
 }
 
+// The generic report (no Resources map) hands its text to the drain as it
+// goes: line by line when one rule failed (its lines can run to hundreds of
+// MB), group by group when several did, which are still sorted by text. The
+// drained text is the undrained text, and a same-named later rule still wins.
+TEST(ConsoleReport, GenericReportDrainsAndKeepsItsOrder) {
+  const std::string data = "L: [1, 2, 3, 4, 5, 6]\nb: 1\n";
+  const std::vector<std::pair<std::string, size_t>> cases = {
+      {"rule one { L[*] == 9 }\n", 6},                                        // a call per record
+      {"rule z { L[*] == 8 }\nrule a { L[*] == 9 }\nrule m { b == 2 }\n", 3},  // per group
+      {"rule same { L[*] == 8 }\nrule same { b == 2 }\n", 1}};
+  for (const auto& [rules, minCalls] : cases) {
+    auto e = evaluate(rules, data);
+    ASSERT_TRUE(e) << rules;
+    std::string whole, panic;
+    ASSERT_TRUE(vm::writeConsoleDetail(whole, view(*e), vm::ConsoleOptions{}, panic));
+    std::string drained, rest;
+    size_t calls = 0;
+    ASSERT_TRUE(vm::writeConsoleDetail(rest, view(*e), vm::ConsoleOptions{}, panic, [&](std::string& text) {
+      ++calls;
+      drained += text;
+      text.clear();
+    }));
+    EXPECT_EQ(drained + rest, whole) << rules;
+    EXPECT_GE(calls, minCalls) << rules;
+  }
+  auto e = evaluate("rule z { L[*] == 8 }\nrule a { L[*] == 9 }\n", data);
+  ASSERT_TRUE(e);
+  std::string out, panic;
+  ASSERT_TRUE(vm::writeConsoleDetail(out, view(*e), vm::ConsoleOptions{}, panic));
+  EXPECT_LT(out.find("is not compliant with [a]"), out.find("is not compliant with [z]"));
+  auto same = evaluate("rule same { L[*] == 8 }\nrule same { b == 2 }\n", data);
+  ASSERT_TRUE(same);
+  out.clear();
+  ASSERT_TRUE(vm::writeConsoleDetail(out, view(*same), vm::ConsoleOptions{}, panic));
+  EXPECT_EQ(out.find("[/L/0]"), std::string::npos);
+  EXPECT_NE(out.find("[/b]"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace guard
 

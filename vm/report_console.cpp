@@ -122,22 +122,25 @@ bool candidateName(const std::string& key, size_t count, size_t matches, std::st
   return true;
 }
 
-const Node* mapGet(const Node* map, std::string_view key) {
+// By the document's key index: the report looks up every failing resource
+// by name, and a scan of a 50,000-entry Resources map each time made the
+// console report quadratic.
+const Node* mapGet(const Document& doc, const Node* map, std::string_view key) {
   if (!map || map->kind != NodeKind::Map) return nullptr;
-  return Document::lookupText(map, key);
+  return doc.lookupKeyText(map, key);
 }
 
 // data.at("/Resources/<name>"): a name holding '/' is also a path.
-const Node* findResource(const Node* root, const std::string& name) {
-  const Node* resources = mapGet(root, "Resources");
-  if (const Node* r = mapGet(resources, name)) return r;
+const Node* findResource(const Document& doc, const std::string& name) {
+  const Node* resources = mapGet(doc, doc.root(), "Resources");
+  if (const Node* r = mapGet(doc, resources, name)) return r;
   const Node* cur = resources;
   size_t start = 0;
   while (cur) {
     size_t slash = name.find('/', start);
     std::string_view part = std::string_view(name).substr(start, slash == std::string::npos ? std::string::npos : slash - start);
     if (cur->kind == NodeKind::Map) {
-      cur = mapGet(cur, part);
+      cur = mapGet(doc, cur, part);
     } else if (cur->kind == NodeKind::List) {
       uint32_t idx = 0;
       bool ok = !part.empty();
@@ -155,19 +158,19 @@ const Node* findResource(const Node* root, const std::string& name) {
 enum class Aggr { Found, Missing, Panicked };
 
 // handle_resource_aggr: the resource must exist and have a string Type.
-Aggr aggregateResource(const Node* root, const std::string& name,
+Aggr aggregateResource(const Document& doc, const std::string& name,
                        const std::vector<const ClauseReport*>& nodes,
                        std::map<std::string, ResourceView>& out, std::string& panic) {
-  const Node* res = findResource(root, name);
+  const Node* res = findResource(doc, name);
   if (!res) return Aggr::Missing;
-  const Node* type = mapGet(res, "Type");
+  const Node* type = mapGet(doc, res, "Type");
   if (!type) return Aggr::Missing;
   if (type->kind != NodeKind::String) {
     panic = panicText("cfn.rs:472:18", kUnreachable);
     return Aggr::Panicked;
   }
   std::string cdk;
-  if (const Node* c = mapGet(mapGet(res, "Metadata"), "aws:cdk:path")) {
+  if (const Node* c = mapGet(doc, mapGet(doc, res, "Metadata"), "aws:cdk:path")) {
     if (c->kind != NodeKind::String) {
       panic = panicText("cfn.rs:479:18", kUnreachable);
       return Aggr::Panicked;
@@ -186,7 +189,7 @@ Aggr aggregateResource(const Node* root, const std::string& name,
 
 enum class Attribution { Ok, Fallback, Panicked };
 
-Attribution attributeCfn(const Node* root, const PathTree& tree,
+Attribution attributeCfn(const Document& doc, const PathTree& tree,
                          std::map<std::string, ResourceView>& resources, std::string& panic) {
   for (auto it = tree.byPath.lower_bound("/Resources"); it != tree.byPath.end(); ++it) {
     const std::string& key = it->first;
@@ -202,14 +205,14 @@ Attribution attributeCfn(const Node* root, const PathTree& tree,
           panic = panicText("cfn.rs:452:14", kUnreachable);
           return Attribution::Panicked;
         }
-        Aggr a = aggregateResource(root, name, it->second, resources, panic);
+        Aggr a = aggregateResource(doc, name, it->second, resources, panic);
         if (a == Aggr::Panicked) return Attribution::Panicked;
         if (a == Aggr::Found) break;
       }
     } else {
       std::string name;
       if (!cfnResourceName(key, name)) return Attribution::Fallback;
-      Aggr a = aggregateResource(root, name, it->second, resources, panic);
+      Aggr a = aggregateResource(doc, name, it->second, resources, panic);
       if (a == Aggr::Panicked) return Attribution::Panicked;
       if (a == Aggr::Missing) {
         panic = panicText("cfn.rs:218:25", kUnreachable);
@@ -520,6 +523,16 @@ class GenericLines {
     return lines;
   }
 
+  // The same lines appended to `out`, handing `out` to `drain` after each
+  // record: one rule can fail with hundreds of MB of lines (a `keys in` over
+  // 50,000 resources), which must not be held twice.
+  void appendRule(const RuleResult& rr, std::string& out, const ReportDrain& drain) {
+    rule_ = P.str(P.rules[rr.rule].name);
+    drain_ = drain ? &drain : nullptr;
+    walk(rr.records, 0, uint32_t(rr.records.size()), out);
+    drain_ = nullptr;
+  }
+
  private:
   std::string head(const std::string& path) const {
     return "Property [" + path + "] in data [" + std::string(v_.dataName) + "] is not compliant with [" +
@@ -603,6 +616,7 @@ class GenericLines {
       const Record& r = R[i];
       uint32_t next = r.end > i ? r.end : i + 1;
       leafOrContainer(R, i, next, lines);
+      if (drain_) (*drain_)(lines);
       i = next;
     }
   }
@@ -705,6 +719,7 @@ class GenericLines {
 
   const PairView& v_;
   const Program& P;
+  const ReportDrain* drain_ = nullptr;  // set by appendRule
   std::string rule_;
   std::unordered_map<uint32_t, std::string> inLists_;  // toSet -> inList
   std::string scratch_;
@@ -723,25 +738,34 @@ bool reportable(const PairView& v, unsigned set) {
   return false;
 }
 
-void writeGeneric(std::string& out, const PairView& v, const ConsoleOptions& o) {
+void writeGeneric(std::string& out, const PairView& v, const ConsoleOptions& o, const ReportDrain& drain) {
   if (!reportable(v, o.summary)) return;
   const Program& P = v.program;
-  std::map<std::string, std::string> failed;  // lines per rule; the last same-named rule wins
+  std::map<std::string, const RuleResult*> failed;  // the last same-named rule wins
   std::set<std::string> passed, skipped;
   GenericLines gen(v);
   for (const RuleResult& rr : v.result.rules) {
     const std::string& name = P.str(P.rules[rr.rule].name);
-    if (rr.status == Status::Fail) failed[name] = gen.forRule(rr);
+    if (rr.status == Status::Fail) failed[name] = &rr;
     else if (rr.status == Status::Pass) passed.insert(name);
     else skipped.insert(name);
   }
   out += "Evaluation of rules " + std::string(v.rulesName) + " against data " + std::string(v.dataName) + "\n";
   if (o.summary & kShowFail) {
     if (!failed.empty()) out += "--\n";
-    std::vector<std::string> groups;
-    for (auto& [name, lines] : failed) groups.push_back(std::move(lines));
-    std::sort(groups.begin(), groups.end());
-    for (const std::string& g : groups) out += g;
+    if (failed.size() == 1) {
+      gen.appendRule(*failed.begin()->second, out, drain);  // nothing to sort: streamed
+    } else {
+      // Each rule's lines are one group; groups are printed in text order.
+      std::vector<std::string> groups;
+      for (const auto& [name, rr] : failed) groups.push_back(gen.forRule(*rr));
+      std::sort(groups.begin(), groups.end());
+      for (std::string& g : groups) {
+        out += g;
+        std::string().swap(g);
+        if (drain) drain(out);
+      }
+    }
   }
   auto ruleLines = [&](const std::set<std::string>& names, const char* what) {
     std::vector<std::string> lines;
@@ -765,9 +789,9 @@ bool writeCfn(std::string& out, const PairView& v, const ConsoleOptions& o, std:
   PathTree tree;
   for (const ClauseReport& rule : model.notCompliant) tree.add(rule);
   std::map<std::string, ResourceView> resources;
-  switch (attributeCfn(v.data.root(), tree, resources, panic)) {
+  switch (attributeCfn(v.data, tree, resources, panic)) {
     case Attribution::Panicked: return false;
-    case Attribution::Fallback: writeGeneric(out, v, o); return true;
+    case Attribution::Fallback: writeGeneric(out, v, o, drain); return true;
     case Attribution::Ok: break;
   }
   // Validate's pairs report on the document's own text: index its lines once
@@ -802,7 +826,7 @@ bool writeTf(std::string& out, const PairView& v, const ConsoleOptions& o, std::
   PathTree tree;
   for (const ClauseReport& rule : model.notCompliant) tree.add(rule);
   std::map<std::string, ResourceView> resources;
-  const Node* changes = mapGet(v.data.root(), "resource_changes");
+  const Node* changes = mapGet(v.data, v.data.root(), "resource_changes");
   for (auto it = tree.byPath.lower_bound("/resource_changes/"); it != tree.byPath.end(); ++it) {
     std::string index;
     if (!tfResourceIndex(it->first, index)) {
@@ -816,9 +840,9 @@ bool writeTf(std::string& out, const PairView& v, const ConsoleOptions& o, std::
       for (char c : index) ok = ok && c >= '0' && c <= '9', idx = idx * 10 + uint32_t(c - '0');
       if (ok && idx < changes->list.size) res = changes->list.items[idx];
     } else {
-      res = mapGet(changes, index);
+      res = mapGet(v.data, changes, index);
     }
-    const Node* addr = mapGet(res, "address");
+    const Node* addr = mapGet(v.data, res, "address");
     if (!addr) {
       // cfn-guard fails with a data retrieval error here; closest we can do.
       panic = "Error occurred Could not retrieve data from incoming context. Error = `Path /resource_changes/" +
@@ -852,9 +876,9 @@ bool writeTf(std::string& out, const PairView& v, const ConsoleOptions& o, std::
 bool writeConsoleDetail(std::string& out, const PairView& v, const ConsoleOptions& o, std::string& panic,
                         const ReportDrain& drain) {
   const Node* root = v.data.root();
-  if (mapGet(root, "Resources")) return writeCfn(out, v, o, panic, drain);
-  if (mapGet(root, "resource_changes")) return writeTf(out, v, o, panic, drain);
-  writeGeneric(out, v, o);
+  if (mapGet(v.data, root, "Resources")) return writeCfn(out, v, o, panic, drain);
+  if (mapGet(v.data, root, "resource_changes")) return writeTf(out, v, o, panic, drain);
+  writeGeneric(out, v, o, drain);
   return true;
 }
 
