@@ -1522,12 +1522,7 @@ bool Machine::stepInterp(ResultSet& set, const ResultSet& names, uint32_t partId
       continue;
     }
     for (std::string_view k : keys) {
-      const Node* hit = nullptr;
-      if (n->map.size && n->map.entries[0].id == kNoKey)
-        hit = Document::lookupText(n, k);
-      else
-        hit = D.lookup(n, D.keys().find(k));
-      if (hit)
+      if (const Node* hit = D.lookupKeyText(n, k))
         tmp.push_back(QValue{hit, v.kind, Unresolved::None, 0});
       else
         tmp.push_back(QValue::unresolved(n, Unresolved::VariableMissing, partId));
