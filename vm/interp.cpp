@@ -259,6 +259,12 @@ class Machine {
   // Per filter function, analysed on first use (see analyzeTypeGuard).
   std::vector<TypeGuard> typeGuards_;
   ResultSet guardLeft_, guardRight_;  // guardFirstConjunct's operands
+  // The outcome lists of checkUnary/checkBinary, reused from clause to clause
+  // instead of one allocation per check; a stack, so a check that ever ran
+  // inside another would take its own (OutcomeScratch).
+  std::deque<std::vector<Outcome>> outcomeStack_;  // a deque: growing it keeps the lists in place
+  size_t outcomeDepth_ = 0;
+  friend class OutcomeScratch;
   std::vector<uint8_t> keepTags_;     // stepAllValuesOfType's per-type decisions
   // Trace mode.
   bool trace_ = false;
@@ -1590,6 +1596,29 @@ void Machine::recordOutcomes(RecKind kind, uint32_t clauseId, Status clauseStatu
   }
 }
 
+// One of the machine's outcome lists, empty, for the duration of a check.
+class OutcomeScratch {
+ public:
+  explicit OutcomeScratch(Machine& m) : m_(m), outcomes(take(m)) {}
+  ~OutcomeScratch() { --m_.outcomeDepth_; }
+  OutcomeScratch(const OutcomeScratch&) = delete;
+  OutcomeScratch& operator=(const OutcomeScratch&) = delete;
+
+ private:
+  Machine& m_;
+
+ public:
+  std::vector<Outcome>& outcomes;
+
+ private:
+  static std::vector<Outcome>& take(Machine& m) {
+    if (m.outcomeDepth_ == m.outcomeStack_.size()) m.outcomeStack_.emplace_back();
+    std::vector<Outcome>& v = m.outcomeStack_[m.outcomeDepth_++];
+    v.clear();
+    return v;
+  }
+};
+
 Status Machine::checkUnary(const ClauseInfo& c, uint32_t clauseId, const ResultSet& left) {
   auto finish = [&](bool b) { return (b != c.opNegated) != c.clauseNegated; };
   if (c.emptyOnSet && left.empty()) {
@@ -1603,7 +1632,8 @@ Status Machine::checkUnary(const ClauseInfo& c, uint32_t clauseId, const ResultS
     return pass ? Status::Pass : Status::Fail;
   }
   if (left.empty()) return Status::Skip;
-  std::vector<Outcome> outcomes;
+  OutcomeScratch scratch(*this);
+  std::vector<Outcome>& outcomes = scratch.outcomes;
   outcomes.reserve(left.size());
   for (const QValue& v : left) {
     bool b = false;
@@ -1796,7 +1826,8 @@ static MapsByHash indexMapsByHash(size_t leftSize, const std::vector<QValue>& ri
 Status Machine::checkBinary(const ClauseInfo& c, uint32_t clauseId, const ResultSet& left,
                             const ResultSet& right) {
   if (left.empty() || right.empty()) return Status::Skip;
-  std::vector<Outcome> outcomes;
+  OutcomeScratch scratch(*this);
+  std::vector<Outcome>& outcomes = scratch.outcomes;
   BinaryEval ev(c, outcomes);
   bool leftLit = isLiteralSet(left);
   bool rightLit = isLiteralSet(right);
