@@ -7,6 +7,10 @@
 #include <cmath>
 #include <cstdio>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace guard {
 
 void appendUtf8(std::string& out, uint32_t cp) {
@@ -77,9 +81,37 @@ std::string formatFloatJson(double d) {
   return json::formatFloat(d);
 }
 
+static bool needsJsonEscape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
+
+// The index of the first byte of s[i, n) that JSON must escape, or n. Sixteen
+// bytes at a time where SSE2 is there (every x86-64): most report strings
+// are paths and messages with nothing to escape.
+static size_t nextJsonEscape(const char* s, size_t i, size_t n) {
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
+  const __m128i lastControl = _mm_set1_epi8(0x1f);
+  for (; i + 16 <= n; i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i));
+    const __m128i control = _mm_cmpeq_epi8(_mm_min_epu8(v, lastControl), v);  // v <= 0x1f
+    const __m128i hit = _mm_or_si128(control, _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)));
+    if (const int mask = _mm_movemask_epi8(hit)) return i + size_t(__builtin_ctz(unsigned(mask)));
+  }
+#endif
+  for (; i < n; ++i)
+    if (needsJsonEscape(static_cast<unsigned char>(s[i]))) return i;
+  return n;
+}
+
+// JSON string escaping as serde_json writes it: '"', '\\' and the controls
+// below 0x20; every other byte is copied, in runs between the escapes.
 void appendJsonString(std::string& out, std::string_view s) {
   out.push_back('"');
-  for (unsigned char c : s) {
+  size_t run = 0;  // the first byte not yet appended
+  for (size_t i = nextJsonEscape(s.data(), 0, s.size()); i < s.size();
+       i = nextJsonEscape(s.data(), i + 1, s.size())) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    out.append(s.data() + run, i - run);
+    run = i + 1;
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -88,16 +120,14 @@ void appendJsonString(std::string& out, std::string_view s) {
       case '\r': out += "\\r"; break;
       case '\b': out += "\\b"; break;
       case '\f': out += "\\f"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out.push_back(char(c));
-        }
+      default: {
+        static const char kHex[] = "0123456789abcdef";
+        const char u[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
+        out.append(u, sizeof u);
+      }
     }
   }
+  out.append(s.data() + run, s.size() - run);
   out.push_back('"');
 }
 

@@ -1,0 +1,63 @@
+// Unit tests of runtime/value_text.cpp's JSON string escaping, which every
+// JSON and SARIF report goes through: the run-copying writer against a
+// byte-at-a-time reference of serde_json's rules.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <random>
+#include <string>
+
+#include "runtime/value_text.h"
+
+namespace guard {
+namespace {
+
+// serde_json's escaping, one byte at a time (the obviously correct path).
+std::string referenceEscape(const std::string& s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    if (c == '"') out += "\\\"";
+    else if (c == '\\') out += "\\\\";
+    else if (c == '\n') out += "\\n";
+    else if (c == '\t') out += "\\t";
+    else if (c == '\r') out += "\\r";
+    else if (c == '\b') out += "\\b";
+    else if (c == '\f') out += "\\f";
+    else if (c < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      out += buf;
+    } else {
+      out.push_back(char(c));
+    }
+  }
+  return out + "\"";
+}
+
+TEST(JsonString, EveryByteAlone) {
+  for (int b = 0; b < 256; ++b) {
+    const std::string s(1, char(b));
+    std::string out;
+    appendJsonString(out, s);
+    EXPECT_EQ(out, referenceEscape(s)) << b;
+  }
+}
+
+TEST(JsonString, RunsBetweenEscapesAndAppendsToWhatIsThere) {
+  EXPECT_EQ([] { std::string o = "x:"; appendJsonString(o, ""); return o; }(), "x:\"\"");
+  EXPECT_EQ([] { std::string o = "x:"; appendJsonString(o, "ab\"cd\\\n\x01z"); return o; }(),
+            "x:\"ab\\\"cd\\\\\\n\\u0001z\"");
+  std::mt19937 rng(7);
+  static const char kBytes[] = "abc\"\\\n\t\x01\x1f\x7f\xc3\xa9 \0";  // the NUL too
+  const std::string alphabet(kBytes, sizeof kBytes - 1);
+  for (int n = 0; n < 2000; ++n) {
+    std::string s;
+    for (size_t len = rng() % 40; len; --len) s.push_back(alphabet[rng() % alphabet.size()]);
+    std::string out;
+    appendJsonString(out, s);
+    ASSERT_EQ(out, referenceEscape(s)) << n;
+  }
+}
+
+}  // namespace
+}  // namespace guard
