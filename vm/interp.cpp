@@ -1625,18 +1625,16 @@ void Machine::recordOutcomes(RecKind kind, uint32_t clauseId, Status clauseStatu
 // One of the machine's outcome lists, empty, for the duration of a check.
 class OutcomeScratch {
  public:
-  explicit OutcomeScratch(Machine& m) : m_(m), outcomes(take(m)) {}
+  explicit OutcomeScratch(Machine& m) : outcomes(take(m)), m_(m) {}
   ~OutcomeScratch() { --m_.outcomeDepth_; }
   OutcomeScratch(const OutcomeScratch&) = delete;
   OutcomeScratch& operator=(const OutcomeScratch&) = delete;
 
- private:
-  Machine& m_;
-
- public:
   std::vector<Outcome>& outcomes;
 
  private:
+  Machine& m_;
+
   static std::vector<Outcome>& take(Machine& m) {
     if (m.outcomeDepth_ == m.outcomeStack_.size()) m.outcomeStack_.emplace_back();
     std::vector<Outcome>& v = m.outcomeStack_[m.outcomeDepth_++];
