@@ -358,9 +358,8 @@ class YamlEmitter {
 
   bool begin() {
     yaml_event_t ev;
-    yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING);
-    if (!emit(ev)) return false;
-    yaml_document_start_event_initialize(&ev, nullptr, nullptr, nullptr, 1);
+    if (!yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING) || !emit(ev)) return ok_ = false;
+    if (!yaml_document_start_event_initialize(&ev, nullptr, nullptr, nullptr, 1)) return ok_ = false;
     return emit(ev);
   }
 
@@ -375,17 +374,22 @@ class YamlEmitter {
 
   bool flush() { return ok_ && yaml_emitter_flush(&em_) != 0; }
 
+  // libyaml refuses a scalar that is not UTF-8 and then leaves the event
+  // uninitialised: emitting it anyway queued stack garbage that
+  // yaml_emitter_delete freed (found by the reports fuzzer). A refused event
+  // fails the writer instead.
   bool scalar(std::string_view text, yaml_scalar_style_t style) {
     yaml_event_t ev;
-    yaml_scalar_event_initialize(&ev, nullptr, nullptr,
-                                 reinterpret_cast<yaml_char_t*>(const_cast<char*>(text.data())),
-                                 int(text.size()), 1, 1, style);
+    if (!yaml_scalar_event_initialize(&ev, nullptr, nullptr,
+                                      reinterpret_cast<yaml_char_t*>(const_cast<char*>(text.data())),
+                                      int(text.size()), 1, 1, style))
+      return ok_ = false;
     return emit(ev);
   }
 
   bool beginMap() {
     yaml_event_t ev;
-    yaml_mapping_start_event_initialize(&ev, nullptr, nullptr, 1, YAML_ANY_MAPPING_STYLE);
+    if (!yaml_mapping_start_event_initialize(&ev, nullptr, nullptr, 1, YAML_ANY_MAPPING_STYLE)) return ok_ = false;
     return emit(ev);
   }
   bool endMap() {
@@ -395,7 +399,7 @@ class YamlEmitter {
   }
   bool beginSeq() {
     yaml_event_t ev;
-    yaml_sequence_start_event_initialize(&ev, nullptr, nullptr, 1, YAML_ANY_SEQUENCE_STYLE);
+    if (!yaml_sequence_start_event_initialize(&ev, nullptr, nullptr, 1, YAML_ANY_SEQUENCE_STYLE)) return ok_ = false;
     return emit(ev);
   }
   bool endSeq() {

@@ -7,6 +7,7 @@
 #include <random>
 #include <string>
 
+#include "runtime/json_writer.h"
 #include "runtime/value_text.h"
 
 namespace guard {
@@ -57,6 +58,21 @@ TEST(JsonString, RunsBetweenEscapesAndAppendsToWhatIsThere) {
     appendJsonString(out, s);
     ASSERT_EQ(out, referenceEscape(s)) << n;
   }
+}
+
+// libyaml refuses a scalar that is not UTF-8; the YAML writer must then fail
+// cleanly, not emit the uninitialised event (the reports fuzzer's bad free,
+// tests/fuzz/regressions/reports/), and keep working for valid text.
+TEST(YamlWriter, TextThatIsNotUtf8FailsCleanly) {
+  std::string out;
+  EXPECT_FALSE(json::writeYaml(out, json::Value::string("Fn::S2\xff")));
+  json::Value o = json::Value::object();
+  o.set("k\xff", json::Value::string("v"));
+  out.clear();
+  EXPECT_FALSE(json::writeYaml(out, o));
+  out.clear();
+  EXPECT_TRUE(json::writeYaml(out, json::Value::string("caf\xc3\xa9")));
+  EXPECT_NE(out.find("caf"), std::string::npos);
 }
 
 }  // namespace

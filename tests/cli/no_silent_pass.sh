@@ -84,6 +84,13 @@ else
   echo "skip unreadable-file checks (need root and setpriv to test as another user)"
 fi
 
+# A rules file that is not UTF-8 is refused as cfn-guard refuses it (it reads
+# rules into a Rust String), and the other rules files are still evaluated.
+printf "rule r0 { D.'Fn::S2\\xff' exists }\n" > notutf8.guard
+printf 'Resources: {a: 1}\nD: 1\n' > d1.yaml
+"$vm" validate -r notutf8.guard -r other.guard -d d1.yaml -o yaml >out.txt 2>err.txt; rc=$?
+check rules-not-utf8-refused 255 "other" "stream did not contain valid UTF-8"
+
 if [ "$fails" -ne 0 ]; then
   echo "$fails check(s) failed"
   exit 1

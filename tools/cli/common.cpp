@@ -250,10 +250,14 @@ static bool looksLikePack(const std::string& text) {
   return text.size() >= 8 && text.compare(0, 4, "GPAK") == 0 && text[5] == '\0';
 }
 
+bool isPackInput(const std::string& path, const std::string& text) {
+  return endsWith(path, ".gpack") || looksLikePack(text);
+}
+
 std::vector<RulesUnit> loadRules(const std::string& path, const std::string& reportedName,
                                  const std::string& text, std::string* loadError) {
   std::vector<RulesUnit> units;
-  if (endsWith(path, ".gpack") || looksLikePack(text)) {
+  if (isPackInput(path, text)) {
     auto pack = vm::readPack(text, path);
     if (!pack.ok()) {
       *loadError = "rule pack " + path + ": " + pack.error().message;

@@ -2,6 +2,7 @@
 // writes cfn-guard 3.1.1's reports (spec/cli-and-reports.md §5–§9).
 // Called by tools/guardvm.cpp.
 #include <CLI/CLI.hpp>
+#include <simdjson.h>
 
 #include "runtime/loader.h"
 #include "tools/cli/commands.h"
@@ -267,8 +268,13 @@ int Validator::collectRules() {
       if (dir && !hasRulesExtension(baseName(f.path))) continue;
       RulesSource src{f.path, baseName(f.path), {}, {}};
       auto text = readFile(f.path);
-      if (text.ok()) src.text = std::move(text.value());
-      else src.readError = text.error().message;
+      if (!text.ok()) src.readError = text.error().message;
+      // cfn-guard reads rules into a Rust String and refuses other bytes
+      // (a pack is binary).
+      else if (!isPackInput(f.path, text.value()) &&
+               !simdjson::validate_utf8(text.value().data(), text.value().size()))
+        src.readError = "stream did not contain valid UTF-8";
+      else src.text = std::move(text.value());
       sources_.push_back(std::move(src));
     }
   }
