@@ -70,9 +70,9 @@ struct RulesUnit {
   std::string parseError;              // non-empty: the file did not parse
 };
 
-// Compiles one .guard source (or loads every rules file of a .gpack).
 // A rule pack (by its `.gpack` name or its magic), not Guard source text.
 bool isPackInput(const std::string& path, const std::string& text);
+// Compiles one .guard source (or loads every rules file of a .gpack).
 std::vector<RulesUnit> loadRules(const std::string& path, const std::string& reportedName,
                                  const std::string& text, std::string* loadError);
 
