@@ -87,6 +87,38 @@ TEST(OrderedPipeline, ShortPipelinesAlwaysFinish) {
   watchdog.join();
 }
 
+// A producer told that its turn has come may write at once: every result
+// before its own has been consumed, and nothing is consumed until it returns.
+TEST(OrderedPipeline, ATurnComesOnlyAfterEverythingBeforeIsConsumed) {
+  for (unsigned jobs : {1u, 2u, 4u}) {
+    std::atomic<size_t> consumed{0};
+    std::atomic<size_t> turnsSeen{0};
+    std::atomic<bool> early{false};
+    orderedPipeline<size_t>(
+        300, jobs, 5, [](size_t i) { return i; },
+        [&](size_t i, const OutputTurn& turn) {
+          for (int poll = 0; poll < 4; ++poll) {
+            if (turn.mine()) {
+              ++turnsSeen;
+              if (consumed.load() != i) early = true;
+              jitter(i);  // "writing": the consumer must not move meanwhile
+              if (consumed.load() != i) early = true;
+              break;
+            }
+            jitter(i + poll);
+          }
+          return i;
+        },
+        [&](size_t i, size_t&) {
+          consumed = i + 1;
+          return true;
+        });
+    EXPECT_FALSE(early) << "jobs " << jobs;
+    EXPECT_GT(turnsSeen.load(), 0u) << "jobs " << jobs;
+    if (jobs == 1) EXPECT_EQ(turnsSeen.load(), 300u);
+  }
+}
+
 TEST(OrderedPipeline, StopsWhenConsumeSaysSo) {
   std::atomic<size_t> produced{0};
   std::vector<size_t> order;

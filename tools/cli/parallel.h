@@ -13,6 +13,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 namespace guard::cli {
@@ -35,7 +36,23 @@ void parallelFor(size_t n, unsigned jobs, Fn&& fn) {
   for (auto& t : threads) t.join();
 }
 
-// produce(i) for i in [0, n) on `jobs` threads (the caller's among them),
+// Tells produce(i) whether every result before i has been consumed, so that
+// it may write its own output now instead of holding it (validate streams a
+// report of gigabytes straight to stdout rather than through a temporary
+// file). Once true it stays true until produce(i) returns: the consumer
+// waits for result i and writes nothing meanwhile.
+class OutputTurn {
+ public:
+  OutputTurn(const std::atomic<size_t>& head, size_t index) : head_(&head), index_(index) {}
+  bool mine() const { return head_->load(std::memory_order_acquire) == index_; }
+
+ private:
+  const std::atomic<size_t>* head_;
+  size_t index_;
+};
+
+// produce(i) — or produce(i, turn), turn an OutputTurn — for i in [0, n) on
+// `jobs` threads (the caller's among them),
 // claimed in index order; consume(i, result) in index order, each as soon as
 // it and all before it are ready, by whichever thread finds it next in line
 // (one at a time, so consume needs no locking of its own). Nobody waits on
@@ -48,9 +65,18 @@ void parallelFor(size_t n, unsigned jobs, Fn&& fn) {
 // thread is done. With one job it is a plain loop.
 template <typename T, typename Key, typename Produce, typename Consume>
 void orderedPipeline(size_t n, unsigned jobs, size_t window, Key&& key, Produce&& produce, Consume&& consume) {
+  // The index whose output may be written now; SIZE_MAX once stopped.
+  std::atomic<size_t> head{0};
+  auto produceOne = [&](size_t i) -> T {
+    if constexpr (std::is_invocable_v<Produce&, size_t, const OutputTurn&>)
+      return produce(i, OutputTurn(head, i));
+    else
+      return produce(i);
+  };
   if (jobs <= 1 || n <= 1) {
     for (size_t i = 0; i < n; ++i) {
-      T result = produce(i);
+      head.store(i, std::memory_order_release);
+      T result = produceOne(i);
       if (!consume(i, result)) return;
     }
     return;
@@ -89,6 +115,8 @@ void orderedPipeline(size_t n, unsigned jobs, size_t window, Key&& key, Produce&
       lock.lock();
       next = k + 1;
       if (!go) stop = true;
+      // Release: what consume wrote is seen by the producer whose turn it is.
+      head.store(stop ? SIZE_MAX : next, std::memory_order_release);
       wakeWaiting();
     }
     consuming = false;
@@ -112,7 +140,7 @@ void orderedPipeline(size_t n, unsigned jobs, size_t window, Key&& key, Produce&
       taken[i] = 1;
       busy.push_back(key(i));
       lock.unlock();
-      T result = produce(i);
+      T result = produceOne(i);
       lock.lock();
       ready[i].emplace(std::move(result));
       busy.erase(std::find(busy.begin(), busy.end(), key(i)));

@@ -98,7 +98,7 @@ Result<std::unique_ptr<Document>> loadData(const std::string& name, std::string 
 // What evaluating one (rules file, data file) pair produced.
 struct PairOutcome {
   std::string text;          // rendered report(s), after what went to `spill`
-  // The beginning of a report too big to keep in memory (see spillDrain).
+  // The beginning of a report too big to keep in memory (see reportDrain).
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> spill{nullptr, &std::fclose};
   std::string spillError;
   bool failed = false;       // the data file FAILed the rules file
@@ -121,7 +121,7 @@ class Validator {
   int evaluateConsole();
   int evaluateStructured();
   void printParseError(const RulesUnit& unit) const;
-  PairOutcome evaluatePair(const RulesUnit& unit, const DataFile& d) const;
+  PairOutcome evaluatePair(const RulesUnit& unit, const DataFile& d, const OutputTurn& turn) const;
 
   ValidateOptions opt_;
   Payload payload_;
@@ -286,15 +286,40 @@ void Validator::printParseError(const RulesUnit& unit) const {
       ", Error = Parser Error when parsing `" + unit.parseError + "`\n---\n");
 }
 
+// Writes a spilled report's beginning to stdout; false on a read error.
+static bool copySpill(std::FILE* f) {
+  if (std::fflush(f) != 0 || std::fseek(f, 0, SEEK_SET) != 0) return false;
+  std::string buf(size_t(1) << 20, '\0');
+  size_t n;
+  while ((n = std::fread(buf.data(), 1, buf.size(), f)) > 0) out(std::string_view(buf.data(), n));
+  return !std::ferror(f);
+}
+
 // A report can grow with the square of the template (every unselected key of
-// `Resources[ keys in %names ]` lists every name: 12 GB of JSON for 50,000
-// resources), and the pipeline holds several reports while they wait for
-// their turn. Past kSpillAt bytes the text written so far goes to an
-// unnamed temporary file, copied to stdout when the report's turn comes.
-static vm::ReportDrain spillDrain(PairOutcome& o) {
+// `Resources[ keys in %names ]` lists every name: 11 GB of JSON for 50,000
+// resources). When every report before it has been written (always, with
+// one job) the text goes straight to stdout every kStreamAt bytes. Otherwise
+// it waits its turn, and the pipeline holds several such reports: past
+// kSpillAt bytes the text written so far goes to an unnamed temporary file,
+// copied to stdout when the report's turn comes.
+static vm::ReportDrain reportDrain(PairOutcome& o, const OutputTurn& turn) {
+  constexpr size_t kStreamAt = size_t(1) << 20;
   constexpr size_t kSpillAt = size_t(64) << 20;
-  return [&o](std::string& text) {
-    if (text.size() < kSpillAt || !o.spillError.empty()) return;
+  return [&o, turn](std::string& text) {
+    if (text.size() < kStreamAt || !o.spillError.empty()) return;
+    if (turn.mine()) {
+      if (o.spill) {
+        if (!copySpill(o.spill.get())) {
+          o.spillError = "cannot read back the report from its temporary file";
+          return;
+        }
+        o.spill.reset();
+      }
+      out(text);
+      text.clear();
+      return;
+    }
+    if (text.size() < kSpillAt) return;
     if (!o.spill) o.spill.reset(std::tmpfile());
     if (!o.spill) return;  // no temporary file: the report stays in memory
     if (std::fwrite(text.data(), 1, text.size(), o.spill.get()) != text.size()) {
@@ -305,16 +330,7 @@ static vm::ReportDrain spillDrain(PairOutcome& o) {
   };
 }
 
-// Writes a spilled report's beginning to stdout; false on a read error.
-static bool copySpill(std::FILE* f) {
-  if (std::fflush(f) != 0 || std::fseek(f, 0, SEEK_SET) != 0) return false;
-  std::string buf(size_t(1) << 20, '\0');
-  size_t n;
-  while ((n = std::fread(buf.data(), 1, buf.size(), f)) > 0) out(std::string_view(buf.data(), n));
-  return !std::ferror(f);
-}
-
-PairOutcome Validator::evaluatePair(const RulesUnit& unit, const DataFile& d) const {
+PairOutcome Validator::evaluatePair(const RulesUnit& unit, const DataFile& d, const OutputTurn& turn) const {
   PairOutcome o;
   vm::EvalLimits limits;
   limits.trace = opt_.verbose || opt_.printJson;  // the full record tree (§8)
@@ -328,11 +344,11 @@ PairOutcome Validator::evaluatePair(const RulesUnit& unit, const DataFile& d) co
   vm::PairView view{*unit.program, r, *d.doc, d.doc->text(), unit.name, d.name};
   vm::writeSummaryTable(o.text, view, console_);
   if (opt_.format == "json") {
-    vm::writeFileReportJson(o.text, view, spillDrain(o));
+    vm::writeFileReportJson(o.text, view, reportDrain(o, turn));
   } else if (opt_.format == "yaml") {
-    vm::writeFileReportYaml(o.text, view, spillDrain(o));
+    vm::writeFileReportYaml(o.text, view, reportDrain(o, turn));
   } else {
-    o.panicked = !vm::writeConsoleDetail(o.text, view, console_, o.panicMessage, spillDrain(o));
+    o.panicked = !vm::writeConsoleDetail(o.text, view, console_, o.panicMessage, reportDrain(o, turn));
   }
   // cfn-guard prints the tree after the report, so not when the report panics.
   if (opt_.verbose && !o.panicked) vm::writeVerboseTree(o.text, view);
@@ -397,12 +413,12 @@ int Validator::evaluateConsole() {
   int exitCode = kExitOk;
   int stopCode = -1;  // set when a step ends the run
   bool unitFailed = false;
-  auto produce = [&](size_t k) {
+  auto produce = [&](size_t k, const OutputTurn& turn) {
     const ConsoleStep& st = steps[k];
     PairOutcome o;
     if (st.kind != ConsoleStep::Pair) return o;
     if (!data_[st.data].mergeError.empty()) o.error = data_[st.data].mergeError;
-    else o = evaluatePair(*st.unit, data_[st.data]);
+    else o = evaluatePair(*st.unit, data_[st.data], turn);
     return o;
   };
   auto consume = [&](size_t k, PairOutcome& o) {
