@@ -77,6 +77,16 @@ static std::string charText(uint32_t cp) {
   return s.substr(1, s.size() - 2);
 }
 
+// A regex as cfn-guard's JSON shows it: "/re/".
+static std::string regexText(const Node* n) {
+  std::string s;
+  s.reserve(n->str.size + 2);
+  s.push_back('/');
+  s.append(n->text());
+  s.push_back('/');
+  return s;
+}
+
 Value fromNode(const Node* n) {
   switch (n->kind) {
     case NodeKind::Null: return Value::null();
@@ -84,7 +94,7 @@ Value fromNode(const Node* n) {
     case NodeKind::Int: return Value::integer(n->i);
     case NodeKind::Float: return Value::number(n->f);
     case NodeKind::String: return Value::string(std::string(n->text()));
-    case NodeKind::Regex: return Value::string("/" + std::string(n->text()) + "/");
+    case NodeKind::Regex: return Value::string(regexText(n));
     case NodeKind::Char: return Value::string(charText(n->ch));
     case NodeKind::List: {
       Value a = Value::array();
@@ -160,46 +170,131 @@ static void writeScalar(std::string& out, const Value& v) {
   }
 }
 
-static void indentTo(std::string& out, int level) { out.append(size_t(level) * 2, ' '); }
+// ------------------------------------------------------------------ events
 
-static void writePrettyAt(std::string& out, const Value& v, int level) {
-  if (v.kind() == Value::Kind::Array) {
-    if (v.items().empty()) {
-      out += "[]";
-      return;
-    }
-    out += "[\n";
-    for (size_t i = 0; i < v.items().size(); ++i) {
-      if (i) out += ",\n";
-      indentTo(out, level + 1);
-      writePrettyAt(out, v.items()[i], level + 1);
-    }
-    out.push_back('\n');
-    indentTo(out, level);
-    out.push_back(']');
-  } else if (v.kind() == Value::Kind::Object) {
-    if (v.members().empty()) {
-      out += "{}";
-      return;
-    }
-    out += "{\n";
-    for (size_t i = 0; i < v.members().size(); ++i) {
-      if (i) out += ",\n";
-      indentTo(out, level + 1);
-      appendJsonString(out, v.members()[i].first);
-      out += ": ";
-      writePrettyAt(out, v.members()[i].second, level + 1);
-    }
-    out.push_back('\n');
-    indentTo(out, level);
-    out.push_back('}');
-  } else {
-    writeScalar(out, v);
+void Events::value(const Value& v) {
+  switch (v.kind()) {
+    case Value::Kind::Null: return null();
+    case Value::Kind::Bool: return boolean(v.asBool());
+    case Value::Kind::Int: return integer(v.asInt());
+    case Value::Kind::Float: return number(v.asFloat());
+    case Value::Kind::String: return string(v.asString());
+    case Value::Kind::Array:
+      beginArray();
+      for (const Value& item : v.items()) value(item);
+      return endArray();
+    case Value::Kind::Object:
+      beginObject();
+      for (const auto& [k, item] : v.members()) {
+        key(k);
+        value(item);
+      }
+      return endObject();
   }
 }
 
-void writePretty(std::string& out, const Value& v) { writePrettyAt(out, v, 0); }
-void writePretty(std::string& out, const Value& v, int level) { writePrettyAt(out, v, level); }
+void Events::node(const Node* n) {
+  switch (n->kind) {
+    case NodeKind::Null: return null();
+    case NodeKind::Bool: return boolean(n->b);
+    case NodeKind::Int: return integer(n->i);
+    case NodeKind::Float: return number(n->f);
+    case NodeKind::String: return string(n->text());
+    case NodeKind::Regex: return string(regexText(n));
+    case NodeKind::Char: return string(charText(n->ch));
+    case NodeKind::List:
+      beginArray();
+      for (uint32_t i = 0; i < n->list.size; ++i) node(n->list.items[i]);
+      return endArray();
+    case NodeKind::Map:
+      beginObject();
+      for (uint32_t i = 0; i < n->map.size; ++i) {
+        key(n->map.entries[i].keyText());
+        node(n->map.entries[i].value);
+      }
+      return endObject();
+    case NodeKind::RangeInt:
+    case NodeKind::RangeFloat:
+    case NodeKind::RangeChar:
+      return string(valueOnly(n));
+  }
+}
+
+static void indentTo(std::string& out, int level) { out.append(size_t(level) * 2, ' '); }
+
+void PrettyWriter::beforeValue() {
+  if (afterKey_) {
+    afterKey_ = false;
+    return;
+  }
+  if (empty_.empty()) return;  // the value itself, not an item
+  out_ += empty_.back() ? "\n" : ",\n";
+  empty_.back() = false;
+  indentTo(out_, base_ + int(empty_.size()));
+}
+
+void PrettyWriter::open(char bracket) {
+  beforeValue();
+  out_.push_back(bracket);
+  empty_.push_back(true);
+}
+
+void PrettyWriter::close(char bracket) {
+  const bool wasEmpty = empty_.back();
+  empty_.pop_back();
+  if (!wasEmpty) {
+    out_.push_back('\n');
+    indentTo(out_, base_ + int(empty_.size()));
+  }
+  out_.push_back(bracket);
+}
+
+void PrettyWriter::key(std::string_view k) {
+  beforeValue();
+  appendJsonString(out_, k);
+  out_ += ": ";
+  afterKey_ = true;
+}
+
+void PrettyWriter::null() {
+  beforeValue();
+  out_ += "null";
+}
+
+void PrettyWriter::boolean(bool b) {
+  beforeValue();
+  out_ += b ? "true" : "false";
+}
+
+void PrettyWriter::integer(int64_t i) {
+  beforeValue();
+  char buf[24];
+  out_.append(buf, std::to_chars(buf, buf + sizeof buf, i).ptr);
+}
+
+void PrettyWriter::number(double d) {
+  if (!std::isfinite(d)) return null();
+  beforeValue();
+  out_ += formatFloat(d);
+}
+
+void PrettyWriter::string(std::string_view s) {
+  beforeValue();
+  appendJsonString(out_, s);
+}
+
+Value& TreeWriter::put(Value v) {
+  if (stack_.empty()) return root_ = std::move(v);
+  Value& parent = *stack_.back();
+  return parent.kind() == Value::Kind::Array ? parent.push(std::move(v)) : parent.set(std::move(key_), std::move(v));
+}
+
+void writePretty(std::string& out, const Value& v) { writePretty(out, v, 0); }
+
+void writePretty(std::string& out, const Value& v, int level) {
+  PrettyWriter w(out, level);
+  w.value(v);
+}
 
 void writeCompact(std::string& out, const Value& v) {
   if (v.kind() == Value::Kind::Array) {
@@ -379,6 +474,7 @@ class YamlEmitter {
   // yaml_emitter_delete freed (found by the reports fuzzer). A refused event
   // fails the writer instead.
   bool scalar(std::string_view text, yaml_scalar_style_t style) {
+    if (!ok_) return false;  // an event made and not emitted would leak
     yaml_event_t ev;
     if (!yaml_scalar_event_initialize(&ev, nullptr, nullptr,
                                       reinterpret_cast<yaml_char_t*>(const_cast<char*>(text.data())),
@@ -388,6 +484,7 @@ class YamlEmitter {
   }
 
   bool beginMap() {
+    if (!ok_) return false;
     yaml_event_t ev;
     if (!yaml_mapping_start_event_initialize(&ev, nullptr, nullptr, 1, YAML_ANY_MAPPING_STYLE)) return ok_ = false;
     return emit(ev);
@@ -398,6 +495,7 @@ class YamlEmitter {
     return emit(ev);
   }
   bool beginSeq() {
+    if (!ok_) return false;
     yaml_event_t ev;
     if (!yaml_sequence_start_event_initialize(&ev, nullptr, nullptr, 1, YAML_ANY_SEQUENCE_STYLE)) return ok_ = false;
     return emit(ev);
@@ -408,28 +506,7 @@ class YamlEmitter {
     return emit(ev);
   }
 
-  bool node(const Value& v) {
-    switch (v.kind()) {
-      case Value::Kind::Null: return scalar("null", YAML_PLAIN_SCALAR_STYLE);
-      case Value::Kind::Bool: return scalar(v.asBool() ? "true" : "false", YAML_PLAIN_SCALAR_STYLE);
-      case Value::Kind::Int: return scalar(std::to_string(v.asInt()), YAML_PLAIN_SCALAR_STYLE);
-      case Value::Kind::Float: return scalar(formatFloat(v.asFloat()), YAML_PLAIN_SCALAR_STYLE);
-      case Value::Kind::String: return scalar(v.asString(), stringStyle(v.asString()));
-      case Value::Kind::Array:
-        if (!beginSeq()) return false;
-        for (const Value& item : v.items())
-          if (!node(item)) return false;
-        return endSeq();
-      case Value::Kind::Object:
-        if (!beginMap()) return false;
-        for (const auto& [k, item] : v.members()) {
-          if (!scalar(k, stringStyle(k))) return false;
-          if (!node(item)) return false;
-        }
-        return endMap();
-    }
-    return false;
-  }
+  bool ok() const { return ok_; }
 
  private:
   bool emit(yaml_event_t& ev) {
@@ -444,8 +521,10 @@ class YamlEmitter {
 }  // namespace
 
 bool writeYaml(std::string& out, const Value& v) {
-  YamlEmitter e(out);
-  return e.begin() && e.node(v) && e.end();
+  YamlWriter y(out);
+  if (!y.begin()) return false;
+  y.value(v);
+  return y.end();
 }
 
 struct YamlWriter::Impl {
@@ -457,12 +536,20 @@ YamlWriter::YamlWriter(std::string& out) : impl_(std::make_unique<Impl>(out)) {}
 YamlWriter::~YamlWriter() = default;
 bool YamlWriter::begin() { return impl_->e.begin(); }
 bool YamlWriter::end() { return impl_->e.end(); }
-bool YamlWriter::value(const Value& v) { return impl_->e.node(v); }
-bool YamlWriter::key(std::string_view k) { return impl_->e.scalar(k, stringStyle(k)); }
-bool YamlWriter::beginMap() { return impl_->e.beginMap(); }
-bool YamlWriter::endMap() { return impl_->e.endMap(); }
-bool YamlWriter::beginSeq() { return impl_->e.beginSeq(); }
-bool YamlWriter::endSeq() { return impl_->e.endSeq(); }
 bool YamlWriter::flush() { return impl_->e.flush(); }
+bool YamlWriter::ok() const { return impl_->e.ok(); }
+void YamlWriter::beginObject() { impl_->e.beginMap(); }
+void YamlWriter::endObject() { impl_->e.endMap(); }
+void YamlWriter::beginArray() { impl_->e.beginSeq(); }
+void YamlWriter::endArray() { impl_->e.endSeq(); }
+void YamlWriter::key(std::string_view k) { impl_->e.scalar(k, stringStyle(k)); }
+void YamlWriter::null() { impl_->e.scalar("null", YAML_PLAIN_SCALAR_STYLE); }
+void YamlWriter::boolean(bool b) { impl_->e.scalar(b ? "true" : "false", YAML_PLAIN_SCALAR_STYLE); }
+void YamlWriter::integer(int64_t i) { impl_->e.scalar(std::to_string(i), YAML_PLAIN_SCALAR_STYLE); }
+void YamlWriter::number(double d) {
+  if (!std::isfinite(d)) return null();
+  impl_->e.scalar(formatFloat(d), YAML_PLAIN_SCALAR_STYLE);
+}
+void YamlWriter::string(std::string_view s) { impl_->e.scalar(s, stringStyle(s)); }
 
 }  // namespace guard::json

@@ -59,6 +59,83 @@ class Value {
 // text, chars a one-character string, non-finite floats null.
 Value fromNode(const Node* n);
 
+// A JSON-shaped value as a stream of events, for text written without
+// building a tree (a report can grow with the square of its template). A
+// report describes its shape once, against Events; PrettyWriter turns the
+// events into writePretty's text, YamlWriter into writeYaml's, TreeWriter
+// into a Value.
+class Events {
+ public:
+  virtual ~Events() = default;
+  virtual void beginObject() = 0;
+  virtual void endObject() = 0;
+  virtual void beginArray() = 0;
+  virtual void endArray() = 0;
+  virtual void key(std::string_view k) = 0;  // in an object, before each member
+  virtual void null() = 0;
+  virtual void boolean(bool b) = 0;
+  virtual void integer(int64_t i) = 0;
+  virtual void number(double d) = 0;  // non-finite: null, as Value::number
+  virtual void string(std::string_view s) = 0;
+
+  void value(const Value& v);  // v's events
+  void node(const Node* n);    // fromNode(n)'s events, without building it
+};
+
+// serde_json::to_writer_pretty's text, event by event. `level`: how deep the
+// value sits in a document written by hand around it (its inner lines are
+// indented to match; its first line is not).
+class PrettyWriter final : public Events {
+ public:
+  explicit PrettyWriter(std::string& out, int level = 0) : out_(out), base_(level) {}
+  void beginObject() override { open('{'); }
+  void endObject() override { close('}'); }
+  void beginArray() override { open('['); }
+  void endArray() override { close(']'); }
+  void key(std::string_view k) override;
+  void null() override;
+  void boolean(bool b) override;
+  void integer(int64_t i) override;
+  void number(double d) override;
+  void string(std::string_view s) override;
+
+ private:
+  void beforeValue();  // the separator and indentation an array item needs
+  void open(char bracket);
+  void close(char bracket);
+
+  std::string& out_;
+  int base_;
+  std::vector<bool> empty_;  // per open container: nothing written in it yet
+  bool afterKey_ = false;
+};
+
+// Builds the Value the events describe.
+class TreeWriter final : public Events {
+ public:
+  void beginObject() override { open(Value::object()); }
+  void endObject() override { stack_.pop_back(); }
+  void beginArray() override { open(Value::array()); }
+  void endArray() override { stack_.pop_back(); }
+  void key(std::string_view k) override { key_ = std::string(k); }
+  void null() override { put(Value::null()); }
+  void boolean(bool b) override { put(Value::boolean(b)); }
+  void integer(int64_t i) override { put(Value::integer(i)); }
+  void number(double d) override { put(Value::number(d)); }
+  void string(std::string_view s) override { put(Value::string(std::string(s))); }
+  Value take() { return std::move(root_); }
+
+ private:
+  Value& put(Value v);
+  void open(Value v) { stack_.push_back(&put(std::move(v))); }
+
+  Value root_;
+  // The open containers, each inside the one before: a parent does not grow
+  // while its child is open, so the pointers stay valid.
+  std::vector<Value*> stack_;
+  std::string key_;
+};
+
 // serde_json::to_writer_pretty: no final newline.
 void writePretty(std::string& out, const Value& v);
 // The same for a value nested `level` levels deep in a document written by
@@ -67,28 +144,32 @@ void writePretty(std::string& out, const Value& v, int level);
 // serde_json::to_string: compact, no spaces.
 void writeCompact(std::string& out, const Value& v);
 // serde_yaml 0.9 to_string: block style, no "---", ends with a newline.
-// Returns false only if libyaml reports an error (never for these trees).
+// Returns false only if libyaml reports an error (a string that is not UTF-8).
 bool writeYaml(std::string& out, const Value& v);
 
-// writeYaml's output as a stream of values and containers, for a document
-// too big to build as one tree (a report that grows with the square of its
-// template): begin(), then the document's content, then end(). writeYaml(v)
-// is begin(), value(v), end(). Every call returns false once libyaml failed.
-class YamlWriter {
+// writeYaml's output event by event: begin(), the document's events, end().
+// writeYaml(v) is begin(), value(v), end(). Once libyaml fails, later events
+// are ignored and ok(), flush() and end() return false.
+class YamlWriter final : public Events {
  public:
   explicit YamlWriter(std::string& out);
-  ~YamlWriter();
+  ~YamlWriter() override;
   YamlWriter(const YamlWriter&) = delete;
   YamlWriter& operator=(const YamlWriter&) = delete;
   bool begin();
-  bool end();  // also flushes libyaml's buffer into `out`
-  bool value(const Value& v);
-  bool key(std::string_view k);  // a map key, styled as writeYaml styles keys
-  bool beginMap();
-  bool endMap();
-  bool beginSeq();
-  bool endSeq();
+  bool end();    // also flushes libyaml's buffer into `out`
   bool flush();  // libyaml's buffered text into `out` (between parts of a document)
+  bool ok() const;
+  void beginObject() override;
+  void endObject() override;
+  void beginArray() override;
+  void endArray() override;
+  void key(std::string_view k) override;  // styled as writeYaml styles keys
+  void null() override;
+  void boolean(bool b) override;
+  void integer(int64_t i) override;
+  void number(double d) override;
+  void string(std::string_view s) override;
 
  private:
   struct Impl;

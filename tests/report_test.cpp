@@ -54,6 +54,94 @@ TEST(JsonWriter, PrettyLayout) {
             "  \"empty\": [],\n  \"n\": null\n}");
 }
 
+// serde_json's pretty layout written the obvious way, over a whole tree: the
+// reference the event writer (PrettyWriter, behind writePretty) must match.
+void referencePretty(std::string& out, const Value& v, int level) {
+  auto indent = [&](int l) { out.append(size_t(l) * 2, ' '); };
+  const bool array = v.kind() == Value::Kind::Array, object = v.kind() == Value::Kind::Object;
+  if (!array && !object) {
+    json::writeCompact(out, v);
+    return;
+  }
+  const size_t n = array ? v.items().size() : v.members().size();
+  if (n == 0) {
+    out += array ? "[]" : "{}";
+    return;
+  }
+  out += array ? "[\n" : "{\n";
+  for (size_t i = 0; i < n; ++i) {
+    if (i) out += ",\n";
+    indent(level + 1);
+    if (object) {
+      json::writeCompact(out, Value::string(v.members()[i].first));
+      out += ": ";
+    }
+    referencePretty(out, array ? v.items()[i] : v.members()[i].second, level + 1);
+  }
+  out += "\n";
+  indent(level);
+  out += array ? "]" : "}";
+}
+
+Value randomValue(std::mt19937& rng, int depth) {
+  switch (rng() % (depth > 3 ? 5 : 7)) {
+    case 0: return Value::null();
+    case 1: return Value::boolean(rng() % 2);
+    case 2: return Value::integer(int64_t(rng()) - (1 << 30));
+    case 3: return Value::number(double(rng() % 1000) / 8);
+    case 4: return Value::string(std::string(rng() % 4, "a\"\n\\"[rng() % 4]));
+    case 5: {
+      Value a = Value::array();
+      for (unsigned i = rng() % 4; i > 0; --i) a.push(randomValue(rng, depth + 1));
+      return a;
+    }
+    default: {
+      Value o = Value::object();
+      for (unsigned i = rng() % 4; i > 0; --i) o.set("k" + std::to_string(i), randomValue(rng, depth + 1));
+      return o;
+    }
+  }
+}
+
+// The event writers against the whole-tree reference: PrettyWriter (at every
+// nesting level) and the tree TreeWriter rebuilds from the same events.
+TEST(JsonWriter, EventWritersAgreeWithTheWholeTreeReference) {
+  std::mt19937 rng(7);
+  for (int round = 0; round < 2000; ++round) {
+    const Value v = randomValue(rng, 0);
+    const int level = round % 3;
+    std::string expected, got;
+    referencePretty(expected, v, level);
+    json::writePretty(got, v, level);
+    ASSERT_EQ(got, expected) << "round " << round;
+    json::TreeWriter t;
+    t.value(v);
+    std::string a, b;
+    json::writeCompact(a, v);
+    json::writeCompact(b, t.take());
+    ASSERT_EQ(b, a) << "round " << round;
+  }
+}
+
+// Events::node writes a document's values as fromNode's tree would be written.
+TEST(JsonWriter, NodeEventsEqualTheNodesTree) {
+  auto doc = loadDocument(
+      "a: [1, 2.5, true, null, ~, 'x', {b: {}}, []]\nc: {d: \"q\\\"\", e: -0.0, f: .inf, g: 1e300}\n", "t.yaml");
+  ASSERT_TRUE(doc.ok());
+  std::string viaTree, viaEvents;
+  json::writePretty(viaTree, json::fromNode(doc.value()->root()), 1);
+  json::PrettyWriter w(viaEvents, 1);
+  w.node(doc.value()->root());
+  EXPECT_EQ(viaEvents, viaTree);
+  std::string yTree, yEvents;
+  ASSERT_TRUE(json::writeYaml(yTree, json::fromNode(doc.value()->root())));
+  json::YamlWriter y(yEvents);
+  ASSERT_TRUE(y.begin());
+  y.node(doc.value()->root());
+  ASSERT_TRUE(y.end());
+  EXPECT_EQ(yEvents, yTree);
+}
+
 TEST(JsonWriter, FloatsLikeRyu) {
   EXPECT_EQ(json::formatFloat(1.0), "1.0");
   EXPECT_EQ(json::formatFloat(1.5), "1.5");

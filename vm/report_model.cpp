@@ -6,6 +6,7 @@
 #include "vm/report_model.h"
 
 #include <algorithm>
+#include <functional>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -713,263 +714,254 @@ void combine(FileReportModel& into, FileReportModel other) {
 
 // ------------------------------------------------------------------ JSON form
 
-static json::Value optText(const std::optional<std::string>& s) {
-  return s ? json::Value::string(*s) : json::Value::null();
+// The report's shape (cfn-guard's serde output), described once as events:
+// PrettyWriter writes it as JSON text, YamlWriter as YAML, TreeWriter builds
+// the tree (--structured, the verbose report). No tree is built for -o json
+// or -o yaml: a report can grow with the square of the template's size.
+
+static void optText(json::Events& w, const std::optional<std::string>& s) {
+  if (s) w.string(*s);
+  else w.null();
 }
 
-static json::Value messagesJson(const ClauseReport& c) {
-  json::Value m = json::Value::object();
-  m.set("custom_message", optText(c.custom));
-  m.set("error_message", c.error ? json::Value::string(c.error->str()) : json::Value::null());
-  return m;
+static void messagesEvents(json::Events& w, const ClauseReport& c) {
+  w.beginObject();
+  w.key("custom_message");
+  optText(w, c.custom);
+  w.key("error_message");
+  if (!c.error) {
+    w.null();
+  } else if (!c.error->shared && c.error->tail.empty()) {
+    w.string(c.error->head);  // no copy
+  } else {
+    w.string(c.error->str());
+  }
+  w.endObject();
+}
+
+static void pathValueEvents(json::Events& w, const Node* n) {
+  std::string path;
+  appendPath(path, n);
+  w.beginObject();
+  w.key("path");
+  w.string(path);
+  w.key("value");
+  w.node(n);
+  w.endObject();
 }
 
 json::Value pathValueJson(const Node* n) {
-  json::Value o = json::Value::object();
-  o.set("path", json::Value::string(pathOf(n)));
-  o.set("value", json::fromNode(n));
-  return o;
+  json::TreeWriter t;
+  pathValueEvents(t, n);
+  return t.take();
 }
 
-static json::Value comparisonJson(const ClauseReport& c) {
-  json::Value a = json::Value::array();
-  a.push(json::Value::string(operatorName(c.op)));
-  a.push(json::Value::boolean(c.opNegated));
-  return a;
+static void comparisonEvents(json::Events& w, const ClauseReport& c) {
+  w.beginArray();
+  w.string(operatorName(c.op));
+  w.boolean(c.opNegated);
+  w.endArray();
 }
 
-static json::Value unresolvedJson(const Unresolved& u) {
-  json::Value o = json::Value::object();
-  o.set("traversed_to", pathValueJson(u.traversedTo));
-  o.set("remaining_query", json::Value::string(u.remainingQuery));
-  o.set("reason", optText(u.reason));
-  return o;
+static void unresolvedEvents(json::Events& w, const Unresolved& u) {
+  w.beginObject();
+  w.key("traversed_to");
+  pathValueEvents(w, u.traversedTo);
+  w.key("remaining_query");
+  w.string(u.remainingQuery);
+  w.key("reason");
+  optText(w, u.reason);
+  w.endObject();
 }
 
-static json::Value valueUnresolvedJson(const ClauseReport& c) {
-  json::Value o = json::Value::object();
-  o.set("value", unresolvedJson(c.unresolved));
-  o.set("comparison", comparisonJson(c));
-  return o;
+static void valueUnresolvedEvents(json::Events& w, const ClauseReport& c) {
+  w.beginObject();
+  w.key("value");
+  unresolvedEvents(w, c.unresolved);
+  w.key("comparison");
+  comparisonEvents(w, c);
+  w.endObject();
 }
 
-static json::Value single(const char* key, json::Value v) {
-  json::Value o = json::Value::object();
-  o.set(key, std::move(v));
-  return o;
+// Opens `{"outer": {"inner": ` ... closed by closeTwo.
+static void openTwo(json::Events& w, const char* outer, const char* inner) {
+  w.beginObject();
+  w.key(outer);
+  w.beginObject();
+  w.key(inner);
 }
 
-static json::Value clauseJson(const ClauseReport& c);
-
-static json::Value checksJson(const std::vector<ClauseReport>& checks) {
-  json::Value a = json::Value::array();
-  for (const ClauseReport& c : checks) a.push(clauseJson(c));
-  return a;
+static void closeTwo(json::Events& w) {
+  w.endObject();
+  w.endObject();
 }
 
-static json::Value unaryJson(const ClauseReport& c, json::Value check) {
-  json::Value u = json::Value::object();
-  u.set("check", std::move(check));
-  u.set("context", json::Value::string(c.context));
-  u.set("messages", messagesJson(c));
-  return single("Clause", single("Unary", std::move(u)));
+// {"Clause": {"Unary": {"check": {<kind>: ...}, "context", "messages"}}}, the
+// check's payload written by `payload`.
+template <typename Payload>
+static void unaryEvents(json::Events& w, const ClauseReport& c, const char* kind, Payload&& payload) {
+  openTwo(w, "Clause", "Unary");
+  w.beginObject();
+  w.key("check");
+  w.beginObject();
+  w.key(kind);
+  payload();
+  w.endObject();
+  w.key("context");
+  w.string(c.context);
+  w.key("messages");
+  messagesEvents(w, c);
+  w.endObject();
+  closeTwo(w);
 }
 
-static json::Value binaryJson(const ClauseReport& c, json::Value check) {
-  json::Value b = json::Value::object();
-  b.set("context", json::Value::string(c.context));
-  b.set("messages", messagesJson(c));
-  b.set("check", std::move(check));
-  return single("Clause", single("Binary", std::move(b)));
+// {"Clause": {"Binary": {"context", "messages", "check": {<kind>: ...}}}}.
+template <typename Payload>
+static void binaryEvents(json::Events& w, const ClauseReport& c, const char* kind, Payload&& payload) {
+  openTwo(w, "Clause", "Binary");
+  w.beginObject();
+  w.key("context");
+  w.string(c.context);
+  w.key("messages");
+  messagesEvents(w, c);
+  w.key("check");
+  w.beginObject();
+  w.key(kind);
+  payload();
+  w.endObject();
+  w.endObject();
+  closeTwo(w);
 }
 
-static json::Value clauseJson(const ClauseReport& c) {
+// `between` (if set) runs after each check of a Rule or Disjunctions: the
+// reports drain their text there.
+using BetweenChecks = std::function<void()>;
+
+static void checksEvents(json::Events& w, const std::vector<ClauseReport>& checks, const BetweenChecks& between);
+
+static void clauseEvents(json::Events& w, const ClauseReport& c, const BetweenChecks& between) {
   switch (c.kind) {
-    case CrKind::Rule: {
-      json::Value r = json::Value::object();
-      r.set("name", json::Value::string(c.name));
-      r.set("metadata", json::Value::object());
-      r.set("messages", messagesJson(c));
-      r.set("checks", checksJson(c.checks));
-      return single("Rule", std::move(r));
-    }
+    case CrKind::Rule:
+      openTwo(w, "Rule", "name");
+      w.string(c.name);
+      w.key("metadata");
+      w.beginObject();
+      w.endObject();
+      w.key("messages");
+      messagesEvents(w, c);
+      w.key("checks");
+      checksEvents(w, c.checks, between);
+      return closeTwo(w);
     case CrKind::Disjunctions:
-      return single("Disjunctions", single("checks", checksJson(c.checks)));
-    case CrKind::Block: {
-      json::Value b = json::Value::object();
-      b.set("context", json::Value::string(c.context));
-      b.set("messages", messagesJson(c));
-      b.set("unresolved", c.hasUnresolved ? unresolvedJson(c.unresolved) : json::Value::null());
-      return single("Block", std::move(b));
-    }
+      openTwo(w, "Disjunctions", "checks");
+      checksEvents(w, c.checks, between);
+      return closeTwo(w);
+    case CrKind::Block:
+      openTwo(w, "Block", "context");
+      w.string(c.context);
+      w.key("messages");
+      messagesEvents(w, c);
+      w.key("unresolved");
+      if (c.hasUnresolved) unresolvedEvents(w, c.unresolved);
+      else w.null();
+      return closeTwo(w);
     case CrKind::UnaryUnresolved:
-      return unaryJson(c, single("UnResolved", valueUnresolvedJson(c)));
-    case CrKind::UnaryResolved: {
-      json::Value r = json::Value::object();
-      r.set("value", pathValueJson(c.from));
-      r.set("comparison", comparisonJson(c));
-      return unaryJson(c, single("Resolved", std::move(r)));
-    }
+      return unaryEvents(w, c, "UnResolved", [&] { valueUnresolvedEvents(w, c); });
+    case CrKind::UnaryResolved:
+      return unaryEvents(w, c, "Resolved", [&] {
+        w.beginObject();
+        w.key("value");
+        pathValueEvents(w, c.from);
+        w.key("comparison");
+        comparisonEvents(w, c);
+        w.endObject();
+      });
     case CrKind::UnaryContext:
-      return unaryJson(c, single("UnResolvedContext", json::Value::string(c.contextCheck)));
+      return unaryEvents(w, c, "UnResolvedContext", [&] { w.string(c.contextCheck); });
     case CrKind::BinaryUnresolved:
-      return binaryJson(c, single("UnResolved", valueUnresolvedJson(c)));
-    case CrKind::BinaryResolved: {
-      json::Value r = json::Value::object();
-      r.set("from", pathValueJson(c.from));
-      r.set("to", pathValueJson(c.to));
-      r.set("comparison", comparisonJson(c));
-      return binaryJson(c, single("Resolved", std::move(r)));
-    }
-    case CrKind::InResolved: {
-      json::Value r = json::Value::object();
-      r.set("from", pathValueJson(c.from));
-      json::Value to = json::Value::array();
-      for (const Node* n : c.inTo) to.push(pathValueJson(n));
-      r.set("to", std::move(to));
-      r.set("comparison", comparisonJson(c));
-      return binaryJson(c, single("InResolved", std::move(r)));
-    }
+      return binaryEvents(w, c, "UnResolved", [&] { valueUnresolvedEvents(w, c); });
+    case CrKind::BinaryResolved:
+      return binaryEvents(w, c, "Resolved", [&] {
+        w.beginObject();
+        w.key("from");
+        pathValueEvents(w, c.from);
+        w.key("to");
+        pathValueEvents(w, c.to);
+        w.key("comparison");
+        comparisonEvents(w, c);
+        w.endObject();
+      });
+    case CrKind::InResolved:
+      return binaryEvents(w, c, "InResolved", [&] {
+        w.beginObject();
+        w.key("from");
+        pathValueEvents(w, c.from);
+        w.key("to");
+        w.beginArray();
+        for (const Node* n : c.inTo) pathValueEvents(w, n);
+        w.endArray();
+        w.key("comparison");
+        comparisonEvents(w, c);
+        w.endObject();
+      });
   }
-  return json::Value::null();
+}
+
+static void checksEvents(json::Events& w, const std::vector<ClauseReport>& checks, const BetweenChecks& between) {
+  w.beginArray();
+  for (const ClauseReport& c : checks) {
+    clauseEvents(w, c, between);
+    if (between) between();
+  }
+  w.endArray();
+}
+
+static void stringsEvents(json::Events& w, const std::vector<std::string>& list) {
+  w.beginArray();
+  for (const auto& s : list) w.string(s);
+  w.endArray();
+}
+
+static void fileReportEvents(json::Events& w, const FileReportModel& m, const BetweenChecks& between) {
+  w.beginObject();
+  w.key("name");
+  w.string(m.name);
+  w.key("metadata");
+  w.beginObject();
+  w.endObject();
+  w.key("status");
+  w.string(statusWord(m.status));
+  w.key("not_compliant");
+  checksEvents(w, m.notCompliant, between);
+  w.key("not_applicable");
+  stringsEvents(w, m.notApplicable);
+  w.key("compliant");
+  stringsEvents(w, m.compliant);
+  w.endObject();
 }
 
 json::Value toJson(const FileReportModel& m) {
-  json::Value o = json::Value::object();
-  o.set("name", json::Value::string(m.name));
-  o.set("metadata", json::Value::object());
-  o.set("status", json::Value::string(statusWord(m.status)));
-  o.set("not_compliant", checksJson(m.notCompliant));
-  json::Value na = json::Value::array();
-  for (const auto& s : m.notApplicable) na.push(json::Value::string(s));
-  o.set("not_applicable", std::move(na));
-  json::Value c = json::Value::array();
-  for (const auto& s : m.compliant) c.push(json::Value::string(s));
-  o.set("compliant", std::move(c));
-  return o;
-}
-
-// writePretty(toJson(m)) without the tree: a Rule or Disjunctions clause is
-// written member by member and its checks one at a time, so only one leaf
-// clause's tree exists at once. A report's size can grow with the square of
-// the template's (every unselected key of `Resources[ keys in %names ]`
-// lists every name), and its tree took four times the text it printed.
-static void indentTo(std::string& out, int level) { out.append(size_t(level) * 2, ' '); }
-
-static void writeClausePretty(std::string& out, const ClauseReport& c, int level, const ReportDrain& drain);
-
-static void writeChecksPretty(std::string& out, const std::vector<ClauseReport>& checks, int level,
-                              const ReportDrain& drain) {
-  if (checks.empty()) {
-    out += "[]";
-    return;
-  }
-  out += "[\n";
-  for (size_t i = 0; i < checks.size(); ++i) {
-    if (i) out += ",\n";
-    indentTo(out, level + 1);
-    writeClausePretty(out, checks[i], level + 1, drain);
-    if (drain) drain(out);
-  }
-  out.push_back('\n');
-  indentTo(out, level);
-  out.push_back(']');
-}
-
-// Writes `"key": ` at `level`, after a ",\n" unless it is the first member.
-static void memberKey(std::string& out, const char* key, int level, bool first) {
-  if (!first) out += ",\n";
-  indentTo(out, level);
-  json::writePretty(out, json::Value::string(key), level);
-  out += ": ";
-}
-
-static void writeClausePretty(std::string& out, const ClauseReport& c, int level, const ReportDrain& drain) {
-  if (c.kind != CrKind::Rule && c.kind != CrKind::Disjunctions) {
-    json::writePretty(out, clauseJson(c), level);
-    return;
-  }
-  out += "{\n";
-  memberKey(out, c.kind == CrKind::Rule ? "Rule" : "Disjunctions", level + 1, true);
-  out += "{\n";
-  const int inner = level + 2;
-  if (c.kind == CrKind::Rule) {
-    memberKey(out, "name", inner, true);
-    json::writePretty(out, json::Value::string(c.name), inner);
-    memberKey(out, "metadata", inner, false);
-    out += "{}";
-    memberKey(out, "messages", inner, false);
-    json::writePretty(out, messagesJson(c), inner);
-    memberKey(out, "checks", inner, false);
-  } else {
-    memberKey(out, "checks", inner, true);
-  }
-  writeChecksPretty(out, c.checks, inner, drain);
-  out.push_back('\n');
-  indentTo(out, level + 1);
-  out += "}\n";
-  indentTo(out, level);
-  out.push_back('}');
+  json::TreeWriter t;
+  fileReportEvents(t, m, {});
+  return t.take();
 }
 
 void writeJsonPretty(std::string& out, const FileReportModel& m, const ReportDrain& drain) {
-  auto strings = [&](const std::vector<std::string>& list) {
-    json::Value a = json::Value::array();
-    for (const auto& s : list) a.push(json::Value::string(s));
-    json::writePretty(out, a, 1);
-  };
-  out += "{\n";
-  memberKey(out, "name", 1, true);
-  json::writePretty(out, json::Value::string(m.name), 1);
-  memberKey(out, "metadata", 1, false);
-  out += "{}";
-  memberKey(out, "status", 1, false);
-  json::writePretty(out, json::Value::string(statusWord(m.status)), 1);
-  memberKey(out, "not_compliant", 1, false);
-  writeChecksPretty(out, m.notCompliant, 1, drain);
-  memberKey(out, "not_applicable", 1, false);
-  strings(m.notApplicable);
-  memberKey(out, "compliant", 1, false);
-  strings(m.compliant);
-  out += "\n}";
-}
-
-// json::writeYaml(out, toJson(m)) in the same way: events clause by clause.
-static bool writeClauseYaml(json::YamlWriter& y, std::string& out, const ClauseReport& c, const ReportDrain& drain);
-
-static bool writeChecksYaml(json::YamlWriter& y, std::string& out, const std::vector<ClauseReport>& checks,
-                            const ReportDrain& drain) {
-  if (!y.beginSeq()) return false;
-  for (const ClauseReport& c : checks) {
-    if (!writeClauseYaml(y, out, c, drain)) return false;
-    if (drain && !(y.flush() && (drain(out), true))) return false;
-  }
-  return y.endSeq();
-}
-
-static bool writeClauseYaml(json::YamlWriter& y, std::string& out, const ClauseReport& c, const ReportDrain& drain) {
-  if (c.kind != CrKind::Rule && c.kind != CrKind::Disjunctions) return y.value(clauseJson(c));
-  if (!y.beginMap() || !y.key(c.kind == CrKind::Rule ? "Rule" : "Disjunctions") || !y.beginMap()) return false;
-  if (c.kind == CrKind::Rule &&
-      !(y.key("name") && y.value(json::Value::string(c.name)) && y.key("metadata") &&
-        y.value(json::Value::object()) && y.key("messages") && y.value(messagesJson(c))))
-    return false;
-  return y.key("checks") && writeChecksYaml(y, out, c.checks, drain) && y.endMap() && y.endMap();
+  json::PrettyWriter w(out);
+  BetweenChecks between;
+  if (drain) between = [&] { drain(out); };
+  fileReportEvents(w, m, between);
 }
 
 bool writeYamlStream(std::string& out, const FileReportModel& m, const ReportDrain& drain) {
   json::YamlWriter y(out);
-  auto strings = [&](const std::vector<std::string>& list) {
-    if (!y.beginSeq()) return false;
-    for (const auto& s : list)
-      if (!y.value(json::Value::string(s))) return false;
-    return y.endSeq();
+  if (!y.begin()) return false;
+  BetweenChecks between;
+  if (drain) between = [&] {
+    if (y.flush()) drain(out);
   };
-  return y.begin() && y.beginMap() && y.key("name") && y.value(json::Value::string(m.name)) &&
-         y.key("metadata") && y.value(json::Value::object()) && y.key("status") &&
-         y.value(json::Value::string(statusWord(m.status))) && y.key("not_compliant") &&
-         writeChecksYaml(y, out, m.notCompliant, drain) && y.key("not_applicable") && strings(m.notApplicable) &&
-         y.key("compliant") && strings(m.compliant) && y.endMap() && y.end();
+  fileReportEvents(y, m, between);
+  return y.end();
 }
 
 // ------------------------------------------------------------------ console helpers
