@@ -91,6 +91,35 @@ printf 'Resources: {a: 1}\nD: 1\n' > d1.yaml
 "$vm" validate -r notutf8.guard -r other.guard -d d1.yaml -o yaml >out.txt 2>err.txt; rc=$?
 check rules-not-utf8-refused 255 "other" "stream did not contain valid UTF-8"
 
+# Data, stdin and --payload texts that are not UTF-8 stop the run as
+# cfn-guard's read does, naming the file and the first offending byte.
+printf 'Resources: {a: 1}\nD: "x\xff"\n' > notutf8.yaml
+"$vm" validate -r other.guard -d notutf8.yaml >out.txt 2>err.txt; rc=$?
+check data-not-utf8-refused 255 "" "notutf8.yaml: stream did not contain valid UTF-8 (line 2, column 6)"
+"$vm" validate -r other.guard <notutf8.yaml >out.txt 2>err.txt; rc=$?
+check stdin-not-utf8-refused 255 "" "STDIN: stream did not contain valid UTF-8 (line 2, column 6)"
+printf '{"rules":["rule r { a == 1 }"],"data":["a: \xff"]}' | "$vm" validate --payload >out.txt 2>err.txt; rc=$?
+check payload-not-utf8-refused 255 "" "stream did not contain valid UTF-8 (line 1, column 44)"
+"$vm" validate -r other.guard -d d1.yaml -i notutf8.yaml >out.txt 2>err.txt; rc=$?
+check params-not-utf8-refused 255 "" "notutf8.yaml: stream did not contain valid UTF-8"
+
+# test and parse-tree read their inputs the same way: cfn-guard's texts on
+# stdout, its exit codes. parse-tree used to print an empty tree with exit 0.
+printf -- '---\n- input: {D: 1}\n  expectations:\n    rules:\n      r0: PASS\n' > t.yaml
+"$vm" test -r notutf8.guard -t t.yaml >out.txt 2>err.txt; rc=$?
+check test-rules-not-utf8 1 "Unable to read rule file content I/O error when reading stream did not contain valid UTF-8" ""
+"$vm" test -r notutf8.guard -t t.yaml -o json >out.txt 2>err.txt; rc=$?
+check test-rules-not-utf8-json 0 '"error": "I/O error when reading stream did not contain valid UTF-8"' ""
+printf 'rule r0 { D exists }\n' > u.guard
+printf -- '---\n- input: {D: "\xff"}\n  expectations:\n    rules:\n      r0: PASS\n' > badtest.yaml
+"$vm" test -r u.guard -t badtest.yaml >out.txt 2>err.txt; rc=$?
+check test-data-not-utf8 1 "Error processing I/O error when reading stream did not contain valid UTF-8" ""
+mkdir -p tdir/tests && cp notutf8.guard tdir/a.guard && cp t.yaml tdir/tests/a_tests.yaml
+"$vm" test -d tdir >out.txt 2>err.txt; rc=$?
+check test-dir-rules-not-utf8 255 "Testing Guard File tdir/a.guard" "tdir/a.guard: stream did not contain valid UTF-8 (line 1, column 20)"
+"$vm" parse-tree -r notutf8.guard >out.txt 2>err.txt; rc=$?
+check parse-tree-not-utf8 255 "" "notutf8.guard: stream did not contain valid UTF-8 (line 1, column 20)"
+
 if [ "$fails" -ne 0 ]; then
   echo "$fails check(s) failed"
   exit 1

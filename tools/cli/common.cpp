@@ -1,6 +1,8 @@
 // Shared plumbing of guardvm's commands; see common.h.
 #include "tools/cli/common.h"
 
+#include <simdjson.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
@@ -200,6 +202,45 @@ Result<std::string> readFile(const std::string& path) {
   auto text = readAll(fd, hint);
   ::close(fd);
   return text;
+}
+
+bool isUtf8(std::string_view text) { return simdjson::validate_utf8(text.data(), text.size()); }
+
+// The length of the UTF-8 sequence starting at text[i], or 0 if it is not one
+// (overlong forms, surrogates and code points past U+10FFFF included).
+static size_t utf8SequenceAt(std::string_view text, size_t i) {
+  auto at = [&](size_t k) { return i + k < text.size() ? uint8_t(text[i + k]) : 0; };
+  auto cont = [&](size_t k) { return (at(k) & 0xC0) == 0x80; };
+  const uint8_t c = at(0);
+  if (c < 0x80) return 1;
+  if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
+  if (c >= 0xE0 && c <= 0xEF) {
+    const uint8_t lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+    return at(1) >= lo && at(1) <= hi && cont(2) ? 3 : 0;
+  }
+  if (c >= 0xF0 && c <= 0xF4) {
+    const uint8_t lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+    return at(1) >= lo && at(1) <= hi && cont(2) && cont(3) ? 4 : 0;
+  }
+  return 0;
+}
+
+size_t firstNonUtf8(std::string_view text) {
+  for (size_t i = 0; i < text.size();) {
+    const size_t n = utf8SequenceAt(text, i);
+    if (n == 0) return i;
+    i += n;
+  }
+  return std::string_view::npos;
+}
+
+std::string notUtf8Where(std::string_view text) {
+  const size_t bad = std::min(firstNonUtf8(text), text.size());
+  const std::string_view before = text.substr(0, bad);
+  const size_t line = 1 + size_t(std::count(before.begin(), before.end(), '\n'));
+  const size_t lineStart = before.rfind('\n') == std::string_view::npos ? 0 : before.rfind('\n') + 1;
+  return std::string(kNotUtf8) + " (line " + std::to_string(line) + ", column " + std::to_string(bad - lineStart + 1) +
+         ")";
 }
 
 std::string readStdin() {

@@ -61,6 +61,17 @@ Result<std::string> readFile(const std::string& path);
 std::string readStdin();
 std::string osErrorText(int e);
 
+// cfn-guard reads every text input (rules, data, tests, payload) into a Rust
+// String, so bytes that are not UTF-8 fail the read with this message.
+inline constexpr const char* kNotUtf8 = "stream did not contain valid UTF-8";
+bool isUtf8(std::string_view text);  // simdjson's validator
+// The offset of the first byte that does not begin a valid UTF-8 sequence,
+// or npos: a byte-at-a-time scan, for the message (and to check isUtf8).
+size_t firstNonUtf8(std::string_view text);
+// kNotUtf8 with where the first offending byte is: "... (line 3, column 7)"
+// (1-based; columns in bytes). For messages guardvm writes to stderr.
+std::string notUtf8Where(std::string_view text);
+
 // One rules file ready to run: a program and the file's index in it.
 struct RulesUnit {
   std::string name;                    // reported name (base name, or RULES_STDIN[n])

@@ -373,19 +373,25 @@ int runParseTree(std::vector<std::string> args) {
   if (int rc = parseSubcommand(app, "parse-tree", parseTreeHelp(), std::move(args)); rc >= 0) return rc;
 
   std::string text;
+  std::string readError;
   if (o.rules.empty()) {
     text = readStdin();
   } else {
     auto r = readFile(o.rules);
-    if (!r.ok()) return fail("I/O error when reading " + r.error().message);
-    text = std::move(r.value());
+    if (r.ok()) text = std::move(r.value());
+    else readError = "I/O error when reading " + r.error().message;
   }
-  // -o FILE is created (truncated) before anything can fail (§2.4).
+  if (readError.empty() && !isUtf8(text))
+    readError = "I/O error when reading " + (o.rules.empty() ? std::string("STDIN") : o.rules) + ": " +
+                notUtf8Where(text);
+  // -o FILE is created (truncated) before anything can fail (§2.4), even a
+  // read; but after the rules were read, in case it names the same file.
   std::ofstream file;
   if (!o.output.empty()) {
     file.open(o.output, std::ios::trunc | std::ios::binary);
-    if (!file) return fail("I/O error when reading " + osErrorText(errno));
+    if (!file && readError.empty()) return fail("I/O error when reading " + osErrorText(errno));
   }
+  if (!readError.empty()) return fail(readError);
   auto parsed = parseRules(text, "");
   if (!parsed.ok())
     return fail("Parser Error when parsing `" + cfnParseMessage(parseErrorMessage(parsed.error(), "", text)) +
@@ -393,7 +399,7 @@ int runParseTree(std::vector<std::string> args) {
   Value tree = rulesFile(parsed.value());
   std::string rendered;
   if (o.printJson) json::writePretty(rendered, tree);
-  else json::writeYaml(rendered, tree);
+  else if (!json::writeYaml(rendered, tree)) return fail("cannot write the parse tree as YAML");
   if (file.is_open()) file << rendered;
   else out(rendered);
   return kExitOk;

@@ -146,6 +146,7 @@ Result<std::unique_ptr<Document>> loadTestFile(const std::string& path) {
   if (!text.ok())
     return Error::plain("Parser Error when parsing `Unable to process data in file " + path + ", Error " +
                         text.error().message + "`");
+  if (!isUtf8(text.value())) return Error::plain(std::string("I/O error when reading ") + kNotUtf8);
   std::string body = text.value();
   if (body.find_first_not_of(" \t\r\n") == std::string::npos) return std::unique_ptr<Document>();
   auto loaded = loadDocument(body, path);
@@ -256,8 +257,10 @@ RunOutcome TestRunner::runFile(const RulesUnit& unit, const std::vector<std::str
         result->error = doc.error().message;
         return total;
       }
+      // The console form of a parser error has a comma before its closing backquote.
       std::string m = doc.error().message;
-      out("Error processing " + m.substr(0, m.size() - 1) + ",`\n");
+      if (!m.empty() && m.back() == '`') m.insert(m.size() - 1, ",");
+      out("Error processing " + m + "\n");
       continue;
     }
     if (!doc.value()) continue;  // empty file: no test specs
@@ -462,6 +465,16 @@ int runDirectory(const TestOptions& o) {
       if (!o.structured()) out("Testing Guard File " + e.path + "\n");
       auto t0 = std::chrono::steady_clock::now();
       auto text = readFile(e.path);
+      if (text.ok() && !isPackInput(e.path, text.value()) && !isUtf8(text.value())) {
+        // cfn-guard ends the console run here; a structured one goes on.
+        if (!o.structured()) {
+          err("Error occurred I/O error when reading " + e.path + ": " + notUtf8Where(text.value()) + "\n");
+          return kExitError;
+        }
+        results.push_back(TestFileResult{e.path, {}, std::string("I/O error when reading ") + kNotUtf8,
+                                         millisSince(t0)});
+        continue;
+      }
       std::string loadError;
       std::vector<RulesUnit> units;
       if (text.ok()) units = loadRules(e.path, e.stem, text.value(), &loadError);
@@ -514,6 +527,15 @@ int runSingle(const TestOptions& o) {
     return kExitError;
   }
   auto t0 = std::chrono::steady_clock::now();
+  if (!isPackInput(o.rulesFile, text.value()) && !isUtf8(text.value())) {
+    const std::string why = std::string("I/O error when reading ") + kNotUtf8;
+    if (o.structured()) {  // reported, and the exit code stays 0, as for a parse error
+      writeStructured(o, {TestFileResult{o.rulesFile, {}, why, millisSince(t0)}}, false);
+      return kExitOk;
+    }
+    out("Unable to read rule file content " + why);  // cfn-guard ends it without a newline
+    return 1;
+  }
   std::string loadError;
   auto units = loadRules(o.rulesFile, baseName(o.rulesFile), text.value(), &loadError);
   if (units.empty() || !units[0].parseError.empty()) {

@@ -2,7 +2,6 @@
 // writes cfn-guard 3.1.1's reports (spec/cli-and-reports.md §5–§9).
 // Called by tools/guardvm.cpp.
 #include <CLI/CLI.hpp>
-#include <simdjson.h>
 
 #include "runtime/loader.h"
 #include "tools/cli/commands.h"
@@ -153,7 +152,9 @@ int Validator::loadAllData() {
   if (opt_.data.empty()) {
     DataFile d;
     d.name = "STDIN";
-    auto doc = loadData(d.name, readStdin());
+    std::string text = readStdin();
+    if (!isUtf8(text)) return fatal("I/O error when reading STDIN: " + notUtf8Where(text));
+    auto doc = loadData(d.name, std::move(text));
     if (!doc.ok()) return fatal(doc.error().message);
     d.doc = std::move(doc.value());
     data_.push_back(std::move(d));
@@ -177,6 +178,11 @@ int Validator::loadAllData() {
     if (!text.ok()) {
       errors[i] = "I/O error when reading " + files[i].path + ": " + text.error().message;
       unreadable[i] = 1;
+      return;
+    }
+    // Read but not text: a bad input, which stops the run like a parse error.
+    if (!isUtf8(text.value())) {
+      errors[i] = "I/O error when reading " + files[i].path + ": " + notUtf8Where(text.value());
       return;
     }
     auto doc = loadData(d.name, std::move(text.value()));
@@ -207,7 +213,9 @@ int Validator::loadAllData() {
 
 // --payload: stdin holds the rules and data texts (§5.6).
 int Validator::loadPayloadData() {
-  auto p = parsePayload(readStdin());
+  std::string text = readStdin();
+  if (!isUtf8(text)) return fatal("I/O error when reading STDIN: " + notUtf8Where(text));
+  auto p = parsePayload(text);
   if (!p.ok()) return fatal(p.error().message);
   payload_ = std::move(p.value());
   for (size_t i = 0; i < payload_.data.size(); ++i) {
@@ -234,6 +242,7 @@ int Validator::loadParams() {
       if (!f.stream && !hasDataExtension(name)) continue;
       auto text = readFile(f.path);
       if (!text.ok()) return fatal("I/O error when reading " + f.path + ": " + text.error().message);
+      if (!isUtf8(text.value())) return fatal("I/O error when reading " + f.path + ": " + notUtf8Where(text.value()));
       if (text.value().find_first_not_of(" \t\r\n") == std::string::npos)
         return fatal("Parser Error when parsing `Unable to parse a template from data file: " + name +
                      " is empty`");
@@ -271,9 +280,8 @@ int Validator::collectRules() {
       if (!text.ok()) src.readError = text.error().message;
       // cfn-guard reads rules into a Rust String and refuses other bytes
       // (a pack is binary).
-      else if (!isPackInput(f.path, text.value()) &&
-               !simdjson::validate_utf8(text.value().data(), text.value().size()))
-        src.readError = "stream did not contain valid UTF-8";
+      else if (!isPackInput(f.path, text.value()) && !isUtf8(text.value()))
+        src.readError = notUtf8Where(text.value());
       else src.text = std::move(text.value());
       sources_.push_back(std::move(src));
     }
