@@ -796,39 +796,29 @@ static void closeTwo(json::Events& w) {
   w.endObject();
 }
 
-// {"Clause": {"Unary": {"check": {<kind>: ...}, "context", "messages"}}}, the
-// check's payload written by `payload`.
-template <typename Payload>
-static void unaryEvents(json::Events& w, const ClauseReport& c, const char* kind, Payload&& payload) {
-  openTwo(w, "Clause", "Unary");
-  w.beginObject();
-  w.key("check");
-  w.beginObject();
-  w.key(kind);
-  payload();
-  w.endObject();
-  w.key("context");
-  w.string(c.context);
-  w.key("messages");
-  messagesEvents(w, c);
-  w.endObject();
-  closeTwo(w);
-}
+// {"Clause": {"Unary": {"check": {<kind>: ...}, "context", "messages"}}} or
+// {"Clause": {"Binary": {"context", "messages", "check": {<kind>: ...}}}}
+// (serde's field orders), the check's payload written by `payload`.
+enum class ClauseForm { Unary, Binary };
 
-// {"Clause": {"Binary": {"context", "messages", "check": {<kind>: ...}}}}.
 template <typename Payload>
-static void binaryEvents(json::Events& w, const ClauseReport& c, const char* kind, Payload&& payload) {
-  openTwo(w, "Clause", "Binary");
+static void checkClauseEvents(json::Events& w, const ClauseReport& c, ClauseForm form, const char* kind,
+                              Payload&& payload) {
+  auto check = [&] {
+    w.key("check");
+    w.beginObject();
+    w.key(kind);
+    payload();
+    w.endObject();
+  };
+  openTwo(w, "Clause", form == ClauseForm::Unary ? "Unary" : "Binary");
   w.beginObject();
+  if (form == ClauseForm::Unary) check();
   w.key("context");
   w.string(c.context);
   w.key("messages");
   messagesEvents(w, c);
-  w.key("check");
-  w.beginObject();
-  w.key(kind);
-  payload();
-  w.endObject();
+  if (form == ClauseForm::Binary) check();
   w.endObject();
   closeTwo(w);
 }
@@ -866,9 +856,9 @@ static void clauseEvents(json::Events& w, const ClauseReport& c, const BetweenCh
       else w.null();
       return closeTwo(w);
     case CrKind::UnaryUnresolved:
-      return unaryEvents(w, c, "UnResolved", [&] { valueUnresolvedEvents(w, c); });
+      return checkClauseEvents(w, c, ClauseForm::Unary, "UnResolved", [&] { valueUnresolvedEvents(w, c); });
     case CrKind::UnaryResolved:
-      return unaryEvents(w, c, "Resolved", [&] {
+      return checkClauseEvents(w, c, ClauseForm::Unary, "Resolved", [&] {
         w.beginObject();
         w.key("value");
         pathValueEvents(w, c.from);
@@ -877,11 +867,11 @@ static void clauseEvents(json::Events& w, const ClauseReport& c, const BetweenCh
         w.endObject();
       });
     case CrKind::UnaryContext:
-      return unaryEvents(w, c, "UnResolvedContext", [&] { w.string(c.contextCheck); });
+      return checkClauseEvents(w, c, ClauseForm::Unary, "UnResolvedContext", [&] { w.string(c.contextCheck); });
     case CrKind::BinaryUnresolved:
-      return binaryEvents(w, c, "UnResolved", [&] { valueUnresolvedEvents(w, c); });
+      return checkClauseEvents(w, c, ClauseForm::Binary, "UnResolved", [&] { valueUnresolvedEvents(w, c); });
     case CrKind::BinaryResolved:
-      return binaryEvents(w, c, "Resolved", [&] {
+      return checkClauseEvents(w, c, ClauseForm::Binary, "Resolved", [&] {
         w.beginObject();
         w.key("from");
         pathValueEvents(w, c.from);
@@ -892,7 +882,7 @@ static void clauseEvents(json::Events& w, const ClauseReport& c, const BetweenCh
         w.endObject();
       });
     case CrKind::InResolved:
-      return binaryEvents(w, c, "InResolved", [&] {
+      return checkClauseEvents(w, c, ClauseForm::Binary, "InResolved", [&] {
         w.beginObject();
         w.key("from");
         pathValueEvents(w, c.from);
