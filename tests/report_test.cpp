@@ -5,6 +5,7 @@
 // end-to-end reports whose expected text was captured from cfn-guard 3.1.1.
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <random>
 
 #include <string>
@@ -431,6 +432,33 @@ TEST(FileReport, UnaryAndBinaryEntries) {
             std::string::npos)
       << out;
   EXPECT_EQ(out.back(), '}');  // no final newline
+}
+
+// Every failure of one `%a IN %b` shares %b's values and their listing: one
+// copy per comparison, not per failure (at 50,000 resources the copies were
+// 500 MB). The shared list is still what each failure shows.
+TEST(FileReport, InFailuresShareTheirRightHandValues) {
+  auto e = evaluate("let names = Tags[*].Key\nrule r { Items[*] in %names }\n",
+                    "Items: [x, y, z]\nTags: [{Key: a}, {Key: b}]\n");
+  ASSERT_TRUE(e);
+  const vm::report::FileReportModel m = vm::report::buildFileReport(view(*e));
+  std::vector<const vm::report::ClauseReport*> ins;
+  std::function<void(const std::vector<vm::report::ClauseReport>&)> collect = [&](const auto& checks) {
+    for (const auto& c : checks) {
+      if (c.kind == vm::report::CrKind::InResolved) ins.push_back(&c);
+      collect(c.checks);
+    }
+  };
+  collect(m.notCompliant);
+  ASSERT_EQ(ins.size(), 3u);
+  for (const auto* c : ins) {
+    ASSERT_TRUE(c->inTo);
+    EXPECT_EQ(c->inTo.get(), ins[0]->inTo.get());
+    ASSERT_TRUE(c->error && c->error->shared);
+    EXPECT_EQ(c->error->shared.get(), ins[0]->error->shared.get());
+  }
+  ASSERT_EQ(ins[0]->inTo->size(), 2u);
+  EXPECT_EQ((*ins[0]->inTo)[1]->text(), "b");
 }
 
 // The JSON file report is written clause by clause (no tree; a report can be

@@ -269,9 +269,9 @@ class CfnErrWriter : public ErrWriter {
 
   bool binaryIn(std::string& out, const ClauseReport& c, const std::string& prefix, size_t& width) override {
     std::string with = "[";
-    for (size_t i = 0; i < c.inTo.size(); ++i) {
+    for (size_t i = 0; i < c.inTo->size(); ++i) {
       if (i) with += ", ";
-      with += valueOnly(c.inTo[i]);
+      with += valueOnly((*c.inTo)[i]);
     }
     with += "]";
     appendLabelled(out, prefix, "PropertyPath", report::pathLoc(c.from));

@@ -611,8 +611,9 @@ class Builder {
       c.kind = CrKind::InResolved;
       c.custom = messageOr(ci.message, true);
       c.from = r.from.node;
-      inTargets(r, S, c.inTo);
-      c.error = inError(c, inSlice(r, c));
+      const InListing& in = inListing(r);
+      c.inTo = in.targets;
+      c.error = inError(c, in.slice);
       return c;
     }
     c.kind = CrKind::BinaryResolved;
@@ -627,17 +628,26 @@ class Builder {
     return c;
   }
 
-  // The listing of the right-hand values. Every failure of one comparison
-  // shares its right-hand set (Record::toSet), so the listing is made once
-  // per set: `%a in %b` with both sets growing with the template would
-  // otherwise render |a|·|b| values.
-  std::shared_ptr<const std::string> inSlice(const Record& r, const ClauseReport& c) {
-    if (r.toSet < S.size()) {
-      auto [it, fresh] = inSlices_.try_emplace(r.toSet);
-      if (fresh) it->second = std::make_shared<const std::string>(renderSlice(c.inTo));
-      return it->second;
-    }
-    return std::make_shared<const std::string>(renderSlice(c.inTo));
+  // The right-hand values of an IN failure and their listing. Every failure
+  // of one comparison shares its right-hand set (Record::toSet), so both are
+  // made once per set: `%a in %b` with both sets growing with the template
+  // would otherwise hold and render |a|·|b| values.
+  struct InListing {
+    std::shared_ptr<const std::vector<const Node*>> targets;
+    std::shared_ptr<const std::string> slice;
+  };
+
+  const InListing& inListing(const Record& r) {
+    auto make = [&] {
+      auto targets = std::make_shared<std::vector<const Node*>>();
+      inTargets(r, S, *targets);
+      auto slice = std::make_shared<const std::string>(renderSlice(*targets));
+      return InListing{std::move(targets), std::move(slice)};
+    };
+    if (r.toSet >= S.size()) return lastListing_ = make();
+    auto [it, fresh] = inListings_.try_emplace(r.toSet);
+    if (fresh) it->second = make();
+    return it->second;
   }
 
   static std::string renderSlice(const std::vector<const Node*>& values) {
@@ -666,7 +676,8 @@ class Builder {
   const std::vector<Record>& R;
   const std::vector<ResultSet>& S;
   uint32_t counter_ = 0;
-  std::unordered_map<uint32_t, std::shared_ptr<const std::string>> inSlices_;  // toSet -> listing
+  std::unordered_map<uint32_t, InListing> inListings_;  // by toSet
+  InListing lastListing_;  // of a failure with no right-hand set
 };
 
 }  // namespace
@@ -888,7 +899,7 @@ static void clauseEvents(json::Events& w, const ClauseReport& c, const BetweenCh
         pathValueEvents(w, c.from);
         w.key("to");
         w.beginArray();
-        for (const Node* n : c.inTo) pathValueEvents(w, n);
+        for (const Node* n : *c.inTo) pathValueEvents(w, n);
         w.endArray();
         w.key("comparison");
         comparisonEvents(w, c);

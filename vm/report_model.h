@@ -81,7 +81,9 @@ struct ClauseReport {
   bool opNegated = false;
   const Node* from = nullptr;          // UnaryResolved value, binary from
   const Node* to = nullptr;            // BinaryResolved to
-  std::vector<const Node*> inTo;       // InResolved to
+  // InResolved to: every failure of one `%a IN %b` shares %b's list (a
+  // list per failure grew with the square of the template: 500 MB at 50k).
+  std::shared_ptr<const std::vector<const Node*>> inTo;
   Unresolved unresolved;               // *Unresolved kinds and Block
   bool hasUnresolved = false;
   std::vector<ClauseReport> checks;    // Rule, Disjunctions
