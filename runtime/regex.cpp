@@ -28,6 +28,8 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <utility>
@@ -1305,6 +1307,56 @@ Result<std::unique_ptr<Regex>> compileTranslated(std::string_view pattern, Trans
   return compileError(pattern, re2Error);
 }
 
+// The engines of lazy regexes, shared by every regex of the same pattern in
+// the process: a pack keeps each literal on its own (the registry has its
+// costliest pattern, the ACM certificate ARN with `\d{12}` and `[\w\-]{1,64}`
+// in Unicode classes, 37 ms to compile, twice), and so do the files of a
+// rules directory. Entries are weak: an engine lives while a regex uses it,
+// so a process that loads many rules files in turn (the fuzzers) does not
+// keep them all.
+class SharedEngines {
+ public:
+  static SharedEngines& instance() {
+    static SharedEngines* engines = new SharedEngines;  // never destroyed: used until exit
+    return *engines;
+  }
+
+  // The engine of `pattern` (translated as `t`), compiled now unless a live
+  // regex already has it; null, with `error` set, if it does not compile.
+  std::shared_ptr<const Regex> get(const std::string& pattern, const Translation& t, Error& error) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      auto it = engines_.find(pattern);
+      if (it != engines_.end())
+        if (auto engine = it->second.lock()) return engine;
+    }
+    // Compiled outside the lock: another thread may want another pattern meanwhile.
+    auto r = compileTranslated(pattern, t);
+    if (!r.ok()) {
+      error = Error::plain("regex /" + pattern + "/ does not compile: " + r.error().message);
+      return nullptr;
+    }
+    std::shared_ptr<const Regex> engine = std::move(r.value());
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::weak_ptr<const Regex>& slot = engines_[pattern];
+    if (auto other = slot.lock()) return other;  // compiled by two threads at once: keep one
+    slot = engine;
+    if (engines_.size() >= sweepAt_) sweep();
+    return engine;
+  }
+
+ private:
+  void sweep() {
+    for (auto it = engines_.begin(); it != engines_.end();)
+      it = it->second.expired() ? engines_.erase(it) : std::next(it);
+    sweepAt_ = std::max<size_t>(64, 2 * engines_.size());
+  }
+
+  std::mutex mutex_;
+  std::map<std::string, std::weak_ptr<const Regex>, std::less<>> engines_;
+  size_t sweepAt_ = 64;
+};
+
 // A pattern known to compile, with its engine built on first use. Reading a
 // pack (vm/pack.cpp) makes these: an RE2 compile costs ~270 µs and most of a
 // pack's regexes are never run on a given input. compileLazy only makes one
@@ -1314,6 +1366,7 @@ Result<std::unique_ptr<Regex>> compileTranslated(std::string_view pattern, Trans
 // does, searches return compile's error (an evaluation error, like the
 // backtracking limit). Programs are shared by `validate -j N` threads:
 // std::call_once builds the engine exactly once and publishes it to all.
+// Regexes of one pattern share their engine (SharedEngines).
 class LazyRegex final : public Regex {
  public:
   LazyRegex(std::string pattern, Translation t) : t_(std::move(t)) { pattern_ = std::move(pattern); }
@@ -1333,17 +1386,13 @@ class LazyRegex final : public Regex {
 
  private:
   const Regex* engine() const {
-    std::call_once(once_, [this] {
-      auto r = compileTranslated(pattern_, t_);
-      if (r.ok()) engine_ = std::move(r.value());
-      else error_ = Error::plain("regex /" + pattern_ + "/ does not compile: " + r.error().message);
-    });
+    std::call_once(once_, [this] { engine_ = SharedEngines::instance().get(pattern_, t_, error_); });
     return engine_.get();
   }
 
   Translation t_;
   mutable std::once_flag once_;
-  mutable std::unique_ptr<Regex> engine_;
+  mutable std::shared_ptr<const Regex> engine_;
   mutable Error error_;
 };
 

@@ -5,7 +5,10 @@
 // Run by ctest; docs/reliability.md lists the limits.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "compiler/compile.h"
@@ -238,6 +241,42 @@ TEST(LimitRegex, LazyCompileRefusesWhatCompileRefuses) {
       if (x.ok()) EXPECT_EQ(*x, *y) << pattern << " on " << text;
     }
   }
+}
+
+// Lazy regexes of one pattern share their engine, process-wide: several
+// threads building and using them at once all get the same answers, and a
+// regex outlives the others of its pattern (the shared entries are weak).
+TEST(LimitRegex, LazyRegexesOfOnePatternShareTheirEngineSafely) {
+  const std::string pattern = "arn:aws[a-z0-9\\-]*:acm:[a-z0-9\\-]+:\\d{12}:certificate/[\\w\\-]{1,64}";
+  const std::string hit = "arn:aws:acm:us-east-1:123456789012:certificate/abc-123";
+  std::vector<std::unique_ptr<Regex>> regexes;
+  for (int i = 0; i < 8; ++i) {
+    auto r = Regex::compileLazy(pattern);
+    ASSERT_TRUE(r.ok());
+    regexes.push_back(std::move(r.value()));
+  }
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 8; ++i) {
+        const Regex& re = *regexes[(i + t) % regexes.size()];
+        auto yes = re.search(hit);
+        auto no = re.search("arn:aws:acm:us-east-1:12345:certificate/x");
+        if (!yes.ok() || !*yes || !no.ok() || *no) ++wrong;
+      }
+    });
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(wrong.load(), 0);
+  regexes.erase(regexes.begin(), regexes.end() - 1);  // the engine lives on in the last one
+  auto last = regexes.back()->search(hit);
+  ASSERT_TRUE(last.ok());
+  EXPECT_TRUE(*last);
+  auto fresh = Regex::compileLazy(pattern);  // and a new regex of the pattern finds it again
+  ASSERT_TRUE(fresh.ok());
+  auto again = fresh.value()->search("certificate");
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(*again);
 }
 
 }  // namespace
