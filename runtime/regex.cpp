@@ -247,13 +247,24 @@ struct Translation {
   uint32_t groups = 0;        // capture groups, not counting group 0
   std::vector<std::pair<std::string, uint32_t>> names;
   uint64_t caselessSpan = 0;  // code points of class ranges under an `i` flag (kMaxCaselessSpan)
+  bool needsUnicode = false;  // (ClassRange::Ascii) a \p{..} class, which has no ASCII spelling here
 };
+
+// Which members the translation gives Rust's Unicode classes (\d \w \s and
+// their negations): all of them, or only the ASCII ones, for an engine that
+// is only ever given ASCII text. On ASCII text a class and its ASCII part
+// match the same characters, and so do their unions, intersections,
+// differences and complements; literals (and their case folding) are kept
+// as they are. The ASCII form compiles in microseconds where `[\w]{1,64}`
+// in Unicode takes RE2 tens of milliseconds.
+enum class ClassRange { Unicode, Ascii };
 
 enum class AtomKind { Empty, Assertion, LookAround, Normal };
 
 class Translator {
  public:
-  explicit Translator(std::string_view src) : s_(src) {}
+  explicit Translator(std::string_view src, ClassRange range = ClassRange::Unicode)
+      : s_(src), ascii_(range == ClassRange::Ascii) {}
 
   Result<Translation> run() {
     if (parseAlt(0) && i_ < s_.size()) fail("unmatched closing parenthesis");
@@ -264,6 +275,7 @@ class Translator {
 
  private:
   std::string_view s_;
+  const bool ascii_;
   size_t i_ = 0;
   bool extended_ = false;  // the x flag, applied here
   bool caseFlagSeen_ = false;  // an `i` flag so far: class set operations keep the look-ahead form
@@ -271,6 +283,12 @@ class Translator {
   std::string out_;
   Translation t_;
   std::optional<std::string> error_;
+
+  // The members of \w, \s, \d and \D, as class items (see ClassRange).
+  std::string_view wordItems() const { return ascii_ ? std::string_view("0-9A-Z_a-z") : kWordItems; }
+  std::string_view spaceItems() const { return ascii_ ? std::string_view("\\x{9}-\\x{D}\\x{20}") : kSpaceItems; }
+  std::string_view digitItems() const { return ascii_ ? "0-9" : "\\p{Nd}"; }
+  std::string_view nonDigitItems() const { return ascii_ ? "\\x{0}-\\x{2F}\\x{3A}-\\x{7F}" : "\\P{Nd}"; }
 
   bool fail(std::string why) {
     if (!error_) error_ = why + " at offset " + std::to_string(i_);
@@ -653,6 +671,7 @@ class Translator {
     if (name.empty()) return fail("empty Unicode class name");
     if (auto canon = canonicalCategory(name)) name = std::string(*canon);
     frag = std::string(negated ? "\\P{" : "\\p{") + name + "}";
+    if (ascii_) t_.needsUnicode = true;
     return true;
   }
 
@@ -671,7 +690,7 @@ class Translator {
   }
 
   void emitWordBoundary(bool boundary) {
-    const std::string w = "[" + std::string(kWordItems) + "]";
+    const std::string w = "[" + std::string(wordItems()) + "]";
     if (boundary) {
       out_ += "(?:(?<=" + w + ")(?!" + w + ")|(?<!" + w + ")(?=" + w + "))";
     } else {
@@ -720,12 +739,12 @@ class Translator {
       case 'K': out_ += "\\K"; t_.backtracking = true; kind = AtomKind::Assertion; return true;
       case 'G': out_ += "\\G"; t_.backtracking = true; kind = AtomKind::Assertion; return true;
       case 'O': out_ += "(?s:.)"; return true;
-      case 'd': out_ += "\\p{Nd}"; return true;
-      case 'D': out_ += "\\P{Nd}"; return true;
-      case 'w': out_ += "[" + std::string(kWordItems) + "]"; return true;
-      case 'W': out_ += "[^" + std::string(kWordItems) + "]"; return true;
-      case 's': out_ += "[" + std::string(kSpaceItems) + "]"; return true;
-      case 'S': out_ += "[^" + std::string(kSpaceItems) + "]"; return true;
+      case 'd': out_ += ascii_ ? "[0-9]" : "\\p{Nd}"; return true;
+      case 'D': out_ += ascii_ ? "[^0-9]" : "\\P{Nd}"; return true;
+      case 'w': out_ += "[" + std::string(wordItems()) + "]"; return true;
+      case 'W': out_ += "[^" + std::string(wordItems()) + "]"; return true;
+      case 's': out_ += "[" + std::string(spaceItems()) + "]"; return true;
+      case 'S': out_ += "[^" + std::string(spaceItems()) + "]"; return true;
       case 'h': out_ += "[0-9A-Fa-f]"; return true;
       case 'H': out_ += "[^0-9A-Fa-f]"; return true;
       case 'p':
@@ -776,12 +795,12 @@ class Translator {
       items.push_back(std::move(it));
     };
     switch (b) {
-      case 'd': items.push_back(ClassItem::fragment("\\p{Nd}")); return true;
-      case 'D': items.push_back(ClassItem::fragment("\\P{Nd}")); return true;
-      case 'w': items.push_back(ClassItem::fragment(std::string(kWordItems))); return true;
-      case 's': items.push_back(ClassItem::fragment(std::string(kSpaceItems))); return true;
-      case 'W': negatedSet(kWordItems); return true;
-      case 'S': negatedSet(kSpaceItems); return true;
+      case 'd': items.push_back(ClassItem::fragment(std::string(digitItems()))); return true;
+      case 'D': items.push_back(ClassItem::fragment(std::string(nonDigitItems()))); return true;
+      case 'w': items.push_back(ClassItem::fragment(std::string(wordItems()))); return true;
+      case 's': items.push_back(ClassItem::fragment(std::string(spaceItems()))); return true;
+      case 'W': negatedSet(wordItems()); return true;
+      case 'S': negatedSet(spaceItems()); return true;
       case 'h':
       case 'H': {
         ClassUnion hex;
@@ -1316,9 +1335,10 @@ Result<std::unique_ptr<Regex>> compileTranslated(std::string_view pattern, Trans
 // keep them all.
 class SharedEngines {
  public:
-  static SharedEngines& instance() {
-    static SharedEngines* engines = new SharedEngines;  // never destroyed: used until exit
-    return *engines;
+  // One set per ClassRange: the same pattern translates differently for each.
+  static SharedEngines& instance(ClassRange range) {
+    static SharedEngines* engines = new SharedEngines[2];  // never destroyed: used until exit
+    return engines[range == ClassRange::Ascii ? 1 : 0];
   }
 
   // The engine of `pattern` (translated as `t`), compiled now unless a live
@@ -1366,34 +1386,59 @@ class SharedEngines {
 // does, searches return compile's error (an evaluation error, like the
 // backtracking limit). Programs are shared by `validate -j N` threads:
 // std::call_once builds the engine exactly once and publishes it to all.
-// Regexes of one pattern share their engine (SharedEngines).
+// Regexes of one pattern share their engine (SharedEngines). A pattern with
+// Unicode classes may also have an ASCII translation (ClassRange): its own
+// engine, built on first use too, answers for ASCII texts, and the Unicode
+// engine is built only when a text that is not ASCII comes.
 class LazyRegex final : public Regex {
  public:
-  LazyRegex(std::string pattern, Translation t) : t_(std::move(t)) { pattern_ = std::move(pattern); }
+  LazyRegex(std::string pattern, Translation t, std::optional<Translation> ascii)
+      : full_(std::move(t), ClassRange::Unicode) {
+    pattern_ = std::move(pattern);
+    if (ascii) ascii_.emplace(std::move(*ascii), ClassRange::Ascii);
+  }
 
   Result<bool> search(std::string_view text) const override {
-    if (const Regex* e = engine()) return e->search(text);
-    return error_;
+    if (const Regex* e = engineFor(text)) return e->search(text);
+    return full_.error;
   }
   Result<std::string> replaceMatchesOnly(std::string_view text, std::string_view replacement) const override {
-    if (const Regex* e = engine()) return e->replaceMatchesOnly(text, replacement);
-    return error_;
+    if (const Regex* e = engineFor(text)) return e->replaceMatchesOnly(text, replacement);
+    return full_.error;
   }
   bool backtracking() const override {
-    const Regex* e = engine();
-    return e ? e->backtracking() : t_.backtracking;
+    const Regex* e = full_.get(pattern_);
+    return e ? e->backtracking() : full_.t.backtracking;
   }
 
  private:
-  const Regex* engine() const {
-    std::call_once(once_, [this] { engine_ = SharedEngines::instance().get(pattern_, t_, error_); });
-    return engine_.get();
+  struct Lazy {
+    Lazy(Translation tr, ClassRange r) : t(std::move(tr)), range(r) {}
+    const Regex* get(const std::string& pattern) const {
+      std::call_once(once, [&] { engine = SharedEngines::instance(range).get(pattern, t, error); });
+      return engine.get();
+    }
+    Translation t;
+    ClassRange range;
+    mutable std::once_flag once;
+    mutable std::shared_ptr<const Regex> engine;
+    mutable Error error;
+  };
+
+  const Regex* engineFor(std::string_view text) const {
+    if (ascii_ && isAscii(text))
+      if (const Regex* e = ascii_->get(pattern_)) return e;
+    return full_.get(pattern_);
   }
 
-  Translation t_;
-  mutable std::once_flag once_;
-  mutable std::shared_ptr<const Regex> engine_;
-  mutable Error error_;
+  static bool isAscii(std::string_view text) {
+    for (char c : text)
+      if (static_cast<unsigned char>(c) >= 0x80) return false;
+    return true;
+  }
+
+  Lazy full_;
+  std::optional<Lazy> ascii_;
 };
 
 }  // namespace
@@ -1409,10 +1454,19 @@ Result<std::unique_ptr<Regex>> Regex::compileLazy(std::string_view pattern) {
   if (!t.ok()) return compileError(pattern, t.error().message);
   // A pattern PCRE2 refuses may still be one RE2 takes: compile it now, so
   // that whether it loads, and its error, are exactly compile's.
+  // What compilePcre refuses besides PCRE2's compiler, compile decides now.
+  if (t->caselessSpan > kMaxCaselessSpan) return compileTranslated(pattern, std::move(*t));
   pcre2_code* probe = pcreCode(*t, nullptr);
   if (!probe) return compileTranslated(pattern, std::move(*t));
   pcre2_code_free(probe);
-  return std::unique_ptr<Regex>(new LazyRegex(std::string(pattern), std::move(*t)));
+  // An ASCII translation only for RE2 patterns whose classes change with it
+  // (a backtracking pattern is cheap to compile on PCRE2 anyway).
+  std::optional<Translation> ascii;
+  if (!t->backtracking) {
+    Result<Translation> a = Translator(pattern, ClassRange::Ascii).run();
+    if (a.ok() && !a->needsUnicode && !a->backtracking && a->pattern != t->pattern) ascii = std::move(*a);
+  }
+  return std::unique_ptr<Regex>(new LazyRegex(std::string(pattern), std::move(*t), std::move(ascii)));
 }
 
 }  // namespace guard

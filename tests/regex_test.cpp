@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <random>
 #include <string>
 
 namespace guard {
@@ -407,6 +408,49 @@ TEST(RegexReplace, EmptyTextTerminatesWithOneEmptyMatch) {
     auto r2 = re.value()->replaceMatchesOnly(empty, "<$0>");
     ASSERT_TRUE(r2.ok());
     EXPECT_EQ(*r2, "<>") << pattern;
+  }
+}
+
+// Lazy regexes answer ASCII texts with an engine whose Unicode classes (\d
+// \w \s, their negations, inside and outside classes, in set operations,
+// under (?i)) keep only their ASCII members; it must agree with the Unicode
+// engine on every ASCII text, for search and for regex_replace. Texts that
+// are not ASCII go to the Unicode engine.
+TEST(RegexLazy, TheAsciiEngineAgreesWithTheUnicodeOneOnAsciiText) {
+  const char* patterns[] = {
+      R"(arn:aws[a-z0-9\-]*:acm:[a-z0-9\-]+:\d{12}:certificate\/[\w\-]{1,64})",
+      R"(^(http(s)?)(:\/\/github\.com\/)([^\/]+)\/([\w\.-]+)(\.git)?$)",
+      R"((.*)\.s3(-external-\d|[-\.][a-z]*-[a-z]*-[0-9])?\.amazonaws\.com(\.cn)?$)",
+      R"(\w+)", R"(\W+)", R"(\d)", R"(\D\D)", R"(\s)", R"(\S+\s\S)", R"([\w])", R"([^\w])", R"([\W])",
+      R"([^\W_])", R"([\d\s])", R"([^\d\s]+)", R"([\D])", R"([^\D])", R"([\S])", R"([^\S\n])",
+      R"([\w&&\D])", R"([\w--\d]+)", R"([\w~~a-f]{2})", R"([a-z&&\W])", R"((?i)[\w&&[^K]])",
+      R"((?i)\w{3}-\d)", R"((?i)[^\s]k)", R"(^\w*$)", R"(\w+\s*=\s*\d+)", R"((\w)(\d)?)", R"(x\d*y)",
+      R"([[:alpha:]\d]+)", R"([\x00-\x1F\d])", R"((?x) \d + \s)", R"(a\S?b)"};
+  const std::string alphabet = "azAZkK09_-. :/\t\n\x0b\x0c\r\x01\x7f=xy";
+  std::mt19937 rng(5);
+  for (const char* pattern : patterns) {
+    auto eager = Regex::compile(pattern);
+    auto lazy = Regex::compileLazy(pattern);
+    ASSERT_TRUE(eager.ok() && lazy.ok()) << pattern;
+    for (int round = 0; round < 400; ++round) {
+      std::string text(rng() % 14, ' ');
+      for (char& c : text) c = alphabet[rng() % alphabet.size()];
+      auto a = eager.value()->search(text);
+      auto b = lazy.value()->search(text);
+      ASSERT_TRUE(a.ok() && b.ok()) << pattern;
+      ASSERT_EQ(*a, *b) << pattern << " on \"" << text << "\"";
+      auto ra = eager.value()->replaceMatchesOnly(text, "<$0|$1>");
+      auto rb = lazy.value()->replaceMatchesOnly(text, "<$0|$1>");
+      ASSERT_TRUE(ra.ok() && rb.ok()) << pattern;
+      ASSERT_EQ(*ra, *rb) << pattern << " on \"" << text << "\"";
+    }
+    // And text that is not ASCII, which the Unicode engine answers.
+    for (const char* text : {"é1", "٣", "ǅ_x", "a\u00a0b", "\u2028"}) {
+      auto a = eager.value()->search(text);
+      auto b = lazy.value()->search(text);
+      ASSERT_TRUE(a.ok() && b.ok()) << pattern;
+      EXPECT_EQ(*a, *b) << pattern << " on " << text;
+    }
   }
 }
 
