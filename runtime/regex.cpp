@@ -1460,7 +1460,9 @@ Result<std::unique_ptr<Regex>> Regex::compileLazy(std::string_view pattern) {
   if (!probe) return compileTranslated(pattern, std::move(*t));
   pcre2_code_free(probe);
   // An ASCII translation only for RE2 patterns whose classes change with it
-  // (a backtracking pattern is cheap to compile on PCRE2 anyway).
+  // (a backtracking pattern is cheap to compile on PCRE2 anyway). Where the
+  // Unicode program is too big for RE2 and falls back to PCRE2, the ASCII one
+  // may run on RE2: the same answers, but never PCRE2's match-limit error.
   std::optional<Translation> ascii;
   if (!t->backtracking) {
     Result<Translation> a = Translator(pattern, ClassRange::Ascii).run();
