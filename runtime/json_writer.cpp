@@ -77,42 +77,10 @@ static std::string charText(uint32_t cp) {
   return s.substr(1, s.size() - 2);
 }
 
-// A regex as cfn-guard's JSON shows it: "/re/".
-static std::string regexText(const Node* n) {
-  std::string s;
-  s.reserve(n->str.size + 2);
-  s.push_back('/');
-  s.append(n->text());
-  s.push_back('/');
-  return s;
-}
-
 Value fromNode(const Node* n) {
-  switch (n->kind) {
-    case NodeKind::Null: return Value::null();
-    case NodeKind::Bool: return Value::boolean(n->b);
-    case NodeKind::Int: return Value::integer(n->i);
-    case NodeKind::Float: return Value::number(n->f);
-    case NodeKind::String: return Value::string(std::string(n->text()));
-    case NodeKind::Regex: return Value::string(regexText(n));
-    case NodeKind::Char: return Value::string(charText(n->ch));
-    case NodeKind::List: {
-      Value a = Value::array();
-      for (uint32_t i = 0; i < n->list.size; ++i) a.push(fromNode(n->list.items[i]));
-      return a;
-    }
-    case NodeKind::Map: {
-      Value o = Value::object();
-      for (uint32_t i = 0; i < n->map.size; ++i)
-        o.set(std::string(n->map.entries[i].keyText()), fromNode(n->map.entries[i].value));
-      return o;
-    }
-    case NodeKind::RangeInt:
-    case NodeKind::RangeFloat:
-    case NodeKind::RangeChar:
-      return Value::string(valueOnly(n));
-  }
-  return Value::null();
+  TreeWriter t;
+  t.node(n);
+  return t.take();
 }
 
 // ------------------------------------------------------------------ floats
@@ -200,7 +168,7 @@ void Events::node(const Node* n) {
     case NodeKind::Int: return integer(n->i);
     case NodeKind::Float: return number(n->f);
     case NodeKind::String: return string(n->text());
-    case NodeKind::Regex: return string(regexText(n));
+    case NodeKind::Regex: return string(slashedRegex(n));
     case NodeKind::Char: return string(charText(n->ch));
     case NodeKind::List:
       beginArray();

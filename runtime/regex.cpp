@@ -35,6 +35,8 @@
 #include <utility>
 #include <vector>
 
+#include "runtime/value_text.h"
+
 namespace guard {
 namespace {
 
@@ -1429,12 +1431,6 @@ class LazyRegex final : public Regex {
     if (ascii_ && isAscii(text))
       if (const Regex* e = ascii_->get(pattern_)) return e;
     return full_.get(pattern_);
-  }
-
-  static bool isAscii(std::string_view text) {
-    for (char c : text)
-      if (static_cast<unsigned char>(c) >= 0x80) return false;
-    return true;
   }
 
   Lazy full_;

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -104,6 +105,29 @@ static size_t nextJsonEscape(const char* s, size_t i, size_t n) {
 
 // JSON string escaping as serde_json writes it: '"', '\\' and the controls
 // below 0x20; every other byte is copied, in runs between the escapes.
+// Built by appends: GCC 12 warns (-Wrestrict, wrongly) on "/" + text + "/".
+std::string slashedRegex(const Node* n) {
+  std::string s;
+  s.reserve(n->str.size + 2);
+  s.push_back('/');
+  s.append(n->text());
+  s.push_back('/');
+  return s;
+}
+
+// Eight bytes at a time: big templates are tens of megabytes.
+bool isAscii(std::string_view s) {
+  size_t i = 0;
+  uint64_t acc = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    acc |= w;
+  }
+  for (; i < s.size(); ++i) acc |= uint8_t(s[i]);
+  return (acc & 0x8080808080808080ull) == 0;
+}
+
 void appendJsonString(std::string& out, std::string_view s) {
   out.push_back('"');
   size_t run = 0;  // the first byte not yet appended
@@ -210,7 +234,7 @@ void appendJsonCompact(std::string& out, const Node* n) {
     case NodeKind::Int: out += std::to_string(n->i); break;
     case NodeKind::Float: out += formatFloatJson(n->f); break;
     case NodeKind::String: appendJsonString(out, n->text()); break;
-    case NodeKind::Regex: appendJsonString(out, "/" + std::string(n->text()) + "/"); break;
+    case NodeKind::Regex: appendJsonString(out, slashedRegex(n)); break;
     case NodeKind::Char: {
       std::string s;
       appendUtf8(s, n->ch);

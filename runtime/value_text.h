@@ -27,5 +27,10 @@ std::string formatFloatJson(double d);
 void appendUtf8(std::string& out, uint32_t cp);
 // JSON string escaping (quotes included).
 void appendJsonString(std::string& out, std::string_view s);
+// A regex as the reports show it: "/pattern/".
+std::string slashedRegex(const Node* n);
+// True when every byte of `s` is below 0x80 (the YAML loader's column
+// counting, the regex engines' ASCII fast path).
+bool isAscii(std::string_view s);
 
 }  // namespace guard

@@ -18,6 +18,7 @@
 #include "runtime/document.h"
 #include "runtime/error.h"
 #include "runtime/loader.h"
+#include "runtime/value_text.h"
 
 namespace guard::detail {
 
@@ -35,19 +36,6 @@ Node* makeMap(Document& doc, uint32_t line, uint32_t col, MapEntry* entries, uin
 namespace {
 
 bool isDigit(char c) { return c >= '0' && c <= '9'; }
-
-// Eight bytes at a time: big templates are tens of megabytes.
-bool isAscii(std::string_view s) {
-  size_t i = 0;
-  uint64_t acc = 0;
-  for (; i + 8 <= s.size(); i += 8) {
-    uint64_t w;
-    std::memcpy(&w, s.data() + i, 8);
-    acc |= w;
-  }
-  for (; i < s.size(); ++i) acc |= uint8_t(s[i]);
-  return (acc & 0x8080808080808080ull) == 0;
-}
 
 bool equalsIgnoreCase(std::string_view a, std::string_view lowerB) {
   if (a.size() != lowerB.size()) return false;

@@ -238,7 +238,8 @@ std::string notUtf8Where(std::string_view text) {
   const size_t bad = std::min(firstNonUtf8(text), text.size());
   const std::string_view before = text.substr(0, bad);
   const size_t line = 1 + size_t(std::count(before.begin(), before.end(), '\n'));
-  const size_t lineStart = before.rfind('\n') == std::string_view::npos ? 0 : before.rfind('\n') + 1;
+  const size_t lastBreak = before.rfind('\n');
+  const size_t lineStart = lastBreak == std::string_view::npos ? 0 : lastBreak + 1;
   return std::string(kNotUtf8) + " (line " + std::to_string(line) + ", column " + std::to_string(bad - lineStart + 1) +
          ")";
 }

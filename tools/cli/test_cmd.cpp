@@ -139,6 +139,10 @@ bool isTestSpecList(const Node* root) {
   return true;
 }
 
+// cfn-guard's text for an input that is not UTF-8, where `test` shows it on
+// stdout or in a structured report (no file name: the text is cfn-guard's).
+std::string notUtf8ReadError() { return std::string("I/O error when reading ") + kNotUtf8; }
+
 // Loads one test file; the error is cfn-guard's message without the
 // console's trailing comma.
 Result<std::unique_ptr<Document>> loadTestFile(const std::string& path) {
@@ -146,7 +150,7 @@ Result<std::unique_ptr<Document>> loadTestFile(const std::string& path) {
   if (!text.ok())
     return Error::plain("Parser Error when parsing `Unable to process data in file " + path + ", Error " +
                         text.error().message + "`");
-  if (!isUtf8(text.value())) return Error::plain(std::string("I/O error when reading ") + kNotUtf8);
+  if (!isUtf8(text.value())) return Error::plain(notUtf8ReadError());
   std::string body = text.value();
   if (body.find_first_not_of(" \t\r\n") == std::string::npos) return std::unique_ptr<Document>();
   auto loaded = loadDocument(body, path);
@@ -471,7 +475,7 @@ int runDirectory(const TestOptions& o) {
           err("Error occurred I/O error when reading " + e.path + ": " + notUtf8Where(text.value()) + "\n");
           return kExitError;
         }
-        results.push_back(TestFileResult{e.path, {}, std::string("I/O error when reading ") + kNotUtf8,
+        results.push_back(TestFileResult{e.path, {}, notUtf8ReadError(),
                                          millisSince(t0)});
         continue;
       }
@@ -528,7 +532,7 @@ int runSingle(const TestOptions& o) {
   }
   auto t0 = std::chrono::steady_clock::now();
   if (!isPackInput(o.rulesFile, text.value()) && !isUtf8(text.value())) {
-    const std::string why = std::string("I/O error when reading ") + kNotUtf8;
+    const std::string why = notUtf8ReadError();
     if (o.structured()) {  // reported, and the exit code stays 0, as for a parse error
       writeStructured(o, {TestFileResult{o.rulesFile, {}, why, millisSince(t0)}}, false);
       return kExitOk;
