@@ -119,6 +119,11 @@ mkdir -p tdir/tests && cp notutf8.guard tdir/a.guard && cp t.yaml tdir/tests/a_t
 check test-dir-rules-not-utf8 255 "Testing Guard File tdir/a.guard" "tdir/a.guard: stream did not contain valid UTF-8 (line 1, column 20)"
 "$vm" parse-tree -r notutf8.guard >out.txt 2>err.txt; rc=$?
 check parse-tree-not-utf8 255 "" "notutf8.guard: stream did not contain valid UTF-8 (line 1, column 20)"
+# As in cfn-guard, -o FILE is created even when the rules cannot be read.
+rm -f tree.txt
+"$vm" parse-tree -r missing.guard -o tree.txt >out.txt 2>err.txt; rc=$?
+check parse-tree-output-created-on-read-error 255 "" "No such file or directory"
+[ -f tree.txt ] || fail "parse-tree-output-created-on-read-error: tree.txt was not created"
 
 if [ "$fails" -ne 0 ]; then
   echo "$fails check(s) failed"
