@@ -547,7 +547,7 @@ uint8_t Lowerer::lowerTypeBlock(const ast::Clause& c) {
   uint32_t typePart = newPart(PartKind::Filter, q, 2);
   P.parts[typePart].key = P.intern(c.name);
   P.parts[typePart].keyAlternatives = {P.intern("Type"), P.intern("type")};
-  emit(Op::Q_TYPE_SELECT, r, uint32_t(FilterMode::AfterWildcard), typePart);
+  emit(Op::Q_TYPE_SELECT, r, uint32_t(FilterMode::AfterAllValues), typePart);
 
   BlockInfo info;
   info.typeName = P.intern(c.name);
@@ -741,14 +741,14 @@ void Lowerer::lowerQuery(const ast::Query& q, uint8_t dst) {
     case PartKind::This:
       emit(Op::Q_THIS, dst);
       i = 1;
-      mode = FilterMode::AfterWildcard;
+      mode = FilterMode::AfterOther;
       break;
     case PartKind::Variable:
       lowerVariable(parts[0].name, dst, parts[0].span);
       i = 1;
       // The implicit [*] after a variable; an explicit one right after it is skipped.
       if (i < parts.size() && parts[i].kind == PartKind::AllIndices) ++i;
-      mode = FilterMode::AfterWildcard;
+      mode = FilterMode::AfterAllIndices;
       break;
     default:
       emit(Op::Q_THIS, dst);
@@ -781,22 +781,22 @@ void Lowerer::lowerQuery(const ast::Query& q, uint8_t dst) {
         uint32_t part = newPart(PartKind::Index, qid, pos);
         P.parts[part].index = p.index;
         emit(Op::Q_INDEX, dst, 0, part);
-        mode = FilterMode::AfterKey;
+        mode = FilterMode::AfterOther;
         break;
       }
       case PartKind::AllValues:
         emit(Op::Q_ALL_VALUES, dst, 0, newPart(PartKind::AllValues, qid, pos));
-        mode = FilterMode::AfterWildcard;
+        mode = FilterMode::AfterAllValues;
         break;
       case PartKind::AllIndices:
         emit(Op::Q_ALL_INDICES, dst, 0, newPart(PartKind::AllIndices, qid, pos));
-        mode = FilterMode::AfterWildcard;
+        mode = FilterMode::AfterAllIndices;
         break;
       case PartKind::KeyCapture: {
         uint32_t part = newPart(PartKind::KeyCapture, qid, pos);
         P.parts[part].captureSlot = declareCapture(p.name);
         emit(Op::Q_CAPTURE, dst, 0, part);
-        mode = FilterMode::AfterWildcard;
+        mode = FilterMode::AfterAllIndices;
         break;
       }
       case PartKind::Filter: {
@@ -818,7 +818,7 @@ void Lowerer::lowerQuery(const ast::Query& q, uint8_t dst) {
           P.parts[part].index = int64_t(p.filter->items.size());
           emit(Op::Q_FILTER, dst, uint32_t(mode), part);
         }
-        mode = FilterMode::AfterWildcard;
+        mode = FilterMode::AfterOther;
         break;
       }
       case PartKind::KeysFilter: {
@@ -838,7 +838,7 @@ void Lowerer::lowerQuery(const ast::Query& q, uint8_t dst) {
           P.parts[part].func = f;
         }
         emit(Op::Q_KEYS_FILTER, dst, 0, part);
-        mode = FilterMode::AfterWildcard;
+        mode = FilterMode::AfterOther;
         break;
       }
       case PartKind::Interpolate: {

@@ -27,10 +27,18 @@ enum class Unresolved : uint8_t {
 };
 
 struct QValue {
+  // Resolved and literal members: where the value a filter's clauses see is
+  // (spec §6.4, differential case 24): `scope` levels up the document from
+  // `node` (0: the node itself), or kContextScope: the context the query
+  // started from (the clause's `this`). Set by the VM's query steps.
+  static constexpr uint32_t kContextScope = UINT32_MAX;
+
   const Node* node = nullptr;  // the value; for Unresolved, the value traversal stopped at
   QKind kind = QKind::Resolved;
   Unresolved reason = Unresolved::None;
-  uint32_t part = 0;           // Unresolved: pack-wide id of the query part that failed
+  // Unresolved: pack-wide id of the query part that failed. Resolved and
+  // literal: the scope (above).
+  uint32_t part = 0;
 
   static QValue resolved(const Node* n) { return {n, QKind::Resolved, Unresolved::None, 0}; }
   static QValue literal(const Node* n) { return {n, QKind::Literal, Unresolved::None, 0}; }
@@ -38,6 +46,14 @@ struct QValue {
     return {at, QKind::Unresolved, why, part};
   }
   bool isUnresolved() const { return kind == QKind::Unresolved; }
+  // A member one level down from this one (a key, an index, a list element):
+  // its filter scope is one level further up.
+  QValue child(const Node* n) const {
+    return {n, kind, Unresolved::None, part == kContextScope ? part : part + 1};
+  }
+  // A member that is its own filter scope (a value of a map iterated by `.*`
+  // or [name], of a map filtered after a key, or of a variable).
+  QValue ownScope(const Node* n) const { return {n, kind, Unresolved::None, 0}; }
   bool isLiteral() const { return kind == QKind::Literal; }
 };
 

@@ -222,8 +222,8 @@ Sample makeSample() {
   b.emit(f, Op::Q_ROOT, 0, 0, 0, 2);
   b.emit(f, Op::Q_KEY, 0, 0, pResources, 2);
   b.emit(f, Op::Q_ALL_VALUES, 0, 0, pAll, 2);
-  b.emit(f, Op::Q_FILTER, 0, uint16_t(FilterMode::AfterWildcard), pFilter, 2);
-  b.emit(f, Op::Q_TYPE_SELECT, 0, uint16_t(FilterMode::AfterWildcard), pType, 2);
+  b.emit(f, Op::Q_FILTER, 0, uint16_t(FilterMode::AfterAllIndices), pFilter, 2);
+  b.emit(f, Op::Q_TYPE_SELECT, 0, uint16_t(FilterMode::AfterAllIndices), pType, 2);
   b.emit(f, Op::Q_LIT, 1, 0, litRegex, 2);
   b.emit(f, Op::CHECK_BINARY, 0, 0, 0, 2);
   b.emit(f, Op::JUMP_UNLESS_PASS, 0, 0, 10, 2);
@@ -946,9 +946,9 @@ TEST(VerifyTest, OperandSlot) {
 }
 TEST(VerifyTest, OperandImm) {
   expectRejected([](Sample& s) { instr(s, s.when, Op::ST_SET).c = 3; }, "unknown status 3");
-  expectRejected([](Sample& s) { instr(s, s.ruleDefault, Op::Q_FILTER).b = 2; },
+  expectRejected([](Sample& s) { instr(s, s.ruleDefault, Op::Q_FILTER).b = 4; },
                  "(Q_FILTER): unknown filter mode");
-  expectRejected([](Sample& s) { instr(s, s.ruleDefault, Op::Q_TYPE_SELECT).b = 2; },
+  expectRejected([](Sample& s) { instr(s, s.ruleDefault, Op::Q_TYPE_SELECT).b = 4; },
                  "(Q_TYPE_SELECT): unknown filter mode");
 }
 TEST(VerifyTest, OperandLiteral) {
@@ -1119,8 +1119,8 @@ TEST(DisasmTest, ListingShowsMeaning) {
            "  slot s0 %x  init f3\n",
            "  ; 2: Resources.*[ Type == 'AWS::S3::Bucket' ] == /ab+c/\n",
            "     1  Q_KEY             r0, .Resources\n",
-           "     3  Q_FILTER          r0, after-wildcard, [filter f2]\n",
-           "     4  Q_TYPE_SELECT     r0, after-wildcard, [Type == \"AWS::S3::Bucket\"]\n",
+           "     3  Q_FILTER          r0, after-star, [filter f2]\n",
+           "     4  Q_TYPE_SELECT     r0, after-star, [Type == \"AWS::S3::Bucket\"]\n",
            "     5  Q_LIT             r1, /ab+c/\n",
            "     7  JUMP_UNLESS_PASS  t0, #10\n",
            "     8  RULE_REF          t1, not named                 ; <<named failed>>\n",

@@ -457,7 +457,7 @@ class Lister {
 
   static std::string immText(Op op, uint32_t v) {
     if (op == Op::ST_SET && v <= 2) return statusName(Status(v));
-    if ((op == Op::Q_FILTER || op == Op::Q_TYPE_SELECT) && v <= 1) return v == 0 ? "after-key" : "after-wildcard";
+    if ((op == Op::Q_FILTER || op == Op::Q_TYPE_SELECT) && v < kFilterModeCount) return kFilterModeNames[v];
     return std::to_string(v);
   }
 

@@ -113,10 +113,20 @@ class Machine {
   void stepIndex(ResultSet& set, const Part& part, uint32_t partId, ResultSet& tmp);
   void stepAll(ResultSet& set, bool values, uint32_t partId, ResultSet& tmp, const Part* capture,
                Frame* frame);
+  // What a filter or type select does with one resolved member (FilterMode).
+  enum class FilterCandidates : uint8_t {
+    Elements,       // a list: each element, on itself
+    Values,         // a map after a key: each value, on itself
+    Itself,         // the member, on itself
+    ItselfInScope,  // a map after .*, [*] or [name]: the member, on its filterScope
+    Unresolved,     // a scalar not reached by [*], [name] or a variable
+  };
+  static FilterCandidates filterCandidates(const QValue& v, FilterMode mode);
+  const Node* filterScope(const QValue& v, const Node* self) const;
   bool stepFilter(ResultSet& set, const Part& part, FilterMode mode, uint32_t partId, Frame& frame,
-                  ResultSet& tmp);
+                  const Node* self, ResultSet& tmp);
   bool stepTypeSelect(ResultSet& set, const Part& part, FilterMode mode, uint32_t partId,
-                      ResultSet& tmp);
+                      const Node* self, ResultSet& tmp);
   bool stepKeysFilter(ResultSet& set, const Part& part, uint32_t partId, Frame& frame, ResultSet& tmp);
   void recordKeyCheck(std::vector<Record>& out, const Node* map, const MapEntry& e, uint32_t partId,
                       uint32_t rhsSet);
@@ -573,11 +583,11 @@ Status Machine::loop(uint32_t fi, Frame& frame, const Node* self, ResultSet* set
     if constexpr (kTrace) traceBefore(anns[at], fi);
     switch (in.op) {
       case Op::Q_ROOT:
-        R[in.a].assign(1, QValue::resolved(root_));
+        R[in.a].assign(1, QValue{root_, QKind::Resolved, Unresolved::None, QValue::kContextScope});
         rf.conv[in.a] = 0;
         break;
       case Op::Q_THIS:
-        R[in.a].assign(1, QValue::resolved(self));
+        R[in.a].assign(1, QValue{self, QKind::Resolved, Unresolved::None, QValue::kContextScope});
         rf.conv[in.a] = 0;
         break;
       case Op::Q_LIT:
@@ -587,6 +597,9 @@ Status Machine::loop(uint32_t fi, Frame& frame, const Node* self, ResultSet* set
       case Op::Q_VAR:
         rf.conv[in.a] = 0;
         if (!variable(frame, in.b, in.c, R[in.a])) return Status::Skip;
+        // The rest of the query runs in a scope of each value (filterScope).
+        for (QValue& m : R[in.a])
+          if (!m.isUnresolved()) m.part = 0;
         break;
       case Op::Q_EMPTY:
         R[in.a].clear();
@@ -613,11 +626,11 @@ Status Machine::loop(uint32_t fi, Frame& frame, const Node* self, ResultSet* set
         stepAll(R[in.a], true, in.c, rf.tmp, &P.parts[in.c], &frame);
         break;
       case Op::Q_FILTER:
-        if (!stepFilter(R[in.a], P.parts[in.c], FilterMode(in.b), in.c, frame, rf.tmp))
+        if (!stepFilter(R[in.a], P.parts[in.c], FilterMode(in.b), in.c, frame, self, rf.tmp))
           return Status::Skip;
         break;
       case Op::Q_TYPE_SELECT:
-        stepTypeSelect(R[in.a], P.parts[in.c], FilterMode(in.b), in.c, rf.tmp);
+        stepTypeSelect(R[in.a], P.parts[in.c], FilterMode(in.b), in.c, self, rf.tmp);
         break;
       case Op::Q_KEYS_FILTER:
         if (!stepKeysFilter(R[in.a], P.parts[in.c], in.c, frame, rf.tmp)) return Status::Skip;
@@ -813,8 +826,7 @@ bool Machine::stepKey(ResultSet& set, const Part& part, uint8_t& conv, uint32_t 
     const Node* n = v.node;
     if (n->kind == NodeKind::Map) {
       if (const Node* hit = lookupKey(n, part, conv))
-        tmp.push_back(QValue{hit, v.kind == QKind::Literal ? QKind::Literal : QKind::Resolved,
-                             Unresolved::None, 0});
+        tmp.push_back(v.child(hit));
       else
         tmp.push_back(QValue::unresolved(n, Unresolved::KeyMissing, partId));
     } else {
@@ -835,7 +847,7 @@ void Machine::stepIndex(ResultSet& set, const Part& part, uint32_t partId, Resul
     }
     const Node* n = v.node;
     if (n->kind == NodeKind::List && index < n->list.size)
-      tmp.push_back(QValue{n->list.items[index], v.kind, Unresolved::None, 0});
+      tmp.push_back(v.child(n->list.items[index]));
     else
       tmp.push_back(QValue::unresolved(
           n, n->kind == NodeKind::List ? Unresolved::IndexOutOfRange : Unresolved::NotAList, partId));
@@ -865,15 +877,14 @@ void Machine::stepAll(ResultSet& set, bool values, uint32_t partId, ResultSet& t
       continue;
     }
     const Node* n = v.node;
-    QKind kind = v.kind;
     if (n->kind == NodeKind::List) {
       if (n->list.size == 0) tmp.push_back(QValue::unresolved(n, Unresolved::EmptyCollection, partId));
       for (uint32_t i = 0; i < n->list.size; ++i)
-        tmp.push_back(QValue{n->list.items[i], kind, Unresolved::None, 0});
+        tmp.push_back(v.child(n->list.items[i]));
     } else if (n->kind == NodeKind::Map && values) {
       if (n->map.size == 0) tmp.push_back(QValue::unresolved(n, Unresolved::EmptyCollection, partId));
       for (uint32_t i = 0; i < n->map.size; ++i) {
-        tmp.push_back(QValue{n->map.entries[i].value, kind, Unresolved::None, 0});
+        tmp.push_back(v.ownScope(n->map.entries[i].value));
         if (capturePart) capture(*frame, *capturePart, n->map.entries[i]);
       }
     } else {
@@ -883,8 +894,39 @@ void Machine::stepAll(ResultSet& set, bool values, uint32_t partId, ResultSet& t
   set.swap(tmp);
 }
 
+// The value the clauses of a filter see for map member `v` after .*, [*] or
+// [name]: cfn-guard evaluates them in the evaluation context it holds at that
+// point of the query, which is the map itself only when the map was a value of
+// a map iterated by .* or [name], of a map filtered after a key, or of a
+// variable; after [*] over a list it is the scope of the list (differential
+// case 24). Literals and function results have no parents: their own scope.
+const Node* Machine::filterScope(const QValue& v, const Node* self) const {
+  if (v.part == QValue::kContextScope) return self;
+  const Node* n = v.node;
+  for (uint32_t up = 0; up < v.part; ++up) {
+    if (!n->parent) return v.node;
+    n = n->parent;
+  }
+  return n;
+}
+
+// What a filter part does with resolved member `v` (FilterMode, spec §6.4).
+Machine::FilterCandidates Machine::filterCandidates(const QValue& v, FilterMode mode) {
+  switch (v.node->kind) {
+    case NodeKind::List:
+      return FilterCandidates::Elements;
+    case NodeKind::Map:
+      if (mode == FilterMode::AfterKey) return FilterCandidates::Values;
+      if (mode == FilterMode::AfterOther) return FilterCandidates::Itself;
+      return FilterCandidates::ItselfInScope;
+    default:
+      return mode == FilterMode::AfterAllIndices ? FilterCandidates::Itself
+                                                 : FilterCandidates::Unresolved;
+  }
+}
+
 bool Machine::stepFilter(ResultSet& set, const Part& part, FilterMode mode, uint32_t partId,
-                         Frame& frame, ResultSet& in) {
+                         Frame& frame, const Node* self, ResultSet& in) {
   // `in` is this depth's scratch set; nested filter calls use deeper register files.
   in.clear();
   in.swap(set);  // set is now empty and receives the selection
@@ -914,25 +956,34 @@ bool Machine::stepFilter(ResultSet& set, const Part& part, FilterMode mode, uint
       continue;
     }
     const Node* n = v.node;
-    if (n->kind == NodeKind::List) {
-      for (uint32_t i = 0; i < n->list.size; ++i) {
-        if (passes(n->list.items[i], true)) set.push_back(QValue{n->list.items[i], v.kind, Unresolved::None, 0});
-        if (failed()) return false;
-      }
-    } else if (n->kind == NodeKind::Map && mode == FilterMode::AfterKey) {
-      for (uint32_t i = 0; i < n->map.size; ++i) {
-        const MapEntry& e = n->map.entries[i];
-        if (passes(e.value, false)) {
-          set.push_back(QValue{e.value, v.kind, Unresolved::None, 0});
-          capture(frame, part, e);
+    switch (filterCandidates(v, mode)) {
+      case FilterCandidates::Elements:
+        for (uint32_t i = 0; i < n->list.size; ++i) {
+          if (passes(n->list.items[i], true)) set.push_back(v.child(n->list.items[i]));
+          if (failed()) return false;
         }
+        break;
+      case FilterCandidates::Values:
+        for (uint32_t i = 0; i < n->map.size; ++i) {
+          const MapEntry& e = n->map.entries[i];
+          if (passes(e.value, false)) {
+            set.push_back(v.ownScope(e.value));
+            capture(frame, part, e);
+          }
+          if (failed()) return false;
+        }
+        break;
+      case FilterCandidates::Itself:
+        if (passes(n, false)) set.push_back(v);
         if (failed()) return false;
-      }
-    } else if (n->kind == NodeKind::Map || mode == FilterMode::AfterWildcard) {
-      if (passes(n, false)) set.push_back(v);
-      if (failed()) return false;
-    } else {
-      set.push_back(QValue::unresolved(n, Unresolved::FilterOnScalar, partId));
+        break;
+      case FilterCandidates::ItselfInScope:
+        if (passes(filterScope(v, self), false)) set.push_back(v);
+        if (failed()) return false;
+        break;
+      case FilterCandidates::Unresolved:
+        set.push_back(QValue::unresolved(n, Unresolved::FilterOnScalar, partId));
+        break;
     }
   }
   in = std::move(input);
@@ -1124,7 +1175,7 @@ bool Machine::typeGuardRejects(uint32_t func, const Node* candidate, Frame& fram
 // False: take the general path.
 bool Machine::stepAllValuesOfType(ResultSet& set, const Instr& next, ResultSet& tmp, Frame& frame) {
   constexpr uint32_t kMinEntries = 64;  // below this a visit is as cheap as a tag
-  if (FilterMode(next.b) != FilterMode::AfterWildcard || set.size() != 1 || set[0].isUnresolved())
+  if (FilterMode(next.b) != FilterMode::AfterAllValues || set.size() != 1 || set[0].isUnresolved())
     return false;
   const Node* map = set[0].node;
   if (map->kind != NodeKind::Map || map->map.size < kMinEntries || map->map.entries[0].id == kNoKey ||
@@ -1214,7 +1265,7 @@ bool Machine::typeMatches(const Node* v, const Part& part) const {
 }
 
 bool Machine::stepTypeSelect(ResultSet& set, const Part& part, FilterMode mode, uint32_t partId,
-                             ResultSet& tmp) {
+                             const Node* self, ResultSet& tmp) {
   tmp.clear();
   for (size_t vi = 0; vi < set.size(); ++vi) {
     prefetchAhead(set.data(), vi, set.size());
@@ -1224,22 +1275,30 @@ bool Machine::stepTypeSelect(ResultSet& set, const Part& part, FilterMode mode, 
       continue;
     }
     const Node* n = v.node;
-    if (n->kind == NodeKind::List) {
-      for (uint32_t i = 0; i < n->list.size; ++i) {
-        if (trace_) traceTypeSelect(n->list.items[i], part, partId, true);
-        if (typeMatches(n->list.items[i], part)) tmp.push_back(QValue{n->list.items[i], v.kind, Unresolved::None, 0});
+    switch (filterCandidates(v, mode)) {
+      case FilterCandidates::Elements:
+        for (uint32_t i = 0; i < n->list.size; ++i) {
+          if (trace_) traceTypeSelect(n->list.items[i], part, partId, true);
+          if (typeMatches(n->list.items[i], part)) tmp.push_back(v.child(n->list.items[i]));
+        }
+        break;
+      case FilterCandidates::Values:
+        for (uint32_t i = 0; i < n->map.size; ++i) {
+          if (trace_) traceTypeSelect(n->map.entries[i].value, part, partId, false);
+          if (typeMatches(n->map.entries[i].value, part))
+            tmp.push_back(v.ownScope(n->map.entries[i].value));
+        }
+        break;
+      case FilterCandidates::Itself:
+      case FilterCandidates::ItselfInScope: {
+        const Node* tested = filterCandidates(v, mode) == FilterCandidates::Itself ? n : filterScope(v, self);
+        if (trace_) traceTypeSelect(tested, part, partId, false);
+        if (typeMatches(tested, part)) tmp.push_back(v);
+        break;
       }
-    } else if (n->kind == NodeKind::Map && mode == FilterMode::AfterKey) {
-      for (uint32_t i = 0; i < n->map.size; ++i) {
-        if (trace_) traceTypeSelect(n->map.entries[i].value, part, partId, false);
-        if (typeMatches(n->map.entries[i].value, part))
-          tmp.push_back(QValue{n->map.entries[i].value, v.kind, Unresolved::None, 0});
-      }
-    } else if (n->kind == NodeKind::Map || mode == FilterMode::AfterWildcard) {
-      if (trace_) traceTypeSelect(n, part, partId, false);
-      if (typeMatches(n, part)) tmp.push_back(v);
-    } else {
-      tmp.push_back(QValue::unresolved(n, Unresolved::FilterOnScalar, partId));
+      case FilterCandidates::Unresolved:
+        tmp.push_back(QValue::unresolved(n, Unresolved::FilterOnScalar, partId));
+        break;
     }
   }
   set.swap(tmp);
@@ -1494,7 +1553,7 @@ bool Machine::stepKeysFilter(ResultSet& set, const Part& part, uint32_t partId, 
         !rhs[0].isUnresolved() && rhs[0].node->kind == NodeKind::String &&
         entryNamed(n, rhs[0].node->text(), named)) {
       if (named) {
-        out.push_back(QValue{named->value, v.kind, Unresolved::None, 0});
+        out.push_back(v.child(named->value));
         capture(frame, part, *named);
       }
       if (n->map.size > (named ? 1u : 0u) && !suppress_ && rec_) recordKeysMiss(n, partId, rhs);
@@ -1511,7 +1570,7 @@ bool Machine::stepKeysFilter(ResultSet& set, const Part& part, uint32_t partId, 
       if (c == Cmp::NotComparable) continue;
       if (trace_) traceKey(n, e, c == Cmp::True, rhs, part);
       if (c == Cmp::True) {
-        out.push_back(QValue{e.value, v.kind, Unresolved::None, 0});
+        out.push_back(v.child(e.value));
         capture(frame, part, e);
       } else if (c == Cmp::False) {
         missed = true;
@@ -1555,7 +1614,7 @@ bool Machine::stepInterp(ResultSet& set, const ResultSet& names, uint32_t partId
     }
     for (std::string_view k : keys) {
       if (const Node* hit = D.lookupKeyText(n, k))
-        tmp.push_back(QValue{hit, v.kind, Unresolved::None, 0});
+        tmp.push_back(v.child(hit));
       else
         tmp.push_back(QValue::unresolved(n, Unresolved::VariableMissing, partId));
     }

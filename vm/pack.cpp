@@ -78,6 +78,7 @@ uint32_t instructionSetId() {
       table += op.name;
       table += {'\0', char(op.a), char(op.b), char(op.c)};
     }
+    for (const char* mode : kFilterModeNames) (table += mode) += '\0';
     return crc32c(table);
   }();
   return id;

@@ -45,10 +45,25 @@ struct Function {
   std::vector<uint32_t> lines;  // 1-based source line of each instruction (0 unknown)
 };
 
-// How the filter of a Q_FILTER treats map members (spec §6.4): after a key,
-// a filter tests each value of the map; after .*, [*], [name], a variable or
-// another filter, it tests the map itself.
-enum class FilterMode : uint8_t { AfterKey = 0, AfterWildcard = 1 };
+// What a Q_FILTER / Q_TYPE_SELECT takes as candidates, by the query part
+// before it (spec §6.4 and differential cases 03 and 24). Lists: each element,
+// always. Maps: after a key, each value of the map; after .*, [*] or [name],
+// the map itself, selected by what the filter says of the member's scope
+// (QValue::part: the value the reference's evaluation context holds there,
+// not always the map); otherwise (an index, `this`, another filter: cfn-guard
+// 3.1.1 panics) the map itself, tested on itself. Scalars: a candidate only
+// after [*], [name] or a variable; otherwise unresolved.
+enum class FilterMode : uint8_t {
+  AfterKey = 0,
+  AfterAllIndices = 1,  // [*], [name], or a variable (with or without [*])
+  AfterAllValues = 2,   // .*
+  AfterOther = 3,       // an index, `this`, a filter or a keys filter
+};
+inline constexpr uint32_t kFilterModeCount = 4;
+// Their names in listings; also part of the instruction-set fingerprint
+// (vm/pack.cpp), since a pack's filter operands mean these modes.
+inline constexpr const char* kFilterModeNames[kFilterModeCount] = {"after-key", "after-star",
+                                                                   "after-values", "after-other"};
 
 struct Part {
   ast::PartKind kind = ast::PartKind::Key;

@@ -417,7 +417,7 @@ class Verifier {
       case Op::Q_SUBQUERY: case Op::CALL_CNF:
         return func(in.c, "function", expectedFuncKind(op), false);
       case Op::Q_FILTER: case Op::Q_TYPE_SELECT:
-        return in.b <= uint32_t(FilterMode::AfterWildcard) || fail("unknown filter mode");
+        return in.b < kFilterModeCount || fail("unknown filter mode");
       case Op::ST_SET:
         return in.c <= uint32_t(Status::Fail) || fail("unknown status " + std::to_string(in.c));
       case Op::CHECK_BINARY: return args(f, in.b, 2);

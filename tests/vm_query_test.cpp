@@ -1,0 +1,109 @@
+// Tests of query evaluation against cfn-guard 3.1.1's behaviour where it is
+// not what spec §6 first said: which candidates a filter sees and in which
+// scope its clauses run (differential cases 03 and 24), key interpolation,
+// variables followed by parts, and scoping of variables. Compiles rules and
+// evaluates them with tests/eval_helpers.h.
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "tests/eval_helpers.h"
+#include "vm/report.h"
+
+namespace guard {
+namespace {
+
+// The status of `rule r { <query> !empty }` over `data`.
+std::string selects(const std::string& query, const std::string& data) {
+  return statusOf("rule r { " + query + " !empty }\n", data);
+}
+
+const char* const kItems = R"(Top: 1
+Items:
+  - a: 1
+    m: {a: 1}
+  - a: 2
+    m: {a: 2}
+M:
+  x: {a: 1}
+  y: {a: 2}
+S: [1, 2]
+)";
+
+// A filter right after [*] or .* tests a map in the scope the query is in at
+// that point: the map itself only when it was a value of a map iterated by .*
+// or [name], or of a map filtered after a key; after [*] over a list, the
+// enclosing scope (here the document root).
+TEST(FilterScope, MapAfterStarOverAListIsTestedInTheEnclosingScope) {
+  EXPECT_EQ(selects("Items[*][ Top == 1 ]", kItems), "PASS");
+  EXPECT_EQ(selects("Items[*][ a == 1 ]", kItems), "FAIL");
+  EXPECT_EQ(selects("Items.*[ Top == 1 ]", kItems), "PASS");  // .* over a list: same
+  EXPECT_EQ(selects("Items.*[ a == 1 ]", kItems), "FAIL");
+  EXPECT_EQ(selects("Items[k][ Top == 1 ]", kItems), "PASS");
+}
+
+TEST(FilterScope, MapAfterStarOverAMapIsTestedOnItself) {
+  EXPECT_EQ(selects("M.*[ a == 1 ]", kItems), "PASS");
+  EXPECT_EQ(selects("M[k][ a == 1 ]", kItems), "PASS");
+  EXPECT_EQ(selects("M[k][ Top == 1 ]", kItems), "FAIL");
+}
+
+TEST(FilterScope, StarOnAMapKeepsTheScopeItWasReachedIn) {
+  EXPECT_EQ(selects("M[*][ Top == 1 ]", kItems), "PASS");
+  EXPECT_EQ(selects("M[*][ a == 1 ]", kItems), "FAIL");
+  EXPECT_EQ(selects("Items[*].m[*][ Top == 1 ]", kItems), "PASS");
+  EXPECT_EQ(selects("M.x[*][ Top == 1 ]", kItems), "PASS");
+}
+
+TEST(FilterScope, TheScopeIsTheNearestValueOfAMapIteratedByDotStar) {
+  const char* data = R"(a: 0
+Resources:
+  R1:
+    a: 1
+    Properties:
+      Tags: [{a: 2}, {a: 3}]
+)";
+  // Tags[*] elements are tested in the scope of R1 (a: 1), three levels up.
+  EXPECT_EQ(selects("Resources.*.Properties.Tags[*][ a == 1 ]", data), "PASS");
+  EXPECT_EQ(selects("Resources.*.Properties.Tags[*][ a == 2 ]", data), "FAIL");
+  // Without [*] the filter tests each element.
+  EXPECT_EQ(selects("Resources.*.Properties.Tags[ a == 2 ]", data), "PASS");
+}
+
+TEST(FilterScope, TypeSelectFollowsTheSameScope) {
+  const char* data = R"(Type: T
+L:
+  - Type: U
+)";
+  EXPECT_EQ(selects("L[*][ Type == 'T' ]", data), "PASS");
+  EXPECT_EQ(selects("L[*][ Type == 'U' ]", data), "FAIL");
+  EXPECT_EQ(selects("L[ Type == 'U' ]", data), "PASS");
+}
+
+TEST(FilterScope, VariableValuesAreTheirOwnScope) {
+  const char* rules = R"(let items = Items[*]
+let m = M
+rule r1 { %items[*][ Top == 1 ] !empty }
+rule r2 { %items[*][ a == 1 ] !empty }
+rule r3 { %m[*][ Top == 1 ] !empty }
+)";
+  EvalRun run = evaluate(rules, kItems);
+  ASSERT_TRUE(run.ok) << run.error;
+  EXPECT_EQ(run.status["r1"], "FAIL");
+  EXPECT_EQ(run.status["r2"], "PASS");
+  EXPECT_EQ(run.status["r3"], "FAIL");
+}
+
+// Scalars are filter candidates only after [*], [name] or a variable.
+TEST(FilterCandidates, ScalarNotReachedByStarIsUnresolved) {
+  EXPECT_EQ(selects("S[*][ this == 1 ]", kItems), "PASS");
+  EXPECT_EQ(selects("S.*[ this == 1 ]", kItems), "FAIL");
+  EXPECT_EQ(selects("M.x.*[ this == 1 ]", kItems), "FAIL");
+  EXPECT_EQ(selects("S[0][ this == 1 ]", kItems), "FAIL");
+  EXPECT_EQ(statusOf("rule r { S[ this > 0 ][ this > 1 ] exists }\n", kItems), "FAIL");
+  EXPECT_EQ(statusOf("rule r { S[*] { this[ this > 0 ] exists } }\n", kItems), "FAIL");
+  EXPECT_EQ(statusOf("let s = S[*]\nrule r { %s[ this == 1 ] !empty }\n", kItems), "PASS");
+}
+
+}  // namespace
+}  // namespace guard
