@@ -118,6 +118,7 @@ class Lowerer {
   uint8_t lowerConditions(const ast::Conjunction& conds);
   void lowerExpr(const ast::Expr& e, uint8_t dst);
   void lowerQuery(const ast::Query& q, uint8_t dst);
+  void lowerInterpolation(const std::vector<ast::QueryPart>& parts, size_t at, uint32_t part);
   void lowerVariable(const std::string& name, uint8_t dst, const ast::Span& span);
   uint32_t newPart(PartKind kind, uint32_t query, uint32_t position);
   uint32_t queryTextOf(const ast::Query& q);
@@ -728,6 +729,36 @@ void Lowerer::lowerVariable(const std::string& name, uint8_t dst, const ast::Spa
   }
 }
 
+// Key interpolation `.%v` (part `at` of `parts`): the variable is evaluated
+// only when the query meets a map (cfn-guard 3.1.1 makes the part unresolved
+// on anything else without looking at it), so it is a Set function of the
+// part. What 3.1.1 does with the part after it is decided here: an index is
+// applied twice (pickIndex), and .*, a filter or a keys filter is an error.
+void Lowerer::lowerInterpolation(const std::vector<ast::QueryPart>& parts, size_t at, uint32_t part) {
+  const ast::QueryPart& p = parts[at];
+  uint32_t f = newFunction(FuncKind::Set, "interp@" + std::to_string(p.span.begin.line));
+  inFunction(f, scope_, [&] {
+    uint8_t r = newReg();
+    lowerVariable(p.name, r, p.span);
+    emit(Op::RET_SET, r);
+  });
+  P.parts[part].func = f;
+  if (at + 1 >= parts.size()) return;
+  const ast::QueryPart& next = parts[at + 1];
+  if (next.kind == PartKind::Index) {
+    P.parts[part].pickIndex = true;
+    P.parts[part].index = next.index;
+  } else if (next.kind != PartKind::Key && next.kind != PartKind::AllIndices &&
+             next.kind != PartKind::KeyCapture) {
+    const uint32_t q = P.parts[part].query;
+    const auto& texts = P.queries[q].parts;
+    P.parts[part].key = P.intern(
+        "Types or variable assignments are incompatible `This type of query " +
+        (texts.size() > 1 ? P.str(texts[1]) : std::string()) +
+        " based variable interpolation is not supported map, " + P.remainingQuery(q, 0) + "`");
+  }
+}
+
 void Lowerer::lowerQuery(const ast::Query& q, uint8_t dst) {
   uint32_t qid = queryTextOf(q);
   const auto& parts = q.parts;
@@ -746,8 +777,10 @@ void Lowerer::lowerQuery(const ast::Query& q, uint8_t dst) {
     case PartKind::Variable:
       lowerVariable(parts[0].name, dst, parts[0].span);
       i = 1;
-      // The implicit [*] after a variable; an explicit one right after it is skipped.
-      if (i < parts.size() && parts[i].kind == PartKind::AllIndices) ++i;
+      // The implicit [*] after a variable: an explicit [*], or a [name]
+      // (cfn-guard parses both as the same part), right after it is skipped.
+      if (i < parts.size() && (parts[i].kind == PartKind::AllIndices || parts[i].kind == PartKind::KeyCapture))
+        ++i;
       mode = FilterMode::AfterAllIndices;
       break;
     default:
@@ -842,9 +875,9 @@ void Lowerer::lowerQuery(const ast::Query& q, uint8_t dst) {
         break;
       }
       case PartKind::Interpolate: {
-        uint8_t names = newReg();
-        lowerVariable(p.name, names, p.span);
-        emit(Op::Q_INTERP, dst, names, newPart(PartKind::Interpolate, qid, pos));
+        uint32_t part = newPart(PartKind::Interpolate, qid, pos);
+        lowerInterpolation(parts, i, part);
+        emit(Op::Q_INTERP, dst, 0, part);
         mode = FilterMode::AfterKey;
         break;
       }

@@ -24,6 +24,8 @@ enum class Unresolved : uint8_t {
   FilterOnScalar,    // filter on a scalar reached by a key
   KeysOnNonMap,      // keys filter on a non-map
   VariableMissing,   // interpolated key not present
+  VariableUnresolved,  // a member of the interpolated variable is itself unresolved
+  VariableIndexOutOfRange,  // .%v[N] with fewer than N+1 members in %v
 };
 
 struct QValue {

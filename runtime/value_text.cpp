@@ -270,4 +270,22 @@ void appendJsonCompact(std::string& out, const Node* n) {
   }
 }
 
+const char* typeInfo(const Node* n) {
+  switch (n->kind) {
+    case NodeKind::Null: return "null";
+    case NodeKind::Bool: return "bool";
+    case NodeKind::Int: return "int";
+    case NodeKind::Float: return "float";
+    case NodeKind::String: return "String";
+    case NodeKind::List: return "array";
+    case NodeKind::Map: return "map";
+    case NodeKind::Regex: return "Regex";
+    case NodeKind::Char: return "char";
+    case NodeKind::RangeInt: return "range(int, int)";
+    case NodeKind::RangeFloat: return "range(float, float)";
+    case NodeKind::RangeChar: return "range(char, char)";
+  }
+  return "?";
+}
+
 }  // namespace guard

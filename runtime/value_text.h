@@ -33,4 +33,8 @@ std::string slashedRegex(const Node* n);
 // counting, the regex engines' ASCII fast path).
 bool isAscii(std::string_view s);
 
+// cfn-guard's name of a value's type in messages (its type_info): "int",
+// "String", "array", "map", ...
+const char* typeInfo(const Node* n);
+
 }  // namespace guard

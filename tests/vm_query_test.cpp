@@ -107,3 +107,65 @@ TEST(FilterCandidates, ScalarNotReachedByStarIsUnresolved) {
 
 }  // namespace
 }  // namespace guard
+
+namespace guard {
+namespace {
+
+const char* const kKeys = R"(P:
+  A: [10, 11, 12]
+  B: [20, 21, 22]
+  C: {x: 1}
+S: text
+Names: [A, B]
+)";
+
+// `.%v` on anything but a map is unresolved without evaluating %v, so an
+// unknown or non-string %v is an error only where the query meets a map.
+TEST(KeyInterpolation, TheVariableIsEvaluatedOnlyOnAMap) {
+  EXPECT_EQ(statusOf("let v = 1\nrule r { S.%v exists }\n", kKeys), "FAIL");
+  EXPECT_EQ(statusOf("rule r { Missing.%nosuch exists }\n", kKeys), "FAIL");
+  EXPECT_EQ(statusOf("let v = 1\nrule r { P.%v exists }\n", kKeys).rfind("ERROR:", 0), 0u);
+  EXPECT_EQ(statusOf("rule r { P.%nosuch exists }\n", kKeys).rfind("ERROR:", 0), 0u);
+}
+
+TEST(KeyInterpolation, AnUnresolvedNameGivesAnUnresolvedMember) {
+  EXPECT_EQ(statusOf("let v = Missing\nrule r { P.%v exists }\n", kKeys), "FAIL");
+  EXPECT_EQ(statusOf("let v = some Missing\nrule r { P.%v exists }\n", kKeys), "SKIP");
+  // One unresolved name among resolved ones: a member that fails `exists`.
+  const char* data = "P:\n  A: 1\nKeys:\n  a: {Name: A}\n  b: {Other: 1}\n";
+  const char* rules = "let v = Keys.*.Name\nrule r { P.%v exists }\nrule r2 { some P.%v exists }\n";
+  EvalRun run = evaluate(rules, data);
+  ASSERT_TRUE(run.ok) << run.error;
+  EXPECT_EQ(run.status["r"], "FAIL");
+  EXPECT_EQ(run.status["r2"], "PASS");
+}
+
+TEST(KeyInterpolation, StarFilterOrKeysFilterAfterItIsAnError) {
+  const std::string let = "let c = 'C'\n";
+  EXPECT_EQ(statusOf(let + "rule r { P.%c.* exists }\n", kKeys).rfind("ERROR:", 0), 0u);
+  EXPECT_EQ(statusOf(let + "rule r { P.%c[ x == 1 ] exists }\n", kKeys).rfind("ERROR:", 0), 0u);
+  EXPECT_EQ(statusOf(let + "rule r { P.%c[ keys == 'x' ] exists }\n", kKeys).rfind("ERROR:", 0), 0u);
+  EXPECT_EQ(statusOf(let + "rule r { P.%c.x == 1 }\n", kKeys), "PASS");
+  EXPECT_EQ(statusOf(let + "rule r { P.%c[*] exists }\n", kKeys), "PASS");
+  // Not on a map: unresolved, no error.
+  EXPECT_EQ(statusOf(let + "rule r { S.%c.* exists }\n", kKeys), "FAIL");
+}
+
+// `.%v[N]`: 3.1.1 picks the N-th member of %v's values, then indexes again.
+TEST(KeyInterpolation, IndexAfterItPicksAMemberAndIndexesAgain) {
+  const std::string let = "let names = Names\n";
+  EXPECT_EQ(statusOf(let + "rule r { P.%names[0] exists }\n", kKeys), "PASS");   // P.A[0], P.B[0]
+  EXPECT_EQ(statusOf(let + "rule r { P.%names[0] == 10 }\n", kKeys), "FAIL");    // P.B[0] is 20
+  EXPECT_EQ(statusOf(let + "rule r { P.%names[1] exists }\n", kKeys), "FAIL");   // one member only
+  EXPECT_EQ(statusOf("let n = Names[*]\nrule r { P.%n[1] == 21 }\n", kKeys), "PASS");  // B, then [1]
+}
+
+// A [name] right after a variable is its implicit [*]: it neither iterates
+// nor captures.
+TEST(VariableParts, CaptureRightAfterAVariableIsSkipped) {
+  EXPECT_EQ(statusOf("let n = P\nrule r { %n[x] == 1 }\n", "P:\n  A: 1\n"), "FAIL");
+  EXPECT_EQ(statusOf("let n = P\nrule r { %n[x] is_struct }\n", "P:\n  A: 1\n"), "PASS");
+}
+
+}  // namespace
+}  // namespace guard

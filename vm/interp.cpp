@@ -136,7 +136,9 @@ class Machine {
   void expandKeysMisses(std::vector<Record>& records);
   void recordOutcomes(RecKind kind, uint32_t clauseId, Status clauseStatus,
                       const std::vector<Outcome>& outcomes, const ResultSet* rightSet);
-  bool stepInterp(ResultSet& set, const ResultSet& names, uint32_t partId, ResultSet& tmp);
+  bool interpolatedNames(const Part& part, Frame& frame, const Node* self, ResultSet& names);
+  bool stepInterp(ResultSet& set, const Part& part, uint32_t partId, Frame& frame, const Node* self,
+                  ResultSet& tmp);
   bool call(const CallInfo& c, const ResultSet* args, ResultSet& out);
   void capture(Frame& frame, const Part& part, const MapEntry& e);
 
@@ -636,7 +638,7 @@ Status Machine::loop(uint32_t fi, Frame& frame, const Node* self, ResultSet* set
         if (!stepKeysFilter(R[in.a], P.parts[in.c], in.c, frame, rf.tmp)) return Status::Skip;
         break;
       case Op::Q_INTERP:
-        if (!stepInterp(R[in.a], R[in.b], in.c, rf.tmp)) return Status::Skip;
+        if (!stepInterp(R[in.a], P.parts[in.c], in.c, frame, self, rf.tmp)) return Status::Skip;
         break;
       case Op::Q_RESOLVED: {
         auto& set = R[in.a];
@@ -1583,26 +1585,35 @@ bool Machine::stepKeysFilter(ResultSet& set, const Part& part, uint32_t partId, 
   return true;
 }
 
-bool Machine::stepInterp(ResultSet& set, const ResultSet& names, uint32_t partId, ResultSet& tmp) {
-  // Collect the key names first: strings, or lists of strings.
-  std::vector<std::string_view> keys;
-  for (const QValue& nm : names) {
-    if (nm.isUnresolved()) continue;
-    const Node* n = nm.node;
-    if (n->kind == NodeKind::String) {
-      keys.push_back(n->text());
-    } else if (n->kind == NodeKind::List) {
-      for (uint32_t i = 0; i < n->list.size; ++i) {
-        if (n->list.items[i]->kind != NodeKind::String)
-          return fail("a key used through a variable is not a string");
-        keys.push_back(n->list.items[i]->text());
-      }
-    } else {
-      return fail("a key used through a variable is not a string");
-    }
+// The key names of an interpolation part for the map members of a query:
+// its variable's members (only the one at the part's index, with pickIndex).
+// The query's members in `set` are not touched. False on an evaluation error.
+bool Machine::interpolatedNames(const Part& part, Frame& frame, const Node* self, ResultSet& names) {
+  if (!callSet(part.func, frame, self, names)) return false;
+  if (part.key != kNone) return fail(P.str(part.key));
+  if (!part.pickIndex) return true;
+  const uint64_t index = part.index < 0 ? uint64_t(-(part.index + 1)) + 1 : uint64_t(part.index);
+  if (index >= names.size()) {
+    names.clear();
+    return true;
   }
+  QValue picked = names[index];
+  names.assign(1, picked);
+  return true;
+}
+
+// `.%v` (spec §6.7 and differential cases 04, 05, 06): on a map, the values
+// under the keys named by %v's members; an unresolved member, or a name the
+// map lacks, gives an unresolved member; a name that is not a string (or a
+// list of strings) is an evaluation error. Anything but a map is unresolved,
+// and the variable is not evaluated unless the query meets a map.
+bool Machine::stepInterp(ResultSet& set, const Part& part, uint32_t partId, Frame& frame,
+                         const Node* self, ResultSet& tmp) {
+  ResultSet names;
+  bool haveNames = false;
   tmp.clear();
-  for (const QValue& v : set) {
+  ResultSet input = std::move(set);
+  for (const QValue& v : input) {
     if (v.isUnresolved()) {
       tmp.push_back(v);
       continue;
@@ -1612,14 +1623,38 @@ bool Machine::stepInterp(ResultSet& set, const ResultSet& names, uint32_t partId
       tmp.push_back(QValue::unresolved(n, Unresolved::NotAMap, partId));
       continue;
     }
-    for (std::string_view k : keys) {
-      if (const Node* hit = D.lookupKeyText(n, k))
-        tmp.push_back(v.child(hit));
-      else
-        tmp.push_back(QValue::unresolved(n, Unresolved::VariableMissing, partId));
+    if (!haveNames) {
+      if (!interpolatedNames(part, frame, self, names)) return false;
+      haveNames = true;
+    }
+    if (part.pickIndex && names.empty()) {
+      tmp.push_back(QValue::unresolved(n, Unresolved::VariableIndexOutOfRange, partId));
+      continue;
+    }
+    for (const QValue& name : names) {
+      if (name.isUnresolved()) {
+        tmp.push_back(QValue::unresolved(n, Unresolved::VariableUnresolved, partId));
+        continue;
+      }
+      const Node* k = name.node;
+      const bool isList = k->kind == NodeKind::List;
+      const uint32_t count = isList ? k->list.size : 1;
+      for (uint32_t i = 0; i < count; ++i) {
+        const Node* key = isList ? k->list.items[i] : k;
+        if (key->kind != NodeKind::String)
+          return fail("Comparing incoming context with literals or dynamic results wasn't possible "
+                      "`Variable projections inside Query " + P.remainingQuery(part.query, 0) +
+                      ", is returning a non-string value for key " + typeInfo(k) + "`");
+        if (const Node* hit = D.lookupKeyText(n, key->text()))
+          tmp.push_back(v.child(hit));
+        else
+          tmp.push_back(QValue::unresolved(n, Unresolved::VariableMissing, partId));
+      }
     }
   }
   set.swap(tmp);
+  input.clear();
+  tmp.swap(input);
   return true;
 }
 

@@ -271,6 +271,7 @@ template <class IO, class P> void partFields(IO& io, P& p) {
   io.u32(p.key);
   io.u32s(p.keyAlternatives);
   io.i64(p.index);
+  io.flag(p.pickIndex);
   io.u32(p.func);
   io.u32(p.literal);
   io.enum8(p.keysOp);

@@ -22,7 +22,7 @@ namespace guard::vm {
 inline constexpr char kPackMagic[4] = {'G', 'P', 'A', 'K'};
 // A reader reads any pack of its own major version (newer minors only add
 // optional sections); a newer major version is refused.
-inline constexpr uint16_t kPackMajor = 1;
+inline constexpr uint16_t kPackMajor = 2;
 inline constexpr uint16_t kPackMinor = 0;
 // The guardc version written into each pack (shown in version errors); keep in
 // step with project(VERSION) in CMakeLists.txt.

@@ -69,10 +69,20 @@ struct Part {
   ast::PartKind kind = ast::PartKind::Key;
   uint32_t query = kNone;      // Program::queries index
   uint32_t position = 0;       // index of this part in the query's parts
-  uint32_t key = kNone;        // Key: key name; TypeSelect: the type string
+  // Key: key name; TypeSelect: the type string; Interpolate: the evaluation
+  // error it raises on a map, when the part after it is one cfn-guard 3.1.1
+  // does not support there (.*, a filter, a keys filter).
+  uint32_t key = kNone;
   std::vector<uint32_t> keyAlternatives;  // Key: case conversions (§6.3), in order
-  int64_t index = 0;           // Index; Filter: number of conjunctions (verbose records)
-  uint32_t func = kNone;       // Filter: Cnf function; KeysFilter: Set function for the rhs query
+  // Index; Filter: number of conjunctions (verbose records); Interpolate with
+  // pickIndex: the index of the part after it.
+  int64_t index = 0;
+  // Interpolate: the part after it is [N], which 3.1.1 applies twice: it first
+  // picks the N-th member of the variable's values as the key names.
+  bool pickIndex = false;
+  // Filter: Cnf function; KeysFilter: Set function for the rhs query;
+  // Interpolate: Set function for the variable that names the keys.
+  uint32_t func = kNone;
   uint32_t literal = kNone;    // KeysFilter: rhs literal
   ast::CmpOp keysOp = ast::CmpOp::Eq;
   bool keysNegated = false;

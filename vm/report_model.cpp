@@ -37,23 +37,6 @@ std::string pathLoc(const Node* n) {
 
 std::string pathValue(const Node* n) { return "Path=" + pathLoc(n) + " Value=" + valueOnly(n); }
 
-const char* typeInfo(const Node* n) {
-  switch (n->kind) {
-    case NodeKind::Null: return "null";
-    case NodeKind::Bool: return "bool";
-    case NodeKind::Int: return "int";
-    case NodeKind::Float: return "float";
-    case NodeKind::String: return "String";
-    case NodeKind::List: return "array";
-    case NodeKind::Map: return "map";
-    case NodeKind::Regex: return "Regex";
-    case NodeKind::Char: return "char";
-    case NodeKind::RangeInt: return "range(int, int)";
-    case NodeKind::RangeFloat: return "range(float, float)";
-    case NodeKind::RangeChar: return "range(char, char)";
-  }
-  return "?";
-}
 
 const char* operatorName(CmpOp op) {
   switch (op) {
@@ -230,6 +213,13 @@ static std::string listItemsDebug(const Node* list) {
   return s + "]";
 }
 
+// The variable name of an interpolation part (its text is `%name`).
+static std::string interpolatedName(const Program& p, const Part& part) {
+  if (part.query >= p.queries.size() || part.position >= p.queries[part.query].parts.size()) return {};
+  const std::string& text = p.str(p.queries[part.query].parts[part.position]);
+  return !text.empty() && text[0] == '%' ? text.substr(1) : text;
+}
+
 Unresolved unresolvedOf(const Program& p, const QValue& v) {
   Unresolved u;
   u.traversedTo = v.node;
@@ -283,6 +273,16 @@ Unresolved unresolvedOf(const Program& p, const QValue& v) {
       // cfn-guard names the key and the key value's own path, which the VM
       // does not keep (docs/reports.md lists this as a known gap).
       u.reason = "Could not locate key = " + key + " inside struct at path = " + at;
+      break;
+    case guard::Unresolved::VariableUnresolved:
+      // cfn-guard adds where the variable's own query stopped and why, which
+      // the VM does not keep (docs/reports.md lists this as a known gap).
+      u.reason = "Keys returned for variable " + interpolatedName(p, part) +
+                 " could not completely resolve. Path traversed until " + at;
+      break;
+    case guard::Unresolved::VariableIndexOutOfRange:
+      u.reason = "Index " + std::to_string(part.index) + " on the set of values returned for variable " +
+                 interpolatedName(p, part) + " on the join, is out of bounds";
       break;
     case guard::Unresolved::None:
       break;

@@ -135,8 +135,6 @@ std::string notComparableReason(ast::CmpOp op, const Node* from, const Node* to)
 std::string pathLoc(const Node* n);
 // "Path=/a/b[L:3,C:4] Value=<value-only form>" (PathAwareValue's Display).
 std::string pathValue(const Node* n);
-// PathAwareValue::type_info(): "String", "int", "array", "map", ...
-const char* typeInfo(const Node* n);
 // Rust {:?} of a PathAwareValue: String((Path("/s", Location { line: 0, col: 3 }), "x")).
 std::string rustDebug(const Node* n);
 // Rust {:?} of an f64: 1.0, 1e20, 1.5e-7.

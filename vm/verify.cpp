@@ -240,6 +240,8 @@ class Verifier {
     if (pt.kind == ast::PartKind::Filter) return func(pt.func, "filter function", FuncKind::Cnf, true);
     if (pt.kind == ast::PartKind::KeysFilter)
       return func(pt.func, "keys filter query", FuncKind::Set, true);
+    if (pt.kind == ast::PartKind::Interpolate)
+      return func(pt.func, "interpolated variable", FuncKind::Set, false);
     return pt.func == kNone || fail("a function on a part that runs none");
   }
 
