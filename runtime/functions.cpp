@@ -731,6 +731,25 @@ Result<ResultSet> fnParseChar(const Args& a, Document& doc) {
 
 }  // namespace
 
+// Title-case letters (Lt, "ǅ") have both mappings but are neither.
+static bool isTitlecaseChar(uint32_t cp) {
+  return cp == 0x1C5 || cp == 0x1C8 || cp == 0x1CB || cp == 0x1F2 || (cp >= 0x1F88 && cp <= 0x1F8F) ||
+         (cp >= 0x1F98 && cp <= 0x1F9F) || (cp >= 0x1FA8 && cp <= 0x1FAF) || cp == 0x1FBC || cp == 0x1FCC ||
+         cp == 0x1FFC;
+}
+
+bool isLowercaseChar(uint32_t cp) {
+  if (cp < 0x80) return cp >= 'a' && cp <= 'z';
+  if (isTitlecaseChar(cp)) return false;
+  return mapSimple(upperTable(), cp) != cp || mapMulti(upperTable(), cp) != nullptr;
+}
+
+bool isUppercaseChar(uint32_t cp) {
+  if (cp < 0x80) return cp >= 'A' && cp <= 'Z';
+  if (isTitlecaseChar(cp)) return false;
+  return !isLowercaseChar(cp) && (mapSimple(lowerTable(), cp) != cp || mapMulti(lowerTable(), cp) != nullptr);
+}
+
 int builtinId(std::string_view name) {
   for (int k = 0; k < kNumBuiltins; ++k)
     if (name == kBuiltins[k].name) return k;
