@@ -96,10 +96,7 @@ class FunctionsTest : public ::testing::Test {
     auto r = call(fn, std::move(args));
     EXPECT_TRUE(r.ok()) << fn << ": " << (r.ok() ? "" : r.error().message);
     if (!r.ok()) return {};
-    for (const QValue& q : *r) {
-      EXPECT_EQ(q.kind, QKind::Resolved);
-      EXPECT_EQ(q.node->parent, nullptr);
-    }
+    for (const QValue& q : *r) EXPECT_EQ(q.kind, QKind::Resolved);
     return std::move(r.value());
   }
   std::string err(std::string_view fn, std::vector<ResultSet> args) {
@@ -455,7 +452,7 @@ TEST_F(FunctionsTest, ParseCharErrors) {
 TEST_F(FunctionsTest, ResultsLiveInTheScratchDocumentAndKeepPositions) {
   auto r = ok("to_upper", {{at("Name", s("abc"), 4, 8)}});
   ASSERT_EQ(r.size(), 1u);
-  EXPECT_EQ(r[0].node->parent, nullptr);
+  EXPECT_EQ(pathOf(r[0].node), "/Name");
   EXPECT_EQ(r[0].node->line, 4u);
   EXPECT_EQ(r[0].node->col, 8u);
   EXPECT_EQ(r[0].node->text(), "ABC");
@@ -464,6 +461,74 @@ TEST_F(FunctionsTest, ResultsLiveInTheScratchDocumentAndKeepPositions) {
   EXPECT_EQ(oneString("to_upper", {sub}), "ARN");
   // Literal members are taken like resolved ones.
   EXPECT_EQ(oneString("to_upper", {{QValue::literal(s("lit").node)}}), "LIT");
+}
+
+// A function's result keeps the data path of the value it came from
+// (differential/16-function-results-lose-data-path): a failing check on
+// parse_string(F) is reported at /F.
+TEST_F(FunctionsTest, ResultsKeepTheDataPathOfTheirInput) {
+  auto pathOfOne = [&](std::string_view fn, std::vector<ResultSet> args) {
+    auto r = ok(fn, std::move(args));
+    EXPECT_EQ(r.size(), 1u) << fn;
+    return r.empty() ? std::string("<none>") : pathOf(r[0].node);
+  };
+  EXPECT_EQ(pathOfOne("parse_string", {{at("F", f(1.5), 0, 3)}}), "/F");
+  EXPECT_EQ(pathOfOne("to_upper", {{at("L", s("b"), 1, 7)}}), "/L");
+  EXPECT_EQ(pathOfOne("to_lower", {{at("L", s("B"), 1, 7)}}), "/L");
+  EXPECT_EQ(pathOfOne("parse_char", {{at("S", s("b"), 2, 3)}}), "/S");
+  EXPECT_EQ(pathOfOne("parse_char", {{at("I", i(7), 2, 3)}}), "/I");
+  EXPECT_EQ(pathOfOne("parse_int", {{at("N", s("42"), 2, 3)}}), "/N");
+  EXPECT_EQ(pathOfOne("parse_int", {{at("F", f(4.5), 2, 3)}}), "/F");
+  EXPECT_EQ(pathOfOne("parse_float", {{at("N", s("4.5"), 2, 3)}}), "/N");
+  EXPECT_EQ(pathOfOne("parse_boolean", {{at("B", s("TRUE"), 2, 3)}}), "/B");
+  EXPECT_EQ(pathOfOne("url_decode", {{at("U", s("a%20b"), 2, 3)}}), "/U");
+  EXPECT_EQ(pathOfOne("substring", {{at("U", s("abc"), 2, 3)}, {i(0)}, {i(2)}}), "/U");
+  EXPECT_EQ(pathOfOne("regex_replace", {{at("S", s("b"), 2, 3)}, {s("(b)")}, {s("x$1")}}), "/S");
+  // Results of literals have no path.
+  EXPECT_EQ(pathOfOne("to_upper", {{QValue::literal(s("lit").node)}}), "");
+}
+
+// count and join stand at their first member, resolved or not; count of
+// nothing at the root.
+TEST_F(FunctionsTest, CountAndJoinStandAtTheFirstMember) {
+  auto one = [&](std::string_view fn, std::vector<ResultSet> args) {
+    auto r = ok(fn, std::move(args));
+    EXPECT_EQ(r.size(), 1u) << fn;
+    return r.empty() ? nullptr : r[0].node;
+  };
+  const Node* n = one("count", {{at("A", s("a"), 3, 4), at("B", s("b"), 5, 4)}});
+  ASSERT_TRUE(n);
+  EXPECT_EQ(pathOf(n), "/A");
+  EXPECT_EQ(n->line, 3u);
+  EXPECT_EQ(n->col, 4u);
+  QValue stopped = at("E", list({}), 1, 3);
+  n = one("count", {{QValue::unresolved(stopped.node, Unresolved::KeyMissing, 0)}});
+  ASSERT_TRUE(n);
+  EXPECT_EQ(n->i, 0);
+  EXPECT_EQ(pathOf(n), "/E");
+  n = one("count", {{}});
+  ASSERT_TRUE(n);
+  EXPECT_EQ(pathOf(n), "");
+  n = one("join", {{at("L", s("a"), 0, 4), s("b")}, {s(",")}});
+  ASSERT_TRUE(n);
+  EXPECT_EQ(n->text(), "a,b");
+  EXPECT_EQ(pathOf(n), "/L");
+}
+
+// json_parse's document hangs under the string: /J, /J/a/1, every value at
+// the string's position.
+TEST_F(FunctionsTest, JsonParseTreeHangsUnderTheString) {
+  auto r = ok("json_parse", {{at("J", s(R"({"a": [1, {"b": 2}]})"), 9, 3)}});
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(pathOf(r[0].node), "/J");
+  const Node* a = Document::lookupText(r[0].node, "a");
+  ASSERT_TRUE(a && a->kind == NodeKind::List && a->list.size == 2);
+  const Node* b = Document::lookupText(a->list.items[1], "b");
+  ASSERT_TRUE(b);
+  EXPECT_EQ(pathOf(b), "/J/a/1/b");
+  EXPECT_EQ(b->line, 9u);
+  EXPECT_EQ(b->col, 3u);
+  EXPECT_EQ(r[0].node->map.entries[0].line, 9u);
 }
 
 }  // namespace
