@@ -531,5 +531,76 @@ TEST_F(FunctionsTest, JsonParseTreeHangsUnderTheString) {
   EXPECT_EQ(r[0].node->map.entries[0].line, 9u);
 }
 
+// json_parse resolves plain scalars as serde_yaml does, not as the data
+// loader (differential/17-json-parse-scalar-resolution; each checked against
+// cfn-guard 3.1.1).
+TEST_F(FunctionsTest, JsonParseScalarsFollowSerdeYaml) {
+  auto one = [&](std::string_view text) -> const Node* {
+    auto r = ok("json_parse", {{s(text)}});
+    EXPECT_EQ(r.size(), 1u) << text;
+    return r.empty() ? nullptr : r[0].node;
+  };
+  auto kindOf = [&](std::string_view text) {
+    const Node* n = one(text);
+    return n ? n->kind : NodeKind::Regex;
+  };
+  auto intOf = [&](std::string_view text) {
+    const Node* n = one(text);
+    EXPECT_TRUE(n && n->kind == NodeKind::Int) << text;
+    return n && n->kind == NodeKind::Int ? n->i : -12345;
+  };
+  EXPECT_EQ(intOf("0x1F"), 31);
+  EXPECT_EQ(intOf("0o17"), 15);
+  EXPECT_EQ(intOf("0b101"), 5);
+  EXPECT_EQ(intOf("+0x1F"), 31);
+  EXPECT_EQ(intOf("-0x1F"), -31);
+  EXPECT_EQ(intOf("-0"), 0);
+  EXPECT_EQ(intOf("+1"), 1);
+  EXPECT_EQ(intOf("9223372036854775808"), INT64_MIN);  // u64 values wrap
+  EXPECT_EQ(intOf("18446744073709551615"), -1);
+  EXPECT_EQ(intOf("0xFFFFFFFFFFFFFFFF"), -1);
+  for (std::string_view text : {"0X1F", "0x-1", "0x", "0o8", "0b2", "0x_1F", "1_000", "010", "-010", "+010", "00",
+                                "inf", "nan", "NaN", "infinity", "1e400", "tRue", "yes", "on", "nUll", "+-1",
+                                "12:30", "2001-12-14"})
+    EXPECT_EQ(kindOf(text), NodeKind::String) << text;
+  for (std::string_view text : {"True", "TRUE", "true", "False", "FALSE"}) EXPECT_EQ(kindOf(text), NodeKind::Bool) << text;
+  for (std::string_view text : {"null", "Null", "NULL", "~", "!!null ~"}) EXPECT_EQ(kindOf(text), NodeKind::Null) << text;
+  for (std::string_view text : {".inf", "-.Inf", "+.INF", ".NaN", "1e3", "5.", ".5", "-0.0", "1e-400"})
+    EXPECT_EQ(kindOf(text), NodeKind::Float) << text;
+  EXPECT_TRUE(std::isinf(one(".inf")->f));
+  EXPECT_EQ(one("1e3")->f, 1000.0);
+  EXPECT_EQ(kindOf("!custom 1"), NodeKind::Int);  // unknown tags are ignored
+  // Structures in the string follow the same rules.
+  const Node* l = one("[1, 0x10, True, ~, 010]");
+  ASSERT_TRUE(l && l->kind == NodeKind::List && l->list.size == 5);
+  EXPECT_EQ(l->list.items[1]->i, 16);
+  EXPECT_EQ(l->list.items[2]->kind, NodeKind::Bool);
+  EXPECT_EQ(l->list.items[3]->kind, NodeKind::Null);
+  EXPECT_EQ(l->list.items[4]->kind, NodeKind::String);
+  const Node* m = one("{a: 0o17, d: }");
+  ASSERT_TRUE(m && m->kind == NodeKind::Map);
+  EXPECT_EQ(Document::lookupText(m, "a")->i, 15);
+  EXPECT_EQ(Document::lookupText(m, "d")->kind, NodeKind::Null);
+}
+
+TEST_F(FunctionsTest, JsonParseAliasesDuplicatesAndBigIntegers) {
+  auto r = ok("json_parse", {{s("{a: &x [1, 2], b: *x}")}});  // serde_yaml resolves aliases
+  ASSERT_EQ(r.size(), 1u);
+  const Node* b = Document::lookupText(r[0].node, "b");
+  ASSERT_TRUE(b && b->kind == NodeKind::List && b->list.size == 2);
+  EXPECT_EQ(pathOf(b->list.items[1]), "/b/1");
+  EXPECT_EQ(err("json_parse", {{s("18446744073709551616")}}),
+            "invalid type: integer `18446744073709551616` as u128, expected any YAML value");
+  EXPECT_EQ(err("json_parse", {{s("-9223372036854775809")}}),
+            "invalid type: integer `-9223372036854775809` as i128, expected any YAML value");
+  auto big = ok("json_parse", {{s("123456789012345678901234567890123456789012")}});  // beyond 128 bits: a float
+  ASSERT_EQ(big.size(), 1u);
+  EXPECT_EQ(big[0].node->kind, NodeKind::Float);
+  EXPECT_EQ(err("json_parse", {{s(R"({"a": 1, "a": 2})")}}), "duplicate entry with key \"a\"");
+  EXPECT_FALSE(err("json_parse", {{s("{1: a}")}}).empty());     // keys must be strings
+  EXPECT_FALSE(err("json_parse", {{s("{0x1F: a}")}}).empty());  // 0x1F is an int here
+  EXPECT_FALSE(err("json_parse", {{s("!!bool yes")}}).empty());
+}
+
 }  // namespace
 }  // namespace guard
