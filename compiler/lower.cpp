@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <map>
 
+#include "compiler/case_conversion.h"
 #include "compiler/compile.h"
 #include "runtime/functions.h"
 #include "runtime/value_text.h"
@@ -618,73 +619,6 @@ uint32_t Lowerer::queryTextOf(const ast::Query& q) {
   for (size_t i = 0; i < q.parts.size(); ++i) qt.parts.push_back(P.intern(partText(q.parts[i])));
   P.queries.push_back(std::move(qt));
   return uint32_t(P.queries.size() - 1);
-}
-
-// Case conversions of spec §6.3, in the order the reference tries them.
-std::vector<std::string> splitWords(const std::string& key) {
-  std::vector<std::string> words;
-  std::string cur;
-  for (size_t i = 0; i < key.size(); ++i) {
-    char ch = key[i];
-    bool alnum = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-                 (static_cast<unsigned char>(ch) >= 0x80);
-    // Every other character separates words and is dropped (`!Ref` -> `Ref`).
-    if (!alnum) {
-      if (!cur.empty()) words.push_back(cur);
-      cur.clear();
-      continue;
-    }
-    bool upper = ch >= 'A' && ch <= 'Z';
-    bool prevLower = i > 0 && ((key[i - 1] >= 'a' && key[i - 1] <= 'z') || (key[i - 1] >= '0' && key[i - 1] <= '9'));
-    if (upper && prevLower && !cur.empty()) {
-      words.push_back(cur);
-      cur.clear();
-    }
-    cur.push_back(ch);
-  }
-  if (!cur.empty()) words.push_back(cur);
-  return words;
-}
-
-std::string lower(std::string s) {
-  for (auto& c : s) if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
-  return s;
-}
-std::string capitalize(const std::string& w) {
-  std::string s = lower(w);
-  if (!s.empty() && s[0] >= 'a' && s[0] <= 'z') s[0] = char(s[0] - 'a' + 'A');
-  return s;
-}
-std::string singular(const std::string& w) {
-  if (w.size() > 3 && lower(w).ends_with("ies")) return w.substr(0, w.size() - 3) + "y";
-  if (w.size() > 1 && (w.back() == 's' || w.back() == 'S') && !lower(w).ends_with("ss"))
-    return w.substr(0, w.size() - 1);
-  return w;
-}
-
-std::vector<std::string> caseConversions(const std::string& key) {
-  std::vector<std::string> words = splitWords(key);
-  if (words.empty()) return {};
-  auto join = [&](auto&& f, const std::string& sep) {
-    std::string s;
-    for (size_t i = 0; i < words.size(); ++i) {
-      if (i) s += sep;
-      s += f(words[i], i);
-    }
-    return s;
-  };
-  std::string camel = join([](const std::string& w, size_t i) { return i ? capitalize(w) : lower(w); }, "");
-  std::string klass;
-  for (size_t i = 0; i < words.size(); ++i)
-    klass += capitalize(i + 1 == words.size() ? singular(words[i]) : words[i]);
-  std::string kebab = join([](const std::string& w, size_t) { return lower(w); }, "-");
-  std::string pascal = join([](const std::string& w, size_t) { return capitalize(w); }, "");
-  std::string snake = join([](const std::string& w, size_t) { return lower(w); }, "_");
-  std::string title = join([](const std::string& w, size_t) { return capitalize(w); }, " ");
-  std::string train = join([](const std::string& w, size_t) { return capitalize(w); }, "-");
-  std::vector<std::string> out;
-  for (auto& s : {camel, klass, kebab, pascal, snake, title, train}) out.push_back(s);
-  return out;
 }
 
 bool parsesAsInt32(const std::string& s) {

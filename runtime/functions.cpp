@@ -60,12 +60,36 @@ constexpr BuiltinInfo kBuiltins[kNumBuiltins] = {
 // ---------------------------------------------------------------------------
 // Values
 
+// A function's result keeps the position and the data path of the value it
+// was made from (3.1.1 reports a failing parse_string(F) at /F): it borrows
+// that value's parent link and slot, which is all pathOf reads. It is not an
+// entry of that parent: lookups check the parent's entry (Machine::entryNamed).
+void takePlaceOf(Node* n, const Node* from) {
+  n->line = from->line;
+  n->col = from->col;
+  n->parent = from->parent;
+  n->slot = from->slot;
+}
+
+// Gives every value (and map key) of the tree at n the position line:col.
+void moveTo(Node* n, uint32_t line, uint32_t col) {
+  n->line = line;
+  n->col = col;
+  if (n->kind == NodeKind::List) {
+    for (uint32_t k = 0; k < n->list.size; ++k) moveTo(n->list.items[k], line, col);
+  } else if (n->kind == NodeKind::Map) {
+    for (uint32_t k = 0; k < n->map.size; ++k) {
+      MapEntry& e = n->map.entries[k];
+      e.line = line;
+      e.col = col;
+      moveTo(e.value, line, col);
+    }
+  }
+}
+
 Node* newValue(Document& doc, NodeKind kind, const Node* from) {
   Node* n = doc.newNode(kind);
-  if (from) {
-    n->line = from->line;
-    n->col = from->col;
-  }
+  if (from) takePlaceOf(n, from);
   return n;
 }
 
@@ -447,7 +471,10 @@ Result<ResultSet> fnCount(const Args& a, Document& doc) {
   int64_t n = 0;
   for (const QValue& q : a[0])
     if (!q.isUnresolved()) ++n;
-  return ResultSet{QValue::resolved(newInt(doc, n, nullptr))};
+  // The count stands at the first member, resolved or not (an unresolved
+  // one at the value its query stopped at); at the root for an empty set.
+  const Node* first = a[0].empty() ? nullptr : a[0][0].node;
+  return ResultSet{QValue::resolved(newInt(doc, n, first))};
 }
 
 Result<ResultSet> fnJsonParse(const Args& a, Document& doc) {
@@ -456,6 +483,10 @@ Result<ResultSet> fnJsonParse(const Args& a, Document& doc) {
     if (v->kind != NodeKind::String) return okStatus();
     Result<Node*> parsed = parseInto(doc, v->text());
     if (!parsed.ok()) return parsed.takeError();
+    // The parsed document hangs under the string's path (/J, /J/a/0), and
+    // all its values stand at the string's position.
+    takePlaceOf(*parsed, v);
+    moveTo(*parsed, v->line, v->col);
     out.push_back(QValue::resolved(*parsed));
     return okStatus();
   });
@@ -730,6 +761,25 @@ Result<ResultSet> fnParseChar(const Args& a, Document& doc) {
 }
 
 }  // namespace
+
+// Title-case letters (Lt, "ǅ") have both mappings but are neither.
+static bool isTitlecaseChar(uint32_t cp) {
+  return cp == 0x1C5 || cp == 0x1C8 || cp == 0x1CB || cp == 0x1F2 || (cp >= 0x1F88 && cp <= 0x1F8F) ||
+         (cp >= 0x1F98 && cp <= 0x1F9F) || (cp >= 0x1FA8 && cp <= 0x1FAF) || cp == 0x1FBC || cp == 0x1FCC ||
+         cp == 0x1FFC;
+}
+
+bool isLowercaseChar(uint32_t cp) {
+  if (cp < 0x80) return cp >= 'a' && cp <= 'z';
+  if (isTitlecaseChar(cp)) return false;
+  return mapSimple(upperTable(), cp) != cp || mapMulti(upperTable(), cp) != nullptr;
+}
+
+bool isUppercaseChar(uint32_t cp) {
+  if (cp < 0x80) return cp >= 'A' && cp <= 'Z';
+  if (isTitlecaseChar(cp)) return false;
+  return !isLowercaseChar(cp) && (mapSimple(lowerTable(), cp) != cp || mapMulti(lowerTable(), cp) != nullptr);
+}
 
 int builtinId(std::string_view name) {
   for (int k = 0; k < kNumBuiltins; ++k)

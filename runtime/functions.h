@@ -6,6 +6,7 @@
 // callBuiltin with the argument result sets.
 #pragma once
 
+#include <cstdint>
 #include <string_view>
 #include <vector>
 
@@ -24,5 +25,11 @@ int builtinArity(int id);
 // allocated in `scratch` (a per-evaluation document). Errors are the
 // evaluation errors of §12.
 Result<ResultSet> callBuiltin(int id, const std::vector<ResultSet>& args, Document& scratch);
+
+// Rust's char::is_lowercase / is_uppercase, from the case-mapping tables of
+// to_upper / to_lower (a letter that has an upper / lower case mapping). Used
+// by the key case conversions (compiler/case_conversion.cpp).
+bool isLowercaseChar(uint32_t cp);
+bool isUppercaseChar(uint32_t cp);
 
 }  // namespace guard

@@ -28,6 +28,7 @@ namespace detail {
 // --- Shared between the loader files (defined in yaml_loader.cpp / json_loader.cpp).
 enum class LoadFailure : uint8_t { Syntax, KeyType, BadValue, NoDocument };
 Result<Node*> parseYaml(Document& doc, std::string_view text, LoadFailure* why);
+Result<Node*> parseYamlValue(Document& doc, std::string_view text);
 Node* parseJson(Document& doc, std::string_view text, size_t capacity);
 // ---
 }  // namespace detail
@@ -170,10 +171,12 @@ Result<std::unique_ptr<Document>> loadDocument(std::string text, std::string nam
   return doc;
 }
 
+// Always through the YAML parser: json_parse's scalars follow serde_yaml's
+// rules (0x1F and True resolve, 010 and inf do not), which the JSON fast
+// path's typing does not know.
 Result<Node*> parseInto(Document& doc, std::string_view text) {
   if (text.empty()) return Error::plain("cannot parse an empty text");
-  detail::LoadFailure why = detail::LoadFailure::Syntax;
-  return parseText(doc, text, text.size(), &why);
+  return detail::parseYamlValue(doc, text);
 }
 
 }  // namespace guard

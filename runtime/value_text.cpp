@@ -32,9 +32,13 @@ void appendUtf8(std::string& out, uint32_t cp) {
   }
 }
 
+// Shortest round-trip digits in exponent form ("1.2345678901234567e+19"). The
+// plain to_chars overload may pick fixed notation, which prints the exact
+// binary value of a large float (12345678901234567168) where Rust pads the
+// shortest digits with zeros (12345678901234567000).
 static std::string shortestRoundTrip(double d) {
   char buf[64];
-  auto r = std::to_chars(buf, buf + sizeof buf, d);
+  auto r = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific);
   return std::string(buf, r.ptr);
 }
 
@@ -43,7 +47,7 @@ static std::string plainDecimal(double d) {
   std::string s = shortestRoundTrip(d);
   auto e = s.find('e');
   if (e == std::string::npos) return s;
-  // Expand the exponent form produced by to_chars into plain digits.
+  // Expand the exponent form into plain digits.
   bool neg = s[0] == '-';
   std::string mant = s.substr(neg ? 1 : 0, e - (neg ? 1 : 0));
   int exp = std::stoi(s.substr(e + 1));

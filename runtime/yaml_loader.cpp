@@ -26,6 +26,7 @@ namespace guard::detail {
 // declarations appear in loader.cpp, json_loader.cpp and tests/loader_test.cpp).
 enum class LoadFailure : uint8_t { Syntax, KeyType, BadValue, NoDocument };
 Result<Node*> parseYaml(Document& doc, std::string_view text, LoadFailure* why);
+Result<Node*> parseYamlValue(Document& doc, std::string_view text);
 bool parseRustI64(std::string_view s, int64_t* out);
 bool parseRustF64(std::string_view s, double* out);
 void setPlainScalar(Document& doc, Node* n, std::string_view text);
@@ -193,15 +194,138 @@ void typeStandard(std::string_view type, std::string_view s, Typed& t) {
   }
 }
 
-Typed typeScalar(const yaml_event_t& ev, std::string_view text) {
+// --- json_parse's scalars: serde_yaml 0.9 (YAML 1.2 core-like), not the data
+// loader's rules above (spec §12.2, differential/17-json-parse-scalar-resolution).
+
+// "010", "-00": a leading zero followed by digits is a string in YAML 1.2.
+bool digitsButNotNumber(std::string_view s) {
+  if (!s.empty() && (s[0] == '+' || s[0] == '-')) s.remove_prefix(1);
+  if (s.size() < 2 || s[0] != '0') return false;
+  for (char c : s)
+    if (!isDigit(c)) return false;
+  return true;
+}
+
+// Rust's u128::from_str_radix without a sign: false when empty, not a digit
+// of `radix`, or too big.
+bool parseU128(std::string_view s, unsigned radix, unsigned __int128& v) {
+  if (s.empty()) return false;
+  v = 0;
+  for (char c : s) {
+    unsigned d = isDigit(c) ? unsigned(c - '0') : (c >= 'a' && c <= 'z') ? unsigned(c - 'a' + 10)
+               : (c >= 'A' && c <= 'Z') ? unsigned(c - 'A' + 10) : 99;
+    if (d >= radix) return false;
+    if (v > (~static_cast<unsigned __int128>(0) - d) / radix) return false;
+    v = v * radix + d;
+  }
+  return true;
+}
+
+std::string u128Text(unsigned __int128 v) {
+  std::string s;
+  do {
+    s.push_back(char('0' + unsigned(v % 10)));
+    v /= 10;
+  } while (v);
+  return std::string(s.rbegin(), s.rend());
+}
+
+// serde_yaml's integers: an optional sign, then 0x / 0o / 0b digits or
+// decimal digits. u64 values above i64's range wrap (3.1.1 converts them
+// `as i64`); values that only fit 128 bits are serde_yaml's error. False when
+// the text is not an integer.
+bool typeSerdeInt(std::string_view s, Typed& t, std::string& error) {
+  bool neg = false;
+  std::string_view body = s;
+  if (!body.empty() && (body[0] == '+' || body[0] == '-')) {
+    neg = body[0] == '-';
+    body.remove_prefix(1);
+  }
+  unsigned radix = 10;
+  if (body.size() >= 2 && body[0] == '0' && (body[1] == 'x' || body[1] == 'o' || body[1] == 'b')) {
+    radix = body[1] == 'x' ? 16 : body[1] == 'o' ? 8 : 2;
+    body.remove_prefix(2);
+  }
+  if (!body.empty() && (body[0] == '+' || body[0] == '-')) return false;
+  unsigned __int128 v;
+  if (!parseU128(body, radix, v)) return false;
+  constexpr unsigned __int128 kU64Max = std::numeric_limits<uint64_t>::max();
+  constexpr unsigned __int128 kI128Min = static_cast<unsigned __int128>(1) << 127;
+  if (!neg && v <= kU64Max) {
+    t.kind = NodeKind::Int;
+    t.i = int64_t(uint64_t(v));
+  } else if (neg && v <= (static_cast<unsigned __int128>(1) << 63)) {
+    t.kind = NodeKind::Int;
+    t.i = int64_t(uint64_t(0) - uint64_t(v));
+  } else if (!neg) {
+    error = "invalid type: integer `" + u128Text(v) + "` as u128, expected any YAML value";
+  } else if (v <= kI128Min) {
+    error = "invalid type: integer `-" + u128Text(v) + "` as i128, expected any YAML value";
+  } else {
+    return false;  // beyond 128 bits: the float parse takes it
+  }
+  return true;
+}
+
+// serde_yaml's floats: .inf / .nan spellings, else Rust's f64 syntax when the
+// value is finite ("inf", "nan" and "1e400" stay strings).
+bool typeSerdeFloat(std::string_view s, Typed& t) {
+  std::string_view unpositive = s;
+  if (!s.empty() && s[0] == '+') {
+    unpositive.remove_prefix(1);
+    if (!unpositive.empty() && (unpositive[0] == '+' || unpositive[0] == '-')) return false;
+  }
+  t.kind = NodeKind::Float;
+  if (unpositive == ".inf" || unpositive == ".Inf" || unpositive == ".INF") {
+    t.f = std::numeric_limits<double>::infinity();
+  } else if (s == "-.inf" || s == "-.Inf" || s == "-.INF") {
+    t.f = -std::numeric_limits<double>::infinity();
+  } else if (s == ".nan" || s == ".NaN" || s == ".NAN") {
+    t.f = std::numeric_limits<double>::quiet_NaN();
+  } else if (!parseRustF64(unpositive, &t.f) || !std::isfinite(t.f)) {
+    t.kind = NodeKind::String;
+    return false;
+  }
+  return true;
+}
+
+// An untagged plain scalar, in serde_yaml's order: null, bool, integer,
+// float, string; digits with a leading zero are a string.
+void typeSerdePlain(std::string_view s, Typed& t, std::string& error) {
+  if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") {
+    t.kind = NodeKind::Null;
+  } else if (s == "true" || s == "True" || s == "TRUE" || s == "false" || s == "False" || s == "FALSE") {
+    t.kind = NodeKind::Bool;
+    t.b = s[0] == 't' || s[0] == 'T';
+  } else if (!digitsButNotNumber(s) && !typeSerdeInt(s, t, error)) {
+    typeSerdeFloat(s, t);
+  }
+}
+
+// `scalarError`, when given, selects json_parse's serde_yaml typing and
+// receives its error (an integer only 128 bits hold).
+Typed typeScalar(const yaml_event_t& ev, std::string_view text, std::string* scalarError = nullptr) {
   Typed t;
+  const bool plain = ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
   if (const char* tag = reinterpret_cast<const char*>(ev.data.scalar.tag)) {
     TagInfo info = classifyTag(tag);
     if (info.kind == TagKind::Local) t.wrapKey = shortFormKey(info.name, false);
     else if (info.kind == TagKind::Standard) typeStandard(info.name, text, t);
+    // serde_yaml checks !!bool and !!null texts and ignores tags it does not know.
+    if (scalarError && info.kind == TagKind::Standard && (info.name == "bool" || info.name == "null")) {
+      Typed plainTyped;
+      typeSerdePlain(text, plainTyped, *scalarError);
+      const NodeKind want = info.name == "bool" ? NodeKind::Bool : NodeKind::Null;
+      if (plainTyped.kind == want && !text.empty()) t = plainTyped;  // `!!null` alone is refused
+      else t.bad = true;
+    }
+    if (scalarError && info.kind != TagKind::Standard && !t.wrapKey && plain) typeSerdePlain(text, t, *scalarError);
     return t;  // any other tag: a string, whatever the text looks like
   }
-  if (ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE) typePlain(text, t);
+  if (plain) {
+    if (scalarError) typeSerdePlain(text, t, *scalarError);
+    else typePlain(text, t);
+  }
   return t;
 }
 
@@ -293,8 +417,11 @@ struct EventHolder {
 // stacks and are copied into arena arrays when the container closes.
 class YamlBuilder {
  public:
-  YamlBuilder(Document& doc, std::string_view text)
-      : doc_(doc), text_(text), inPlace_(!doc.text().empty() && doc.text().data() == text.data()) {
+  // `serdeValues`: json_parse's reading (serde_yaml's scalars, aliases,
+  // duplicate keys refused) instead of the data loader's.
+  YamlBuilder(Document& doc, std::string_view text, bool serdeValues = false)
+      : doc_(doc), text_(text), inPlace_(!doc.text().empty() && doc.text().data() == text.data()),
+        serde_(serdeValues) {
     yaml_parser_initialize(&parser_);
     yaml_parser_set_input_string(&parser_, reinterpret_cast<const unsigned char*>(text.data()),
                                  text.size());
@@ -318,6 +445,7 @@ class YamlBuilder {
     const char* wrapKey;       // sequence with a CFN short-form tag
     uint32_t badLine = 0, badCol = 0;
     MapEntry key{};            // map: the pending key, waiting for its value
+    uint32_t anchor = 0;       // serde mode: 1 + index in anchorNames_, or 0
   };
 
   bool onScalar(const yaml_event_t& ev);
@@ -341,9 +469,17 @@ class YamlBuilder {
                 uint32_t(m.line + 1), uint32_t(m.column + 1));
   }
 
+  bool onAlias(const yaml_event_t& ev);
+  void remember(const yaml_char_t* anchor, Node* n);
+  bool checkUniqueKeys(const MapEntry* entries, uint32_t n);
+
   Document& doc_;
   std::string_view text_;
   bool inPlace_;  // text_ is the document's own text (loadDocument)
+  bool serde_;
+  std::string scalarError_;               // serde mode: an integer only 128 bits hold
+  std::vector<std::string> anchorNames_;  // serde mode: anchors of open containers
+  std::vector<std::pair<std::string, Node*>> anchors_;  // serde mode: anchored values, latest last
   yaml_parser_t parser_;
   bool nonAscii_ = false;
   std::vector<Frame> frames_;
@@ -397,7 +533,7 @@ Result<Node*> YamlBuilder::run(LoadFailure* why) {
         ok = false;
         break;
       case YAML_ALIAS_EVENT:
-        ok = failAt(ev.start_mark, "Guard does not currently support aliases");
+        ok = serde_ ? onAlias(ev) : failAt(ev.start_mark, "Guard does not currently support aliases");
         break;
       case YAML_SCALAR_EVENT:
         ok = onScalar(ev);
@@ -441,7 +577,8 @@ bool YamlBuilder::onScalar(const yaml_event_t& ev) {
     return onKeyScalar(frames_.back(), ev, text);
 
   const uint32_t line = uint32_t(ev.start_mark.line), col = uint32_t(ev.start_mark.column);
-  Typed t = typeScalar(ev, text);
+  Typed t = typeScalar(ev, text, serde_ ? &scalarError_ : nullptr);
+  if (!scalarError_.empty()) return fail(LoadFailure::Syntax, scalarError_, line + 1, col + 1);
   Node* n = newAt(doc_, NodeKind::String, line, col);
   applyTyped(doc_, n, t, text, t.kind == NodeKind::String ? inText(ev, text) : nullptr);
   if (t.bad && !haveBad_) {
@@ -451,6 +588,7 @@ bool YamlBuilder::onScalar(const yaml_event_t& ev) {
     badCol_ = col;
   }
   if (t.wrapKey) n = wrapInMap(doc_, t.wrapKey, n, line, col);
+  if (serde_) remember(ev.data.scalar.anchor, n);
   attach(n);
   return true;
 }
@@ -461,7 +599,8 @@ bool YamlBuilder::onScalar(const yaml_event_t& ev) {
 bool YamlBuilder::onKeyScalar(Frame& f, const yaml_event_t& ev, std::string_view text) {
   const uint32_t line = uint32_t(ev.start_mark.line), col = uint32_t(ev.start_mark.column);
   f.expectKey = false;
-  Typed t = typeScalar(ev, text);
+  Typed t = typeScalar(ev, text, serde_ ? &scalarError_ : nullptr);
+  if (!scalarError_.empty()) return fail(LoadFailure::Syntax, scalarError_, line + 1, col + 1);
   if (t.kind != NodeKind::String || t.bad || t.wrapKey) {
     if (!f.badKey) {
       f.badKey = true;
@@ -543,7 +682,74 @@ bool YamlBuilder::onStart(const yaml_event_t& ev, bool isMap) {
   f.base = uint32_t(isMap ? entries_.size() : items_.size());
   f.depth = depth;
   f.wrapKey = wrapKey;
+  const yaml_char_t* anchor = isMap ? ev.data.mapping_start.anchor : ev.data.sequence_start.anchor;
+  if (serde_ && anchor) {
+    anchorNames_.emplace_back(reinterpret_cast<const char*>(anchor));
+    f.anchor = uint32_t(anchorNames_.size());
+  }
   frames_.push_back(f);
+  return true;
+}
+
+// serde mode: a finished value under an anchor, for the aliases after it.
+void YamlBuilder::remember(const yaml_char_t* anchor, Node* n) {
+  if (anchor) anchors_.emplace_back(reinterpret_cast<const char*>(anchor), n);
+}
+
+// A copy of the tree at n, so that each use of an alias has its own path.
+Node* copyTree(Document& doc, const Node* n) {
+  Node* c = doc.newNode(n->kind);
+  *c = *n;
+  c->parent = nullptr;
+  if (n->kind == NodeKind::List) {
+    c->list.items = doc.newItems(n->list.size);
+    for (uint32_t i = 0; i < n->list.size; ++i) {
+      c->list.items[i] = copyTree(doc, n->list.items[i]);
+      c->list.items[i]->parent = c;
+    }
+  } else if (n->kind == NodeKind::Map) {
+    c->map.entries = doc.newEntries(n->map.size);
+    for (uint32_t i = 0; i < n->map.size; ++i) {
+      c->map.entries[i] = n->map.entries[i];
+      c->map.entries[i].value = copyTree(doc, n->map.entries[i].value);
+      c->map.entries[i].value->parent = c;
+    }
+  }
+  return c;
+}
+
+// serde mode: `*name` is a copy of the latest value anchored `&name`.
+bool YamlBuilder::onAlias(const yaml_event_t& ev) {
+  std::string_view name(reinterpret_cast<const char*>(ev.data.alias.anchor));
+  for (size_t i = anchors_.size(); i-- > 0;) {
+    if (anchors_[i].first != name) continue;
+    if (!frames_.empty() && frames_.back().isMap && frames_.back().expectKey) {
+      Frame& f = frames_.back();  // an alias as a key: only a string will do
+      const Node* v = anchors_[i].second;
+      f.expectKey = false;
+      if (v->kind != NodeKind::String) {
+        if (!f.badKey) f.badKey = true, f.badLine = v->line, f.badCol = v->col;
+        return true;
+      }
+      KeyId id = doc_.keys().intern(v->text());
+      std::string_view key = doc_.keys().name(id);
+      f.key = MapEntry{key.data(), uint32_t(key.size()), id, uint32_t(ev.start_mark.line),
+                       uint32_t(ev.start_mark.column), nullptr};
+      return true;
+    }
+    attach(copyTree(doc_, anchors_[i].second));
+    return true;
+  }
+  return failAt(ev.start_mark, "unknown anchor");
+}
+
+// serde mode: serde_yaml refuses a map that repeats a key.
+bool YamlBuilder::checkUniqueKeys(const MapEntry* entries, uint32_t n) {
+  for (uint32_t i = 1; i < n; ++i)
+    for (uint32_t j = 0; j < i; ++j)
+      if (entries[j].id == entries[i].id)
+        return fail(LoadFailure::Syntax, "duplicate entry with key \"" + std::string(entries[i].keyText()) + "\"",
+                    entries[i].line + 1, entries[i].col + 1);
   return true;
 }
 
@@ -553,7 +759,9 @@ bool YamlBuilder::onSequenceEnd() {
   Node* list = makeList(doc_, f.line, f.col, items_.data() + f.base,
                         uint32_t(items_.size() - f.base));
   items_.resize(f.base);
-  attach(f.wrapKey ? wrapInMap(doc_, f.wrapKey, list, f.line, f.col) : list);
+  Node* n = f.wrapKey ? wrapInMap(doc_, f.wrapKey, list, f.line, f.col) : list;
+  if (f.anchor) anchors_.emplace_back(anchorNames_[f.anchor - 1], n);
+  attach(n);
   return true;
 }
 
@@ -566,9 +774,11 @@ bool YamlBuilder::onMappingEnd() {
                     ", cfn-guard only supports keys that are string types",
                 f.badLine + 1, f.badCol + 1);
   }
+  if (serde_ && !checkUniqueKeys(entries_.data() + f.base, uint32_t(entries_.size() - f.base))) return false;
   Node* map = makeMap(doc_, f.line, f.col, entries_.data() + f.base,
                       uint32_t(entries_.size() - f.base));
   entries_.resize(f.base);
+  if (f.anchor) anchors_.emplace_back(anchorNames_[f.anchor - 1], map);
   attach(map);
   return true;
 }
@@ -724,6 +934,13 @@ Node* makeMap(Document& doc, uint32_t line, uint32_t col, MapEntry* entries, uin
 Result<Node*> parseYaml(Document& doc, std::string_view text, LoadFailure* why) {
   YamlBuilder b(doc, text);
   return b.run(why);
+}
+
+// json_parse's reading of a string (spec §12.2): serde_yaml's scalar
+// resolution, aliases and duplicate-key error.
+Result<Node*> parseYamlValue(Document& doc, std::string_view text) {
+  YamlBuilder b(doc, text, true);
+  return b.run(nullptr);
 }
 
 }  // namespace guard::detail

@@ -96,10 +96,7 @@ class FunctionsTest : public ::testing::Test {
     auto r = call(fn, std::move(args));
     EXPECT_TRUE(r.ok()) << fn << ": " << (r.ok() ? "" : r.error().message);
     if (!r.ok()) return {};
-    for (const QValue& q : *r) {
-      EXPECT_EQ(q.kind, QKind::Resolved);
-      EXPECT_EQ(q.node->parent, nullptr);
-    }
+    for (const QValue& q : *r) EXPECT_EQ(q.kind, QKind::Resolved);
     return std::move(r.value());
   }
   std::string err(std::string_view fn, std::vector<ResultSet> args) {
@@ -455,7 +452,7 @@ TEST_F(FunctionsTest, ParseCharErrors) {
 TEST_F(FunctionsTest, ResultsLiveInTheScratchDocumentAndKeepPositions) {
   auto r = ok("to_upper", {{at("Name", s("abc"), 4, 8)}});
   ASSERT_EQ(r.size(), 1u);
-  EXPECT_EQ(r[0].node->parent, nullptr);
+  EXPECT_EQ(pathOf(r[0].node), "/Name");
   EXPECT_EQ(r[0].node->line, 4u);
   EXPECT_EQ(r[0].node->col, 8u);
   EXPECT_EQ(r[0].node->text(), "ABC");
@@ -464,6 +461,145 @@ TEST_F(FunctionsTest, ResultsLiveInTheScratchDocumentAndKeepPositions) {
   EXPECT_EQ(oneString("to_upper", {sub}), "ARN");
   // Literal members are taken like resolved ones.
   EXPECT_EQ(oneString("to_upper", {{QValue::literal(s("lit").node)}}), "LIT");
+}
+
+// A function's result keeps the data path of the value it came from
+// (differential/16-function-results-lose-data-path): a failing check on
+// parse_string(F) is reported at /F.
+TEST_F(FunctionsTest, ResultsKeepTheDataPathOfTheirInput) {
+  auto pathOfOne = [&](std::string_view fn, std::vector<ResultSet> args) {
+    auto r = ok(fn, std::move(args));
+    EXPECT_EQ(r.size(), 1u) << fn;
+    return r.empty() ? std::string("<none>") : pathOf(r[0].node);
+  };
+  EXPECT_EQ(pathOfOne("parse_string", {{at("F", f(1.5), 0, 3)}}), "/F");
+  EXPECT_EQ(pathOfOne("to_upper", {{at("L", s("b"), 1, 7)}}), "/L");
+  EXPECT_EQ(pathOfOne("to_lower", {{at("L", s("B"), 1, 7)}}), "/L");
+  EXPECT_EQ(pathOfOne("parse_char", {{at("S", s("b"), 2, 3)}}), "/S");
+  EXPECT_EQ(pathOfOne("parse_char", {{at("I", i(7), 2, 3)}}), "/I");
+  EXPECT_EQ(pathOfOne("parse_int", {{at("N", s("42"), 2, 3)}}), "/N");
+  EXPECT_EQ(pathOfOne("parse_int", {{at("F", f(4.5), 2, 3)}}), "/F");
+  EXPECT_EQ(pathOfOne("parse_float", {{at("N", s("4.5"), 2, 3)}}), "/N");
+  EXPECT_EQ(pathOfOne("parse_boolean", {{at("B", s("TRUE"), 2, 3)}}), "/B");
+  EXPECT_EQ(pathOfOne("url_decode", {{at("U", s("a%20b"), 2, 3)}}), "/U");
+  EXPECT_EQ(pathOfOne("substring", {{at("U", s("abc"), 2, 3)}, {i(0)}, {i(2)}}), "/U");
+  EXPECT_EQ(pathOfOne("regex_replace", {{at("S", s("b"), 2, 3)}, {s("(b)")}, {s("x$1")}}), "/S");
+  // Results of literals have no path.
+  EXPECT_EQ(pathOfOne("to_upper", {{QValue::literal(s("lit").node)}}), "");
+}
+
+// count and join stand at their first member, resolved or not; count of
+// nothing at the root.
+TEST_F(FunctionsTest, CountAndJoinStandAtTheFirstMember) {
+  auto one = [&](std::string_view fn, std::vector<ResultSet> args) {
+    auto r = ok(fn, std::move(args));
+    EXPECT_EQ(r.size(), 1u) << fn;
+    return r.empty() ? nullptr : r[0].node;
+  };
+  const Node* n = one("count", {{at("A", s("a"), 3, 4), at("B", s("b"), 5, 4)}});
+  ASSERT_TRUE(n);
+  EXPECT_EQ(pathOf(n), "/A");
+  EXPECT_EQ(n->line, 3u);
+  EXPECT_EQ(n->col, 4u);
+  QValue stopped = at("E", list({}), 1, 3);
+  n = one("count", {{QValue::unresolved(stopped.node, Unresolved::KeyMissing, 0)}});
+  ASSERT_TRUE(n);
+  EXPECT_EQ(n->i, 0);
+  EXPECT_EQ(pathOf(n), "/E");
+  n = one("count", {{}});
+  ASSERT_TRUE(n);
+  EXPECT_EQ(pathOf(n), "");
+  n = one("join", {{at("L", s("a"), 0, 4), s("b")}, {s(",")}});
+  ASSERT_TRUE(n);
+  EXPECT_EQ(n->text(), "a,b");
+  EXPECT_EQ(pathOf(n), "/L");
+}
+
+// json_parse's document hangs under the string: /J, /J/a/1, every value at
+// the string's position.
+TEST_F(FunctionsTest, JsonParseTreeHangsUnderTheString) {
+  auto r = ok("json_parse", {{at("J", s(R"({"a": [1, {"b": 2}]})"), 9, 3)}});
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(pathOf(r[0].node), "/J");
+  const Node* a = Document::lookupText(r[0].node, "a");
+  ASSERT_TRUE(a && a->kind == NodeKind::List && a->list.size == 2);
+  const Node* b = Document::lookupText(a->list.items[1], "b");
+  ASSERT_TRUE(b);
+  EXPECT_EQ(pathOf(b), "/J/a/1/b");
+  EXPECT_EQ(b->line, 9u);
+  EXPECT_EQ(b->col, 3u);
+  EXPECT_EQ(r[0].node->map.entries[0].line, 9u);
+}
+
+// json_parse resolves plain scalars as serde_yaml does, not as the data
+// loader (differential/17-json-parse-scalar-resolution; each checked against
+// cfn-guard 3.1.1).
+TEST_F(FunctionsTest, JsonParseScalarsFollowSerdeYaml) {
+  auto one = [&](std::string_view text) -> const Node* {
+    auto r = ok("json_parse", {{s(text)}});
+    EXPECT_EQ(r.size(), 1u) << text;
+    return r.empty() ? nullptr : r[0].node;
+  };
+  auto kindOf = [&](std::string_view text) {
+    const Node* n = one(text);
+    return n ? n->kind : NodeKind::Regex;
+  };
+  auto intOf = [&](std::string_view text) {
+    const Node* n = one(text);
+    EXPECT_TRUE(n && n->kind == NodeKind::Int) << text;
+    return n && n->kind == NodeKind::Int ? n->i : -12345;
+  };
+  EXPECT_EQ(intOf("0x1F"), 31);
+  EXPECT_EQ(intOf("0o17"), 15);
+  EXPECT_EQ(intOf("0b101"), 5);
+  EXPECT_EQ(intOf("+0x1F"), 31);
+  EXPECT_EQ(intOf("-0x1F"), -31);
+  EXPECT_EQ(intOf("-0"), 0);
+  EXPECT_EQ(intOf("+1"), 1);
+  EXPECT_EQ(intOf("9223372036854775808"), INT64_MIN);  // u64 values wrap
+  EXPECT_EQ(intOf("18446744073709551615"), -1);
+  EXPECT_EQ(intOf("0xFFFFFFFFFFFFFFFF"), -1);
+  for (std::string_view text : {"0X1F", "0x-1", "0x", "0o8", "0b2", "0x_1F", "1_000", "010", "-010", "+010", "00",
+                                "inf", "nan", "NaN", "infinity", "1e400", "tRue", "yes", "on", "nUll", "+-1",
+                                "12:30", "2001-12-14"})
+    EXPECT_EQ(kindOf(text), NodeKind::String) << text;
+  for (std::string_view text : {"True", "TRUE", "true", "False", "FALSE"}) EXPECT_EQ(kindOf(text), NodeKind::Bool) << text;
+  for (std::string_view text : {"null", "Null", "NULL", "~", "!!null ~"}) EXPECT_EQ(kindOf(text), NodeKind::Null) << text;
+  for (std::string_view text : {".inf", "-.Inf", "+.INF", ".NaN", "1e3", "5.", ".5", "-0.0", "1e-400"})
+    EXPECT_EQ(kindOf(text), NodeKind::Float) << text;
+  EXPECT_TRUE(std::isinf(one(".inf")->f));
+  EXPECT_EQ(one("1e3")->f, 1000.0);
+  EXPECT_EQ(kindOf("!custom 1"), NodeKind::Int);  // unknown tags are ignored
+  // Structures in the string follow the same rules.
+  const Node* l = one("[1, 0x10, True, ~, 010]");
+  ASSERT_TRUE(l && l->kind == NodeKind::List && l->list.size == 5);
+  EXPECT_EQ(l->list.items[1]->i, 16);
+  EXPECT_EQ(l->list.items[2]->kind, NodeKind::Bool);
+  EXPECT_EQ(l->list.items[3]->kind, NodeKind::Null);
+  EXPECT_EQ(l->list.items[4]->kind, NodeKind::String);
+  const Node* m = one("{a: 0o17, d: }");
+  ASSERT_TRUE(m && m->kind == NodeKind::Map);
+  EXPECT_EQ(Document::lookupText(m, "a")->i, 15);
+  EXPECT_EQ(Document::lookupText(m, "d")->kind, NodeKind::Null);
+}
+
+TEST_F(FunctionsTest, JsonParseAliasesDuplicatesAndBigIntegers) {
+  auto r = ok("json_parse", {{s("{a: &x [1, 2], b: *x}")}});  // serde_yaml resolves aliases
+  ASSERT_EQ(r.size(), 1u);
+  const Node* b = Document::lookupText(r[0].node, "b");
+  ASSERT_TRUE(b && b->kind == NodeKind::List && b->list.size == 2);
+  EXPECT_EQ(pathOf(b->list.items[1]), "/b/1");
+  EXPECT_EQ(err("json_parse", {{s("18446744073709551616")}}),
+            "invalid type: integer `18446744073709551616` as u128, expected any YAML value");
+  EXPECT_EQ(err("json_parse", {{s("-9223372036854775809")}}),
+            "invalid type: integer `-9223372036854775809` as i128, expected any YAML value");
+  auto big = ok("json_parse", {{s("123456789012345678901234567890123456789012")}});  // beyond 128 bits: a float
+  ASSERT_EQ(big.size(), 1u);
+  EXPECT_EQ(big[0].node->kind, NodeKind::Float);
+  EXPECT_EQ(err("json_parse", {{s(R"({"a": 1, "a": 2})")}}), "duplicate entry with key \"a\"");
+  EXPECT_FALSE(err("json_parse", {{s("{1: a}")}}).empty());     // keys must be strings
+  EXPECT_FALSE(err("json_parse", {{s("{0x1F: a}")}}).empty());  // 0x1F is an int here
+  EXPECT_FALSE(err("json_parse", {{s("!!bool yes")}}).empty());
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // Unit tests of runtime/value_text.cpp's JSON string escaping, which every
 // JSON and SARIF report goes through: the run-copying writer against a
-// byte-at-a-time reference of serde_json's rules.
+// byte-at-a-time reference of serde_json's rules; and Rust's Display form of
+// floats (parse_string, value texts in messages).
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -33,6 +34,31 @@ std::string referenceEscape(const std::string& s) {
     }
   }
   return out + "\"";
+}
+
+// Rust's f64 Display: shortest round-trip digits, never an exponent, padded
+// with zeros (checked against cfn-guard 3.1.1 through parse_string and the
+// values of its messages).
+TEST(FloatDisplay, ShortestDigitsPaddedWithZeros) {
+  EXPECT_EQ(formatFloatDisplay(12345678901234567890.0), "12345678901234567000");
+  EXPECT_EQ(formatFloatDisplay(-12345678901234567890.0), "-12345678901234567000");
+  EXPECT_EQ(formatFloatDisplay(1e21), "1000000000000000000000");
+  EXPECT_EQ(formatFloatDisplay(1e16), "10000000000000000");
+  EXPECT_EQ(formatFloatDisplay(123456789012345678.0), "123456789012345680");
+  EXPECT_EQ(formatFloatDisplay(1e300), "1" + std::string(300, '0'));
+}
+
+TEST(FloatDisplay, SmallWholeAndSpecialValues) {
+  EXPECT_EQ(formatFloatDisplay(1.5e-7), "0.00000015");
+  EXPECT_EQ(formatFloatDisplay(0.1), "0.1");
+  EXPECT_EQ(formatFloatDisplay(0.000001), "0.000001");
+  EXPECT_EQ(formatFloatDisplay(5e-324), "0." + std::string(323, '0') + "5");
+  EXPECT_EQ(formatFloatDisplay(1.0), "1");
+  EXPECT_EQ(formatFloatDisplay(0.0), "0");
+  EXPECT_EQ(formatFloatDisplay(-0.0), "-0");
+  EXPECT_EQ(formatFloatDisplay(1.0 / 0.0), "inf");
+  EXPECT_EQ(formatFloatDisplay(-1.0 / 0.0), "-inf");
+  EXPECT_EQ(formatFloatDisplay(0.0 / 0.0), "NaN");
 }
 
 TEST(JsonString, EveryByteAlone) {

@@ -291,6 +291,26 @@ TEST(VmRecords, KeysFilterChecksKeptOnlyWhenTheClauseFails) {
   for (const auto& rec : passes.result.rules[0].records) EXPECT_NE(rec.kind, vm::RecKind::KeysCheck);
 }
 
+// A keys filter over a map made by json_parse or written in the rules reports
+// each key at its entry's path (/J/k2); over a data map at the map's path.
+TEST(VmRecords, KeysOfParsedAndLiteralMapsStandAtTheirEntries) {
+  auto keyPaths = [](const std::string& rules, const std::string& data) {
+    std::vector<std::string> paths;
+    EvalRun r = evaluate(rules, data);
+    EXPECT_TRUE(r.ok) << r.error;
+    if (!r.ok) return paths;
+    for (const auto& rec : r.result.rules[0].records)
+      if (rec.kind == vm::RecKind::KeysCheck) paths.push_back(pathOf(rec.from.node));
+    return paths;
+  };
+  using Paths = std::vector<std::string>;
+  EXPECT_EQ(keyPaths("rule r { M[ keys == 'k1' ] == 'x' }", "M: {k1: 1, k2: 2}"), (Paths{"/M"}));
+  EXPECT_EQ(keyPaths("let j = json_parse(J)\nrule r { %j[ keys == 'k1' ] == 'x' }", "J: '{\"k1\": 1, \"k2\": 2}'"),
+            (Paths{"/J/k2"}));
+  EXPECT_EQ(keyPaths("let m = {\"k1\": 1, \"k2\": 2}\nrule r { %m[ keys == 'k1' ] == 'x' }", "A: 1"),
+            (Paths{"/k2"}));
+}
+
 // ---------------------------------------------------------------- packs
 
 // `Resources.*[ Type == 'X' ... ]` over a big map passes over the other

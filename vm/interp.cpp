@@ -1456,15 +1456,22 @@ bool Machine::entryNamed(const Node* map, std::string_view name, const MapEntry*
 }
 
 // A map key as a string value for the records: the map's path, the key's
-// position.
+// position. A key of a map made by json_parse or written in the rules stands
+// at its entry's path instead (3.1.1 builds those keys as values under the
+// map: /J/k1).
 Node* Machine::keyAsValue(const Node* map, const MapEntry& e) {
   Node* key = scratch_.newNode(NodeKind::String);
   key->str.data = e.key;
   key->str.size = e.keyLen;
   key->line = e.line;
   key->col = e.col;
-  key->parent = map->parent;
-  key->slot = map->slot;
+  if (e.id == kNoKey) {
+    key->parent = map;
+    key->slot = uint32_t(&e - map->map.entries);
+  } else {
+    key->parent = map->parent;
+    key->slot = map->slot;
+  }
   return key;
 }
 
