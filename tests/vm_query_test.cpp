@@ -169,3 +169,48 @@ TEST(VariableParts, CaptureRightAfterAVariableIsSkipped) {
 
 }  // namespace
 }  // namespace guard
+
+namespace guard {
+namespace {
+
+// The kinds of the records a FAILing rule kept, in order.
+std::string recordKinds(const EvalRun& run, const std::string& rule) {
+  std::string kinds;
+  for (const auto& rr : run.result.rules) {
+    if (run.program->str(run.program->rules[rr.rule].name) != rule) continue;
+    for (const vm::Record& r : rr.records) {
+      static const char* const names[] = {"Rule", "Disjunction", "Block", "BlockMissing", "BlockEmpty",
+                                          "Unary", "Binary", "EmptySet", "RuleRef", "ParamCall",
+                                          "When", "KeysCheck", "KeysMiss"};
+      kinds += std::string(kinds.empty() ? "" : " ") + names[size_t(r.kind)];
+    }
+  }
+  return kinds;
+}
+
+// The checks of a filter over scalars reached by [*] are recorded in the
+// enclosing clause, kept when it FAILs (differential case 19).
+TEST(FilterRecords, ScalarCandidatesRecordInTheEnclosingClause) {
+  const char* data = "Flag: [2, 3]\nOther: 1\n";
+  const char* rules = R"(rule u1 { Flag[*][ this == 1 ] !empty }
+rule u3 { Flag[*][ this == 2 ] !empty
+          Other == 2 }
+rule k1 { Flag[*][ this == 1 ] !empty { this == 2 } }
+rule k2 { Flag[*][ this == 2 ] { this == 3 } }
+rule w1 when Flag[*][ this == 1 ] !empty { Other == 1 }
+)";
+  EvalRun run = evaluate(rules, data);
+  ASSERT_TRUE(run.ok) << run.error;
+  EXPECT_EQ(recordKinds(run, "u1"), "Binary Binary EmptySet");
+  EXPECT_EQ(recordKinds(run, "u3"), "Binary");  // the passing clause's filter checks are dropped
+  EXPECT_EQ(recordKinds(run, "k1"), "Binary Binary");  // no BlockEmpty when the query recorded
+  EXPECT_EQ(run.status["w1"], "SKIP");
+  EXPECT_EQ(recordKinds(run, "w1"), "");
+  // A block whose query recorded nothing reports that it selected nothing.
+  EvalRun empty = evaluate("rule r { M[ a == 5 ] !empty { this == 2 } }\n", "M:\n  x: {a: 1}\n");
+  ASSERT_TRUE(empty.ok) << empty.error;
+  EXPECT_EQ(recordKinds(empty, "r"), "BlockEmpty");
+}
+
+}  // namespace
+}  // namespace guard

@@ -321,7 +321,8 @@ class Machine {
     auto first = rec_->begin() + mark;
     auto kept = std::remove_if(first, rec_->end(),
                                [](const Record& r) {
-                                 return r.kind == RecKind::KeysCheck || r.kind == RecKind::KeysMiss;
+                                 return r.kind == RecKind::KeysCheck || r.kind == RecKind::KeysMiss ||
+                                        r.fromQuery;
                                });
     rec_->erase(kept, rec_->end());
     // Everything after the mark is a leaf; re-point the moved ones.
@@ -675,7 +676,10 @@ Status Machine::loop(uint32_t fi, Frame& frame, const Node* self, ResultSet* set
         const ResultSet& vals = R[in.b];
         bool typeBlock = in.op == Op::TYPE_BLOCK;
         if (vals.empty()) {
-          if (bi.notEmpty) leaf(RecKind::BlockEmpty, in.c, {});
+          // cfn-guard's block record reports "did not retrieve any value"
+          // only when its query recorded nothing (it renders those instead).
+          if (bi.notEmpty && (typeBlock || clauseMarks_.empty() || recordCount() == clauseMarks_.back()))
+            leaf(RecKind::BlockEmpty, in.c, {});
           T[in.a] = bi.notEmpty ? Status::Fail : Status::Skip;
           if (!typeBlock) endClause(T[in.a]);
           if constexpr (kTrace) if (!typeBlock) tpop(T[in.a]);
@@ -949,6 +953,16 @@ bool Machine::stepFilter(ResultSet& set, const Part& part, FilterMode mode, uint
     --suppress_;
     return s == Status::Pass;
   };
+  // A scalar reached by [*] is evaluated as a filter candidate without a
+  // record of its own in cfn-guard, so what its checks record lands in the
+  // enclosing clause (differential case 19); other candidates record nothing.
+  auto passesRecorded = [&](const Node* candidate) {
+    if (trace_ || suppress_ || !rec_) return passes(candidate, false);
+    const size_t before = rec_->size();
+    Status s = callCnf(part.func, &frame, candidate);
+    for (size_t i = before; i < rec_->size(); ++i) (*rec_)[i].fromQuery = true;
+    return s == Status::Pass;
+  };
   ResultSet input = std::move(in);
   for (size_t vi = 0; vi < input.size(); ++vi) {
     prefetchAhead(input.data(), vi, input.size());
@@ -976,7 +990,7 @@ bool Machine::stepFilter(ResultSet& set, const Part& part, FilterMode mode, uint
         }
         break;
       case FilterCandidates::Itself:
-        if (passes(n, false)) set.push_back(v);
+        if (n->kind == NodeKind::Map ? passes(n, false) : passesRecorded(n)) set.push_back(v);
         if (failed()) return false;
         break;
       case FilterCandidates::ItselfInScope:

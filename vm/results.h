@@ -54,6 +54,10 @@ struct Record {
   Status status;
   CmpDetail detail = CmpDetail::None;
   Status ruleStatus = Status::Skip;  // RuleRef: status of the referenced rule
+  // Made while a clause's query ran (the checks of a filter over a scalar
+  // reached by [*], which cfn-guard records in the enclosing clause): dropped
+  // with the clause's keys-filter checks when the clause does not FAIL.
+  bool fromQuery = false;
   uint32_t info = 0;
   uint32_t end = 0;                  // one past the last descendant
   QValue from, to;
