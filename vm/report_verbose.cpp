@@ -36,6 +36,7 @@ class TraceView {
 
   // IN-form failures show every right-hand value (GuardClauseInBinaryCheck).
   bool inForm(const TraceRecord& r) const {
+    if (r.info == UINT32_MAX) return r.toSet != UINT32_MAX;  // a keys-filter check
     const ClauseInfo* c = clause(r);
     if (!c || !r.hasTo || r.from.isUnresolved() || r.to.isUnresolved()) return false;
     return report::isInForm(*c, r.from, r.to);
