@@ -718,6 +718,20 @@ TEST(VmKeysFilter, UnresolvedRightHandValueIsRecordedForEveryKey) {
   EXPECT_EQ(keyRecords("rule r { M[ keys in %miss ] !empty }"), (Strings{"B in 1", "C in 1", "D in 1"}));
 }
 
+// The right-hand query records like the clause it is part of: a variable
+// it resolves first brings its own keys checks into the rule (cfn-guard
+// evaluates it with the rule's recorder).
+TEST(VmKeysFilter, RightHandVariableRecordsItsOwnChecks) {
+  EvalRun r = evaluate("let q = Other[ keys == 'Q' ]\nrule r { M[ keys in %q ] !empty }",
+                       "M: {B: 1}\nOther: {X: 1, Y: 2}");
+  ASSERT_TRUE(r.ok) << r.error;
+  EXPECT_EQ(r.status["r"], "FAIL");
+  std::vector<std::string> paths;
+  for (const auto& rec : r.result.rules[0].records)
+    if (rec.kind == vm::RecKind::KeysCheck) paths.push_back(pathOf(rec.from.node) + ":" + std::string(rec.from.node->text()));
+  EXPECT_EQ(paths, (std::vector<std::string>{"/Other:X", "/Other:Y"}));
+}
+
 // Case 01: nothing to compare with records nothing (the report used to read
 // the missing right-hand value of a record and crash).
 TEST(VmKeysFilter, EmptyRightHandSideRecordsNothing) {

@@ -1574,11 +1574,10 @@ bool Machine::stepKeysFilter(ResultSet& set, const Part& part, uint32_t partId, 
     if (part.literal != kNone) {
       rhs.push_back(QValue::literal(P.literals[part.literal]));
     } else {
-      // The rhs query runs against the map, in the frame of the filter.
-      ++suppress_;
-      bool ok = callSet(part.func, frame, n, rhs);
-      --suppress_;
-      if (!ok) return false;
+      // The rhs query runs against the map, in the frame of the filter,
+      // recording like the clause it is part of (a variable it resolves
+      // first records its own checks there, as in cfn-guard).
+      if (!callSet(part.func, frame, n, rhs)) return false;
     }
     // `keys == 'Name'` (one string: looking a resource up by its logical id)
     // selects at most the entry with that key, found through the map's key
