@@ -689,6 +689,29 @@ TEST(VerboseTree, MatchesCfnGuard) {
   EXPECT_EQ(out, kTraceTree);
 }
 
+// Keys-filter checks in the tree (cfn-guard 3.1.1's output): `==` with
+// several values is an IN check listing every value, unresolved ones too; a
+// literal one-element list shows the element the key was compared with.
+TEST(VerboseTree, KeysFilterChecks) {
+  auto e = evaluate("let nn = N[*].Name\nrule a { M[ keys == %nn ] == 9 }\nrule b { M[ keys == ['B'] ] == 9 }\n",
+                    "M: {B: 1, C: 2}\nN: [{Name: B}, {Other: x}]\n", /*trace=*/true);
+  ASSERT_TRUE(e);
+  std::string out;
+  vm::writeVerboseTree(out, view(*e));
+  EXPECT_EQ(out, R"~(`- File(/CASE/t.yaml, Status=FAIL)[Context=File(rules=2)]
+   |- Rule(a, Status=FAIL)[Context=a]
+   |  `- GuardClauseBlock(Status = FAIL)[Context=GuardAccessClause#block M. (map-key-filter-clauses) EQUALS  9]
+   |     |- GuardClauseValueCheck(Status=PASS)[Context=]
+   |     |- GuardClauseInBinaryCheck(Status=FAIL, Comparison= IN, from=(resolved, Path=/M[L:0,C:10] Value="C"), to=(resolved, Path=/N/0/Name[L:1,C:11] Value="B").(unresolved, Path=/N/1[L:1,C:15] Value={"Other":"x"}))[Context=]
+   |     `- GuardClauseBinaryCheck(Status=FAIL, Comparison= EQUALS, from=(resolved, Path=/M/B[L:0,C:7] Value=1), to=(resolved, Path=[L:0,C:0] Value=9))[Context= M. (map-key-filter-clauses) EQUALS  9]
+   `- Rule(b, Status=FAIL)[Context=b]
+      `- GuardClauseBlock(Status = FAIL)[Context=GuardAccessClause#block M. (map-key-filter-clauses) EQUALS  9]
+         |- GuardClauseValueCheck(Status=PASS)[Context=]
+         |- GuardClauseBinaryCheck(Status=FAIL, Comparison= EQUALS, from=(resolved, Path=/M[L:0,C:10] Value="C"), to=(resolved, Path=/0[L:0,C:0] Value="B"))[Context=]
+         `- GuardClauseBinaryCheck(Status=FAIL, Comparison= EQUALS, from=(resolved, Path=/M/B[L:0,C:7] Value=1), to=(resolved, Path=[L:0,C:0] Value=9))[Context= M. (map-key-filter-clauses) EQUALS  9]
+)~");
+}
+
 TEST(VerboseTree, OffByDefault) {
   auto e = evaluate(kTraceRules, kTraceData);
   ASSERT_TRUE(e);

@@ -557,6 +557,216 @@ TEST(VmKeysIn, ManyNamesSelectExactlyTheSubstringMatches) {
   }
 }
 
+// ---------------------------------------------------------------- keys filters (§6.6)
+//
+// `Map[ keys OP X ]` compares every key with the right-hand values the way a
+// binary clause does (checked against cfn-guard 3.1.1): `==`/`!=` with one
+// value compare with it (a literal one-element list is retried with its
+// element when not comparable); `in`/`not in`, and `==`/`!=` with several
+// values, select a key some value has (substring of a string, equal element
+// of a list, a list with an element a string is not comparable with has no
+// key at all); every key not selected is recorded as a failed check.
+
+const char* kKeysData =
+    "M: {B: 1, C: 2, D: 3}\n"
+    "L1: [B, 5]\n"
+    "L3: [B]\n"
+    "L4: [B, C]\n"
+    "LL: [[B]]\n"
+    "S: xBy\n"
+    "N: [{Name: B}, {Other: x}, {Name: D}]\n";
+
+const char* kKeysLets =
+    "let l1 = L1\nlet l3 = L3\nlet l4 = L4\nlet l1s = L1[*]\nlet l4s = L4[*]\nlet ll = LL\n"
+    "let lls = LL[*]\nlet s = S\nlet miss = Missing\nlet nn = N[*].Name\nlet lb = [ 'B' ]\n"
+    "let lbb = [ [ 'B' ] ]\nlet mixed = [ 'B', /C/ ]\n";
+
+// The keys of M that `M[ keys <filter> ]` selects, in map order ("" for none).
+std::string keysSelected(const std::string& filter) {
+  EvalRun r = evaluate(std::string(kKeysLets) + "rule r { M[ keys " + filter + " ] == 99 }", kKeysData);
+  if (!r.ok) return "ERROR: " + r.error;
+  std::string keys;
+  for (const auto& rec : r.result.rules[0].records)
+    if (rec.kind == vm::RecKind::Binary) keys += pathOf(rec.from.node).substr(3);
+  return keys;
+}
+
+TEST(VmKeysFilter, EqualsComparesWithTheOneValue) {
+  EXPECT_EQ(keysSelected("== 'B'"), "B");
+  EXPECT_EQ(keysSelected("!= 'B'"), "CD");
+  EXPECT_EQ(keysSelected("== 'xBy'"), "");  // no substring for ==
+  EXPECT_EQ(keysSelected("== /[BC]/"), "BC");
+  EXPECT_EQ(keysSelected("!= /B/"), "CD");
+  EXPECT_EQ(keysSelected("== 5"), "");  // not comparable: neither == nor !=
+  EXPECT_EQ(keysSelected("!= 5"), "");
+}
+
+TEST(VmKeysFilter, OneElementListFallbackIsForLiteralsOnly) {
+  EXPECT_EQ(keysSelected("== ['B']"), "B");
+  EXPECT_EQ(keysSelected("!= ['B']"), "CD");
+  EXPECT_EQ(keysSelected("== %lb"), "B");   // a literal variable is a literal
+  EXPECT_EQ(keysSelected("== %l3"), "");    // a query's list is one value
+  EXPECT_EQ(keysSelected("!= %l3"), "");
+  EXPECT_EQ(keysSelected("== ['B', 'C']"), "");
+  EXPECT_EQ(keysSelected("== [['B']]"), "");
+  EXPECT_EQ(keysSelected("in [['B']]"), "B");  // retried as `in ['B']`
+  EXPECT_EQ(keysSelected("not in [['B']]"), "CD");
+  EXPECT_EQ(keysSelected("in %lbb"), "B");
+  EXPECT_EQ(keysSelected("in %ll"), "");  // the query's [['B']] is not retried
+  EXPECT_EQ(keysSelected("not in %ll"), "");
+  EXPECT_EQ(keysSelected("in %lls"), "B");
+}
+
+TEST(VmKeysFilter, SeveralValuesMakeEqualsAnIn) {
+  EXPECT_EQ(keysSelected("== %l4s"), "BC");
+  EXPECT_EQ(keysSelected("!= %l4s"), "BCD");  // each key differs from some value
+  EXPECT_EQ(keysSelected("== %l1s"), "B");    // 5 is not comparable, 'B' matches
+  EXPECT_EQ(keysSelected("!= %l1s"), "CD");   // B differs from no comparable value
+  EXPECT_EQ(keysSelected("== %nn"), "BD");    // the unresolved member matches nothing
+  EXPECT_EQ(keysSelected("!= %nn"), "BCD");
+}
+
+TEST(VmKeysFilter, InAsksWhetherAValueHasTheKey) {
+  EXPECT_EQ(keysSelected("in 'xBy'"), "B");  // substring
+  EXPECT_EQ(keysSelected("not in 'xBy'"), "CD");
+  EXPECT_EQ(keysSelected("in ['B', 'C']"), "BC");
+  EXPECT_EQ(keysSelected("not in ['B', 'C']"), "D");
+  EXPECT_EQ(keysSelected("in %l4"), "BC");
+  EXPECT_EQ(keysSelected("not in %l4s"), "BCD");  // each value on its own
+  EXPECT_EQ(keysSelected("in %mixed"), "BC");
+  EXPECT_EQ(keysSelected("not in %mixed"), "D");
+  EXPECT_EQ(keysSelected("in /C|D/"), "CD");
+  EXPECT_EQ(keysSelected("in []"), "");
+  EXPECT_EQ(keysSelected("not in []"), "BCD");
+  EXPECT_EQ(keysSelected("not in [[]]"), "BCD");
+}
+
+TEST(VmKeysFilter, InWithANonStringMemberSelectsNoKey) {
+  for (const char* rhs : {"['B', 5]", "[5]", "%l1", "5", "null", "true", "{a: 1}", "[[5]]", "['B', ['C']]"}) {
+    EXPECT_EQ(keysSelected(std::string("in ") + rhs), "") << rhs;
+    EXPECT_EQ(keysSelected(std::string("not in ") + rhs), "") << rhs;
+  }
+  EXPECT_EQ(keysSelected("in %l1s"), "B");  // separate values: 5 alone is not comparable
+  EXPECT_EQ(keysSelected("not in %l1s"), "CD");
+}
+
+TEST(VmKeysFilter, UnresolvedOrEmptyRightHandSideSelectsNothing) {
+  for (const char* f : {"== %miss", "!= %miss", "in %miss", "not in %miss"}) EXPECT_EQ(keysSelected(f), "") << f;
+}
+
+// The keys-filter checks of rule `r`: "<key> <form> <to>" per record, form
+// "==" / "!=" (to: the value's path, or "unresolved@<where it stopped>") or
+// "in" / "not in" (to: the number of right-hand values).
+std::vector<std::string> keyRecords(const std::string& rule) {
+  EvalRun r = evaluate(std::string(kKeysLets) + rule, kKeysData);
+  std::vector<std::string> out;
+  if (!r.ok) return {"ERROR: " + r.error};
+  for (const auto& rec : r.result.rules[0].records) {
+    if (rec.kind != vm::RecKind::KeysCheck) continue;
+    bool negated = r.program->parts[rec.info].keysNegated;
+    std::string s(rec.from.node->text());
+    if (rec.toSet != UINT32_MAX) {
+      s += negated ? " not in " : " in ";
+      s += std::to_string(r.result.sets[rec.toSet].size());
+    } else {
+      s += negated ? " != " : " == ";
+      s += rec.to.isUnresolved() ? "unresolved@" + pathOf(rec.to.node) : pathOf(rec.to.node);
+      EXPECT_EQ(rec.detail == vm::CmpDetail::RightUnresolved, rec.to.isUnresolved());
+    }
+    out.push_back(s);
+  }
+  return out;
+}
+
+using Strings = std::vector<std::string>;
+
+TEST(VmKeysFilter, RecordsEveryKeyNotSelected) {
+  EXPECT_EQ(keyRecords("rule r { M[ keys == 'B' ] !empty\n M[ keys == 'B' ] == 99 }"),
+            (Strings{"C == ", "D == "}));
+  // The literal list's element is what the key was compared with.
+  EXPECT_EQ(keyRecords("rule r { M[ keys != ['B'] ] == 99 }"), (Strings{"B != /0"}));
+  EXPECT_EQ(keyRecords("rule r { M[ keys == 5 ] !empty }"), (Strings{"B == ", "C == ", "D == "}));
+  EXPECT_EQ(keyRecords("rule r { M[ keys == %l4s ] == 99 }"), (Strings{"D in 2"}));
+  EXPECT_EQ(keyRecords("rule r { M[ keys != %l1s ] == 99 }"), (Strings{"B not in 2"}));
+  EXPECT_EQ(keyRecords("rule r { M[ keys in ['B', 5] ] !empty }"), (Strings{"B in 1", "C in 1", "D in 1"}));
+  EXPECT_EQ(keyRecords("rule r { M[ keys in %nn ] == 99 }"), (Strings{"C in 3"}));
+}
+
+// A right-hand value that did not resolve fails every key, at the path its
+// query stopped (case A-mapkey-filter-unresolved-rhs).
+TEST(VmKeysFilter, UnresolvedRightHandValueIsRecordedForEveryKey) {
+  EXPECT_EQ(keyRecords("let k = S[0]\nrule r { M[ keys == %k ] !empty }"),
+            (Strings{"B == unresolved@/S", "C == unresolved@/S", "D == unresolved@/S"}));
+  EXPECT_EQ(keyRecords("rule r { M[ keys != %miss ] !empty }"),
+            (Strings{"B != unresolved@", "C != unresolved@", "D != unresolved@"}));
+  EXPECT_EQ(keyRecords("rule r { M[ keys in %miss ] !empty }"), (Strings{"B in 1", "C in 1", "D in 1"}));
+}
+
+// The right-hand query records like the clause it is part of: a variable
+// it resolves first brings its own keys checks into the rule (cfn-guard
+// evaluates it with the rule's recorder).
+TEST(VmKeysFilter, RightHandVariableRecordsItsOwnChecks) {
+  EvalRun r = evaluate("let q = Other[ keys == 'Q' ]\nrule r { M[ keys in %q ] !empty }",
+                       "M: {B: 1}\nOther: {X: 1, Y: 2}");
+  ASSERT_TRUE(r.ok) << r.error;
+  EXPECT_EQ(r.status["r"], "FAIL");
+  std::vector<std::string> paths;
+  for (const auto& rec : r.result.rules[0].records)
+    if (rec.kind == vm::RecKind::KeysCheck) paths.push_back(pathOf(rec.from.node) + ":" + std::string(rec.from.node->text()));
+  EXPECT_EQ(paths, (std::vector<std::string>{"/Other:X", "/Other:Y"}));
+}
+
+// Case 01: nothing to compare with records nothing (the report used to read
+// the missing right-hand value of a record and crash).
+TEST(VmKeysFilter, EmptyRightHandSideRecordsNothing) {
+  const char* rules = "let xs = some Missing\nrule r {\n  Flag[ keys in %xs ] !empty {\n    A exists\n  }\n}\n";
+  EvalRun r = evaluate(rules, "Flag: {a: 1}");
+  ASSERT_TRUE(r.ok) << r.error;
+  EXPECT_EQ(r.status["r"], "FAIL");
+  EXPECT_EQ(keyChecks(r.result), 0u);
+  std::string report = sameReportBothPaths(rules, "Flag: {a: 1}");
+  EXPECT_NE(report.find("\"status\": \"FAIL\""), std::string::npos) << report;
+  const char* second = "let res = Resources[ Type == 'X' ]\nrule r { this.*[ keys not in %res ] exists }\n";
+  EXPECT_EQ(keyChecks(evaluate(second, "Resources: {B: 1}\nName: x").result), 0u);
+  EXPECT_EQ(reportOf(second, "Resources: {B: 1}\nName: x", false).find("ERROR"), std::string::npos);
+}
+
+// What the JSON report says of each form (as cfn-guard 3.1.1 writes it).
+TEST(VmKeysFilter, ReportFormsOfTheChecks) {
+  std::string lets = kKeysLets;
+  std::string eq = reportOf(lets + "rule r { M[ keys == ['B'] ] == 99 }", kKeysData, false);
+  EXPECT_NE(eq.find("not equal to value [Path=/0[L:0,C:0] Value=\\\"B\\\"]."), std::string::npos) << eq;
+  std::string nc = reportOf(lets + "rule r { M[ keys == 5 ] !empty }", kKeysData, false);
+  EXPECT_EQ(nc.find("Error = ["), std::string::npos) << nc;  // no reason for not comparable
+  std::string in = reportOf(lets + "rule r { M[ keys == %nn ] == 99 }", kKeysData, false);
+  EXPECT_NE(in.find("\"InResolved\""), std::string::npos) << in;
+  EXPECT_NE(in.find("\"In\",\n"), std::string::npos) << in;  // == with several values
+  // The check lists the resolved values; the message all of them.
+  EXPECT_NE(in.find("was not present in [(resolved, Path=/N/0/Name[L:6,C:11] Value=\\\"B\\\")."
+                    "(unresolved, Path=/N/1[L:6,C:15] Value={\\\"Other\\\":\\\"x\\\"})."),
+            std::string::npos)
+      << in;
+  std::string un = reportOf("let k = S[0]\nrule r { M[ keys == %k ] !empty }", kKeysData, false);
+  EXPECT_NE(un.find("\"UnResolved\""), std::string::npos) << un;
+  EXPECT_NE(un.find("to compare to is missing. Value traversed to [Path=/S"), std::string::npos) << un;
+}
+
+// The set lookup of many-member `keys in` gives what comparing every key
+// gives when list members hold non-strings (such a list has no key).
+TEST(VmKeysFilter, ManyMembersWithNonStringListsAreExact) {
+  std::string data = "Resources:\n";
+  for (int i = 0; i < 100; ++i) data += "  K" + std::to_string(i) + ": {Probe: 2}\n";
+  data += "Names:\n  - {Name: K1}\n  - {Name: [K2, 5]}\n  - {Name: [K3]}\n  - {Name: [[K4]]}\n"
+          "  - {Name: xK5x}\n  - {Name: null}\n  - {Name: {K6: 1}}\n  - {Name: [K7, [K8]]}\n  - {Name: K9}\n";
+  const std::string rules = "let names = Names[*].Name\nrule r { Resources[ keys in %names ].Probe == 1 }\n";
+  const std::string report = sameReportBothPaths(rules, data);
+  for (int i = 0; i < 100; ++i) {
+    std::string k = "K" + std::to_string(i);
+    bool selected = k == "K1" || k == "K3" || k == "K5" || k == "K9";
+    EXPECT_EQ(report.find("/Resources/" + k + "/Probe\"") != std::string::npos, selected) << k;
+  }
+}
+
 TEST(VmPack, PackedProgramGivesTheSameAnswers) {
   const char* rules = "let t = Resources.*[ Type == 'T' ]\nrule r when %t !empty { %t.Properties.X == 1 }";
   auto program = compileSources({SourceFile{"t.guard", "t.guard", rules}});

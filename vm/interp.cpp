@@ -129,7 +129,8 @@ class Machine {
                       const Node* self, ResultSet& tmp);
   bool stepKeysFilter(ResultSet& set, const Part& part, uint32_t partId, Frame& frame, ResultSet& tmp);
   void recordKeyCheck(std::vector<Record>& out, const Node* map, const MapEntry& e, uint32_t partId,
-                      uint32_t rhsSet);
+                      const QValue& to, uint32_t inSet);
+  uint32_t keysInTargets(const Node* key, const Part& part, uint32_t rhsSet);
   void recordKeysMiss(const Node* map, uint32_t partId, const ResultSet& rhs);
   bool entryNamed(const Node* map, std::string_view name, const MapEntry*& entry) const;
   Node* keyAsValue(const Node* map, const MapEntry& e);
@@ -225,7 +226,8 @@ class Machine {
   void traceOutcomes(uint32_t clauseId, const std::vector<Outcome>& outcomes, const ResultSet* rightSet,
                      bool grouped);
   void traceTypeSelect(const Node* candidate, const Part& part, uint32_t partId, bool fromList);
-  void traceKey(const Node* map, const MapEntry& e, bool selected, const ResultSet& rhs, const Part& part);
+  void traceKey(const Node* map, const MapEntry& e, bool selected, const ResultSet& rhs, const Part& part,
+                uint32_t& inSet);
   void traceBlockMissing(const BlockInfo& bi, const QValue& v);
   RegFile& regFile(uint32_t depth) {
     while (regs_.size() <= depth) regs_.emplace_back();
@@ -1321,47 +1323,118 @@ bool Machine::stepTypeSelect(ResultSet& set, const Part& part, FilterMode mode, 
   return true;
 }
 
-// Does map key `k` satisfy `keys <op> r` for one right-hand member (spec §6.6)?
-static bool keyIn(const Node* k, const Node* r) {
-  if (r->kind == NodeKind::String) return r->text().find(k->text()) != std::string_view::npos;
-  if (r->kind == NodeKind::List) {
-    for (uint32_t i = 0; i < r->list.size; ++i)
-      if (eq(k, r->list.items[i]) == Cmp::True) return true;
-    return false;
+// ---- map-key filters `Map[ keys <op> <rhs> ]` (spec §6.6)
+//
+// cfn-guard compares every key of the map, as a string value, with the
+// right-hand values through the binary operation of clauses: `==`/`!=` with
+// one right-hand value compares the key with it; `in`/`not in`, and `==`/`!=`
+// with several right-hand values, ask whether some right-hand value has the
+// key (a string contains it as a substring, a list has an element equal to
+// it, anything else equals it). A list with an element a string cannot be
+// compared with (a number, a list, a map...) makes that whole comparison
+// not comparable, even after an element matched. A not-comparable
+// comparison with a literal one-element list is retried with its element.
+// A key is selected when a comparison holds; every other key is recorded
+// as a failed check of the rule. An empty right-hand side compares nothing:
+// no key is selected, none is recorded.
+
+// Several right-hand values turn `==`/`!=` into `in`/`not in`.
+static bool keysInForm(const Part& part, size_t rhsCount) {
+  return part.keysOp == CmpOp::In || rhsCount > 1;
+}
+
+static Cmp negatedIf(Cmp c, bool negated) {
+  if (!negated || (c != Cmp::True && c != Cmp::False)) return c;
+  return c == Cmp::True ? Cmp::False : Cmp::True;
+}
+
+// `key in r` (negated: `key not in r`) for one right-hand value.
+static Cmp keyInValue(const Node* key, const Node* r, bool negated) {
+  Cmp c;
+  if (r->kind == NodeKind::String) {
+    c = r->text().find(key->text()) != std::string_view::npos ? Cmp::True : Cmp::False;
+  } else if (r->kind == NodeKind::List) {
+    bool hit = false;
+    for (uint32_t i = 0; i < r->list.size; ++i) {
+      const Cmp e = eq(key, r->list.items[i]);
+      if (e == Cmp::Error || e == Cmp::NotComparable) return e;
+      hit |= e == Cmp::True;
+    }
+    c = hit ? Cmp::True : Cmp::False;
+  } else {
+    c = eq(key, r);
   }
-  return eq(k, r) == Cmp::True;
+  return negatedIf(c, negated);
+}
+
+// One comparison of a key with one right-hand value, and the value it was
+// compared with in the end (the element of a literal one-element list, after
+// the retry): the `to` of its record.
+struct KeyComparison {
+  Cmp result;
+  QValue with;
+};
+
+static KeyComparison compareKey(const Node* key, const QValue& r, bool inForm, bool negated) {
+  if (r.isUnresolved()) return {Cmp::NotComparable, r};
+  auto once = [&](const Node* v) {
+    return inForm ? keyInValue(key, v, negated) : negatedIf(eq(key, v), negated);
+  };
+  Cmp c = once(r.node);
+  if (c == Cmp::NotComparable && r.isLiteral() && r.node->kind == NodeKind::List && r.node->list.size == 1) {
+    const Node* element = r.node->list.items[0];
+    return {once(element), QValue::literal(element)};
+  }
+  return {c, r};
 }
 
 // Does map key `key` pass the keys filter `part` with right-hand values
-// `rhs` (spec §6.6)? Cmp::Error when a regex was too expensive to match;
-// Cmp::NotComparable when the key is neither selected nor recorded.
+// `rhs`? Cmp::True: selected; Cmp::False: not selected, and recorded;
+// Cmp::NotComparable: nothing to compare with (neither selected nor
+// recorded); Cmp::Error: a regex was too expensive to match.
 static Cmp keySelected(const Node* key, const Part& part, const ResultSet& rhs) {
-  bool inOp = part.keysOp == CmpOp::In || rhs.size() > 1;
-  if (!inOp) {
-    if (rhs.empty() || rhs[0].isUnresolved()) return Cmp::NotComparable;
-    const Node* r = rhs[0].node;
-    Cmp c = eq(key, r);
-    if (c == Cmp::NotComparable && r->kind == NodeKind::List && r->list.size == 1)
-      c = eq(key, r->list.items[0]);
-    if (c == Cmp::Error || c == Cmp::NotComparable) return c;
-    return ((c == Cmp::True) != part.keysNegated) ? Cmp::True : Cmp::False;
-  }
+  if (rhs.empty()) return Cmp::NotComparable;
+  const bool inForm = keysInForm(part, rhs.size());
   for (const QValue& r : rhs) {
-    if (r.isUnresolved()) continue;
-    bool hit = keyIn(key, r.node);
-    if (part.keysNegated ? !hit : hit) return Cmp::True;
+    const Cmp c = compareKey(key, r, inForm, part.keysNegated).result;
+    if (c == Cmp::Error || c == Cmp::True) return c;
   }
   return Cmp::False;
+}
+
+// How a right-hand list value of a `keys in` takes part in KeysInMatcher.
+enum class ListUse { Strings, Nothing, Unusable };
+
+// A list whose elements are all strings has a key iff one equals it; a list
+// with an element a string is not comparable with (null, bool, number, list,
+// map) has no key at all, unless it is a literal one-element list, which is
+// retried with its element (compareKey); regexes, ranges and characters are
+// not string equality.
+static ListUse listUse(const QValue& r) {
+  const Node* n = r.node;
+  bool comparable = true;
+  for (uint32_t i = 0; i < n->list.size; ++i) {
+    const NodeKind k = n->list.items[i]->kind;
+    if (k == NodeKind::String) continue;
+    if (k != NodeKind::Null && k != NodeKind::Bool && k != NodeKind::Int && k != NodeKind::Float &&
+        k != NodeKind::List && k != NodeKind::Map)
+      return ListUse::Unusable;
+    comparable = false;
+  }
+  if (comparable) return ListUse::Strings;
+  if (!r.isLiteral() || n->list.size != 1) return ListUse::Nothing;
+  // The retry compares the key with the element: not comparable unless a list.
+  return n->list.items[0]->kind == NodeKind::List ? ListUse::Unusable : ListUse::Nothing;
 }
 
 // keySelected for every key of one big map, when `keys in` has many string
 // right-hand members: `Resources[ keys in %secret_names ]` compared each of
 // 50,000 keys with each of hundreds of names. A key is selected iff it is a
-// substring of a string member or equal to a string element of a list member
-// (§6.6), so every such string of the lengths the map's keys have goes into
-// one set once, and each key is one lookup. Not usable for negated filters,
-// regexes and other members whose eq is not string equality, or when the set
-// would cost more than the comparisons it saves.
+// substring of a string member or equal to an element of a list member of
+// strings (§6.6), so every such string of the lengths the map's keys have
+// goes into one set once, and each key is one lookup. Not usable for negated
+// filters, regexes and other members whose eq is not string equality, or when
+// the set would cost more than the comparisons it saves.
 class KeysInMatcher {
  public:
   KeysInMatcher(const Node* map, const Part& part, const ResultSet& rhs) {
@@ -1386,13 +1459,9 @@ class KeysInMatcher {
           count += n->str.size - len + 1;
         textBytes += n->str.size;
       } else if (n->kind == NodeKind::List) {
-        for (uint32_t i = 0; i < n->list.size; ++i) {
-          const NodeKind k = n->list.items[i]->kind;
-          if (k == NodeKind::String) ++count;
-          else if (k != NodeKind::Null && k != NodeKind::Bool && k != NodeKind::Int &&
-                   k != NodeKind::Float && k != NodeKind::List && k != NodeKind::Map)
-            return;  // a regex matches, a range contains: not string equality
-        }
+        const ListUse use = listUse(r);
+        if (use == ListUse::Unusable) return;
+        if (use == ListUse::Strings) count += n->list.size;
       } else if (n->kind != NodeKind::Null && n->kind != NodeKind::Bool && n->kind != NodeKind::Int &&
                  n->kind != NodeKind::Float && n->kind != NodeKind::Map) {
         return;  // eq(key, regex/range/char) is not string equality
@@ -1409,12 +1478,11 @@ class KeysInMatcher {
         std::string_view t = n->text();
         for (size_t len = minLen; len <= std::min<size_t>(maxLen, t.size()); ++len)
           for (size_t at = 0; at + len <= t.size(); ++at) strings_.insert(llvm::StringRef(t.data() + at, len));
-      } else if (n->kind == NodeKind::List) {
-        for (uint32_t i = 0; i < n->list.size; ++i)
-          if (n->list.items[i]->kind == NodeKind::String) {
-            std::string_view t = n->list.items[i]->text();
-            strings_.insert(llvm::StringRef(t.data(), t.size()));
-          }
+      } else if (n->kind == NodeKind::List && listUse(r) == ListUse::Strings) {
+        for (uint32_t i = 0; i < n->list.size; ++i) {
+          std::string_view t = n->list.items[i]->text();
+          strings_.insert(llvm::StringRef(t.data(), t.size()));
+        }
       }
     }
     usable_ = true;
@@ -1490,20 +1558,37 @@ Node* Machine::keyAsValue(const Node* map, const MapEntry& e) {
 }
 
 // One KeysCheck: the key (with the map's path and the key's position)
-// against the rhs.
+// against the right-hand value it was compared with (`to`, the `==`/`!=`
+// form) or against the right-hand values `inSet` (the `in` form).
 void Machine::recordKeyCheck(std::vector<Record>& out, const Node* map, const MapEntry& e,
-                             uint32_t partId, uint32_t rhsSet) {
+                             uint32_t partId, const QValue& to, uint32_t inSet) {
   Node* key = keyAsValue(map, e);
-  const ResultSet& rhs = sets_[rhsSet];
   Record r{};
   r.kind = RecKind::KeysCheck;
   r.status = Status::Fail;
-  r.detail = CmpDetail::False;
+  // An `in`-form check lists its resolved right-hand values only.
+  r.detail = inSet == UINT32_MAX && to.isUnresolved() ? CmpDetail::RightUnresolved : CmpDetail::False;
   r.info = partId;
   r.from = QValue::resolved(key);
-  r.to = rhs.empty() ? QValue{} : rhs[0];
-  r.toSet = rhsSet;
+  r.to = to;
+  r.toSet = inSet;
   out.push_back(r);
+}
+
+// The right-hand values an `in`-form keys check lists: each as the key was
+// compared with it (a retried literal one-element list is its element). The
+// retry depends on the kinds of the values only, never on the key's text, so
+// one key tells it for every key. Returns the index of the set in sets_.
+uint32_t Machine::keysInTargets(const Node* key, const Part& part, uint32_t rhsSet) {
+  ResultSet compared;
+  bool retried = false;
+  for (const QValue& r : sets_[rhsSet]) {
+    compared.push_back(compareKey(key, r, true, part.keysNegated).with);
+    retried |= compared.back().node != r.node;
+  }
+  if (!retried) return rhsSet;
+  sets_.push_back(std::move(compared));
+  return uint32_t(sets_.size() - 1);
 }
 
 // Replaces each KeysMiss by the KeysCheck records of its unselected keys,
@@ -1524,12 +1609,21 @@ void Machine::expandKeysMisses(std::vector<Record>& records) {
     }
     const Node* map = r.from.node;
     const Part& part = P.parts[r.info];
+    const bool inForm = keysInForm(part, sets_[r.toSet].size());
     const KeysInMatcher matcher(map, part, sets_[r.toSet]);
+    uint32_t inSet = UINT32_MAX;
     for (uint32_t k = 0; k < map->map.size; ++k) {
       const MapEntry& e = map->map.entries[k];
       Node key = keyNode(e);
       const Cmp c = matcher.usable() ? matcher.selected(e.keyText()) : keySelected(&key, part, sets_[r.toSet]);
-      if (c == Cmp::False) recordKeyCheck(out, map, e, r.info, r.toSet);
+      if (c != Cmp::False) continue;
+      if (!inForm) {
+        recordKeyCheck(out, map, e, r.info, compareKey(&key, sets_[r.toSet][0], false, part.keysNegated).with,
+                       UINT32_MAX);
+        continue;
+      }
+      if (inSet == UINT32_MAX) inSet = keysInTargets(&key, part, r.toSet);
+      recordKeyCheck(out, map, e, r.info, sets_[inSet][0], inSet);
     }
   }
   moved[records.size()] = uint32_t(out.size());
@@ -1562,11 +1656,10 @@ bool Machine::stepKeysFilter(ResultSet& set, const Part& part, uint32_t partId, 
     if (part.literal != kNone) {
       rhs.push_back(QValue::literal(P.literals[part.literal]));
     } else {
-      // The rhs query runs against the map, in the frame of the filter.
-      ++suppress_;
-      bool ok = callSet(part.func, frame, n, rhs);
-      --suppress_;
-      if (!ok) return false;
+      // The rhs query runs against the map, in the frame of the filter,
+      // recording like the clause it is part of (a variable it resolves
+      // first records its own checks there, as in cfn-guard).
+      if (!callSet(part.func, frame, n, rhs)) return false;
     }
     // `keys == 'Name'` (one string: looking a resource up by its logical id)
     // selects at most the entry with that key, found through the map's key
@@ -1582,7 +1675,10 @@ bool Machine::stepKeysFilter(ResultSet& set, const Part& part, uint32_t partId, 
       if (n->map.size > (named ? 1u : 0u) && !suppress_ && rec_) recordKeysMiss(n, partId, rhs);
       continue;
     }
+    // Nothing to compare with: no key is selected, none is recorded.
+    if (rhs.empty()) continue;
     bool missed = false;
+    uint32_t traceSet = UINT32_MAX;  // the trace's copy of rhs, in sets_
     // Exact (the same True/False as keySelected), so the trace uses it too.
     const KeysInMatcher matcher(n, part, rhs);
     for (uint32_t i = 0; i < n->map.size; ++i) {
@@ -1590,8 +1686,7 @@ bool Machine::stepKeysFilter(ResultSet& set, const Part& part, uint32_t partId, 
       Node key = keyNode(e);
       Cmp c = matcher.usable() ? matcher.selected(e.keyText()) : keySelected(&key, part, rhs);
       if (c == Cmp::Error) return fail("regular expression too expensive to match");
-      if (c == Cmp::NotComparable) continue;
-      if (trace_) traceKey(n, e, c == Cmp::True, rhs, part);
+      if (trace_) traceKey(n, e, c == Cmp::True, rhs, part, traceSet);
       if (c == Cmp::True) {
         out.push_back(v.child(e.value));
         capture(frame, part, e);
@@ -2387,20 +2482,29 @@ void Machine::traceTypeSelect(const Node* candidate, const Part& part, uint32_t 
 
 // Each key a keys filter compares is recorded with an empty context.
 void Machine::traceKey(const Node* map, const MapEntry& e, bool selected, const ResultSet& rhs,
-                       const Part& part) {
+                       const Part& part, uint32_t& inSet) {
   if (selected) {
     tleaf(TraceKind::Pass, Status::Pass, "");
     return;
   }
   Node* key = keyAsValue(map, e);
   TraceRecord& t = tleaf(TraceKind::Binary, Status::Fail, "");
-  t.op = part.keysOp;
   t.opNegated = part.keysNegated;
   t.from = QValue::resolved(key);
-  if (!rhs.empty()) {
-    t.to = rhs[0];
-    t.hasTo = true;
+  t.hasTo = true;
+  if (keysInForm(part, rhs.size())) {
+    t.op = CmpOp::In;
+    if (inSet == UINT32_MAX) {
+      sets_.push_back(rhs);
+      inSet = keysInTargets(key, part, uint32_t(sets_.size() - 1));
+    }
+    t.toSet = inSet;
+    t.to = sets_[inSet][0];
+  } else {
+    t.op = CmpOp::Eq;
+    t.to = compareKey(key, rhs[0], false, part.keysNegated).with;
   }
+  if (t.toSet == UINT32_MAX && t.to.isUnresolved()) t.detail = CmpDetail::RightUnresolved;
 }
 
 // A block value that did not resolve; the renderer words the reason.

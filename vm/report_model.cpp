@@ -401,16 +401,13 @@ const Node* ClauseReport::valueFrom() const {
 
 const Node* ClauseReport::valueTo() const { return kind == CrKind::BinaryResolved ? to : nullptr; }
 
+bool keysInForm(const Record& r) { return r.kind == RecKind::KeysCheck && r.toSet != UINT32_MAX; }
+
 ClauseInfo keysClause(const Program& p, const Record& r) {
   ClauseInfo ci;
-  ci.op = CmpOp::In;
-  ci.rhs = RhsKind::Query;
-  if (r.info < p.parts.size()) {
-    const Part& part = p.parts[r.info];
-    ci.op = part.keysOp;
-    ci.opNegated = part.keysNegated;
-    ci.rhs = part.literal != kNone ? RhsKind::Literal : RhsKind::Query;
-  }
+  ci.op = keysInForm(r) ? CmpOp::In : CmpOp::Eq;
+  ci.rhs = RhsKind::Literal;
+  if (r.info < p.parts.size()) ci.opNegated = p.parts[r.info].keysNegated;
   return ci;
 }
 
@@ -667,9 +664,43 @@ class Builder {
   }
 
   // A key a `[keys op x]` filter did not select: cfn-guard records it like a
-  // binary clause with an empty clause text and no message.
+  // binary clause with an empty clause text and no message: a comparison
+  // with one value, or (the `in` form) a value missing from all of them.
   ClauseReport keysCheck(const Record& r, const std::string& parentKey) {
-    return binaryAs(keysClause(P, r), std::string(), r, parentKey);
+    const ClauseInfo ci = keysClause(P, r);
+    if (!keysInForm(r)) return binaryAs(ci, std::string(), r, parentKey);
+    ClauseReport c;
+    c.key = clauseKey(parentKey);
+    c.op = ci.op;
+    c.opNegated = ci.opNegated;
+    c.kind = CrKind::InResolved;
+    c.custom = messageOr(ci.message, true);
+    c.from = r.from.node;
+    const InListing& in = keysInListing(r);
+    c.inTo = in.targets;
+    c.error = inError(c, in.slice);
+    return c;
+  }
+
+  // The right-hand values of an `in`-form keys check: the resolved ones for
+  // the check, all of them in order (unresolved ones where their query
+  // stopped) for the message. One per right-hand set, like inListing.
+  const InListing& keysInListing(const Record& r) {
+    auto [it, fresh] = keysInListings_.try_emplace(r.toSet);
+    if (!fresh) return it->second;
+    auto targets = std::make_shared<std::vector<const Node*>>();
+    inTargets(r, S, *targets);
+    std::string slice;
+    for (const QValue& q : S[r.toSet]) {
+      if (!q.node) continue;
+      if (!slice.empty()) slice += ".";
+      const Node* at = q.isUnresolved() ? unresolvedOf(P, q).traversedTo : q.node;
+      slice += q.isUnresolved() ? "(unresolved, " : "(resolved, ";
+      slice += pathValue(at);
+      slice += ")";
+    }
+    it->second = InListing{std::move(targets), std::make_shared<const std::string>(std::move(slice))};
+    return it->second;
   }
 
   const Program& P;
@@ -677,6 +708,7 @@ class Builder {
   const std::vector<ResultSet>& S;
   uint32_t counter_ = 0;
   std::unordered_map<uint32_t, InListing> inListings_;  // by toSet
+  std::unordered_map<uint32_t, InListing> keysInListings_;  // by toSet
   InListing lastListing_;  // of a failure with no right-hand set
 };
 

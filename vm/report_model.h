@@ -116,9 +116,12 @@ json::Value pathValueJson(const Node* n);
 // order; compliant / not_applicable sorted unions.
 void combine(FileReportModel& into, FileReportModel other);
 
-// The clause a KeysCheck record stands for: `keys <op> <rhs>` of its part,
-// with no text and no message.
+// The clause a KeysCheck record stands for, with no text and no message:
+// `keys == v` / `keys != v` when the key was compared with one value (the
+// record's `to`), `keys in` / `keys not in` the record's right-hand set when
+// the filter asked whether some value has the key (keysInForm).
 ClauseInfo keysClause(const Program& p, const Record& r);
+bool keysInForm(const Record& r);
 
 // Is a failed comparison of clause `c` between `from` and `to` reported in
 // the IN form (InResolved / GuardClauseInBinaryCheck) rather than as a pair?

@@ -36,6 +36,7 @@ class TraceView {
 
   // IN-form failures show every right-hand value (GuardClauseInBinaryCheck).
   bool inForm(const TraceRecord& r) const {
+    if (r.info == UINT32_MAX) return r.toSet != UINT32_MAX;  // a keys-filter check
     const ClauseInfo* c = clause(r);
     if (!c || !r.hasTo || r.from.isUnresolved() || r.to.isUnresolved()) return false;
     return report::isInForm(*c, r.from, r.to);
@@ -45,8 +46,9 @@ class TraceView {
     std::vector<QValue> out;
     const auto& sets = V.result.sets;
     if (r.toSet < sets.size()) {
+      // A keys-filter check lists the unresolved values too.
       for (const QValue& q : sets[r.toSet])
-        if (q.node && !q.isUnresolved()) out.push_back(q);
+        if (q.node && (!q.isUnresolved() || r.info == UINT32_MAX)) out.push_back(q);
     } else if (r.hasTo && r.to.node) {
       out.push_back(r.to);
     }
