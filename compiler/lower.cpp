@@ -31,11 +31,16 @@ struct Scope {
   Scope* parent = nullptr;
   uint32_t func = kNone;  // the function whose frame holds these slots
   std::map<std::string, uint32_t> slots;
+  // A parameterized rule's body: a name it does not declare is looked up
+  // where the rule was called (cfn-guard's dynamic scoping, differential
+  // case 25), not in the enclosing file scope.
+  bool callerScoped = false;
 };
 
 struct VarRef {
   uint16_t depth;
   uint32_t slot;
+  bool dynamic = false;  // Q_DYNVAR: `depth` reaches the parameterized rule's frame
 };
 
 class Lowerer {
@@ -378,6 +383,10 @@ bool Lowerer::resolve(const std::string& name, VarRef& out) const {
       out = VarRef{depth, it->second};
       return true;
     }
+    if (s->callerScoped) {
+      out = VarRef{depth, kNone, true};
+      return true;
+    }
   }
   return false;
 }
@@ -651,7 +660,10 @@ bool Lowerer::isTypeEqualityFilter(const ast::QueryPart& p, std::string& type) c
 void Lowerer::lowerVariable(const std::string& name, uint8_t dst, const ast::Span& span) {
   VarRef ref;
   if (resolve(name, ref)) {
-    emit(Op::Q_VAR, dst, ref.depth, ref.slot);
+    if (ref.dynamic)
+      emit(Op::Q_DYNVAR, dst, ref.depth, P.intern(name));
+    else
+      emit(Op::Q_VAR, dst, ref.depth, ref.slot);
   } else {
     if (warnings_)
       warnings_->push_back(Error::at(path_, span.begin.line, span.begin.column,
@@ -889,6 +901,7 @@ Result<Unit> Lowerer::lowerFile(const ast::RulesFile& f) {
     auto scope = std::make_unique<Scope>();
     scope->parent = fs;
     scope->func = body;
+    scope->callerScoped = rule.parameterized;
     Scope* s = scope.get();
     scopes_.push_back(std::move(scope));
     for (const auto& param : rule.params) {

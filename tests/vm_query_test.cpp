@@ -214,3 +214,50 @@ rule w1 when Flag[*][ this == 1 ] !empty { Other == 1 }
 
 }  // namespace
 }  // namespace guard
+
+namespace guard {
+namespace {
+
+// Names a parameterized rule does not declare are looked up where it was
+// called (differential case 25), through callers that are themselves
+// parameterized, before the file's lets.
+TEST(VariableScopes, ParameterizedRulesSeeTheirCallersVariables) {
+  const char* rules = R"(let y = 0
+rule inner(x) { %x == %y }
+rule mid(a) {
+  let y = 2
+  inner(%a)
+}
+rule outer(doc) { inner2(A) }
+rule inner2(x) { %x == %doc }
+rule r1 { let y = 1
+  inner(A) }
+rule r2 { inner(A) }
+rule r3 { mid(B) }
+rule r4 { A { let y = 1
+  inner(this) } }
+rule r5 { outer(1) }
+)";
+  EvalRun run = evaluate(rules, "A: 1\nB: 2\n");
+  ASSERT_TRUE(run.ok) << run.error;
+  EXPECT_EQ(run.status["r1"], "PASS");  // the caller's let y = 1
+  EXPECT_EQ(run.status["r2"], "FAIL");  // the file's let y = 0
+  EXPECT_EQ(run.status["r3"], "PASS");  // mid's let y = 2
+  EXPECT_EQ(run.status["r4"], "PASS");  // a block's let in the caller
+  EXPECT_EQ(run.status["r5"], "PASS");  // outer's parameter doc
+  EXPECT_EQ(statusOf("rule bad(x) { %x == %nosuch }\nrule r { bad(A) }\n", "A: 1\n").rfind("ERROR:", 0), 0u);
+}
+
+// A capture exists only once its query captured a key: before that (or when
+// it captured none) the name means the same name further out, or nothing
+// (differential case 22).
+TEST(VariableScopes, ACaptureExistsOnlyOnceItCapturedAKey) {
+  const char* data = "Resources:\n  b1: {Type: X}\nEmpty: {}\n";
+  EXPECT_EQ(statusOf("let n = Resources\nrule r {\n  let v = Resources[n]\n  %n is_list\n}\n", data), "FAIL");
+  EXPECT_EQ(statusOf("let n = 1\nrule r {\n  let v = Empty[n]\n  %v empty\n  %n == 1\n}\n", data), "PASS");
+  EXPECT_EQ(statusOf("rule r {\n  let v = Empty[n]\n  %n exists\n}\n", data).rfind("ERROR:", 0), 0u);
+  EXPECT_EQ(statusOf("rule r {\n  let v = Resources[n]\n  %v exists\n  %n == 'b1'\n}\n", data), "PASS");
+}
+
+}  // namespace
+}  // namespace guard

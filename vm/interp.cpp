@@ -38,6 +38,9 @@ struct SlotState {
 
 struct Frame {
   Frame* parent = nullptr;
+  // A parameterized rule's frame: the frame it was called from, where the
+  // names it does not declare are looked up (Q_DYNVAR).
+  Frame* caller = nullptr;
   const Node* self = nullptr;
   uint32_t func = kNone;  // the function whose slots this frame holds
   std::vector<SlotState> slots;
@@ -105,8 +108,10 @@ class Machine {
   Status loop(uint32_t func, Frame& frame, const Node* self, ResultSet* setOut);
   Status evalRule(uint32_t rule, bool fresh = false);
   Status ruleRef(const RuleRefInfo& ref, uint32_t& which);
-  Status paramCall(const ParamCallInfo& call, const ResultSet* args, const Node* self);
+  Status paramCall(const ParamCallInfo& call, const ResultSet* args, Frame& caller, const Node* self);
   bool variable(Frame& frame, uint32_t depth, uint32_t slot, ResultSet& out);
+  bool callerVariable(Frame& frame, uint32_t depth, uint32_t name, ResultSet& out);
+  bool variableNamed(Frame* start, uint32_t name, ResultSet& out);
 
   // ---- query steps (in place on `set`)
   bool stepKey(ResultSet& set, const Part& part, uint8_t& conv, uint32_t partId, ResultSet& tmp);
@@ -476,7 +481,8 @@ Status Machine::ruleRef(const RuleRefInfo& ref, uint32_t& which) {
   return s;
 }
 
-Status Machine::paramCall(const ParamCallInfo& call, const ResultSet* args, const Node* self) {
+Status Machine::paramCall(const ParamCallInfo& call, const ResultSet* args, Frame& caller,
+                          const Node* self) {
   const std::string& name = P.str(call.name);
   for (uint32_t ri : P.files[file_].rules) {
     const RuleInfo& r = P.rules[ri];
@@ -488,6 +494,7 @@ Status Machine::paramCall(const ParamCallInfo& call, const ResultSet* args, cons
     }
     Frame frame;
     frame.parent = fileFrame_;
+    frame.caller = &caller;
     frame.self = self;
     frame.func = r.body;
     frame.slots.resize(P.functions[r.body].slots.size());
@@ -544,12 +551,12 @@ bool Machine::variable(Frame& frame, uint32_t depth, uint32_t slot, ResultSet& o
     return true;
   }
   if (st.state == 1) return fail("a variable is defined in terms of itself");
-  // Captures and parameters have no initializer and are empty until filled.
+  // Captures and parameters have no initializer. Parameters are filled when
+  // the call starts; a capture exists only once its query has captured a
+  // key, and until then the name means the same name further out, as in
+  // cfn-guard (differential case 22).
   uint32_t init = P.functions[f->func].slots[slot].init;
-  if (init == kNone) {
-    out.clear();
-    return true;
-  }
+  if (init == kNone) return variableNamed(f->caller ? f->caller : f->parent, P.functions[f->func].slots[slot].name, out);
   // Evaluated lazily: what it records (keys-filter checks) belongs to the
   // clause that first uses it, as in cfn-guard.
   st.state = 1;
@@ -560,6 +567,36 @@ bool Machine::variable(Frame& frame, uint32_t depth, uint32_t slot, ResultSet& o
   st.value = std::move(value);
   out = st.value;
   return true;
+}
+
+
+// A name a parameterized rule does not declare, looked up from the frame it
+// was called from outward (through further calls' callers), as cfn-guard
+// resolves it: the callers' rule and block lets, parameters and filled
+// captures, then the file's lets. A parameterized rule met on the way goes on
+// from its own caller.
+bool Machine::callerVariable(Frame& frame, uint32_t depth, uint32_t name, ResultSet& out) {
+  Frame* f = &frame;
+  for (uint32_t i = 0; i < depth && f; ++i) f = f->parent;
+  if (!f || !f->caller) return fail("corrupt program: no parameterized rule frame for a caller's variable");
+  return variableNamed(f->caller, name, out);
+}
+
+// The variable `name` as seen from frame `start`: the first frame outward
+// (lexical parents; for a parameterized rule's frame, its caller) that has it.
+bool Machine::variableNamed(Frame* start, uint32_t name, ResultSet& out) {
+  for (Frame* c = start; c; c = c->caller ? c->caller : c->parent) {
+    const Function& fn = P.functions[c->func];
+    for (uint32_t slot = 0; slot < fn.slots.size() && slot < c->slots.size(); ++slot) {
+      if (fn.slots[slot].name != name) continue;
+      // Parameters are filled when the call starts; a capture only exists
+      // once its query has run (differential case 22).
+      if (fn.slots[slot].init == kNone && c->slots[slot].state != 2) continue;
+      return variable(*c, 0, slot, out);
+    }
+  }
+  return fail("There was no variable or value object to resolve. Error = `Could not resolve variable by name " +
+              P.str(name) + " across scopes`");
 }
 
 
@@ -599,9 +636,12 @@ Status Machine::loop(uint32_t fi, Frame& frame, const Node* self, ResultSet* set
         R[in.a].assign(1, QValue::literal(P.literals[in.c]));
         rf.conv[in.a] = 0;
         break;
+      case Op::Q_DYNVAR:
       case Op::Q_VAR:
         rf.conv[in.a] = 0;
-        if (!variable(frame, in.b, in.c, R[in.a])) return Status::Skip;
+        if (!(in.op == Op::Q_VAR ? variable(frame, in.b, in.c, R[in.a])
+                                 : callerVariable(frame, in.b, in.c, R[in.a])))
+          return Status::Skip;
         // The rest of the query runs in a scope of each value (filterScope).
         for (QValue& m : R[in.a])
           if (!m.isUnresolved()) m.part = 0;
@@ -752,7 +792,7 @@ Status Machine::loop(uint32_t fi, Frame& frame, const Node* self, ResultSet* set
       case Op::PARAM_CALL: {
         const ParamCallInfo& pc2 = P.paramCalls[in.c];
         uint32_t rec = open(RecKind::ParamCall, in.c);
-        Status s = paramCall(pc2, R.data() + in.b, self);
+        Status s = paramCall(pc2, R.data() + in.b, frame, self);
         if (failed()) return Status::Skip;
         close(rec, s);
         T[in.a] = s;
