@@ -434,6 +434,26 @@ TEST(FileReport, UnaryAndBinaryEntries) {
   EXPECT_EQ(out.back(), '}');  // no final newline
 }
 
+// cfn-guard 3.1.1 writes half a report and exits 255 when a failing value is
+// NaN or infinite ("Could not convert float NaN to serde::Value::Number");
+// guardvm writes the whole report with the value as null
+// (docs/compatibility.md).
+TEST(FileReport, NaNAndInfinityAreWrittenAsNull) {
+  auto e = evaluate("let a = json_parse(S)\nlet b = json_parse(T)\nrule r { %a == 1 }\nrule s { %b == 1 }\n",
+                    "S: '.nan'\nT: '-.inf'\n");
+  ASSERT_TRUE(e);
+  std::string out;
+  vm::writeFileReportJson(out, view(*e));
+  // Messages show Rust's Display of the value ("NaN", "-inf"); values are JSON.
+  EXPECT_EQ(out.find("\"value\": NaN"), std::string::npos) << out;
+  EXPECT_EQ(out.find("\"value\": -inf"), std::string::npos) << out;
+  size_t nulls = 0;
+  for (size_t at = out.find("\"value\": null"); at != std::string::npos; at = out.find("\"value\": null", at + 1))
+    ++nulls;
+  EXPECT_EQ(nulls, 2u) << out;
+  EXPECT_EQ(out.back(), '}');
+}
+
 // Every failure of one `%a IN %b` shares %b's values and their listing: one
 // copy per comparison, not per failure (at 50,000 resources the copies were
 // 500 MB). The shared list is still what each failure shows.
