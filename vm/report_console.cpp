@@ -689,7 +689,8 @@ class GenericLines {
       return binaryLine(out, pathOf(other.node), jsonOf(other.node), jsonOf(ur.traversedTo), c.op, c.opNegated,
                         message(c.message));
     }
-    if (report::isInForm(c, r.from, r.to))
+    if ((r.kind == RecKind::Binary && r.toSet != UINT32_MAX) ||
+        (r.detail != CmpDetail::NotComparable && report::isInForm(c, r.from, r.to)))
       return binaryLine(out, "", jsonOf(r.from.node), inList(r), c.op, c.opNegated, "");
     if (r.detail == CmpDetail::NotComparable)
       return line(out, retrieval(pathOf(r.from.node), report::notComparableReason(c.op, r.from.node, r.to.node)));

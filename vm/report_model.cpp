@@ -356,7 +356,13 @@ static const char* unaryPhrase(CmpOp op, bool n) {
 // cfn-guard reports a failed comparison either as a value pair ("Comparison")
 // or as a value missing from a set ("InComparison"). Which one depends on
 // the shapes of the operands (spec/guard-language.md §8.5, §8.7).
-static bool isInForm(const ClauseInfo& c, const Record& r) { return isInForm(c, r.from, r.to); }
+// A clause's set comparison names each failing member against all resolved
+// right-hand values (Record::toSet): always the IN form.
+static bool isInForm(const ClauseInfo& c, const Record& r) {
+  if (r.kind == RecKind::Binary && r.toSet != UINT32_MAX) return true;
+  if (r.detail == CmpDetail::NotComparable) return false;  // always a value pair
+  return isInForm(c, r.from, r.to);
+}
 
 bool isInForm(const ClauseInfo& c, const QValue& from, const QValue& to) {
   if (!to.node || !from.node) return false;

@@ -38,6 +38,8 @@ class TraceView {
   bool inForm(const TraceRecord& r) const {
     const ClauseInfo* c = clause(r);
     if (!c || !r.hasTo || r.from.isUnresolved() || r.to.isUnresolved()) return false;
+    if (r.toSet != UINT32_MAX) return true;  // a set comparison's member
+    if (r.detail == CmpDetail::NotComparable) return false;  // always a value pair
     return report::isInForm(*c, r.from, r.to);
   }
 
