@@ -2056,16 +2056,20 @@ Status Machine::checkBinary(const ClauseInfo& c, uint32_t clauseId, const Result
       };
       flatten(left, FL);
       flatten(right, FR);
+      // Each unresolved right member fails once per resolved left value, in
+      // cfn-guard's order (right member outer).
+      for (const QValue& y : FR) {
+        if (!y.isUnresolved()) continue;
+        for (const QValue& x : FL)
+          if (!x.isUnresolved()) ev.rightUnresolved(x, y);
+      }
       for (const QValue& x : FL) {
         if (x.isUnresolved()) {
           ev.leftUnresolved(x, right[0]);
           continue;
         }
         for (const QValue& y : FR) {
-          if (y.isUnresolved()) {
-            ev.rightUnresolved(x, y);
-            continue;
-          }
+          if (y.isUnresolved()) continue;
           Ord o = order(x.node, y.node);
           if (o == Ord::NotComparable) {
             outcomes.push_back({false, CmpDetail::NotComparable, x, y});

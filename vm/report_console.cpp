@@ -693,7 +693,7 @@ class GenericLines {
         (r.detail != CmpDetail::NotComparable && report::isInForm(c, r.from, r.to)))
       return binaryLine(out, "", jsonOf(r.from.node), inList(r), c.op, c.opNegated, "");
     if (r.detail == CmpDetail::NotComparable)
-      return line(out, retrieval(pathOf(r.from.node), report::notComparableReason(c.op, r.from.node, r.to.node)));
+      return line(out, retrieval(pathOf(r.from.node), report::notComparableReason(c.op, r.from.node, r.to.node, report::substringPair(r.from, r.to))));
     binaryLine(out, pathOf(r.from.node), jsonOf(r.from.node), jsonOf(r.to.node), c.op, c.opNegated,
                message(c.message));
   }

@@ -314,11 +314,11 @@ static std::pair<const Node*, const Node*> incomparablePair(const Node* a, const
   return {a, b};
 }
 
-std::string notComparableReason(CmpOp op, const Node* from, const Node* to) {
+std::string notComparableReason(CmpOp op, const Node* from, const Node* to, bool substring) {
   if (op == CmpOp::In) {
-    if (to->kind == NodeKind::String && from->kind != NodeKind::String)
+    if (substring && to->kind == NodeKind::String && from->kind != NodeKind::String)
       return "Type not comparable, " + pathValue(from) + ", " + pathValue(to);
-    if (from->kind == NodeKind::List && to->kind != NodeKind::List && to->kind != NodeKind::String)
+    if (from->kind == NodeKind::List && to->kind != NodeKind::List)
       return "Can not compare type " + pathValue(from) + ", " + pathValue(to);
   }
   auto [a, b] = (op == CmpOp::Eq || op == CmpOp::In) ? incomparablePair(from, to)
@@ -363,6 +363,8 @@ static bool isInForm(const ClauseInfo& c, const Record& r) {
   if (r.detail == CmpDetail::NotComparable) return false;  // always a value pair
   return isInForm(c, r.from, r.to);
 }
+
+bool substringPair(const QValue& from, const QValue& to) { return to.isLiteral() && !from.isLiteral(); }
 
 bool isInForm(const ClauseInfo& c, const QValue& from, const QValue& to) {
   if (!to.node || !from.node) return false;
@@ -628,7 +630,7 @@ class Builder {
     c.to = r.to.node;
     std::string err;
     if (r.detail == CmpDetail::NotComparable)
-      err = " Error = [" + notComparableReason(ci.op, c.from, c.to) + "]";
+      err = " Error = [" + notComparableReason(ci.op, c.from, c.to, substringPair(r.from, r.to)) + "]";
     c.error = "Check was not compliant as property value [" + pathValue(c.from) + "] " +
               binaryPhrase(ci.op, ci.opNegated) + " value [" + pathValue(c.to) + "]." + err;
     return c;

@@ -242,7 +242,8 @@ class TraceView {
         }
         bool incomparable = r.detail == CmpDetail::NotComparable && r.from.node && r.to.node;
         c.set("message", incomparable ? json::Value::string(report::notComparableReason(
-                                            r.op, r.from.node, r.to.node))
+                                            r.op, r.from.node, r.to.node,
+                                            report::substringPair(r.from, r.to)))
                                       : json::Value::null());
         c.set("custom_message", customJson(r));
         c.set("status", statusJson(r.status));
