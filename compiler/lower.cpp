@@ -606,7 +606,16 @@ uint8_t Lowerer::lowerParamCall(const ast::Clause& c) {
   uint32_t id = uint32_t(P.paramCalls.size() - 1);
   std::vector<uint8_t> regs;
   for (size_t i = 0; i < c.args.size(); ++i) regs.push_back(newReg());
-  for (size_t i = 0; i < c.args.size(); ++i) lowerExpr(c.args[i], regs[i]);
+  for (size_t i = 0; i < c.args.size(); ++i) {
+    // cfn-guard 3.1.1 binds a literal argument as a resolved value, not a
+    // literal: inside the rule `%p == %q` is then a query-to-query comparison
+    // (spec §19, differential/D-param-literal-arg-is-query). A literal reached
+    // through a variable (`f(%lit)`) stays a literal.
+    if (c.args[i].kind == ast::ExprKind::Literal)
+      emit(Op::Q_ARG_LIT, regs[i], 0, literal(c.args[i].literal));
+    else
+      lowerExpr(c.args[i], regs[i]);
+  }
   uint8_t t = newStatus();
   emit(Op::PARAM_CALL, t, regs.empty() ? 0 : regs[0], id);
   return t;

@@ -481,6 +481,29 @@ TEST(FileReport, InFailuresShareTheirRightHandValues) {
   EXPECT_EQ((*ins[0]->inTo)[1]->text(), "b");
 }
 
+// A set comparison names each failing member against all resolved
+// right-hand values (InResolved), whatever the shapes; a not-comparable pair
+// is a value pair, worded after the test that refused it: the substring test
+// of `IN 'string'`, list membership, or equality (cfn-guard 3.1.1's wording).
+TEST(FileReport, SetMembersAreInFormAndNotComparableReasonsFollowTheTest) {
+  auto e = evaluate(
+      "let l = ['a', 'c']\nlet s = 'a'\n"
+      "rule set { %l IN A[*] }\n"
+      "rule member { %l IN Mixed[*] }\n"
+      "rule substring { N[*] IN 'a' }\n"
+      "rule literals { %l IN %s }\n",
+      "A: [a, b]\nMixed: [a, [x]]\nN: [[1]]\n");
+  ASSERT_TRUE(e);
+  std::string out;
+  vm::writeFileReportJson(out, view(*e));
+  for (const char* want : {
+           R"(property [/1[L:0,C:0]] was not present in [(resolved, Path=/A/0[L:0,C:4] Value=\"a\").)",
+           R"(Error = [Can not compare type Path=[L:0,C:0] Value=[\"a\",\"c\"], Path=/Mixed/0[L:1,C:8] Value=\"a\"])",
+           R"(Error = [Type not comparable, Path=/N/0/0[L:2,C:5] Value=1, Path=[L:0,C:0] Value=\"a\"])",
+           R"(Error = [Can not compare type Path=[L:0,C:0] Value=[\"a\",\"c\"], Path=[L:0,C:0] Value=\"a\"])"})
+    EXPECT_NE(out.find(want), std::string::npos) << want << "\n" << out;
+}
+
 // The JSON file report is written clause by clause (no tree; a report can be
 // quadratic in the template): the same text as the tree's pretty print, and
 // the same when a drain takes the text away after every clause. YAML too.

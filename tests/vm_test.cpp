@@ -3,6 +3,7 @@
 // quirks of spec/guard-language.md §16 that the VM owns, and every VM bug
 // fixed so far.
 #include <map>
+#include <set>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -783,6 +784,145 @@ TEST(VmPack, PackedProgramGivesTheSameAnswers) {
     ASSERT_TRUE(a.ok() && b.ok());
     EXPECT_EQ(a.value().status, b.value().status) << data;
   }
+}
+
+// ---------------------------------------------------------------- comparisons (spec §8, §19)
+
+// The paths of a rule's failing checks, as the conformance harness compares
+// them at level 2: a compared value's path, or where an unresolved side
+// stopped.
+std::set<std::string> failPaths(const EvalRun& run, const std::string& rule) {
+  std::set<std::string> out;
+  for (const auto& rr : run.result.rules) {
+    if (run.program->str(run.program->rules[rr.rule].name) != rule) continue;
+    for (const auto& rec : rr.records) {
+      if (rec.status != vm::Status::Fail) continue;
+      if (rec.kind != vm::RecKind::Binary && rec.kind != vm::RecKind::Unary) continue;
+      const QValue& v = rec.detail == vm::CmpDetail::RightUnresolved ? rec.to : rec.from;
+      if (v.node) out.insert(pathOf(v.node));
+    }
+  }
+  return out;
+}
+
+using Paths = std::set<std::string>;
+
+// `not in` with a list on the left and a list on the right negates the
+// membership of the whole list the way cfn-guard 3.1.1 does: against a
+// plain list it PASSes only for a non-empty list none of whose elements is
+// on the right (so an empty list FAILs), against a list of lists only for
+// an empty list that is not one of them.
+TEST(VmCompare, ListNotInListNegatesLikeTheReference) {
+  const char* data = "L: [1, 2]\nE: []\nR: [1]";
+  EXPECT_EQ(statusOf("rule r { E not in [1] }", data), "FAIL");
+  EXPECT_EQ(statusOf("rule r { E not in [] }", data), "FAIL");
+  EXPECT_EQ(statusOf("let e = []\nrule r { %e not in R }", data), "FAIL");
+  EXPECT_EQ(statusOf("rule r { E IN [1] }", data), "PASS");
+  EXPECT_EQ(statusOf("rule r { L not in [5, 6] }", data), "PASS");
+  EXPECT_EQ(statusOf("rule r { L not in [1, 3] }", data), "FAIL");
+  EXPECT_EQ(statusOf("rule r { L not in [[3], [4]] }", data), "FAIL");
+  EXPECT_EQ(statusOf("rule r { L not in [[1, 2]] }", data), "FAIL");
+  EXPECT_EQ(statusOf("rule r { E not in [[1]] }", data), "PASS");
+  EXPECT_EQ(statusOf("rule r { E not in [[]] }", data), "FAIL");
+  EXPECT_EQ(statusOf("rule r { L IN [[3], [4]] }", data), "FAIL");
+  EXPECT_EQ(statusOf("rule r { L IN [[1, 2], [3]] }", data), "PASS");
+  EvalRun run = evaluate("rule r { L not in [[3], [4]] }", "{\"L\": [1, 2]}");
+  ASSERT_TRUE(run.ok);
+  EXPECT_EQ(failPaths(run, "r"), Paths({"/L"}));
+}
+
+// Between two queries, IN is membership (contained_in), never the substring
+// test of `IN 'string'`.
+TEST(VmCompare, QueryInQueryIsNotASubstringTest) {
+  const char* data = "S: [a]\nT: [abc]";
+  EXPECT_EQ(statusOf("rule r { S[*] IN T[*] }", data), "FAIL");
+  EXPECT_EQ(statusOf("rule r { S[*] not in T[*] }", data), "PASS");
+  EXPECT_EQ(statusOf("rule r { S[*] IN 'xabc' }", data), "PASS");
+  EXPECT_EQ(statusOf("let s = 'a'\nlet t = 'xab'\nrule r { %s IN %t }", data), "PASS");
+  EvalRun run = evaluate("rule r { S[*] IN T[*] }", data);
+  ASSERT_TRUE(run.ok);
+  EXPECT_EQ(failPaths(run, "r"), Paths({"/S/0"}));
+}
+
+// A set comparison (query vs query) still compares the resolved members when
+// a side has unresolved ones, possibly against nothing; each unresolved left
+// member is a FAIL, each unresolved right member one FAIL per resolved left
+// member; a passing set result is one PASS per resolved left member, so
+// `some` passes on it.
+TEST(VmCompare, SetComparisonWithUnresolvedMembers) {
+  const char* data = "X: false\nF: false\nB: {Size: {Enabled: false}, E: ''}";
+  EXPECT_EQ(statusOf("rule r { some X !in Missing }", data), "PASS");
+  EXPECT_EQ(statusOf("rule r { some X != Missing }", data), "PASS");
+  EXPECT_EQ(statusOf("rule r { some B.*.Enabled IN F }", data), "PASS");
+  EXPECT_EQ(statusOf("rule r { B.*.Enabled IN F }", data), "FAIL");
+  EXPECT_EQ(statusOf("rule r { some Missing != X }", data), "FAIL");  // no resolved left member
+  EXPECT_EQ(statusOf("rule r { some Missing not in X }", data), "FAIL");
+  EXPECT_EQ(statusOf("rule r { X not in Missing }", data), "FAIL");
+  for (const char* rule : {"rule r { X IN Missing }", "rule r { X == Missing }"}) {
+    EvalRun run = evaluate(rule, data);
+    ASSERT_TRUE(run.ok);
+    EXPECT_EQ(run.status["r"], "FAIL") << rule;
+    EXPECT_EQ(failPaths(run, "r"), Paths({"", "/X"})) << rule;
+  }
+  // No resolved left member: only the left side is reported.
+  EvalRun both = evaluate("rule r { A.Missing IN Missing }", "A: {}");
+  ASSERT_TRUE(both.ok);
+  EXPECT_EQ(failPaths(both, "r"), Paths({"/A"}));
+  // Every left value is reported when no right member resolves.
+  EvalRun block = evaluate("let L = ['a', 'b']\nrule r { P { %L.* in Logs[*] } }", "P: {Engine: mysql}");
+  ASSERT_TRUE(block.ok);
+  EXPECT_EQ(failPaths(block, "r"), Paths({"/0", "/1", "/P"}));
+}
+
+// A literal list on the left of IN against query values that are not lists:
+// a set comparison of its elements; `not in` always FAILs, naming the list.
+TEST(VmCompare, LiteralListInQueryValues) {
+  const char* data = "A: [a, b]";
+  EXPECT_EQ(statusOf("let l = ['a', 'b']\nrule r { %l IN A[*] }", data), "PASS");
+  EXPECT_EQ(statusOf("let l = ['a', 'b']\nrule r { %l not in A[*] }", data), "FAIL");
+  EXPECT_EQ(statusOf("let l = ['c']\nrule r { %l not in A[*] }", data), "FAIL");
+  EXPECT_EQ(statusOf("let l = []\nrule r { %l IN A[*] }", data), "PASS");
+  EXPECT_EQ(statusOf("let l = []\nrule r { %l not in A[*] }", data), "FAIL");
+  EvalRun in = evaluate("let l = ['a', 'c']\nrule r { %l IN A[*] }", data);
+  ASSERT_TRUE(in.ok);
+  EXPECT_EQ(failPaths(in, "r"), Paths({"/1"}));
+  EvalRun notIn = evaluate("let l = ['a', 'c']\nrule r { %l not in A[*] }", data);
+  ASSERT_TRUE(notIn.ok);
+  EXPECT_EQ(failPaths(notIn, "r"), Paths({""}));
+}
+
+// A literal passed directly to a parameterized rule is bound as a resolved
+// value, so `%x == %y` inside is a query-to-query (set) comparison; through a
+// variable it stays a literal.
+TEST(VmCompare, ParameterizedRuleLiteralArgumentIsAQueryValue) {
+  const char* data = "L1: [1]\nE: []\nS: ab\nT: a\nP: {}";
+  const char* rules =
+      "let lit = 'b'\n"
+      "rule eq(x, y) { %x == %y }\n"
+      "rule ne(x, y) { %x != %y }\n"
+      "rule inr(x, y) { %x IN %y }\n"
+      "rule a1 { eq(L1, 1) }\n"
+      "rule a2 { eq(E, 1) }\n"
+      "rule a3 { inr(S, 'xaby') }\n"
+      "rule a4 { ne(T, 'b') }\n"
+      "rule a5 { ne(T, %lit) }\n"
+      "rule a6 { eq(P.Missing, 'false') }\n"
+      "rule a7 { eq(T, 'x') }\n"
+      "rule a8 { eq(T, 'a') }\n";
+  EvalRun run = evaluate(rules, data);
+  ASSERT_TRUE(run.ok);
+  EXPECT_EQ(run.status["a1"], "FAIL");
+  EXPECT_EQ(run.status["a2"], "FAIL");
+  EXPECT_EQ(run.status["a3"], "FAIL");
+  EXPECT_EQ(run.status["a4"], "FAIL");
+  EXPECT_EQ(run.status["a5"], "PASS");
+  EXPECT_EQ(run.status["a6"], "FAIL");
+  EXPECT_EQ(run.status["a8"], "PASS");
+  // The records of the called rule sit under the call's record.
+  EXPECT_EQ(failPaths(run, "a1"), Paths({""}));
+  EXPECT_EQ(failPaths(run, "a3"), Paths({"/S"}));
+  EXPECT_EQ(failPaths(run, "a6"), Paths({"", "/P"}));
+  EXPECT_EQ(failPaths(run, "a7"), Paths({""}));
 }
 
 }  // namespace

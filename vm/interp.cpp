@@ -636,6 +636,10 @@ Status Machine::loop(uint32_t fi, Frame& frame, const Node* self, ResultSet* set
         R[in.a].assign(1, QValue::literal(P.literals[in.c]));
         rf.conv[in.a] = 0;
         break;
+      case Op::Q_ARG_LIT:
+        R[in.a].assign(1, QValue::resolved(P.literals[in.c]));
+        rf.conv[in.a] = 0;
+        break;
       case Op::Q_DYNVAR:
       case Op::Q_VAR:
         rf.conv[in.a] = 0;
@@ -1985,9 +1989,39 @@ class BinaryEval {
   void rightUnresolved(QValue left, QValue right) {
     out_.push_back({false, CmpDetail::RightUnresolved, left, right});
   }
-  void setOutcome(bool pass, QValue left, QValue right) {
-    out_.push_back({pass, CmpDetail::False, left, right, true});
+  // One member of a set comparison's `diff`: a FAIL that names the member
+  // and lists all resolved right-hand values.
+  void setFail(QValue left, QValue right) {
+    out_.push_back({false, CmpDetail::False, left, right, true});
   }
+
+  // The result of a set comparison (cfn-guard's QueryIn): `lhs` the resolved
+  // left members, `diff` the members that found no match. Negated operators
+  // turn it around as 3.1.1 does: a success FAILs naming every left member,
+  // a failure keeps the left members that are not in `diff` and FAILs naming
+  // those, if any. A success counts one PASS per left member (so none when
+  // every left member was unresolved: `some` does not pass on it).
+  void setResult(const std::vector<QValue>& lhs, std::vector<QValue>& diff, const QValue& to) {
+    bool success = diff.empty();
+    if (c_.opNegated) {
+      if (success) {
+        diff = lhs;
+      } else {
+        llvm::DenseSet<const Node*> named;
+        for (const QValue& d : diff) named.insert(d.node);
+        diff.clear();
+        for (const QValue& x : lhs)
+          if (!named.count(x.node)) diff.push_back(x);
+      }
+      success = diff.empty();
+    }
+    if (success) {
+      if (!lhs.empty()) setPassed = true;
+      return;
+    }
+    for (const QValue& d : diff) setFail(d, to);
+  }
+  bool setPassed = false;  // a set comparison contributed PASS outcomes
 
   static QValue elem(const QValue& parent, const Node* e) {
     return QValue{e, parent.kind, Unresolved::None, 0};
@@ -2022,15 +2056,15 @@ class BinaryEval {
     }
   }
 
-  // §8.7(a): is v contained in r? Returns NotComparable where the rules say so.
+  static bool isListOfLists(const Node* r) { return r->list.size > 0 && isList(r->list.items[0]); }
+
+  // §8.7: is v contained in r (cfn-guard's contained_in)? The substring test
+  // is not part of it: that applies only to a literal string on the right
+  // (stringIn), never between two queries (differential/20).
   static Cmp contained(const Node* v, const Node* r) {
-    if (r->kind == NodeKind::String) {
-      if (v->kind != NodeKind::String) return Cmp::NotComparable;
-      return r->text().find(v->text()) != std::string_view::npos ? Cmp::True : Cmp::False;
-    }
     if (isList(v)) {
       if (!isList(r)) return Cmp::NotComparable;
-      if (r->list.size > 0 && isList(r->list.items[0])) {
+      if (isListOfLists(r)) {
         for (uint32_t i = 0; i < r->list.size; ++i)
           if (same(r->list.items[i], v)) return Cmp::True;
         return Cmp::False;
@@ -2043,23 +2077,48 @@ class BinaryEval {
     return eq(v, r);
   }
 
+  // `IN 'string'`: substring of a string, anything else not comparable.
+  static Cmp stringIn(const Node* v, const Node* r) {
+    if (v->kind != NodeKind::String || r->kind != NodeKind::String) return Cmp::NotComparable;
+    return r->text().find(v->text()) != std::string_view::npos ? Cmp::True : Cmp::False;
+  }
+
+  // One outcome of `v in r` / `v not in r` by contained(). A list v against
+  // a list r is negated the way 3.1.1 negates its list result: `not in` a
+  // plain list PASSes iff v has elements and none of them is in r (so `[]
+  // not in [1]` FAILs, differential/07); `not in` a list of lists PASSes
+  // only for an empty v that is not an element of r (so `[1, 2] not in
+  // [[3], [4]]` FAILs, differential/08).
+  void addContained(const QValue& v, const QValue& r) {
+    const Node* vn = v.node;
+    const Node* rn = r.node;
+    if (!(c_.opNegated && isList(vn) && isList(rn))) {
+      add(contained(vn, rn), v, r);
+      return;
+    }
+    bool pass;
+    if (isListOfLists(rn)) {
+      pass = vn->list.size == 0 && contained(vn, rn) == Cmp::False;
+    } else {
+      pass = vn->list.size > 0;
+      for (uint32_t i = 0; i < vn->list.size && pass; ++i)
+        if (memberOf(vn->list.items[i], rn)) pass = false;
+    }
+    out_.push_back({pass, CmpDetail::False, v, r});
+  }
+
+  // §8.7(a): left query member v against the literal r.
   void inQueryLiteral(const QValue& v, const QValue& r) {
     const Node* vn = v.node;
     const Node* rn = r.node;
-    if (rn->kind == NodeKind::String && isList(vn)) {
+    if (rn->kind != NodeKind::String) {
+      addContained(v, r);
+    } else if (isList(vn)) {
       for (uint32_t i = 0; i < vn->list.size; ++i)
-        add(contained(vn->list.items[i], rn), elem(v, vn->list.items[i]), r);
-      return;
+        add(stringIn(vn->list.items[i], rn), elem(v, vn->list.items[i]), r);
+    } else {
+      add(stringIn(vn, rn), v, r);
     }
-    if (isList(vn) && isList(rn) && !(rn->list.size > 0 && isList(rn->list.items[0])) && c_.opNegated) {
-      // `not in` of a list against a plain list: PASS iff no element is in it.
-      bool anyIn = false;
-      for (uint32_t i = 0; i < vn->list.size; ++i)
-        if (memberOf(vn->list.items[i], rn)) anyIn = true;
-      out_.push_back({!anyIn, CmpDetail::False, v, r});
-      return;
-    }
-    add(contained(vn, rn), v, r);
   }
 
  private:
@@ -2105,23 +2164,30 @@ Status Machine::checkBinary(const ClauseInfo& c, uint32_t clauseId, const Result
   BinaryEval ev(c, outcomes);
   bool leftLit = isLiteralSet(left);
   bool rightLit = isLiteralSet(right);
-  bool setComparison = false;  // one status for the whole clause; `some` has no effect
-  bool setPass = true;
   ResultSet resolvedRight;     // what set-comparison records list as the right side
 
-  // Splits both sides for a set comparison: unresolved members become outcomes.
+  // The resolved members of each side, for the comparisons that take whole
+  // sets. An unresolved left member is one FAIL; an unresolved right member
+  // is one FAIL per resolved left member (none when there is none), as in
+  // cfn-guard.
   std::vector<QValue> L, R;
-  auto splitSides = [&] {
+  auto splitLeft = [&] {
     for (const QValue& v : left) {
       if (v.isUnresolved()) ev.leftUnresolved(v, right[0]);
       else L.push_back(v);
     }
+  };
+  auto splitRight = [&](const std::vector<QValue>& against) {
     for (const QValue& w : right) {
-      if (w.isUnresolved()) ev.rightUnresolved(left[0], w);
-      else R.push_back(w);
+      if (!w.isUnresolved()) {
+        R.push_back(w);
+        continue;
+      }
+      for (const QValue& x : against) ev.rightUnresolved(x, w);
     }
     resolvedRight.assign(R.begin(), R.end());
   };
+  auto setTarget = [&] { return R.empty() ? right[0] : R[0]; };
 
   switch (c.op) {
     case CmpOp::Eq:
@@ -2139,9 +2205,10 @@ Status Machine::checkBinary(const ClauseInfo& c, uint32_t clauseId, const Result
           else ev.eqLiteralQuery(l, w);
         }
       } else {
-        // §8.5(d): a set comparison of two queries.
-        setComparison = true;
-        splitSides();
+        // §8.5(d): a set comparison of two queries; `diff` is taken from the
+        // side with more resolved members (the right one on a tie).
+        splitLeft();
+        splitRight(L);
         auto hasSame = [](const QValue& x, const std::vector<QValue>& in) {
           for (const QValue& y : in)
             if (same(x.node, y.node) || same(y.node, x.node)) return true;
@@ -2152,23 +2219,7 @@ Status Machine::checkBinary(const ClauseInfo& c, uint32_t clauseId, const Result
         const auto& small = L.size() > R.size() ? R : L;
         for (const QValue& x : big)
           if (!hasSame(x, small)) diff.push_back(x);
-        auto inDiff = [&](const QValue& x) {
-          for (const QValue& d : diff)
-            if (d.node == x.node) return true;
-          return false;
-        };
-        if (!c.opNegated) {
-          setPass = diff.empty();
-          for (const QValue& d : diff) ev.setOutcome(false, d, R.empty() ? right[0] : R[0]);
-        } else {
-          setPass = !diff.empty();
-          for (const QValue& x : L) {
-            if (!inDiff(x)) {
-              setPass = false;
-              ev.setOutcome(false, x, R.empty() ? right[0] : R[0]);
-            }
-          }
-        }
+        ev.setResult(L, diff, setTarget());
       }
       break;
 
@@ -2178,8 +2229,10 @@ Status Machine::checkBinary(const ClauseInfo& c, uint32_t clauseId, const Result
         for (const QValue& v : left) {
           if (v.isUnresolved()) {
             ev.leftUnresolved(v, r);
-          } else if (leftLit && v.node->kind == NodeKind::String && r.node->kind == NodeKind::String) {
-            ev.addBool(r.node->text().find(v.node->text()) != std::string_view::npos, v, r);
+          } else if (leftLit && BinaryEval::stringIn(v.node, r.node) == Cmp::True) {
+            ev.addBool(true, v, r);  // §8.7(c): both literal strings: substring
+          } else if (leftLit) {
+            ev.addContained(v, r);
           } else {
             ev.inQueryLiteral(v, r);
           }
@@ -2187,63 +2240,54 @@ Status Machine::checkBinary(const ClauseInfo& c, uint32_t clauseId, const Result
       } else if (leftLit) {
         // §8.7(b)
         const QValue& l = left[0];
+        L.push_back(l);
+        splitRight(L);
         bool rightHasList = false;
-        for (const QValue& w : right)
-          if (!w.isUnresolved() && isList(w.node)) rightHasList = true;
+        for (const QValue& w : R)
+          if (isList(w.node)) rightHasList = true;
         if (rightHasList) {
-          for (const QValue& w : right) {
-            if (w.isUnresolved()) ev.rightUnresolved(l, w);
-            else ev.inQueryLiteral(l, w);
-          }
+          for (const QValue& w : R) ev.addContained(l, w);
         } else if (isList(l.node)) {
-          setComparison = true;
-          splitSides();
+          // A set comparison whose left side is the literal list: `diff` is
+          // its elements found in no right member.
+          std::vector<QValue> diff;
           for (uint32_t i = 0; i < l.node->list.size; ++i) {
             bool found = false;
             for (const QValue& w : R)
               if (same(l.node->list.items[i], w.node)) found = true;
-            if (!found) {
-              setPass = false;
-              ev.setOutcome(false, BinaryEval::elem(l, l.node->list.items[i]), R.empty() ? right[0] : R[0]);
-            }
+            if (!found) diff.push_back(BinaryEval::elem(l, l.node->list.items[i]));
           }
-          if (c.opNegated) setPass = !setPass;
+          ev.setResult(L, diff, setTarget());
         } else {
-          for (const QValue& w : right) {
-            if (w.isUnresolved()) ev.rightUnresolved(l, w);
-            else ev.add(eq(l.node, w.node), l, w);
-          }
+          for (const QValue& w : R) ev.add(eq(l.node, w.node), l, w);
         }
       } else {
         // §8.7(d): every left member contained in some right member.
-        setComparison = true;
-        splitSides();
-        if (!L.empty() && !R.empty()) {
-          const MapsByHash index = indexMapsByHash(L.size(), R);
-          for (const QValue& x : L) {
-            bool in = false;
-            uint64_t h;
-            if (index.usable && x.node->kind == NodeKind::Map && eqHash(x.node, h)) {
-              // Only a map with the same hash can be equal (the members are all maps).
-              if (auto it = index.maps.find(h); it != index.maps.end())
-                for (const Node* y : it->second)
-                  if (eq(x.node, y) == Cmp::True) {
-                    in = true;
-                    break;
-                  }
-            } else {
-              for (const QValue& y : R)
-                if (BinaryEval::contained(x.node, y.node) == Cmp::True) {
+        splitLeft();
+        splitRight(L);
+        std::vector<QValue> diff;
+        const MapsByHash index = indexMapsByHash(L.size(), R);
+        for (const QValue& x : L) {
+          bool in = false;
+          uint64_t h;
+          if (index.usable && x.node->kind == NodeKind::Map && eqHash(x.node, h)) {
+            // Only a map with the same hash can be equal (the members are all maps).
+            if (auto it = index.maps.find(h); it != index.maps.end())
+              for (const Node* y : it->second)
+                if (eq(x.node, y) == Cmp::True) {
                   in = true;
                   break;
                 }
-            }
-            if (c.opNegated ? in : !in) {
-              setPass = false;
-              ev.setOutcome(false, x, R[0]);
-            }
+          } else {
+            for (const QValue& y : R)
+              if (BinaryEval::contained(x.node, y.node) == Cmp::True) {
+                in = true;
+                break;
+              }
           }
+          if (!in) diff.push_back(x);
         }
+        ev.setResult(L, diff, setTarget());
       }
       break;
 
@@ -2262,16 +2306,20 @@ Status Machine::checkBinary(const ClauseInfo& c, uint32_t clauseId, const Result
       };
       flatten(left, FL);
       flatten(right, FR);
+      // Each unresolved right member fails once per resolved left value, in
+      // cfn-guard's order (right member outer).
+      for (const QValue& y : FR) {
+        if (!y.isUnresolved()) continue;
+        for (const QValue& x : FL)
+          if (!x.isUnresolved()) ev.rightUnresolved(x, y);
+      }
       for (const QValue& x : FL) {
         if (x.isUnresolved()) {
           ev.leftUnresolved(x, right[0]);
           continue;
         }
         for (const QValue& y : FR) {
-          if (y.isUnresolved()) {
-            ev.rightUnresolved(x, y);
-            continue;
-          }
+          if (y.isUnresolved()) continue;
           Ord o = order(x.node, y.node);
           if (o == Ord::NotComparable) {
             outcomes.push_back({false, CmpDetail::NotComparable, x, y});
@@ -2296,17 +2344,15 @@ Status Machine::checkBinary(const ClauseInfo& c, uint32_t clauseId, const Result
     return Status::Skip;
   }
 
-  bool anyPass = false, anyFail = false;
+  bool anyPass = ev.setPassed, anyFail = false;
   for (const Outcome& o : outcomes) (o.pass ? anyPass : anyFail) = true;
   Status s;
-  if (setComparison) {
-    s = (anyFail || !setPass) ? Status::Fail : Status::Pass;
-  } else if (c.some) {
+  if (c.some) {
     s = anyPass ? Status::Pass : Status::Fail;
   } else {
     s = anyFail ? Status::Fail : Status::Pass;
   }
-  if (s == Status::Fail || (c.some && !setComparison))
+  if (s == Status::Fail || c.some)
     recordOutcomes(RecKind::Binary, clauseId, s, outcomes, &resolvedRight);
   if (trace_) traceOutcomes(clauseId, outcomes, &resolvedRight, /*grouped=*/true);
   return s;

@@ -689,10 +689,14 @@ class GenericLines {
       return binaryLine(out, pathOf(other.node), jsonOf(other.node), jsonOf(ur.traversedTo), c.op, c.opNegated,
                         message(c.message));
     }
-    if (r.kind == RecKind::KeysCheck ? report::keysInForm(r) : report::isInForm(c, r.from, r.to))
+    const bool inForm = r.kind == RecKind::KeysCheck
+                            ? report::keysInForm(r)
+                            : (r.kind == RecKind::Binary && r.toSet != UINT32_MAX) ||
+                                  (r.detail != CmpDetail::NotComparable && report::isInForm(c, r.from, r.to));
+    if (inForm)
       return binaryLine(out, "", jsonOf(r.from.node), inList(r), c.op, c.opNegated, "");
     if (r.detail == CmpDetail::NotComparable)
-      return line(out, retrieval(pathOf(r.from.node), report::notComparableReason(c.op, r.from.node, r.to.node)));
+      return line(out, retrieval(pathOf(r.from.node), report::notComparableReason(c.op, r.from.node, r.to.node, report::substringPair(r.from, r.to))));
     binaryLine(out, pathOf(r.from.node), jsonOf(r.from.node), jsonOf(r.to.node), c.op, c.opNegated,
                message(c.message));
   }

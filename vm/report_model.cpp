@@ -314,11 +314,11 @@ static std::pair<const Node*, const Node*> incomparablePair(const Node* a, const
   return {a, b};
 }
 
-std::string notComparableReason(CmpOp op, const Node* from, const Node* to) {
+std::string notComparableReason(CmpOp op, const Node* from, const Node* to, bool substring) {
   if (op == CmpOp::In) {
-    if (to->kind == NodeKind::String && from->kind != NodeKind::String)
+    if (substring && to->kind == NodeKind::String && from->kind != NodeKind::String)
       return "Type not comparable, " + pathValue(from) + ", " + pathValue(to);
-    if (from->kind == NodeKind::List && to->kind != NodeKind::List && to->kind != NodeKind::String)
+    if (from->kind == NodeKind::List && to->kind != NodeKind::List)
       return "Can not compare type " + pathValue(from) + ", " + pathValue(to);
   }
   auto [a, b] = (op == CmpOp::Eq || op == CmpOp::In) ? incomparablePair(from, to)
@@ -356,7 +356,15 @@ static const char* unaryPhrase(CmpOp op, bool n) {
 // cfn-guard reports a failed comparison either as a value pair ("Comparison")
 // or as a value missing from a set ("InComparison"). Which one depends on
 // the shapes of the operands (spec/guard-language.md §8.5, §8.7).
-static bool isInForm(const ClauseInfo& c, const Record& r) { return isInForm(c, r.from, r.to); }
+// A clause's set comparison names each failing member against all resolved
+// right-hand values (Record::toSet): always the IN form.
+static bool isInForm(const ClauseInfo& c, const Record& r) {
+  if (r.kind == RecKind::Binary && r.toSet != UINT32_MAX) return true;
+  if (r.detail == CmpDetail::NotComparable) return false;  // always a value pair
+  return isInForm(c, r.from, r.to);
+}
+
+bool substringPair(const QValue& from, const QValue& to) { return to.isLiteral() && !from.isLiteral(); }
 
 bool isInForm(const ClauseInfo& c, const QValue& from, const QValue& to) {
   if (!to.node || !from.node) return false;
@@ -619,7 +627,7 @@ class Builder {
     c.to = r.to.node;
     std::string err;
     if (r.detail == CmpDetail::NotComparable)
-      err = " Error = [" + notComparableReason(ci.op, c.from, c.to) + "]";
+      err = " Error = [" + notComparableReason(ci.op, c.from, c.to, substringPair(r.from, r.to)) + "]";
     c.error = "Check was not compliant as property value [" + pathValue(c.from) + "] " +
               binaryPhrase(ci.op, ci.opNegated) + " value [" + pathValue(c.to) + "]." + err;
     return c;

@@ -126,11 +126,17 @@ bool keysInForm(const Record& r);
 // Is a failed comparison of clause `c` between `from` and `to` reported in
 // the IN form (InResolved / GuardClauseInBinaryCheck) rather than as a pair?
 bool isInForm(const ClauseInfo& c, const QValue& from, const QValue& to);
+// A not-comparable pair of `IN` came from the substring test: a query's value
+// against a literal (cfn-guard's string_in), not from list membership.
+bool substringPair(const QValue& from, const QValue& to);
 // The right-hand values an IN-form failure lists: all resolved ones of its
 // kept set (Record::toSet), else the one it was compared with.
 void inTargets(const Record& r, const std::vector<ResultSet>& sets, std::vector<const Node*>& out);
 // Why two values could not be compared: "PathAwareValues are not comparable int, float".
-std::string notComparableReason(ast::CmpOp op, const Node* from, const Node* to);
+// `substring`: the pair came from `IN 'string'` (a query's value against a
+// literal string, substringPair), not from membership or equality; cfn-guard
+// words the three differently.
+std::string notComparableReason(ast::CmpOp op, const Node* from, const Node* to, bool substring);
 
 // ---- text helpers (cfn-guard's Display / Debug forms)
 

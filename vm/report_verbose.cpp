@@ -39,6 +39,8 @@ class TraceView {
     if (r.info == UINT32_MAX) return r.toSet != UINT32_MAX;  // a keys-filter check
     const ClauseInfo* c = clause(r);
     if (!c || !r.hasTo || r.from.isUnresolved() || r.to.isUnresolved()) return false;
+    if (r.toSet != UINT32_MAX) return true;  // a set comparison's member
+    if (r.detail == CmpDetail::NotComparable) return false;  // always a value pair
     return report::isInForm(*c, r.from, r.to);
   }
 
@@ -242,7 +244,8 @@ class TraceView {
         }
         bool incomparable = r.detail == CmpDetail::NotComparable && r.from.node && r.to.node;
         c.set("message", incomparable ? json::Value::string(report::notComparableReason(
-                                            r.op, r.from.node, r.to.node))
+                                            r.op, r.from.node, r.to.node,
+                                            report::substringPair(r.from, r.to)))
                                       : json::Value::null());
         c.set("custom_message", customJson(r));
         c.set("status", statusJson(r.status));
