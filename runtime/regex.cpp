@@ -13,11 +13,20 @@
 //   * the x flag (free spacing) is applied here and never passed on;
 //   * nested classes and class set operations (&&, --, ~~) are flattened or
 //     written with look-ahead;
-//   * long general-category names (\p{Letter}) become short ones.
+//   * Unicode property classes (\p{..}, resolved as regex-syntax 0.8 does by
+//     runtime/unicode_props.cpp) become explicit Unicode 15.0 code point
+//     ranges, so neither engine's own (older) tables are used;
+//   * counts beyond RE2's 1000 are written as blocks of 1000.
+// What the reference refuses is refused here too: fancy-regex's own rules
+// (group names, back-references to groups not yet opened or beyond half the
+// pattern's length, numbered back-references next to named groups, repetition
+// of empty or zero-width items) and regex-syntax's (property names, escapes,
+// class syntax), and an estimate of the regex crate's 10 MiB limit on the
+// compiled NFA (kRegexSizeLimit).
 // Patterns without look-around, back-references, atomic groups, possessive
-// quantifiers, word boundaries or \K/\G run on RE2 (linear time, no limits
-// needed). The rest, and anything RE2 rejects (unknown Unicode property
-// names, huge repetitions), runs on PCRE2 with JIT and a match limit, so that
+// quantifiers, word boundaries, conditionals or \K/\G run on RE2 (linear
+// time, no limits needed). The rest, and anything RE2 rejects (programs past
+// its memory budget), runs on PCRE2 with JIT and a match limit, so that
 // catastrophic backtracking ends in an error like fancy-regex's does.
 #include "runtime/regex.h"
 
