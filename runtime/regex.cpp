@@ -84,17 +84,6 @@ constexpr uint64_t kMaxPcre2Repeat = 65535;
 // 1 MiB, inputs near the bound made the fuzzers spend their time copying).
 constexpr size_t kMaxClassText = 64 << 10;
 
-// Rust's Unicode \w: Alphabetic + Mark + Decimal_Number + Connector_Punctuation
-// + Join_Control. Alphabetic is Letter + Letter_Number + Other_Alphabetic,
-// whose members outside Mark are the circled/squared/negative-circled letters.
-constexpr std::string_view kWordItems =
-    "\\p{L}\\p{M}\\p{Nd}\\p{Pc}\\p{Nl}\\x{200C}\\x{200D}\\x{24B6}-\\x{24E9}"
-    "\\x{1F130}-\\x{1F149}\\x{1F150}-\\x{1F169}\\x{1F170}-\\x{1F189}";
-// Rust's Unicode \s: the White_Space property.
-constexpr std::string_view kSpaceItems =
-    "\\x{9}-\\x{D}\\x{20}\\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}"
-    "\\x{202F}\\x{205F}\\x{3000}";
-
 // ---------------------------------------------------------------------------
 // Small text helpers
 
@@ -198,6 +187,47 @@ void appendRange(std::string& out, uint32_t lo, uint32_t hi) {
   }
 }
 
+// Rust's Unicode \w (Alphabetic, Mark, Decimal_Number, Connector_Punctuation,
+// Join_Control), \d (Decimal_Number) and \s (White_Space), from the
+// generated Unicode 15.0 tables: RE2's and PCRE2's own tables are older
+// (PCRE2 10.42's \p{L} lacks the letters added in 15.0). Sorted, merged.
+using Ranges = std::vector<std::pair<uint32_t, uint32_t>>;
+Ranges rangesOf(std::initializer_list<std::string_view> properties) {
+  ClassUnion u;
+  for (std::string_view p : properties) {
+    Result<std::vector<unicode::CodeRange>> ranges = unicode::propertyClass(p);
+    for (const unicode::CodeRange& r : ranges.value()) u.push_back(ClassItem::range(r.lo, r.hi));
+  }
+  Ranges out;
+  for (const ClassItem& it : complementRanges(complementRanges(u))) out.emplace_back(it.lo, it.hi);
+  return out;
+}
+const Ranges& unicodeWordRanges() {
+  static const Ranges r = rangesOf({"Alphabetic", "M", "Nd", "Pc", "Join_Control"});
+  return r;
+}
+const Ranges& unicodeDigitRanges() {
+  static const Ranges r = rangesOf({"Nd"});
+  return r;
+}
+const Ranges& unicodeSpaceRanges() {
+  static const Ranges r = rangesOf({"White_Space"});
+  return r;
+}
+std::string rangesText(const Ranges& ranges) {
+  std::string out;
+  for (const auto& [lo, hi] : ranges) appendRange(out, lo, hi);
+  return out;
+}
+const std::string& unicodeWordItems() {
+  static const std::string items = rangesText(unicodeWordRanges());
+  return items;
+}
+const std::string& unicodeSpaceItems() {
+  static const std::string items = rangesText(unicodeSpaceRanges());
+  return items;
+}
+
 // POSIX classes of the regex crate (ASCII only, unlike PCRE2's with UCP),
 // as pairs of range bounds.
 bool posixRanges(std::string_view name, ClassUnion& out) {
@@ -267,10 +297,17 @@ class Translator {
   uint64_t cost_ = 0;  // estimated NFA bytes in the reference (kRegexSizeLimit)
 
   // The members of \w, \s, \d and \D, as class items (see ClassRange).
-  std::string_view wordItems() const { return ascii_ ? std::string_view("0-9A-Z_a-z") : kWordItems; }
-  std::string_view spaceItems() const { return ascii_ ? std::string_view("\\x{9}-\\x{D}\\x{20}") : kSpaceItems; }
-  std::string_view digitItems() const { return ascii_ ? "0-9" : "\\p{Nd}"; }
-  std::string_view nonDigitItems() const { return ascii_ ? "\\x{0}-\\x{2F}\\x{3A}-\\x{7F}" : "\\P{Nd}"; }
+  std::string_view wordItems() const { return ascii_ ? std::string_view("0-9A-Z_a-z") : unicodeWordItems(); }
+  std::string_view spaceItems() const { return ascii_ ? std::string_view("\\x{9}-\\x{D}\\x{20}") : unicodeSpaceItems(); }
+  // The ranges of \w, \d and \s (for classes and their set operations).
+  Ranges perlRanges(char which) const {
+    static const Ranges asciiWord = {{'0', '9'}, {'A', 'Z'}, {'_', '_'}, {'a', 'z'}};
+    static const Ranges asciiDigit = {{'0', '9'}};
+    static const Ranges asciiSpace = {{0x09, 0x0D}, {0x20, 0x20}};
+    if (which == 'w') return ascii_ ? asciiWord : unicodeWordRanges();
+    if (which == 'd') return ascii_ ? asciiDigit : unicodeDigitRanges();
+    return ascii_ ? asciiSpace : unicodeSpaceRanges();
+  }
 
   bool failTooBig() {
     return fail("compiled regex exceeds the size limit of " + std::to_string(kRegexSizeLimit) +
@@ -539,7 +576,7 @@ class Translator {
       if (it.kind == ClassItem::Range) {
         if (it.hi >= 0x80) total += utf8SequenceBytes(std::max<uint32_t>(it.lo, 0x80), it.hi);
       } else if (it.kind == ClassItem::Frag) {
-        total += it.frag == wordItems() ? 3256 : it.frag == digitItems() ? 214 : it.frag == nonDigitItems() ? 630 : 24;
+        total += 24;
       } else {
         for (const ClassUnion& operand : it.set->operands) total += classUtf8Bytes(operand);
       }
@@ -927,8 +964,8 @@ class Translator {
         return true;
       case 'K': out_ += "\\K"; t_.backtracking = true; kind = AtomKind::Assertion; return true;
       case 'G': out_ += "\\G"; t_.backtracking = true; kind = AtomKind::Assertion; return true;
-      case 'd': out_ += ascii_ ? "[0-9]" : "\\p{Nd}"; addClassCost(214); return true;
-      case 'D': out_ += ascii_ ? "[^0-9]" : "\\P{Nd}"; addClassCost(630); return true;
+      case 'd': out_ += "[" + rangesText(perlRanges('d')) + "]"; addClassCost(214); return true;
+      case 'D': out_ += "[^" + rangesText(perlRanges('d')) + "]"; addClassCost(630); return true;
       case 'w': out_ += "[" + std::string(wordItems()) + "]"; addClassCost(3256); return true;
       case 'W': out_ += "[^" + std::string(wordItems()) + "]"; addClassCost(3256); return true;
       case 's': out_ += "[" + std::string(spaceItems()) + "]"; addClassCost(24); return true;
@@ -975,22 +1012,14 @@ class Translator {
     if (i_ + 1 >= s_.size()) return fail("pattern ends with a backslash");
     const char b = s_[i_ + 1];
     i_ += 2;
-    auto negatedSet = [&](std::string_view frags) {
-      ClassItem it;
-      it.kind = ClassItem::Set;
-      it.set = std::make_unique<ClassSet>();
-      it.set->negated = true;
-      it.set->operands.emplace_back();
-      it.set->operands[0].push_back(ClassItem::fragment(std::string(frags)));
-      items.push_back(std::move(it));
-    };
     switch (b) {
-      case 'd': items.push_back(ClassItem::fragment(std::string(digitItems()))); return true;
-      case 'D': items.push_back(ClassItem::fragment(std::string(nonDigitItems()))); return true;
-      case 'w': items.push_back(ClassItem::fragment(std::string(wordItems()))); return true;
-      case 's': items.push_back(ClassItem::fragment(std::string(spaceItems()))); return true;
-      case 'W': negatedSet(wordItems()); return true;
-      case 'S': negatedSet(spaceItems()); return true;
+      case 'd': case 'w': case 's': case 'D': case 'W': case 'S': {
+        ClassUnion u;
+        for (const auto& [lo, hi] : perlRanges(char(b | 32))) u.push_back(ClassItem::range(lo, hi));
+        if (b < 'a') u = complementRanges(u);
+        for (auto& it : u) items.push_back(std::move(it));
+        return true;
+      }
       case 'h':
       case 'H': {
         ClassUnion hex;
