@@ -289,6 +289,7 @@ class Translator {
   size_t i_ = 0;
   bool extended_ = false;  // the x flag, applied here
   bool caseFlagSeen_ = false;  // an `i` flag so far: class set operations keep the look-ahead form
+  int lookBehind_ = 0;  // look-behind groups open here
   bool numberedBackref_ = false;  // a \N or (?(N)..) so far (see parseAlt)
   bool classTooBig_ = false;   // see emitSet
   std::string out_;
@@ -685,13 +686,16 @@ class Translator {
 
   // Group 0 is the whole match, never closed while it is being matched: a
   // back-reference to it never matches in fancy-regex.
-  void emitBackref(uint32_t group) {
+  bool emitBackref(uint32_t group) {
+    // fancy-regex needs a look-behind of a known size; a back-reference has none.
+    if (lookBehind_ > 0) return fail("back-reference in a look-behind");
     if (group == 0) {
       out_ += "[^\\s\\S]";
-      return;
+      return true;
     }
     out_ += "\\g{" + std::to_string(group) + "}";
     t_.backtracking = true;
+    return true;
   }
 
   bool parseGroup(int depth, AtomKind& kind) {
@@ -711,7 +715,11 @@ class Translator {
       i_ += n;
       t_.backtracking = true;
       kind = AtomKind::LookAround;
-      return body(open);
+      if (n == 2) return body(open);
+      ++lookBehind_;
+      const bool ok = body(open);
+      --lookBehind_;
+      return ok;
     }
     if (startsWith("?<") || startsWith("?P<")) {
       i_ += peek(1) == 'P' ? 3 : 2;
@@ -726,8 +734,7 @@ class Translator {
       std::string name;
       uint32_t group = 0;
       if (!readName(')', name) || !resolveRef(name, group)) return false;
-      emitBackref(group);
-      return true;
+      return emitBackref(group);
     }
     if (startsWith("?>")) {
       i_ += 2;
@@ -879,15 +886,17 @@ class Translator {
     if (!ranges.ok()) return fail(ranges.error().message);
     ClassUnion u;
     for (const unicode::CodeRange& r : *ranges) u.push_back(ClassItem::range(r.lo, r.hi));
-    if (negated) u = complementRanges(u);
     if (ascii_ && caseFlagSeen_) t_.needsUnicode = true;
-    for (auto& it : u) {
-      if (ascii_ && !caseFlagSeen_) {
+    if (ascii_ && !caseFlagSeen_) {
+      if (negated) u = complementRanges(u);
+      for (auto& it : u) {
         if (it.lo > 0x7F) continue;
         it.hi = std::min<uint32_t>(it.hi, 0x7F);
+        items.push_back(std::move(it));
       }
-      items.push_back(std::move(it));
+      return true;
     }
+    addMaybeNegated(items, std::move(u), negated);
     return true;
   }
 
@@ -935,8 +944,7 @@ class Translator {
       if (!group || *group >= s_.size() / 2) return fail("invalid backreference");
       if (*group > t_.groups) return fail("backreference to group " + std::to_string(*group) + ", which is not defined before it");
       numberedBackref_ = true;
-      emitBackref(*group);
-      return true;
+      return emitBackref(*group);
     }
     switch (b) {
       case 'k': {
@@ -946,8 +954,7 @@ class Translator {
         std::string name;
         uint32_t group = 0;
         if (!readName(close, name, true) || !resolveRef(name, group)) return false;
-        emitBackref(group);
-        return true;
+        return emitBackref(group);
       }
       case 'A': out_ += "\\A"; kind = AtomKind::Assertion; return true;
       case 'z': out_ += "\\z"; kind = AtomKind::Assertion; return true;
@@ -962,8 +969,10 @@ class Translator {
         emitWordBoundary(b == 'b');
         kind = AtomKind::Assertion;
         return true;
-      case 'K': out_ += "\\K"; t_.backtracking = true; kind = AtomKind::Assertion; return true;
-      case 'G': out_ += "\\G"; t_.backtracking = true; kind = AtomKind::Assertion; return true;
+      // fancy-regex lets \K and \G be repeated (they are not its assertions);
+      // PCRE2 does so only for a group.
+      case 'K': out_ += "(?:\\K)"; t_.backtracking = true; return true;
+      case 'G': out_ += "(?:\\G)"; t_.backtracking = true; return true;
       case 'd': out_ += "[" + rangesText(perlRanges('d')) + "]"; addClassCost(214); return true;
       case 'D': out_ += "[^" + rangesText(perlRanges('d')) + "]"; addClassCost(630); return true;
       case 'w': out_ += "[" + std::string(wordItems()) + "]"; addClassCost(3256); return true;
@@ -1016,16 +1025,14 @@ class Translator {
       case 'd': case 'w': case 's': case 'D': case 'W': case 'S': {
         ClassUnion u;
         for (const auto& [lo, hi] : perlRanges(char(b | 32))) u.push_back(ClassItem::range(lo, hi));
-        if (b < 'a') u = complementRanges(u);
-        for (auto& it : u) items.push_back(std::move(it));
+        addMaybeNegated(items, std::move(u), b < 'a');
         return true;
       }
       case 'h':
       case 'H': {
         ClassUnion hex;
         posixRanges("xdigit", hex);
-        if (b == 'H') hex = complementRanges(hex);
-        for (auto& it : hex) items.push_back(std::move(it));
+        addMaybeNegated(items, std::move(hex), b == 'H');
         return true;
       }
       case 'p':
@@ -1132,8 +1139,7 @@ class Translator {
         if (neg) name.remove_prefix(1);
         ClassUnion ranges;
         if (posixRanges(name, ranges)) {
-          if (neg) ranges = complementRanges(ranges);
-          for (auto& it : ranges) u.push_back(std::move(it));
+          addMaybeNegated(u, std::move(ranges), neg);
           i_ = close + 2;
           return true;
         }
@@ -1146,23 +1152,34 @@ class Translator {
     return true;
   }
 
+  // Adds `u`, or its complement, to `items`. Under a case flag the
+  // reference folds a class before negating it ((?i)[^b] excludes B too), so
+  // the complement is left to the engine ([^...]) instead of computed here.
+  void addMaybeNegated(ClassUnion& items, ClassUnion u, bool negated) const {
+    if (negated && caseFlagSeen_) {
+      auto set = std::make_unique<ClassSet>();
+      set->negated = true;
+      set->operands.push_back(std::move(u));
+      ClassItem it;
+      it.kind = ClassItem::Set;
+      it.set = std::move(set);
+      items.push_back(std::move(it));
+      return;
+    }
+    if (negated) u = complementRanges(u);
+    for (auto& it : u) items.push_back(std::move(it));
+  }
+
   // Adds a nested class to a union, flattening it when that keeps meaning.
-  static void addSet(ClassUnion& u, std::unique_ptr<ClassSet> set) {
+  void addSet(ClassUnion& u, std::unique_ptr<ClassSet> set) const {
     if (set->ops.empty()) {
       ClassUnion& inner = set->operands[0];
       if (!set->negated) {
         for (auto& it : inner) u.push_back(std::move(it));
         return;
       }
-      if (allRanges(inner)) {
+      if (allRanges(inner) && !caseFlagSeen_) {
         for (auto& it : complementRanges(inner)) u.push_back(std::move(it));
-        return;
-      }
-      if (inner.size() == 1 && inner[0].kind == ClassItem::Frag && inner[0].frag.size() > 3 &&
-          inner[0].frag[0] == '\\' && inner[0].frag.find('\\', 1) == std::string::npos) {
-        std::string f = inner[0].frag;  // a single \p{..}: negate it in place
-        f[1] = f[1] == 'p' ? 'P' : 'p';
-        u.push_back(ClassItem::fragment(std::move(f)));
         return;
       }
     }
@@ -1506,6 +1523,7 @@ Error compileError(std::string_view pattern, const std::string& why) {
 pcre2_code* pcreCode(const Translation& t, std::string* why) {
   pcre2_compile_context* cc = pcre2_compile_context_create(nullptr);
   pcre2_set_newline(cc, PCRE2_NEWLINE_LF);
+  pcre2_set_compile_extra_options(cc, PCRE2_EXTRA_ALLOW_LOOKAROUND_BSK);  // fancy-regex takes \K there
   int code = 0;
   PCRE2_SIZE offset = 0;
   // DOLLAR_ENDONLY: Rust's $ never matches before a final newline.

@@ -254,6 +254,16 @@ INSTANTIATE_TEST_SUITE_P(ReferenceDialect, SearchTable, ::testing::Values(
     MatchCase{"(?i)^\\p{Lu}$", "a", true},
     MatchCase{"(?i)^[\\p{Ll}--k]$", "K", false},             // each operand is folded first
     MatchCase{"(?i)^[\\p{Ll}--k]$", "L", true},
+    MatchCase{"(?i)^\\P{Lu}$", "a", false},                 // folded, then negated
+    MatchCase{"(?i)^[\\P{Lu}]$", "a", false},
+    MatchCase{"(?i)^[x[^b]]$", "B", false},
+    MatchCase{"(?i)^[[:^alpha:]]$", "k", false},
+    MatchCase{"(?i)^[[:^alpha:]]$", "\xE2\x84\xAA", false},   // the Kelvin sign folds to k
+    MatchCase{"(?i)^[\\W\\d]$", "\xE2\x84\xAA", false},
+    MatchCase{"^(?=.)\\w$", "\xF0\x91\xBC\x84", true},       // U+11F04 (Unicode 15.0) on PCRE2 too
+    MatchCase{"^(?=.)\\d$", "\xF0\x91\xBD\x90", true},       // U+11F50
+    MatchCase{"^a\\K*b$", "ab", true},                        // \K and \G may be repeated
+    MatchCase{"\\G+a", "a", true},
     // Group names: digits first, any Unicode letter, duplicates (the last wins).
     MatchCase{"^(?P<1a>x)$", "x", true},
     MatchCase{"^(?P<\xC3\xA9>x)\\k<\xC3\xA9>$", "xx", true},
@@ -342,8 +352,8 @@ TEST(RegexDialect, RejectsWhatTheReferenceRejects) {
       "(?:)*", "(?:^)*", "(?:\\b)+", "(?:(?=a))*", "(?i:)*", "(?:(?i))*", "(?:(?#x))*",
       // Beyond the reference's compiled-size limit (10 MiB).
       "a{400000}", "a{4294967295}", "\\w{1000}", "\\d{10000}", "(?:\\w{100}){5}",
-      // Variable-length look-behind.
-      "(?<=a+)b", "(?<=(a|bc))x",
+      // Variable-length look-behind, back-references in one.
+      "(?<=a+)b", "(?<=(a|bc))x", "(a)(?<=\\1)", "(?<=\\0)a",
   };
   for (const char* p : invalid) {
     auto r = Regex::compile(p);
