@@ -179,7 +179,12 @@ ClassUnion complementRanges(const ClassUnion& u) {
   return out;
 }
 
+// Surrogates never occur in UTF-8 text and PCRE2 refuses them as range
+// bounds (a complement computed here may start or end on one): trimmed.
 void appendRange(std::string& out, uint32_t lo, uint32_t hi) {
+  if (lo >= 0xD800 && lo <= 0xDFFF) lo = 0xE000;
+  if (hi >= 0xD800 && hi <= 0xDFFF) hi = 0xD7FF;
+  if (lo > hi) return;
   appendLiteral(out, lo);
   if (hi != lo) {
     out.push_back('-');
