@@ -13,11 +13,20 @@
 //   * the x flag (free spacing) is applied here and never passed on;
 //   * nested classes and class set operations (&&, --, ~~) are flattened or
 //     written with look-ahead;
-//   * long general-category names (\p{Letter}) become short ones.
+//   * Unicode property classes (\p{..}, resolved as regex-syntax 0.8 does by
+//     runtime/unicode_props.cpp) become explicit Unicode 15.0 code point
+//     ranges, so neither engine's own (older) tables are used;
+//   * counts beyond RE2's 1000 are written as blocks of 1000.
+// What the reference refuses is refused here too: fancy-regex's own rules
+// (group names, back-references to groups not yet opened or beyond half the
+// pattern's length, numbered back-references next to named groups, repetition
+// of empty or zero-width items) and regex-syntax's (property names, escapes,
+// class syntax), and an estimate of the regex crate's 10 MiB limit on the
+// compiled NFA (kRegexSizeLimit).
 // Patterns without look-around, back-references, atomic groups, possessive
-// quantifiers, word boundaries or \K/\G run on RE2 (linear time, no limits
-// needed). The rest, and anything RE2 rejects (unknown Unicode property
-// names, huge repetitions), runs on PCRE2 with JIT and a match limit, so that
+// quantifiers, word boundaries, conditionals or \K/\G run on RE2 (linear
+// time, no limits needed). The rest, and anything RE2 rejects (programs past
+// its memory budget), runs on PCRE2 with JIT and a match limit, so that
 // catastrophic backtracking ends in an error like fancy-regex's does.
 #include "runtime/regex.h"
 
@@ -35,6 +44,7 @@
 #include <utility>
 #include <vector>
 
+#include "runtime/unicode_props.h"
 #include "runtime/value_text.h"
 
 namespace guard {
@@ -59,22 +69,20 @@ constexpr int64_t kRe2MaxMem = int64_t(64) << 20;
 constexpr uint64_t kMaxCaselessSpan = uint64_t(16) << 20;
 // fancy-regex's MAX_RECURSION: deeper nesting of groups/classes is an error.
 constexpr int kMaxNesting = 64;
+// The regex crate under fancy-regex refuses a pattern whose compiled NFA
+// takes more than 10 MiB (its default size_limit): a{327680} is too big, as
+// are \w{218} and \d{2256}. The translator estimates that size (cost_).
+constexpr uint64_t kRegexSizeLimit = uint64_t(10) << 20;
+constexpr uint64_t kStateBytes = 32;  // one NFA state: a{N} costs 32 N bytes
+// RE2's largest repetition count; larger counts are written as blocks of it
+// (Translator::expandRepeat).
+constexpr uint64_t kMaxRepeat = 1000;
+constexpr uint64_t kMaxPcre2Repeat = 65535;
 // The longest translation of one character class with set operations that
 // cannot be computed on ranges (see Translator::emitSet). Real classes need a
 // few hundred bytes; 64 KiB also keeps a refused pattern cheap to refuse (at
 // 1 MiB, inputs near the bound made the fuzzers spend their time copying).
 constexpr size_t kMaxClassText = 64 << 10;
-
-// Rust's Unicode \w: Alphabetic + Mark + Decimal_Number + Connector_Punctuation
-// + Join_Control. Alphabetic is Letter + Letter_Number + Other_Alphabetic,
-// whose members outside Mark are the circled/squared/negative-circled letters.
-constexpr std::string_view kWordItems =
-    "\\p{L}\\p{M}\\p{Nd}\\p{Pc}\\p{Nl}\\x{200C}\\x{200D}\\x{24B6}-\\x{24E9}"
-    "\\x{1F130}-\\x{1F149}\\x{1F150}-\\x{1F169}\\x{1F170}-\\x{1F189}";
-// Rust's Unicode \s: the White_Space property.
-constexpr std::string_view kSpaceItems =
-    "\\x{9}-\\x{D}\\x{20}\\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}"
-    "\\x{202F}\\x{205F}\\x{3000}";
 
 // ---------------------------------------------------------------------------
 // Small text helpers
@@ -116,48 +124,6 @@ void appendLiteral(std::string& out, uint32_t cp) {
   } else {
     appendHexEscape(out, cp);
   }
-}
-
-std::string looseName(std::string_view s) {
-  std::string r;
-  for (char c : s) {
-    if (c == ' ' || c == '_' || c == '-') continue;
-    r.push_back(c >= 'A' && c <= 'Z' ? char(c + 32) : c);
-  }
-  return r;
-}
-
-// General-category names (short and long, loosely matched) to the short
-// names RE2 and PCRE2 both know. Scripts and binary properties pass through.
-std::optional<std::string_view> canonicalCategory(std::string_view name) {
-  static constexpr std::pair<std::string_view, std::string_view> kNames[] = {
-      {"c", "C"}, {"other", "C"}, {"cc", "Cc"}, {"control", "Cc"}, {"cntrl", "Cc"},
-      {"cf", "Cf"}, {"format", "Cf"}, {"cn", "Cn"}, {"unassigned", "Cn"},
-      {"co", "Co"}, {"privateuse", "Co"}, {"cs", "Cs"}, {"surrogate", "Cs"},
-      {"l", "L"}, {"letter", "L"}, {"ll", "Ll"}, {"lowercaseletter", "Ll"},
-      {"lm", "Lm"}, {"modifierletter", "Lm"}, {"lo", "Lo"}, {"otherletter", "Lo"},
-      {"lt", "Lt"}, {"titlecaseletter", "Lt"}, {"lu", "Lu"}, {"uppercaseletter", "Lu"},
-      {"lc", "L&"}, {"casedletter", "L&"},
-      {"m", "M"}, {"mark", "M"}, {"combiningmark", "M"}, {"mc", "Mc"}, {"spacingmark", "Mc"},
-      {"me", "Me"}, {"enclosingmark", "Me"}, {"mn", "Mn"}, {"nonspacingmark", "Mn"},
-      {"n", "N"}, {"number", "N"}, {"nd", "Nd"}, {"decimalnumber", "Nd"}, {"digit", "Nd"},
-      {"nl", "Nl"}, {"letternumber", "Nl"}, {"no", "No"}, {"othernumber", "No"},
-      {"p", "P"}, {"punctuation", "P"}, {"punct", "P"}, {"pc", "Pc"},
-      {"connectorpunctuation", "Pc"}, {"pd", "Pd"}, {"dashpunctuation", "Pd"},
-      {"pe", "Pe"}, {"closepunctuation", "Pe"}, {"pf", "Pf"}, {"finalpunctuation", "Pf"},
-      {"pi", "Pi"}, {"initialpunctuation", "Pi"}, {"po", "Po"}, {"otherpunctuation", "Po"},
-      {"ps", "Ps"}, {"openpunctuation", "Ps"},
-      {"s", "S"}, {"symbol", "S"}, {"sc", "Sc"}, {"currencysymbol", "Sc"},
-      {"sk", "Sk"}, {"modifiersymbol", "Sk"}, {"sm", "Sm"}, {"mathsymbol", "Sm"},
-      {"so", "So"}, {"othersymbol", "So"},
-      {"z", "Z"}, {"separator", "Z"}, {"zl", "Zl"}, {"lineseparator", "Zl"},
-      {"zp", "Zp"}, {"paragraphseparator", "Zp"}, {"zs", "Zs"}, {"spaceseparator", "Zs"},
-      {"any", "Any"},
-  };
-  const std::string key = looseName(name);
-  for (const auto& [k, v] : kNames)
-    if (k == key) return v;
-  return std::nullopt;
 }
 
 // ---------------------------------------------------------------------------
@@ -213,12 +179,58 @@ ClassUnion complementRanges(const ClassUnion& u) {
   return out;
 }
 
+// Surrogates never occur in UTF-8 text and PCRE2 refuses them as range
+// bounds (a complement computed here may start or end on one): trimmed.
 void appendRange(std::string& out, uint32_t lo, uint32_t hi) {
+  if (lo >= 0xD800 && lo <= 0xDFFF) lo = 0xE000;
+  if (hi >= 0xD800 && hi <= 0xDFFF) hi = 0xD7FF;
+  if (lo > hi) return;
   appendLiteral(out, lo);
   if (hi != lo) {
     out.push_back('-');
     appendLiteral(out, hi);
   }
+}
+
+// Rust's Unicode \w (Alphabetic, Mark, Decimal_Number, Connector_Punctuation,
+// Join_Control), \d (Decimal_Number) and \s (White_Space), from the
+// generated Unicode 15.0 tables: RE2's and PCRE2's own tables are older
+// (PCRE2 10.42's \p{L} lacks the letters added in 15.0). Sorted, merged.
+using Ranges = std::vector<std::pair<uint32_t, uint32_t>>;
+Ranges rangesOf(std::initializer_list<std::string_view> properties) {
+  ClassUnion u;
+  for (std::string_view p : properties) {
+    Result<std::vector<unicode::CodeRange>> ranges = unicode::propertyClass(p);
+    for (const unicode::CodeRange& r : ranges.value()) u.push_back(ClassItem::range(r.lo, r.hi));
+  }
+  Ranges out;
+  for (const ClassItem& it : complementRanges(complementRanges(u))) out.emplace_back(it.lo, it.hi);
+  return out;
+}
+const Ranges& unicodeWordRanges() {
+  static const Ranges r = rangesOf({"Alphabetic", "M", "Nd", "Pc", "Join_Control"});
+  return r;
+}
+const Ranges& unicodeDigitRanges() {
+  static const Ranges r = rangesOf({"Nd"});
+  return r;
+}
+const Ranges& unicodeSpaceRanges() {
+  static const Ranges r = rangesOf({"White_Space"});
+  return r;
+}
+std::string rangesText(const Ranges& ranges) {
+  std::string out;
+  for (const auto& [lo, hi] : ranges) appendRange(out, lo, hi);
+  return out;
+}
+const std::string& unicodeWordItems() {
+  static const std::string items = rangesText(unicodeWordRanges());
+  return items;
+}
+const std::string& unicodeSpaceItems() {
+  static const std::string items = rangesText(unicodeSpaceRanges());
+  return items;
 }
 
 // POSIX classes of the regex crate (ASCII only, unlike PCRE2's with UCP),
@@ -270,6 +282,7 @@ class Translator {
 
   Result<Translation> run() {
     if (parseAlt(0) && i_ < s_.size()) fail("unmatched closing parenthesis");
+    if (!error_ && cost_ > kRegexSizeLimit) failTooBig();
     if (error_) return Error::plain(*error_);
     t_.pattern = std::move(out_);
     return std::move(t_);
@@ -281,16 +294,31 @@ class Translator {
   size_t i_ = 0;
   bool extended_ = false;  // the x flag, applied here
   bool caseFlagSeen_ = false;  // an `i` flag so far: class set operations keep the look-ahead form
+  int lookBehind_ = 0;  // look-behind groups open here
+  bool numberedBackref_ = false;  // a \N or (?(N)..) so far (see parseAlt)
   bool classTooBig_ = false;   // see emitSet
   std::string out_;
   Translation t_;
   std::optional<std::string> error_;
+  uint64_t cost_ = 0;  // estimated NFA bytes in the reference (kRegexSizeLimit)
 
   // The members of \w, \s, \d and \D, as class items (see ClassRange).
-  std::string_view wordItems() const { return ascii_ ? std::string_view("0-9A-Z_a-z") : kWordItems; }
-  std::string_view spaceItems() const { return ascii_ ? std::string_view("\\x{9}-\\x{D}\\x{20}") : kSpaceItems; }
-  std::string_view digitItems() const { return ascii_ ? "0-9" : "\\p{Nd}"; }
-  std::string_view nonDigitItems() const { return ascii_ ? "\\x{0}-\\x{2F}\\x{3A}-\\x{7F}" : "\\P{Nd}"; }
+  std::string_view wordItems() const { return ascii_ ? std::string_view("0-9A-Z_a-z") : unicodeWordItems(); }
+  std::string_view spaceItems() const { return ascii_ ? std::string_view("\\x{9}-\\x{D}\\x{20}") : unicodeSpaceItems(); }
+  // The ranges of \w, \d and \s (for classes and their set operations).
+  Ranges perlRanges(char which) const {
+    static const Ranges asciiWord = {{'0', '9'}, {'A', 'Z'}, {'_', '_'}, {'a', 'z'}};
+    static const Ranges asciiDigit = {{'0', '9'}};
+    static const Ranges asciiSpace = {{0x09, 0x0D}, {0x20, 0x20}};
+    if (which == 'w') return ascii_ ? asciiWord : unicodeWordRanges();
+    if (which == 'd') return ascii_ ? asciiDigit : unicodeDigitRanges();
+    return ascii_ ? asciiSpace : unicodeSpaceRanges();
+  }
+
+  bool failTooBig() {
+    return fail("compiled regex exceeds the size limit of " + std::to_string(kRegexSizeLimit) +
+                " bytes (estimated " + std::to_string(cost_) + ")");
+  }
 
   bool fail(std::string why) {
     if (!error_) error_ = why + " at offset " + std::to_string(i_);
@@ -320,23 +348,45 @@ class Translator {
     return true;
   }
 
-  bool parseAlt(int depth) {
-    if (!parseConcat(depth)) return false;
+  // An alternation: the pattern, or a group's body (fancy-regex's parse_re).
+  // `kind` tells what it is as the target of a repetition: a lone atom keeps
+  // its kind, nothing at all is Empty (so `(?:)*` and `(?:^)*` are refused).
+  bool parseAlt(int depth, AtomKind* kind = nullptr) {
+    AtomKind k = AtomKind::Empty;
+    if (!parseConcat(depth, k)) return false;
+    const bool alternation = peek() == '|';
     while (peek() == '|') {
       out_ += '|';
       ++i_;
-      if (!parseConcat(depth)) return false;
+      AtomKind ignored;
+      if (!parseConcat(depth, ignored)) return false;
     }
+    if (kind) *kind = alternation ? AtomKind::Normal : k;
+    // fancy-regex refuses numbered back-references (\1, (?(1)..)) once the
+    // pattern has a named group; it checks at the end of each body that is
+    // not an alternation, so `(?<n>b)|(a)\1` passes and `(a)\1|(?<n>b)` not.
+    if (!alternation && numberedBackref_ && !t_.names.empty())
+      return fail("numbered backreferences cannot be used with named groups");
     return true;
   }
 
-  bool parseConcat(int depth) {
+  bool parseConcat(int depth, AtomKind& kind) {
+    int pieces = 0;
+    kind = AtomKind::Empty;
     for (;;) {
       if (!skipSpace()) return false;
-      if (atEnd() || peek() == ')' || peek() == '|') return true;
+      if (atEnd() || peek() == ')' || peek() == '|') {
+        if (pieces > 1) kind = AtomKind::Normal;
+        return true;
+      }
       if (peek() == '*' || peek() == '+' || peek() == '?')
         return fail("repetition operator without an expression to repeat");
-      if (!parsePiece(depth)) return false;
+      AtomKind k = AtomKind::Normal;
+      if (!parsePiece(depth, k)) return false;
+      if (k != AtomKind::Empty) {  // fancy-regex drops empty items ((?i), (?:))
+        ++pieces;
+        kind = k;
+      }
     }
   }
 
@@ -376,13 +426,17 @@ class Translator {
     return std::make_pair(lo, hi);
   }
 
-  bool parsePiece(int depth) {
+  bool parsePiece(int depth, AtomKind& kind) {
     const size_t start = out_.size();
-    AtomKind kind = AtomKind::Normal;
+    const uint32_t groupsBefore = t_.groups;
+    const uint64_t costBefore = cost_;
+    kind = AtomKind::Normal;
     if (!parseAtom(depth, kind)) return false;
+    const uint64_t atomCost = cost_ - costBefore;
     if (!skipSpace()) return false;
     if (atEnd()) return true;
     std::string quant;
+    std::optional<std::pair<uint64_t, uint64_t>> bigRepeat;  // counts beyond RE2's and PCRE2's limits
     char c = peek();
     if (c == '?' || c == '*' || c == '+') {
       quant = c;
@@ -394,6 +448,7 @@ class Translator {
       auto [lo, hi] = *rep;
       if (hi != UINT64_MAX && lo > hi)
         return fail("invalid repetition range {" + std::to_string(lo) + "," + std::to_string(hi) + "}");
+      if (lo > kMaxRepeat || (hi != UINT64_MAX && hi > kMaxRepeat)) bigRepeat = std::make_pair(lo, hi);
       quant = "{" + std::to_string(lo) + (hi == lo ? "" : ",") +
               (hi == lo || hi == UINT64_MAX ? "" : std::to_string(hi)) + "}";
       i_ = end;
@@ -401,11 +456,22 @@ class Translator {
       return true;
     }
     if (kind != AtomKind::Normal) return fail("target of repetition operator is not repeatable");
-    out_ += quant;
+    kind = AtomKind::Normal;
+    // The regex crate compiles {n,m} as m copies, {n,} as n + 1 (saturating:
+    // a count of 2^32 only has to exceed the limit).
+    if (quant[0] == '{') {
+      const auto [lo, hi] = tryRepeatCounts(quant);
+      const uint64_t copies = hi == UINT64_MAX ? lo + 1 : hi;
+      cost_ = costBefore + std::min<uint64_t>(UINT32_MAX, copies) * std::max<uint64_t>(atomCost, 1);
+    }
     if (!skipSpace()) return false;
-    if (peek() == '?') {
-      out_ += '?';
-      ++i_;
+    const bool lazy = peek() == '?';
+    if (lazy) ++i_;
+    if (bigRepeat) {
+      if (!expandRepeat(start, groupsBefore != t_.groups, bigRepeat->first, bigRepeat->second, lazy)) return false;
+    } else {
+      out_ += quant;
+      if (lazy) out_ += '?';
     }
     if (peek() == '+') {  // possessive: an atomic group around the repetition
       ++i_;
@@ -416,6 +482,121 @@ class Translator {
     return true;
   }
 
+  // X{lo,hi} with a count beyond kMaxRepeat (fancy-regex takes any count its
+  // regex crate can compile, RE2 only 1000 and PCRE2 65535): X's text (out_
+  // from `start`) is written once per block of kMaxRepeat. Only the last copy
+  // keeps X's capture groups, since a repetition captures its last iteration
+  // (after X{lo} and a further X* that repeats nothing, the groups are unset
+  // here but hold the last of the lo iterations in the reference).
+  // An optional part wider than kMaxRepeat (X{1,5000}) is PCRE2's, which
+  // takes up to 65535; wider ones are refused (docs/compatibility.md).
+  bool expandRepeat(size_t start, bool captures, uint64_t lo, uint64_t hi, bool lazy) {
+    if (hi != UINT64_MAX && hi - lo > kMaxPcre2Repeat)
+      return fail("repetition range {" + std::to_string(lo) + "," + std::to_string(hi) +
+                  "} is too wide for guardvm (at most " + std::to_string(kMaxPcre2Repeat) + " optional repetitions)");
+    if (hi != UINT64_MAX && hi - lo > kMaxRepeat) t_.backtracking = true;
+    if (cost_ > kRegexSizeLimit) return failTooBig();  // before writing it out
+    // PCRE2 copies a repeated group once per count (a{0,65535} is one
+    // instruction, (?:a){0,65535} too large), so one character stays bare.
+    const std::string atom = singleCharacter(out_.substr(start)) ? out_.substr(start) : "(?:" + out_.substr(start) + ")";
+    const std::string plain = captures ? withoutCaptures(atom) : atom;
+    const bool tail = hi != lo;
+    std::string r;
+    for (uint64_t left = lo; left > 0;) {
+      const uint64_t n = std::min(left, kMaxRepeat);
+      left -= n;
+      r += (left == 0 && !tail ? atom : plain) + "{" + std::to_string(n) + "}";
+    }
+    if (hi == UINT64_MAX) {
+      r += atom + "*";
+    } else if (tail) {
+      r += atom + "{0," + std::to_string(hi - lo) + "}";
+    }
+    if (tail && lazy) r += '?';
+    out_.resize(start);
+    out_ += r;
+    return true;
+  }
+
+  // True if the translation `text` is one literal character or one class.
+  static bool singleCharacter(std::string_view text) {
+    if (text.size() == 1) return isAsciiAlnum(uint8_t(text[0])) || text[0] == '_';
+    if (text.substr(0, 3) == "\\x{") return text.find('}') == text.size() - 1;
+    if (text.empty() || text[0] != '[' || text.back() != ']') return false;
+    for (size_t k = 1; k + 1 < text.size(); ++k) {
+      if (text[k] == '\\') ++k;
+      else if (text[k] == '[' || text[k] == ']') return false;
+    }
+    return true;
+  }
+
+  // The translation `text` with its capture groups made non-capturing: in
+  // translated text every '(' opens a group ('(' characters are written as
+  // \x{28}), and a capture group's '(' is the one not followed by '?'.
+  static std::string withoutCaptures(const std::string& text) {
+    std::string r;
+    for (size_t k = 0; k < text.size(); ++k) {
+      r += text[k];
+      if (text[k] == '(' && (k + 1 >= text.size() || text[k + 1] != '?')) r += "?:";
+    }
+    return r;
+  }
+
+  static std::pair<uint64_t, uint64_t> tryRepeatCounts(const std::string& quant) {
+    uint64_t lo = std::stoull(quant.substr(1));
+    const size_t comma = quant.find(',');
+    if (comma == std::string::npos) return {lo, lo};
+    if (quant[comma + 1] == '}') return {lo, UINT64_MAX};
+    return {lo, std::stoull(quant.substr(comma + 1))};
+  }
+
+  // Bytes of UTF-8 sequences (regex-syntax's Utf8Sequences) of [lo, hi]:
+  // what a class costs the regex crate, beyond ASCII.
+  static uint64_t utf8SequenceBytes(uint32_t lo, uint32_t hi) {
+    static constexpr uint32_t kMax[] = {0x7F, 0x7FF, 0xFFFF, 0x10FFFF};
+    uint64_t total = 0;
+    uint32_t from = lo;
+    for (size_t n = 0; n < 4 && from <= hi; ++n) {
+      if (from > kMax[n]) continue;
+      const uint32_t to = std::min(hi, kMax[n]);
+      total += splitSequences(from, to, uint32_t(n + 1));
+      from = to + 1;
+    }
+    return total;
+  }
+  static uint64_t splitSequences(uint32_t lo, uint32_t hi, uint32_t len) {
+    for (uint32_t k = 1; k < len; ++k) {
+      const uint32_t m = (1u << (6 * k)) - 1;
+      if ((lo & ~m) == (hi & ~m)) continue;
+      if ((lo & m) != 0) return splitSequences(lo, lo | m, len) + splitSequences((lo | m) + 1, hi, len);
+      if ((hi & m) != m) return splitSequences(lo, (hi & ~m) - 1, len) + splitSequences(hi & ~m, hi, len);
+    }
+    return len;
+  }
+
+  // UTF-8 bytes of the members of a class (see utf8SequenceBytes); the
+  // Unicode \w, \s, \d and \D fragments are precomputed.
+  uint64_t classUtf8Bytes(const ClassUnion& u) const {
+    uint64_t total = 0;
+    for (const ClassItem& it : u) {
+      if (it.kind == ClassItem::Range) {
+        if (it.hi >= 0x80) total += utf8SequenceBytes(std::max<uint32_t>(it.lo, 0x80), it.hi);
+      } else if (it.kind == ClassItem::Frag) {
+        total += 24;
+      } else {
+        for (const ClassUnion& operand : it.set->operands) total += classUtf8Bytes(operand);
+      }
+    }
+    return total;
+  }
+
+  // One class in the reference's NFA: an ASCII class is one state (72
+  // bytes); beyond ASCII, the UTF-8 automaton shares suffixes, about 0.45
+  // state per sequence byte (fitted on \w, \d, \D, \s, \p{Greek}, [^a]).
+  void addClassCost(uint64_t utf8Bytes) {
+    cost_ += utf8Bytes == 0 ? 72 : (utf8Bytes * 45 / 100 + 8) * kStateBytes;
+  }
+
   bool parseAtom(int depth, AtomKind& kind) {
     kind = AtomKind::Normal;
     const char c = peek();
@@ -423,6 +604,7 @@ class Translator {
       case '.':
         out_ += '.';
         ++i_;
+        addClassCost(27);  // everything but \n: 9 UTF-8 sequences
         return true;
       case '^':
       case '$':
@@ -438,8 +620,10 @@ class Translator {
         return parseClass(depth);
       default: {
         uint32_t cp;
-        i_ += decodeUtf8(s_, i_, cp);
+        const size_t n = decodeUtf8(s_, i_, cp);
+        i_ += n;
         appendLiteral(out_, cp);
+        cost_ += n * kStateBytes;
         return true;
       }
     }
@@ -454,14 +638,16 @@ class Translator {
     return true;
   }
 
-  // Group names: fancy-regex reads letters, digits and '_'; the regex crate
-  // then requires a name not to start with a digit.
-  bool readName(char close, std::string& name) {
+  // A group name (fancy-regex's parse_id): letters, digits (also first) and
+  // '_', in the Unicode sense of Rust's char::is_alphanumeric, up to `close`.
+  // With `relative`, a back-reference may also be -N or +N groups away.
+  bool readName(char close, std::string& name, bool relative = false) {
     size_t start = i_;
+    if (relative && (peek() == '-' || peek() == '+') && isDigit(peek(1))) ++i_;
     while (!atEnd() && peek() != close) {
       uint32_t cp;
       size_t n = decodeUtf8(s_, i_, cp);
-      if (!(isAsciiAlnum(cp) || cp == '_' || cp >= 0x80)) return fail("invalid character in group name");
+      if (!(cp == '_' || unicode::isAlphanumeric(cp))) return fail("invalid character in group name");
       i_ += n;
     }
     if (atEnd()) return fail("unclosed group name");
@@ -471,28 +657,50 @@ class Translator {
     return true;
   }
 
+  // A name used twice names its latest group (fancy-regex keeps one map entry).
   std::optional<uint32_t> groupByName(std::string_view name) const {
-    for (const auto& [n, idx] : t_.names)
-      if (n == name) return idx;
+    for (auto it = t_.names.rbegin(); it != t_.names.rend(); ++it)
+      if (it->first == name) return it->second;
     return std::nullopt;
   }
 
-  // A backreference target: a defined name, or a group number.
+  static std::optional<uint32_t> decimal(std::string_view digits) {
+    if (digits.empty() || digits.size() > 9 || !std::all_of(digits.begin(), digits.end(), isDigit))
+      return std::nullopt;
+    return uint32_t(std::stoul(std::string(digits)));
+  }
+
+  // A back-reference target: a defined name, a group number, or (\k<-1>) a
+  // group relative to the groups opened so far. It must be a group opened
+  // before the reference (fancy-regex's analysis), or 0.
   bool resolveRef(const std::string& name, uint32_t& group) {
     if (auto g = groupByName(name)) {
       group = *g;
-      return true;
+    } else if (auto n = decimal(name)) {
+      group = *n;
+    } else if ((name[0] == '-' || name[0] == '+') && decimal(name.substr(1))) {
+      const int64_t step = name[0] == '-' ? 1 - int64_t(*decimal(name.substr(1))) : int64_t(*decimal(name.substr(1)));
+      if (int64_t(t_.groups) + step < 0) return fail("invalid relative backreference '" + name + "'");
+      group = uint32_t(int64_t(t_.groups) + step);
+    } else {
+      return fail("backreference to undefined group name '" + name + "'");
     }
-    if (std::all_of(name.begin(), name.end(), isDigit) && name.size() < 10) {
-      group = uint32_t(std::stoul(name));
-      return true;
-    }
-    return fail("backreference to undefined group name '" + name + "'");
+    if (group > t_.groups) return fail("backreference to group " + std::to_string(group) + ", which is not defined before it");
+    return true;
   }
 
-  void emitBackref(uint32_t group) {
+  // Group 0 is the whole match, never closed while it is being matched: a
+  // back-reference to it never matches in fancy-regex.
+  bool emitBackref(uint32_t group) {
+    // fancy-regex needs a look-behind of a known size; a back-reference has none.
+    if (lookBehind_ > 0) return fail("back-reference in a look-behind");
+    if (group == 0) {
+      out_ += "[^\\s\\S]";
+      return true;
+    }
     out_ += "\\g{" + std::to_string(group) + "}";
     t_.backtracking = true;
+    return true;
   }
 
   bool parseGroup(int depth, AtomKind& kind) {
@@ -500,9 +708,9 @@ class Translator {
     ++i_;  // '('
     if (!skipSpace()) return false;
     const bool savedExtended = extended_;
-    auto body = [&](std::string_view open) {
+    auto body = [&](std::string_view open, AtomKind* bodyKind = nullptr) {
       out_ += open;
-      if (!parseAlt(depth + 1) || !expectClose()) return false;
+      if (!parseAlt(depth + 1, bodyKind) || !expectClose()) return false;
       extended_ = savedExtended;
       return true;
     };
@@ -512,16 +720,18 @@ class Translator {
       i_ += n;
       t_.backtracking = true;
       kind = AtomKind::LookAround;
-      return body(open);
+      if (n == 2) return body(open);
+      ++lookBehind_;
+      const bool ok = body(open);
+      --lookBehind_;
+      return ok;
     }
-    if (startsWith("?<") || startsWith("?'") || startsWith("?P<")) {
-      const char close = peek(1) == '\'' ? '\'' : '>';
+    if (startsWith("?<") || startsWith("?P<")) {
       i_ += peek(1) == 'P' ? 3 : 2;
       std::string name;
-      if (!readName(close, name)) return false;
-      if (isDigit(name[0])) return fail("group name must not start with a digit");
-      if (groupByName(name)) return fail("duplicate capture group name '" + name + "'");
+      if (!readName('>', name)) return false;
       t_.names.emplace_back(name, ++t_.groups);
+      cost_ += 2 * kStateBytes;
       return body("(");
     }
     if (startsWith("?P=")) {
@@ -529,8 +739,7 @@ class Translator {
       std::string name;
       uint32_t group = 0;
       if (!readName(')', name) || !resolveRef(name, group)) return false;
-      emitBackref(group);
-      return true;
+      return emitBackref(group);
     }
     if (startsWith("?>")) {
       i_ += 2;
@@ -538,37 +747,57 @@ class Translator {
       return body("(?>");
     }
     if (startsWith("?(")) return parseConditional(depth);
+    if (startsWith("?:")) {  // the body's own kind: `(?:)*` and `(?:^)*` are refused
+      i_ += 2;
+      return body("(?:", &kind);
+    }
     if (peek() == '?') return parseFlags(depth, kind);
     ++t_.groups;
+    cost_ += 2 * kStateBytes;
     return body("(");
   }
 
-  // (?(1)yes|no) and (?(<name>)yes|no); further alternatives belong to "no".
+  // (?(1)yes|no), (?(<name>)yes|no), and (?(expr)yes|no): a condition that is
+  // an expression is matched (and consumed) before `yes`; where it fails,
+  // `no` is tried at the same place. At most two branches.
   bool parseConditional(int depth) {
     i_ += 2;
-    std::string name;
-    if (peek() == '<' || peek() == '\'') {
-      const char close = peek() == '<' ? '>' : '\'';
+    std::string condition;  // PCRE2's condition, then what the yes branch starts with
+    std::string consumed;
+    if (peek() == '<') {
       ++i_;
-      if (!readName(close, name)) return false;
+      std::string name;
+      uint32_t group = 0;
+      if (!readName('>', name) || !resolveRef(name, group)) return false;
       if (peek() != ')') return fail("expected ')' after the condition");
       ++i_;
-    } else if (isDigit(peek())) {
-      if (!readName(')', name)) return false;
+      condition = std::to_string(group);
+    } else if (size_t close = s_.find(')', i_); close != std::string_view::npos && decimal(s_.substr(i_, close - i_))) {
+      uint32_t group = 0;
+      if (!resolveRef(std::string(s_.substr(i_, close - i_)), group)) return false;
+      numberedBackref_ = true;
+      i_ = close + 1;
+      condition = std::to_string(group);
     } else {
-      return fail("unsupported conditional (only group conditions are supported)");
+      const size_t at = out_.size();
+      if (!parseAlt(depth + 1)) return false;
+      if (peek() != ')') return fail("unclosed condition");
+      ++i_;
+      consumed = out_.substr(at);
+      out_.resize(at);
+      condition = "?=" + withoutCaptures(consumed);
     }
-    uint32_t group = 0;
-    if (!resolveRef(name, group)) return false;
     t_.backtracking = true;
-    out_ += "(?(" + std::to_string(group) + ")";
+    out_ += "(?(" + condition + ")(?:" + consumed;
     const bool savedExtended = extended_;
-    if (!parseConcat(depth + 1)) return false;
+    AtomKind ignored;
+    if (!parseConcat(depth + 1, ignored)) return false;
+    out_ += ')';
     if (peek() == '|') {
       ++i_;
-      out_ += "|(?:";
-      if (!parseAlt(depth + 1)) return false;
-      out_ += ')';
+      out_ += '|';
+      if (!parseConcat(depth + 1, ignored)) return false;
+      if (peek() == '|') return fail("a conditional has at most two branches");
     }
     extended_ = savedExtended;
     return expectClose();
@@ -609,7 +838,7 @@ class Translator {
         const bool saved = extended_;
         extended_ = extended;
         out_ += "(?" + flags + ":";
-        if (!parseAlt(depth + 1) || !expectClose()) return false;
+        if (!parseAlt(depth + 1, &kind) || !expectClose()) return false;
         extended_ = saved;
         return true;
       } else {
@@ -639,41 +868,40 @@ class Translator {
     return true;
   }
 
-  // \pX, \p{Name}, \p{^Name}, \p{key=value}; i_ points after the 'p'/'P'.
-  bool parseProperty(bool negated, std::string& frag) {
+  // \pX and \p{..} (regex-syntax's syntax; names resolved by
+  // runtime/unicode_props.cpp): the class as explicit code point ranges, so
+  // that both engines match the reference's Unicode 15.0 members, folded
+  // under (?i) like any class. i_ points after the 'p'/'P'. For the ASCII
+  // engine (ClassRange) only the ASCII members are kept, unless a case flag
+  // may fold others into ASCII.
+  bool parseProperty(bool negated, ClassUnion& items) {
     if (atEnd()) return fail("incomplete Unicode class escape");
-    std::string name;
+    std::string_view spec;
     if (peek() == '{') {
       size_t close = s_.find('}', i_);
       if (close == std::string_view::npos) return fail("unclosed Unicode class name");
-      name = std::string(s_.substr(i_ + 1, close - i_ - 1));
+      spec = s_.substr(i_ + 1, close - i_ - 1);
       i_ = close + 1;
     } else {
-      size_t n = utf8Len(s_, i_);
-      name = std::string(s_.substr(i_, n));
-      i_ += n;
+      if (peek() == '\\') return fail("invalid Unicode class escape");
+      spec = s_.substr(i_, utf8Len(s_, i_));
+      i_ += spec.size();
     }
-    if (!name.empty() && name[0] == '^') {
-      negated = !negated;
-      name.erase(0, 1);
-    }
-    if (auto eq = name.find_first_of("=:"); eq != std::string::npos) {
-      std::string key = looseName(name.substr(0, eq));
-      std::string value = name.substr(eq + 1);
-      if (key == "gc" || key == "generalcategory") {
-        name = value;
-      } else if (key == "sc" || key == "script") {
-        name = value;
-      } else if (key == "scx" || key == "scriptextensions") {
-        name = "scx:" + value;
-      } else {
-        return fail("unsupported Unicode property '" + name + "'");
+    auto ranges = unicode::propertyClass(spec);
+    if (!ranges.ok()) return fail(ranges.error().message);
+    ClassUnion u;
+    for (const unicode::CodeRange& r : *ranges) u.push_back(ClassItem::range(r.lo, r.hi));
+    if (ascii_ && caseFlagSeen_) t_.needsUnicode = true;
+    if (ascii_ && !caseFlagSeen_) {
+      if (negated) u = complementRanges(u);
+      for (auto& it : u) {
+        if (it.lo > 0x7F) continue;
+        it.hi = std::min<uint32_t>(it.hi, 0x7F);
+        items.push_back(std::move(it));
       }
+      return true;
     }
-    if (name.empty()) return fail("empty Unicode class name");
-    if (auto canon = canonicalCategory(name)) name = std::string(*canon);
-    frag = std::string(negated ? "\\P{" : "\\p{") + name + "}";
-    if (ascii_) t_.needsUnicode = true;
+    addMaybeNegated(items, std::move(u), negated);
     return true;
   }
 
@@ -701,6 +929,13 @@ class Translator {
     t_.backtracking = true;
   }
 
+  // \< (start of a word) and \> (end of a word), in Unicode words.
+  void emitWordEdge(bool start) {
+    const std::string w = "[" + std::string(wordItems()) + "]";
+    out_ += start ? "(?:(?<!" + w + ")(?=" + w + "))" : "(?:(?<=" + w + ")(?!" + w + "))";
+    t_.backtracking = true;
+  }
+
   bool parseEscape(AtomKind& kind) {
     if (i_ + 1 >= s_.size()) return fail("pattern ends with a backslash");
     const char b = s_[i_ + 1];
@@ -708,11 +943,13 @@ class Translator {
     if (isDigit(b)) {
       size_t start = i_ - 1;
       while (!atEnd() && isDigit(peek())) ++i_;
-      if (i_ - start > 9) return fail("invalid backreference");
-      uint32_t group = uint32_t(std::stoul(std::string(s_.substr(start, i_ - start))));
-      if (group == 0) return fail("backreference \\0 is not supported");
-      emitBackref(group);
-      return true;
+      // fancy-regex takes any run of digits, but only numbers below half the
+      // pattern's length, and only of groups opened before.
+      std::optional<uint32_t> group = decimal(s_.substr(start, i_ - start));
+      if (!group || *group >= s_.size() / 2) return fail("invalid backreference");
+      if (*group > t_.groups) return fail("backreference to group " + std::to_string(*group) + ", which is not defined before it");
+      numberedBackref_ = true;
+      return emitBackref(*group);
     }
     switch (b) {
       case 'k': {
@@ -721,16 +958,15 @@ class Translator {
         ++i_;
         std::string name;
         uint32_t group = 0;
-        if (!readName(close, name) || !resolveRef(name, group)) return false;
-        emitBackref(group);
-        return true;
+        if (!readName(close, name, true) || !resolveRef(name, group)) return false;
+        return emitBackref(group);
       }
       case 'A': out_ += "\\A"; kind = AtomKind::Assertion; return true;
       case 'z': out_ += "\\z"; kind = AtomKind::Assertion; return true;
-      case 'Z':  // fancy-regex: end of text before any number of trailing newlines
-        out_ += "(?=\\n*\\z)";
-        t_.backtracking = true;
-        kind = AtomKind::LookAround;
+      case '<':
+      case '>':
+        emitWordEdge(b == '<');
+        kind = AtomKind::Assertion;
         return true;
       case 'b':
       case 'B':
@@ -738,22 +974,24 @@ class Translator {
         emitWordBoundary(b == 'b');
         kind = AtomKind::Assertion;
         return true;
-      case 'K': out_ += "\\K"; t_.backtracking = true; kind = AtomKind::Assertion; return true;
-      case 'G': out_ += "\\G"; t_.backtracking = true; kind = AtomKind::Assertion; return true;
-      case 'O': out_ += "(?s:.)"; return true;
-      case 'd': out_ += ascii_ ? "[0-9]" : "\\p{Nd}"; return true;
-      case 'D': out_ += ascii_ ? "[^0-9]" : "\\P{Nd}"; return true;
-      case 'w': out_ += "[" + std::string(wordItems()) + "]"; return true;
-      case 'W': out_ += "[^" + std::string(wordItems()) + "]"; return true;
-      case 's': out_ += "[" + std::string(spaceItems()) + "]"; return true;
-      case 'S': out_ += "[^" + std::string(spaceItems()) + "]"; return true;
-      case 'h': out_ += "[0-9A-Fa-f]"; return true;
-      case 'H': out_ += "[^0-9A-Fa-f]"; return true;
+      // fancy-regex lets \K and \G be repeated (they are not its assertions);
+      // PCRE2 does so only for a group.
+      case 'K': out_ += "(?:\\K)"; t_.backtracking = true; return true;
+      case 'G': out_ += "(?:\\G)"; t_.backtracking = true; return true;
+      case 'd': out_ += "[" + rangesText(perlRanges('d')) + "]"; addClassCost(214); return true;
+      case 'D': out_ += "[^" + rangesText(perlRanges('d')) + "]"; addClassCost(630); return true;
+      case 'w': out_ += "[" + std::string(wordItems()) + "]"; addClassCost(3256); return true;
+      case 'W': out_ += "[^" + std::string(wordItems()) + "]"; addClassCost(3256); return true;
+      case 's': out_ += "[" + std::string(spaceItems()) + "]"; addClassCost(24); return true;
+      case 'S': out_ += "[^" + std::string(spaceItems()) + "]"; addClassCost(28); return true;
+      case 'h': out_ += "[0-9A-Fa-f]"; addClassCost(0); return true;
+      case 'H': out_ += "[^0-9A-Fa-f]"; addClassCost(27); return true;
       case 'p':
       case 'P': {
-        std::string frag;
-        if (!parseProperty(b == 'P', frag)) return false;
-        out_ += frag;
+        ClassUnion items;
+        if (!parseProperty(b == 'P', items)) return false;
+        addClassCost(classUtf8Bytes(items));
+        out_ += emitUnion(items);
         return true;
       }
       default:
@@ -762,6 +1000,7 @@ class Translator {
     uint32_t cp = 0;
     if (!escapedCodepoint(b, cp)) return false;
     appendLiteral(out_, cp);
+    cost_ += (cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4) * kStateBytes;
     return true;
   }
 
@@ -787,37 +1026,23 @@ class Translator {
     if (i_ + 1 >= s_.size()) return fail("pattern ends with a backslash");
     const char b = s_[i_ + 1];
     i_ += 2;
-    auto negatedSet = [&](std::string_view frags) {
-      ClassItem it;
-      it.kind = ClassItem::Set;
-      it.set = std::make_unique<ClassSet>();
-      it.set->negated = true;
-      it.set->operands.emplace_back();
-      it.set->operands[0].push_back(ClassItem::fragment(std::string(frags)));
-      items.push_back(std::move(it));
-    };
     switch (b) {
-      case 'd': items.push_back(ClassItem::fragment(std::string(digitItems()))); return true;
-      case 'D': items.push_back(ClassItem::fragment(std::string(nonDigitItems()))); return true;
-      case 'w': items.push_back(ClassItem::fragment(std::string(wordItems()))); return true;
-      case 's': items.push_back(ClassItem::fragment(std::string(spaceItems()))); return true;
-      case 'W': negatedSet(wordItems()); return true;
-      case 'S': negatedSet(spaceItems()); return true;
+      case 'd': case 'w': case 's': case 'D': case 'W': case 'S': {
+        ClassUnion u;
+        for (const auto& [lo, hi] : perlRanges(char(b | 32))) u.push_back(ClassItem::range(lo, hi));
+        addMaybeNegated(items, std::move(u), b < 'a');
+        return true;
+      }
       case 'h':
       case 'H': {
         ClassUnion hex;
         posixRanges("xdigit", hex);
-        if (b == 'H') hex = complementRanges(hex);
-        for (auto& it : hex) items.push_back(std::move(it));
+        addMaybeNegated(items, std::move(hex), b == 'H');
         return true;
       }
       case 'p':
-      case 'P': {
-        std::string frag;
-        if (!parseProperty(b == 'P', frag)) return false;
-        items.push_back(ClassItem::fragment(std::move(frag)));
-        return true;
-      }
+      case 'P':
+        return parseProperty(b == 'P', items);
       // fancy-regex reads these as the plain letters inside a class, and \b as backspace.
       case 'b': cp = 0x08; literal = true; return true;
       case 'A': case 'z': case 'B': case 'k': case 'K': case 'G':
@@ -859,7 +1084,14 @@ class Translator {
       ++i_;
     }
     set.operands.emplace_back();
+    // regex-syntax: any '-' right after the opening are literal ("[--a]" is
+    // {-, a}), and so is a ']' that comes first.
     bool first = true;
+    while (peek() == '-') {
+      set.operands.back().push_back(ClassItem::range('-', '-'));
+      ++i_;
+      first = false;
+    }
     for (;;) {
       if (atEnd()) return fail("unclosed character class");
       ClassUnion& u = set.operands.back();
@@ -912,8 +1144,7 @@ class Translator {
         if (neg) name.remove_prefix(1);
         ClassUnion ranges;
         if (posixRanges(name, ranges)) {
-          if (neg) ranges = complementRanges(ranges);
-          for (auto& it : ranges) u.push_back(std::move(it));
+          addMaybeNegated(u, std::move(ranges), neg);
           i_ = close + 2;
           return true;
         }
@@ -926,23 +1157,34 @@ class Translator {
     return true;
   }
 
+  // Adds `u`, or its complement, to `items`. Under a case flag the
+  // reference folds a class before negating it ((?i)[^b] excludes B too), so
+  // the complement is left to the engine ([^...]) instead of computed here.
+  void addMaybeNegated(ClassUnion& items, ClassUnion u, bool negated) const {
+    if (negated && caseFlagSeen_) {
+      auto set = std::make_unique<ClassSet>();
+      set->negated = true;
+      set->operands.push_back(std::move(u));
+      ClassItem it;
+      it.kind = ClassItem::Set;
+      it.set = std::move(set);
+      items.push_back(std::move(it));
+      return;
+    }
+    if (negated) u = complementRanges(u);
+    for (auto& it : u) items.push_back(std::move(it));
+  }
+
   // Adds a nested class to a union, flattening it when that keeps meaning.
-  static void addSet(ClassUnion& u, std::unique_ptr<ClassSet> set) {
+  void addSet(ClassUnion& u, std::unique_ptr<ClassSet> set) const {
     if (set->ops.empty()) {
       ClassUnion& inner = set->operands[0];
       if (!set->negated) {
         for (auto& it : inner) u.push_back(std::move(it));
         return;
       }
-      if (allRanges(inner)) {
+      if (allRanges(inner) && !caseFlagSeen_) {
         for (auto& it : complementRanges(inner)) u.push_back(std::move(it));
-        return;
-      }
-      if (inner.size() == 1 && inner[0].kind == ClassItem::Frag && inner[0].frag.size() > 3 &&
-          inner[0].frag[0] == '\\' && inner[0].frag.find('\\', 1) == std::string::npos) {
-        std::string f = inner[0].frag;  // a single \p{..}: negate it in place
-        f[1] = f[1] == 'p' ? 'P' : 'p';
-        u.push_back(ClassItem::fragment(std::move(f)));
         return;
       }
     }
@@ -1062,6 +1304,9 @@ class Translator {
     ++i_;  // '['
     ClassSet set;
     if (!parseClassSet(depth, set)) return false;
+    uint64_t utf8Bytes = 0;
+    for (const ClassUnion& operand : set.operands) utf8Bytes += classUtf8Bytes(operand);
+    addClassCost(set.negated && utf8Bytes == 0 ? 27 : utf8Bytes);
     std::string emitted = emitSet(set);
     if (classTooBig_) return fail("character class too complex (its set operations translate to more than " +
                                   std::to_string(kMaxClassText) + " bytes)");
@@ -1283,6 +1528,7 @@ Error compileError(std::string_view pattern, const std::string& why) {
 pcre2_code* pcreCode(const Translation& t, std::string* why) {
   pcre2_compile_context* cc = pcre2_compile_context_create(nullptr);
   pcre2_set_newline(cc, PCRE2_NEWLINE_LF);
+  pcre2_set_compile_extra_options(cc, PCRE2_EXTRA_ALLOW_LOOKAROUND_BSK);  // fancy-regex takes \K there
   int code = 0;
   PCRE2_SIZE offset = 0;
   // DOLLAR_ENDONLY: Rust's $ never matches before a final newline.

@@ -9,6 +9,7 @@ packages=(
   libsimdjson-dev      # JSON data files
   libre2-dev           # linear-time regular expressions
   libpcre2-dev         # look-around and back-references, with a match limit
+  unicode-data         # the Unicode 15.0.0 tables of regex property classes (\p{..})
   libncurses-dev zlib1g-dev  # LLVMSupport needs -ltinfo and -lz
   libyaml-cpp-dev libfmt-dev libcli11-dev
   googletest libgtest-dev libbenchmark-dev
