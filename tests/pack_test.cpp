@@ -194,7 +194,7 @@ Sample makeSample() {
   capture.captureDepth = 1, capture.captureSlot = 1;
   const uint32_t pCapture = b.part(capture);
   Part interp;
-  interp.kind = PartKind::Interpolate, interp.query = 2, interp.position = 2, interp.key = b.s("x");
+  interp.kind = PartKind::Interpolate, interp.query = 2, interp.position = 2, interp.func = smp.sub;
   const uint32_t pInterp = b.part(interp);
   Part keys;
   keys.kind = PartKind::KeysFilter, keys.query = 2, keys.position = 3, keys.func = smp.sub;
@@ -262,7 +262,7 @@ Sample makeSample() {
   b.emit(n, Op::Q_SUBQUERY, 1, 0, smp.sub, 3);
   b.emit(n, Op::Q_CAPTURE, 0, 0, pCapture, 3);
   b.emit(n, Op::Q_KEYS_FILTER, 0, 0, pKeys, 3);
-  b.emit(n, Op::Q_INTERP, 0, 1, pInterp, 3);
+  b.emit(n, Op::Q_INTERP, 0, 0, pInterp, 3);
   b.emit(n, Op::COND_BEGIN, 0, 0, 0, 3);
   b.emit(n, Op::CHECK_UNARY, 0, 0, 2, 3);
   b.emit(n, Op::COND_END, 0, 0, 0, 3);
@@ -589,7 +589,7 @@ TEST(PackTest, HeaderLayout) {
   Sample s = makeSample();
   std::string pack = writePack(*s.p);
   EXPECT_EQ(pack.substr(0, 4), "GPAK");
-  EXPECT_EQ(pack[4], 1);  // major 1, little-endian
+  EXPECT_EQ(pack[4], 2);  // major 2, little-endian
   EXPECT_EQ(pack[5], 0);
   EXPECT_EQ(getU32(pack, 12), 0u);  // flags
   EXPECT_EQ(getU32(pack, 16), pack.size());
@@ -687,18 +687,18 @@ TEST(PackTest, RegexesFromAPackAnswerAsCompiledOnes) {
 TEST(PackTest, NewerMajorVersionIsRefused) {
   Sample s = makeSample();
   std::string pack = writePack(*s.p);
-  putU16(pack, 4, 2);
+  putU16(pack, 4, 3);
   putU16(pack, 6, 3);
   reseal(pack);
   auto loaded = readPack(pack, "new.gpack");
   ASSERT_FALSE(loaded.ok());
   EXPECT_EQ(errorOf(loaded),
-            "pack format version 2.3 is newer than this guardvm supports (1.x); it was written "
+            "pack format version 3.3 is newer than this guardvm supports (2.x); it was written "
             "by guardc 0.1.0");
-  putU16(pack, 4, 0);
+  putU16(pack, 4, 1);
   reseal(pack);
   EXPECT_EQ(errorOf(readPack(pack, "old.gpack")),
-            "pack format version 0.3 is older than this guardvm supports (1.x)");
+            "pack format version 1.3 is older than this guardvm supports (2.x)");
 }
 
 TEST(PackTest, NewerMinorVersionLoads) {
@@ -1132,7 +1132,7 @@ TEST(DisasmTest, ListingShowsMeaning) {
            "     4  Q_CALL            r1, r0, count/1\n",
            "     3  Q_CAPTURE         r0, [name]\n",
            "Q_KEYS_FILTER     r0, [keys not in f8]\n",
-           "     5  Q_INTERP          r0, r1, %x\n",
+           "     5  Q_INTERP          r0, %x\n",
            "     3  CALL_CNF          t1, f2                        ; filter@2:12\n",
            "  slot s1 %inner  init f8\n",
            "file 1 \"b.guard\"  rules 1  scope f9  (empty)\n",
