@@ -121,7 +121,9 @@ def write_case(root, index, sig, bucket):
 
 def table(stats, buckets, unminimised):
     """The summary printed at the end of a run."""
-    lines = ["pairs run: %d (rules files: %d)" % (stats["pairs"], stats["files"]),
+    lines = ["pairs run: %d (rules files: %d) in %.0f s: %.1f pairs/s" % (
+                 stats["pairs"], stats["files"], stats["seconds"],
+                 stats["pairs"] / max(stats["seconds"], 1e-9)),
              "mismatches: level 1: %d, level 2: %d, level 3: %d" % (
                  stats["level1"], stats["level2"], stats["level3"]),
              "excluded: reference panics (exit 101): %d, NaN/inf report errors: %d" % (

@@ -23,6 +23,7 @@ import shutil
 import sys
 import tempfile
 import threading
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -95,9 +96,14 @@ def cmd_run(args):
     lock = threading.Lock()
     plan = file_plan(args.pairs, args.batch)
     stats["files"] = len(plan)
+    start = time.monotonic()
+
+    deadline = time.monotonic() + args.time_limit if args.time_limit else None
 
     def task(item):
         j, n = item
+        if deadline and time.monotonic() > deadline:
+            return collections.Counter(skipped_files=1), []
         results, _, _ = run_file(args, args.seed, j, n, workdir)
         local = collections.Counter(pairs=n)
         found = []
@@ -125,6 +131,8 @@ def cmd_run(args):
     for lvl in (1, 2, 3):
         stats.setdefault("level%d" % lvl, 0)
 
+    stats["seconds"] = time.monotonic() - start
+    stats["files"] -= stats["skipped_files"]
     chosen, unminimised = choose_for_minimising(mismatches, args.minimise, args.max_level)
     found_buckets = minimise_all(args, chosen, workdir, stats)
     shutil.rmtree(workdir, ignore_errors=True)
@@ -248,6 +256,9 @@ def main(argv=None):
                    help="minimise at most this many mismatches (default 40)")
     p.add_argument("--budget", type=int, default=250,
                    help="pair runs allowed per minimisation (default 250)")
+    p.add_argument("--time-limit", type=float, default=None,
+                   help="stop starting rules files after this many seconds (the pairs run "
+                        "are the first ones of the seed; the summary says how many)")
     p.add_argument("--max-level", type=int, default=3, choices=(1, 2, 3),
                    help="minimise mismatches up to this level (default 3)")
     p.set_defaults(func=cmd_run)

@@ -3,7 +3,7 @@
 Called by `difftest.py mutant NAME`. Copies the committed tree (git archive HEAD) to a
 temporary folder, applies mutants/NAME.patch there, builds only guardvm (Release, -j2), then
 runs the generated pairs of --seed in order against the reference, the mutant and the
-baseline guardvm (--guardvm). The mutant is caught by the first pair on which it disagrees
+baseline (guardvm built from the same copy without the patch). The mutant is caught by the first pair on which it disagrees
 with the reference AND with the baseline (so the baseline's own known mismatches do not
 count). Prints after how many pairs that happened (or that it was not caught within
 --max-pairs).
@@ -30,8 +30,16 @@ def _sh(argv, cwd=None, stdin=None):
     return p.stdout
 
 
+def _build_guardvm(dest):
+    _sh(["cmake", "-S", dest, "-B", os.path.join(dest, "build"), "-DCMAKE_BUILD_TYPE=Release"])
+    _sh(["cmake", "--build", os.path.join(dest, "build"), "-j2", "--target", "guardvm"])
+    return os.path.join(dest, "build", "guardvm")
+
+
 def build(name, repo, build_dir, work):
-    """Path of the mutated guardvm (copies, patches and builds when needed)."""
+    """(mutated guardvm, unpatched guardvm of the same tree); copies, patches, builds.
+
+    The unpatched binary is the baseline: only differences that the patch makes count."""
     patch = os.path.join(MUTANTS, name + ".patch")
     if not os.path.exists(patch):
         raise SystemExit("no mutant %s (%s)" % (name, patch))
@@ -40,14 +48,18 @@ def build(name, repo, build_dir, work):
         archive = subprocess.Popen(["git", "-C", repo, "archive", "HEAD"], stdout=subprocess.PIPE)
         _sh(["tar", "-x", "-C", dest], stdin=archive.stdout)
         archive.wait()
-    applied = subprocess.run(["git", "apply", "--reverse", "--check", patch], cwd=dest,
-                             capture_output=True).returncode == 0
-    if not applied:
-        _sh(["git", "apply", patch], cwd=dest)
-    print("building mutant %s in %s ..." % (name, dest), file=sys.stderr)
-    _sh(["cmake", "-S", dest, "-B", os.path.join(dest, "build"), "-DCMAKE_BUILD_TYPE=Release"])
-    _sh(["cmake", "--build", os.path.join(dest, "build"), "-j2", "--target", "guardvm"])
-    return os.path.join(dest, "build", "guardvm")
+    for other in os.listdir(MUTANTS):   # a reused copy may hold another mutant: undo it
+        other = os.path.join(MUTANTS, other)
+        if other.endswith(".patch") and subprocess.run(
+                ["git", "apply", "--reverse", "--check", other], cwd=dest,
+                capture_output=True).returncode == 0:
+            _sh(["git", "apply", "--reverse", other], cwd=dest)
+    print("building unpatched guardvm in %s ..." % dest, file=sys.stderr)
+    baseline = os.path.join(dest, "guardvm-unpatched")
+    shutil.copy2(_build_guardvm(dest), baseline)
+    _sh(["git", "apply", patch], cwd=dest)
+    print("building mutant %s ..." % name, file=sys.stderr)
+    return _build_guardvm(dest), baseline
 
 
 def hunt(args, mutant_bin):
@@ -85,7 +97,8 @@ def run(args, repo):
             if f.endswith(".patch"):
                 print(f[:-len(".patch")])
         return 0
-    mutant_bin = build(args.name, repo, args.build_dir, args.work)
+    mutant_bin, baseline = build(args.name, repo, args.build_dir, args.work)
+    args.guardvm = baseline
     found = hunt(args, mutant_bin)
     if found is None:
         print("mutant %s NOT caught within %d pairs (seed %d)" % (args.name, args.max_pairs, args.seed))

@@ -11,6 +11,7 @@ cannot be attributed to one data file, so its pairs are run again one by one.
 import json
 import os
 import subprocess
+import time
 
 EXIT_OK, EXIT_FAIL, EXIT_PARSE, EXIT_ERROR, EXIT_PANIC = 0, 19, 5, 255, 101
 
@@ -21,10 +22,16 @@ def run_tool(binary, rules, datas, timeout=30):
     for d in datas:
         argv += ["-d", d]
     argv += ["-o", "json", "--show-summary", "none"]
-    try:
-        p = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return -9, "", "timeout"
+    for attempt in range(3):
+        try:
+            p = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout)
+            break
+        except subprocess.TimeoutExpired:
+            return -9, "", "timeout"
+        except OSError as e:   # e.g. the binary is being rebuilt: wait and try again
+            if attempt == 2:
+                return -1, "", "cannot run %s: %s" % (binary, e)
+            time.sleep(2)
     return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
 
 
