@@ -39,9 +39,11 @@ class Plain:
 
 def _key(rng):
     r = rng.random()
-    if r < 0.72:
+    if r < 0.55:
+        return rng.choice(vocab.HOT_KEYS)
+    if r < 0.8:
         return rng.choice(vocab.PLAIN_KEYS)
-    if r < 0.88:
+    if r < 0.92:
         return rng.choice(vocab.ODD_KEYS)
     return rng.choice(vocab.LOGICAL_IDS)
 
@@ -49,9 +51,11 @@ def _key(rng):
 def _scalar(rng, yaml):
     r = rng.random()
     if r < 0.38:
+        if rng.random() < 0.5:
+            return rng.choice(vocab.COMMON_STRINGS)
         return rng.choice(vocab.STRINGS + vocab.LOGICAL_IDS + vocab.RESOURCE_TYPES)
     if r < 0.58:
-        return rng.choice(vocab.INTS)
+        return rng.choice(vocab.COMMON_INTS if rng.random() < 0.7 else vocab.INTS)
     if r < 0.68:
         return rng.choice(vocab.FLOATS)
     if r < 0.8:

@@ -65,7 +65,8 @@ class Gen:
 
     # -- literals -----------------------------------------------------------
     def string_lit(self):
-        s = self.rng.choice(vocab.STRINGS + vocab.PLAIN_KEYS + vocab.RESOURCE_TYPES)
+        s = (self.rng.choice(vocab.COMMON_STRINGS) if self.p(0.5) else
+             self.rng.choice(vocab.STRINGS + vocab.PLAIN_KEYS + vocab.RESOURCE_TYPES))
         if self.p(0.5) and "'" not in s:
             return {"k": "lit", "lk": "string", "text": "'" + s + "'"}
         return {"k": "lit", "lk": "string", "text": '"' + s.replace('"', '\\"') + '"'}
@@ -75,7 +76,8 @@ class Gen:
         if r < 0.35:
             return self.string_lit()
         if r < 0.55:
-            return {"k": "lit", "lk": "int", "text": str(self.rng.choice(vocab.INTS + [-5]))}
+            ints = vocab.COMMON_INTS if self.p(0.7) else vocab.INTS + [-5]
+            return {"k": "lit", "lk": "int", "text": str(self.rng.choice(ints))}
         if r < 0.65:
             return {"k": "lit", "lk": "float",
                     "text": self.rng.choice(["1.5", "2.0", "10.0", "0.5", "1.5e+3", "2.5E-1"])}
@@ -105,6 +107,8 @@ class Gen:
     # -- queries ------------------------------------------------------------
     def key_name(self):
         r = self.rng.random()
+        if r < 0.55:
+            return self.rng.choice(vocab.HOT_KEYS)
         if r < 0.8:
             return self.rng.choice(vocab.PLAIN_KEYS)
         if r < 0.93:
@@ -129,6 +133,8 @@ class Gen:
                 head = {"k": "key", "name": self.rng.choice(vocab.PLAIN_KEYS)}
         if not rel and head_r >= 0.18 and self.p(0.35):
             return self.template_query(allow_some)
+        if head["k"] == "key" and self.p(0.4):
+            return self.simple_query(allow_some, rel)
         parts = []
         n = self.rng.choice([0, 1, 1, 1, 2, 2, 3])
         for _ in range(min(n, max_parts)):
@@ -139,6 +145,15 @@ class Gen:
             parts.append(part)
         return {"k": "q", "some": allow_some and self.p(0.1), "some_text": self.kw("some"),
                 "head": head, "parts": parts}
+
+    def simple_query(self, allow_some, rel):
+        """A short path over the hot keys (resolves in most documents)."""
+        parts = [{"k": "dot", "name": self.rng.choice(vocab.HOT_KEYS), "style": "."}
+                 for _ in range(self.rng.choice([0, 1, 1, 2]))]
+        if self.p(0.3):
+            parts.insert(self.rng.randint(0, len(parts)), {"k": "allidx"})
+        return {"k": "q", "some": allow_some and self.p(0.1), "some_text": self.kw("some"),
+                "head": {"k": "key", "name": self.rng.choice(vocab.HOT_KEYS)}, "parts": parts}
 
     def template_query(self, allow_some):
         """A query of a shape that resolves in CloudFormation-shaped documents."""
@@ -237,7 +252,7 @@ class Gen:
             args += [{"k": "lit", "lk": "int", "text": str(self.rng.choice([0, 1]))},
                      {"k": "lit", "lk": self.rng.choice(["int", "int", "float"]), "text": ""}]
             args[2]["text"] = "2" if args[2]["lk"] == "int" else "3.7"
-        elif self.p(0.03):
+        elif self.p(0.01):
             args.append(self.scalar_lit())   # wrong arity: evaluation error in both
         return {"k": "call", "fn": fn, "args": args}
 
@@ -349,7 +364,7 @@ class Gen:
 
     def flush_captures(self):
         # A capture exists only once its query ran (spec 19, case 22): use few of them later.
-        self.scope += [c for c in self.pending_captures if self.p(0.3)]
+        self.scope += [c for c in self.pending_captures if self.p(0.1)]
         self.pending_captures = []
 
     def rule(self, name):

@@ -9,6 +9,9 @@ PLAIN_KEYS = ["Resources", "Properties", "Type", "Name", "BucketName", "bucket_n
               "Tags", "Key", "Value", "Items", "S", "T", "A", "B", "Size", "Enabled",
               "Count", "Policy", "Statement", "Effect", "ip_addresses", "IpAddress", "Env"]
 
+# Most keys on both sides come from this short list, so that most queries resolve.
+HOT_KEYS = ["A", "B", "Name", "Size", "Tags", "Items"]
+
 # Keys that need quoting in rules (spaces, dashes, leading digit, colons, unicode).
 ODD_KEYS = ["my key", "my-key", "1st", "Fn::GetAtt", "Ref", "bucket-name", "Ünï", "x.y"]
 
@@ -23,6 +26,10 @@ STRINGS = ["a", "abc", "MyBucket", "AWS::S3::Bucket", "true", "1", "1.5", "null"
            "TRUE", "0x1F", "010", "Prod1", "Key"]
 
 INTS = [0, 1, -1, 2, 10, 30, 200, 65536, 9007199254740993]
+# Most numbers and strings on both sides come from these short lists, so that comparisons
+# often meet equal values (where ==, <=, >=, IN differ from their neighbours).
+COMMON_INTS = [0, 1, 2, 10]
+COMMON_STRINGS = ["a", "abc", "MyBucket", "AWS::S3::Bucket", "true", ""]
 FLOATS = [0.0, 1.5, 2.0, 10.0, 1e-7, 123456789.125, 1.0e20]
 
 # YAML plain scalars that the loader resolves by its own schema (written verbatim in YAML).
