@@ -85,6 +85,9 @@ struct QueryPart {
   std::string name;       // Key, Variable, KeyCapture, Interpolate; capture name of filters
   int64_t index = 0;      // Index
   bool quoted = false;    // Key written as a string
+  // KeyCapture written `[ name ]` (whitespace before the name): cfn-guard
+  // parses it as `.*` with a capture, `[name]` as `[*]` with a capture.
+  bool spacedCapture = false;
   // Filter
   std::shared_ptr<Conjunction> filter;
   // KeysFilter: keys <op> <rhs>; op is Eq or In, possibly negated

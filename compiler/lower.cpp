@@ -167,6 +167,11 @@ const char* opName(CmpOp op) {
   return "?";
 }
 
+// `[*]`, or `[name]`, which cfn-guard parses as the same part.
+bool isAllIndices(const ast::QueryPart& p) {
+  return p.kind == PartKind::AllIndices || (p.kind == PartKind::KeyCapture && !p.spacedCapture);
+}
+
 std::string partText(const ast::QueryPart& p) {
   switch (p.kind) {
     case PartKind::This: return "_";
@@ -175,9 +180,11 @@ std::string partText(const ast::QueryPart& p) {
     case PartKind::Index: return std::to_string(p.index);
     case PartKind::AllValues: return "*";
     case PartKind::AllIndices: return "[*]";
-    case PartKind::KeyCapture: return "[" + p.name + "]";
-    case PartKind::Filter: return " (filter-clauses)";
-    case PartKind::KeysFilter: return " (map-key-filter-clauses)";
+    // cfn-guard shows the part it parsed a capture as, and a filter's capture
+    // name before the filter.
+    case PartKind::KeyCapture: return p.spacedCapture ? "*" : "[*]";
+    case PartKind::Filter: return p.name + " (filter-clauses)";
+    case PartKind::KeysFilter: return p.name + " (map-key-filter-clauses)";
     case PartKind::Interpolate: return "%" + p.name;
   }
   return "?";
@@ -192,8 +199,7 @@ std::string queryText(const ast::Query& q) {
     if (i) s.push_back('.');
     s += partText(parts[i]);
     // A variable followed by more parts is shown with its implicit [*].
-    if (i == 0 && parts[i].kind == PartKind::Variable && parts.size() > 1 &&
-        parts[1].kind != PartKind::AllIndices)
+    if (i == 0 && parts[i].kind == PartKind::Variable && parts.size() > 1 && !isAllIndices(parts[1]))
       s += ".[*]";
   }
   std::string out;
@@ -703,8 +709,7 @@ void Lowerer::lowerInterpolation(const std::vector<ast::QueryPart>& parts, size_
   if (next.kind == PartKind::Index) {
     P.parts[part].pickIndex = true;
     P.parts[part].index = next.index;
-  } else if (next.kind != PartKind::Key && next.kind != PartKind::AllIndices &&
-             next.kind != PartKind::KeyCapture) {
+  } else if (next.kind != PartKind::Key && !isAllIndices(next)) {
     const uint32_t q = P.parts[part].query;
     const auto& texts = P.queries[q].parts;
     P.parts[part].key = P.intern(
@@ -734,8 +739,7 @@ void Lowerer::lowerQuery(const ast::Query& q, uint8_t dst) {
       i = 1;
       // The implicit [*] after a variable: an explicit [*], or a [name]
       // (cfn-guard parses both as the same part), right after it is skipped.
-      if (i < parts.size() && (parts[i].kind == PartKind::AllIndices || parts[i].kind == PartKind::KeyCapture))
-        ++i;
+      if (i < parts.size() && isAllIndices(parts[i])) ++i;
       mode = FilterMode::AfterAllIndices;
       break;
     default:
@@ -784,7 +788,7 @@ void Lowerer::lowerQuery(const ast::Query& q, uint8_t dst) {
         uint32_t part = newPart(PartKind::KeyCapture, qid, pos);
         P.parts[part].captureSlot = declareCapture(p.name);
         emit(Op::Q_CAPTURE, dst, 0, part);
-        mode = FilterMode::AfterAllIndices;
+        mode = p.spacedCapture ? FilterMode::AfterAllValues : FilterMode::AfterAllIndices;
         break;
       }
       case PartKind::Filter: {
@@ -813,7 +817,7 @@ void Lowerer::lowerQuery(const ast::Query& q, uint8_t dst) {
         uint32_t part = newPart(PartKind::KeysFilter, qid, pos);
         P.parts[part].keysOp = p.keysOp;
         P.parts[part].keysNegated = p.keysNegated;
-        if (!p.name.empty()) P.parts[part].captureSlot = declareCapture(p.name);
+        // A capture name on a keys filter is parsed, and never bound, by 3.1.1.
         if (p.keysRhs->kind == ast::ExprKind::Literal) {
           P.parts[part].literal = literal(p.keysRhs->literal);
         } else {

@@ -866,6 +866,7 @@ St Parser::bracketPart(size_t& p, QueryPart& out) {
       matched = true;
     } else if (q = skipWs(in); ident(q, part.name)) {
       part.kind = PartKind::KeyCapture;
+      part.spacedCapture = true;
       matched = true;
     }
     if (matched && (q = skipWs(q), at(q, ']'))) return finish(part, q);

@@ -261,3 +261,34 @@ TEST(VariableScopes, ACaptureExistsOnlyOnceItCapturedAKey) {
 
 }  // namespace
 }  // namespace guard
+
+namespace guard {
+namespace {
+
+// `[ name ]` is cfn-guard's .* with a capture, `[name]` its [*] with one:
+// only the latter is the implicit [*] after a variable, and only after it is
+// a scalar a filter candidate. A keys filter's capture is never bound.
+TEST(Captures, SpacedAndUnspacedCapturesAreDifferentParts) {
+  const char* data = "A: {b: 1}\nL: [1, 2]\nE: {}\n";
+  EXPECT_EQ(statusOf("let p = E\nrule r { E == %p[v] }\n", data), "PASS");    // %p[v] is %p
+  EXPECT_EQ(statusOf("let p = E\nrule r { E == %p[ v ] }\n", data), "FAIL");  // .* over {}
+  EXPECT_EQ(statusOf("rule r { L[v][ this == 1 ] !empty }\n", data), "PASS");
+  EXPECT_EQ(statusOf("rule r { L[ v ][ this == 1 ] !empty }\n", data), "FAIL");
+  EXPECT_EQ(statusOf("rule r { A[ v | keys == 'b' ] exists\n %v exists }\n", data).rfind("ERROR:", 0), 0u);
+}
+
+TEST(Captures, ACapturedKeyStandsAtItsMapsPath) {
+  EvalRun run = evaluate("rule r { Size[ v1 ] exists\n %v1.A == 'x' }\n", "Size:\n  Items: {}\n");
+  ASSERT_TRUE(run.ok) << run.error;
+  ASSERT_EQ(run.status["r"], "FAIL");
+  ASSERT_EQ(run.result.rules.size(), 1u);
+  const auto& records = run.result.rules[0].records;
+  ASSERT_FALSE(records.empty());
+  const Node* key = records.back().from.node;
+  ASSERT_NE(key, nullptr);
+  ASSERT_NE(key->parent, nullptr);  // /Size, not ""
+  EXPECT_EQ(key->text(), "Items");
+}
+
+}  // namespace
+}  // namespace guard

@@ -146,7 +146,7 @@ class Machine {
   bool stepInterp(ResultSet& set, const Part& part, uint32_t partId, Frame& frame, const Node* self,
                   ResultSet& tmp);
   bool call(const CallInfo& c, const ResultSet* args, ResultSet& out);
-  void capture(Frame& frame, const Part& part, const MapEntry& e);
+  void capture(Frame& frame, const Part& part, const Node* map, const MapEntry& e);
 
   // ---- checks
   Status checkUnary(const ClauseInfo& c, uint32_t clauseId, const ResultSet& left);
@@ -907,13 +907,11 @@ void Machine::stepIndex(ResultSet& set, const Part& part, uint32_t partId, Resul
   set.swap(tmp);
 }
 
-void Machine::capture(Frame& frame, const Part& part, const MapEntry& e) {
+// Appends the key of entry `e` of `map` to the capture variable of `part`,
+// as a string at the map's path (where cfn-guard reports a captured key).
+void Machine::capture(Frame& frame, const Part& part, const Node* map, const MapEntry& e) {
   if (part.captureSlot == kNone || part.captureSlot >= frame.slots.size()) return;
-  Node* key = scratch_.newNode(NodeKind::String);
-  key->str.data = e.key;
-  key->str.size = e.keyLen;
-  key->line = e.line;
-  key->col = e.col;
+  Node* key = keyAsValue(map, e);
   SlotState& st = frame.slots[part.captureSlot];
   st.state = 2;
   st.value.push_back(QValue::resolved(key));
@@ -937,7 +935,7 @@ void Machine::stepAll(ResultSet& set, bool values, uint32_t partId, ResultSet& t
       if (n->map.size == 0) tmp.push_back(QValue::unresolved(n, Unresolved::EmptyCollection, partId));
       for (uint32_t i = 0; i < n->map.size; ++i) {
         tmp.push_back(v.ownScope(n->map.entries[i].value));
-        if (capturePart) capture(*frame, *capturePart, n->map.entries[i]);
+        if (capturePart) capture(*frame, *capturePart, n, n->map.entries[i]);
       }
     } else {
       tmp.push_back(v);  // a single value passes through (spec §6.2)
@@ -1030,7 +1028,7 @@ bool Machine::stepFilter(ResultSet& set, const Part& part, FilterMode mode, uint
           const MapEntry& e = n->map.entries[i];
           if (passes(e.value, false)) {
             set.push_back(v.ownScope(e.value));
-            capture(frame, part, e);
+            capture(frame, part, n, e);
           }
           if (failed()) return false;
         }
@@ -1714,7 +1712,7 @@ bool Machine::stepKeysFilter(ResultSet& set, const Part& part, uint32_t partId, 
         entryNamed(n, rhs[0].node->text(), named)) {
       if (named) {
         out.push_back(v.child(named->value));
-        capture(frame, part, *named);
+        capture(frame, part, n, *named);
       }
       if (n->map.size > (named ? 1u : 0u) && !suppress_ && rec_) recordKeysMiss(n, partId, rhs);
       continue;
@@ -1733,7 +1731,7 @@ bool Machine::stepKeysFilter(ResultSet& set, const Part& part, uint32_t partId, 
       if (trace_) traceKey(n, e, c == Cmp::True, rhs, part, traceSet);
       if (c == Cmp::True) {
         out.push_back(v.child(e.value));
-        capture(frame, part, e);
+        capture(frame, part, n, e);
       } else if (c == Cmp::False) {
         missed = true;
       }
