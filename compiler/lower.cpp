@@ -13,6 +13,7 @@
 //    registers (ST_CONJ / ST_DISJ, with JUMP_IF_PASS short-circuiting `or`).
 #include <cstdlib>
 #include <map>
+#include <set>
 
 #include "compiler/case_conversion.h"
 #include "compiler/compile.h"
@@ -35,6 +36,9 @@ struct Scope {
   // where the rule was called (cfn-guard's dynamic scoping, differential
   // case 25), not in the enclosing file scope.
   bool callerScoped = false;
+  // Names of this scope whose (last) let is a literal: cfn-guard looks these
+  // up before the keys a capture of the same name collected.
+  std::set<std::string> literalLets;
 };
 
 struct VarRef {
@@ -136,6 +140,9 @@ class Lowerer {
   uint32_t file_;
   std::string path_;                // for warnings
   std::vector<Error>* warnings_;    // may be null
+  // Variables no enclosing scope declared where they were used (Q_NAMEDVAR),
+  // warned about at the end of the file unless a capture declared them.
+  std::vector<std::pair<std::string, ast::Span>> unresolvedNames_;
   Builder* cur_ = nullptr;
   Scope* scope_ = nullptr;
   uint32_t line_ = 0;
@@ -343,6 +350,10 @@ void Lowerer::declareLets(Scope& s, const std::vector<ast::LetStmt>& lets) {
   Function& f = P.functions[s.func];
   // Later lets of the same name win (spec §5.4): one slot per name, last init.
   for (const auto& let : lets) {
+    if (let.value.kind == ast::ExprKind::Literal)
+      s.literalLets.insert(let.name);
+    else
+      s.literalLets.erase(let.name);
     auto it = s.slots.find(let.name);
     uint32_t slot;
     if (it == s.slots.end()) {
@@ -372,12 +383,20 @@ void Lowerer::declareLets(Scope& s, const std::vector<ast::LetStmt>& lets) {
   }
 }
 
+// A capture's keys go where cfn-guard keeps them: the file's scope, for the
+// rest of the evaluation of the file (any rule evaluated later sees them). A
+// file-level let of the same name that is a query receives them as well (they
+// are appended to its value, or stand for it if it was not evaluated yet); a
+// literal let is looked up first, so the keys are lost (kNone).
 uint32_t Lowerer::declareCapture(const std::string& name) {
-  auto it = scope_->slots.find(name);
-  if (it != scope_->slots.end()) return it->second;
-  uint32_t slot = uint32_t(P.functions[scope_->func].slots.size());
-  P.functions[scope_->func].slots.push_back(Slot{P.intern(name), kNone});
-  scope_->slots.emplace(name, slot);
+  Scope* fs = scope_;
+  while (fs->parent) fs = fs->parent;
+  if (fs->literalLets.count(name)) return kNone;
+  auto it = fs->slots.find(name);
+  if (it != fs->slots.end()) return it->second;
+  uint32_t slot = uint32_t(P.functions[fs->func].slots.size());
+  P.functions[fs->func].slots.push_back(Slot{P.intern(name), kNone});
+  fs->slots.emplace(name, slot);
   return slot;
 }
 
@@ -680,13 +699,12 @@ void Lowerer::lowerVariable(const std::string& name, uint8_t dst, const ast::Spa
     else
       emit(Op::Q_VAR, dst, ref.depth, ref.slot);
   } else {
-    if (warnings_)
-      warnings_->push_back(Error::at(path_, span.begin.line, span.begin.column,
-                                     "no variable named `" + name + "` is visible here"));
-    // 3.1.1 reports an unknown variable only when the clause is evaluated.
-    emit(Op::RAISE, 0, 0,
-         P.intern("There was no variable or value object to resolve. Error = `Could not resolve variable by name " +
-                  name + " across scopes`"));
+    // No enclosing scope declares it here: a capture made elsewhere in the
+    // file (kept in the file's scope) may, by the time this runs; else it is
+    // 3.1.1's "Could not resolve variable" error, raised only when the
+    // clause is evaluated. The warning waits for the whole file.
+    unresolvedNames_.push_back({name, span});
+    emit(Op::Q_NAMEDVAR, dst, 0, P.intern(name));
   }
 }
 
@@ -932,6 +950,11 @@ Result<Unit> Lowerer::lowerFile(const ast::RulesFile& f) {
     if (r.kind != RuleKind::Parameterized || true) info.rules.push_back(uint32_t(P.rules.size() - 1));
   }
   P.files.push_back(std::move(info));
+  if (warnings_)
+    for (const auto& [name, span] : unresolvedNames_)
+      if (!fs->slots.count(name))
+        warnings_->push_back(Error::at(path_, span.begin.line, span.begin.column,
+                                       "no variable named `" + name + "` is visible here"));
   if (tooComplex_)
     return Error::plain("rules file " + f.name + " is too complex (more than 255 registers in one function)");
   return Unit{};

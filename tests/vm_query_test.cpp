@@ -292,3 +292,27 @@ TEST(Captures, ACapturedKeyStandsAtItsMapsPath) {
 
 }  // namespace
 }  // namespace guard
+
+namespace guard {
+namespace {
+
+// cfn-guard keeps a capture's keys in the file's scope: any rule or block
+// evaluated after it sees them; a literal let of the same name is looked up
+// first, and a query let's value gets the keys appended once it was evaluated
+// (or is replaced by them if it was not).
+TEST(Captures, CapturesLiveInTheFilesScope) {
+  const char* data = "A:\n  x: 1\n  y: 2\nB:\n  z: 3\n";
+  EvalRun run = evaluate("rule r1 { A[k] exists }\nrule r2 { %k == /x|y/ }\n", data);
+  ASSERT_TRUE(run.ok) << run.error;
+  EXPECT_EQ(run.status["r2"], "PASS");
+  EXPECT_EQ(statusOf("rule r { A { this[k] exists }\n %k == /x|y/ }\n", data), "PASS");
+  EXPECT_EQ(statusOf("let k = 5\nrule r { A[k] exists\n %k == 5 }\n", data), "PASS");
+  EXPECT_EQ(statusOf("rule r { let k = 7\n A[k] exists\n %k == 7 }\n", data), "PASS");
+  EXPECT_EQ(statusOf("let k = B.z\nrule r { A[k] exists\n %k == /x|y/ }\n", data), "PASS");
+  EXPECT_EQ(statusOf("let k = B.z\nrule r { %k == 3\n A[k] exists\n %k == /x|y/ }\n", data), "FAIL");
+  EXPECT_EQ(statusOf("rule r { A[k] exists\n let c = count(%k)\n %c == 2 }\n", data), "PASS");
+  EXPECT_EQ(statusOf("rule r2 { %k exists }\nrule r1 { A[k] exists }\n", data).rfind("ERROR:", 0), 0u);
+}
+
+}  // namespace
+}  // namespace guard

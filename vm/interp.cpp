@@ -116,8 +116,7 @@ class Machine {
   // ---- query steps (in place on `set`)
   bool stepKey(ResultSet& set, const Part& part, uint8_t& conv, uint32_t partId, ResultSet& tmp);
   void stepIndex(ResultSet& set, const Part& part, uint32_t partId, ResultSet& tmp);
-  void stepAll(ResultSet& set, bool values, uint32_t partId, ResultSet& tmp, const Part* capture,
-               Frame* frame);
+  void stepAll(ResultSet& set, bool values, uint32_t partId, ResultSet& tmp, const Part* capture);
   // What a filter or type select does with one resolved member (FilterMode).
   enum class FilterCandidates : uint8_t {
     Elements,       // a list: each element, on itself
@@ -146,7 +145,7 @@ class Machine {
   bool stepInterp(ResultSet& set, const Part& part, uint32_t partId, Frame& frame, const Node* self,
                   ResultSet& tmp);
   bool call(const CallInfo& c, const ResultSet* args, ResultSet& out);
-  void capture(Frame& frame, const Part& part, const Node* map, const MapEntry& e);
+  void capture(const Part& part, const Node* map, const MapEntry& e);
 
   // ---- checks
   Status checkUnary(const ClauseInfo& c, uint32_t clauseId, const ResultSet& left);
@@ -556,7 +555,8 @@ bool Machine::variable(Frame& frame, uint32_t depth, uint32_t slot, ResultSet& o
   // key, and until then the name means the same name further out, as in
   // cfn-guard (differential case 22).
   uint32_t init = P.functions[f->func].slots[slot].init;
-  if (init == kNone) return variableNamed(f->caller ? f->caller : f->parent, P.functions[f->func].slots[slot].name, out);
+  if (init == kNone)
+    return variableNamed(f->caller ? f->caller : f->parent, P.functions[f->func].slots[slot].name, out);
   // Evaluated lazily: what it records (keys-filter checks) belongs to the
   // clause that first uses it, as in cfn-guard.
   st.state = 1;
@@ -640,11 +640,13 @@ Status Machine::loop(uint32_t fi, Frame& frame, const Node* self, ResultSet* set
         R[in.a].assign(1, QValue::resolved(P.literals[in.c]));
         rf.conv[in.a] = 0;
         break;
+      case Op::Q_NAMEDVAR:
       case Op::Q_DYNVAR:
       case Op::Q_VAR:
         rf.conv[in.a] = 0;
-        if (!(in.op == Op::Q_VAR ? variable(frame, in.b, in.c, R[in.a])
-                                 : callerVariable(frame, in.b, in.c, R[in.a])))
+        if (!(in.op == Op::Q_VAR      ? variable(frame, in.b, in.c, R[in.a])
+              : in.op == Op::Q_DYNVAR ? callerVariable(frame, in.b, in.c, R[in.a])
+                                      : variableNamed(&frame, in.c, R[in.a])))
           return Status::Skip;
         // The rest of the query runs in a scope of each value (filterScope).
         for (QValue& m : R[in.a])
@@ -666,13 +668,13 @@ Status Machine::loop(uint32_t fi, Frame& frame, const Node* self, ResultSet* set
               stepAllValuesOfType(R[in.a], code[pc], rf.tmp, frame))
             break;
         }
-        stepAll(R[in.a], true, in.c, rf.tmp, nullptr, nullptr);
+        stepAll(R[in.a], true, in.c, rf.tmp, nullptr);
         break;
       case Op::Q_ALL_INDICES:
-        stepAll(R[in.a], false, in.c, rf.tmp, nullptr, nullptr);
+        stepAll(R[in.a], false, in.c, rf.tmp, nullptr);
         break;
       case Op::Q_CAPTURE:
-        stepAll(R[in.a], true, in.c, rf.tmp, &P.parts[in.c], &frame);
+        stepAll(R[in.a], true, in.c, rf.tmp, &P.parts[in.c]);
         break;
       case Op::Q_FILTER:
         if (!stepFilter(R[in.a], P.parts[in.c], FilterMode(in.b), in.c, frame, self, rf.tmp))
@@ -909,17 +911,19 @@ void Machine::stepIndex(ResultSet& set, const Part& part, uint32_t partId, Resul
 
 // Appends the key of entry `e` of `map` to the capture variable of `part`,
 // as a string at the map's path (where cfn-guard reports a captured key).
-void Machine::capture(Frame& frame, const Part& part, const Node* map, const MapEntry& e) {
-  if (part.captureSlot == kNone || part.captureSlot >= frame.slots.size()) return;
+void Machine::capture(const Part& part, const Node* map, const MapEntry& e) {
+  if (!fileFrame_ || part.captureSlot == kNone || part.captureSlot >= fileFrame_->slots.size()) return;
   Node* key = keyAsValue(map, e);
-  SlotState& st = frame.slots[part.captureSlot];
+  // The file's scope (compiler/lower.cpp declareCapture): a query let's value
+  // that was already evaluated gets the keys appended, as in cfn-guard.
+  SlotState& st = fileFrame_->slots[part.captureSlot];
   st.state = 2;
   st.value.push_back(QValue::resolved(key));
 }
 
 // .* (values) and [*] (indices); with `capture`, [name] which also records keys.
 void Machine::stepAll(ResultSet& set, bool values, uint32_t partId, ResultSet& tmp,
-                      const Part* capturePart, Frame* frame) {
+                      const Part* capturePart) {
   tmp.clear();
   for (const QValue& v : set) {
     if (v.isUnresolved()) {
@@ -935,7 +939,7 @@ void Machine::stepAll(ResultSet& set, bool values, uint32_t partId, ResultSet& t
       if (n->map.size == 0) tmp.push_back(QValue::unresolved(n, Unresolved::EmptyCollection, partId));
       for (uint32_t i = 0; i < n->map.size; ++i) {
         tmp.push_back(v.ownScope(n->map.entries[i].value));
-        if (capturePart) capture(*frame, *capturePart, n, n->map.entries[i]);
+        if (capturePart) capture(*capturePart, n, n->map.entries[i]);
       }
     } else {
       tmp.push_back(v);  // a single value passes through (spec §6.2)
@@ -1028,7 +1032,7 @@ bool Machine::stepFilter(ResultSet& set, const Part& part, FilterMode mode, uint
           const MapEntry& e = n->map.entries[i];
           if (passes(e.value, false)) {
             set.push_back(v.ownScope(e.value));
-            capture(frame, part, n, e);
+            capture(part, n, e);
           }
           if (failed()) return false;
         }
@@ -1712,7 +1716,7 @@ bool Machine::stepKeysFilter(ResultSet& set, const Part& part, uint32_t partId, 
         entryNamed(n, rhs[0].node->text(), named)) {
       if (named) {
         out.push_back(v.child(named->value));
-        capture(frame, part, n, *named);
+        capture(part, n, *named);
       }
       if (n->map.size > (named ? 1u : 0u) && !suppress_ && rec_) recordKeysMiss(n, partId, rhs);
       continue;
@@ -1731,7 +1735,7 @@ bool Machine::stepKeysFilter(ResultSet& set, const Part& part, uint32_t partId, 
       if (trace_) traceKey(n, e, c == Cmp::True, rhs, part, traceSet);
       if (c == Cmp::True) {
         out.push_back(v.child(e.value));
-        capture(frame, part, n, e);
+        capture(part, n, e);
       } else if (c == Cmp::False) {
         missed = true;
       }
