@@ -729,7 +729,8 @@ void Lowerer::lowerInterpolation(const std::vector<ast::QueryPart>& parts, size_
   if (next.kind == PartKind::Index) {
     P.parts[part].pickIndex = true;
     P.parts[part].index = next.index;
-  } else if (next.kind != PartKind::Key && !isAllIndices(next)) {
+  } else if (next.kind != PartKind::Key && next.kind != PartKind::Interpolate && !isAllIndices(next)) {
+    // (cfn-guard parses `.%v` as a key part too, so `.%a.%b` is allowed.)
     const uint32_t q = P.parts[part].query;
     const auto& texts = P.queries[q].parts;
     P.parts[part].key = P.intern(

@@ -147,6 +147,7 @@ TEST(KeyInterpolation, StarFilterOrKeysFilterAfterItIsAnError) {
   EXPECT_EQ(statusOf(let + "rule r { P.%c[ keys == 'x' ] exists }\n", kKeys).rfind("ERROR:", 0), 0u);
   EXPECT_EQ(statusOf(let + "rule r { P.%c.x == 1 }\n", kKeys), "PASS");
   EXPECT_EQ(statusOf(let + "rule r { P.%c[*] exists }\n", kKeys), "PASS");
+  EXPECT_EQ(statusOf("let c = 'C'\nlet x = 'x'\nrule r { P.%c.%x == 1 }\n", kKeys), "PASS");
   // Not on a map: unresolved, no error.
   EXPECT_EQ(statusOf(let + "rule r { S.%c.* exists }\n", kKeys), "FAIL");
 }
