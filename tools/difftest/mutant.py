@@ -44,6 +44,8 @@ def build(name, repo, build_dir, work):
     patch = os.path.join(MUTANTS, name + ".patch")
     if not os.path.exists(patch):
         raise SystemExit("no mutant %s (%s)" % (name, patch))
+    if work:
+        os.makedirs(work, exist_ok=True)
     dest = build_dir or tempfile.mkdtemp(prefix="difftest-mutant-%s-" % name, dir=work)
     if not os.path.exists(os.path.join(dest, "CMakeLists.txt")):
         archive = subprocess.Popen(["git", "-C", repo, "archive", "HEAD"], stdout=subprocess.PIPE)
