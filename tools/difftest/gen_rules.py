@@ -289,7 +289,11 @@ class Gen:
         op = self.rng.choice(BINARY_OPS)
         if op in ("in", "not in"):
             op = self.kw(op)
-        return {"k": "binary", "not": neg_clause, "q": q, "op": op, "rhs": self.rhs(), "msg": msg}
+        # IN between two queries is its own semantics (membership, §8.7(d)): give it
+        # a query on the right more often than the other operators get one.
+        in_op = op.lower().replace("!", "not ").strip() in ("in", "not in")
+        rhs = self.query(allow_some=False, value_pos=True) if in_op and self.p(0.4) else self.rhs()
+        return {"k": "binary", "not": neg_clause, "q": q, "op": op, "rhs": rhs, "msg": msg}
 
     def clause(self, rel=False, allow_blocks=True, allow_refs=False):
         self.pending_captures = getattr(self, "pending_captures", [])
