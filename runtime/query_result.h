@@ -50,12 +50,14 @@ struct QValue {
   bool isUnresolved() const { return kind == QKind::Unresolved; }
   // A member one level down from this one (a key, an index, a list element):
   // its filter scope is one level further up.
+  // Any step of a query makes a resolved member, a literal's too (cfn-guard
+  // resolves the rest of `%literal.x` like a document's values).
   QValue child(const Node* n) const {
-    return {n, kind, Unresolved::None, part == kContextScope ? part : part + 1};
+    return {n, QKind::Resolved, Unresolved::None, part == kContextScope ? part : part + 1};
   }
   // A member that is its own filter scope (a value of a map iterated by `.*`
   // or [name], of a map filtered after a key, or of a variable).
-  QValue ownScope(const Node* n) const { return {n, kind, Unresolved::None, 0}; }
+  QValue ownScope(const Node* n) const { return {n, QKind::Resolved, Unresolved::None, 0}; }
   bool isLiteral() const { return kind == QKind::Literal; }
 };
 

@@ -317,3 +317,25 @@ TEST(Captures, CapturesLiveInTheFilesScope) {
 
 }  // namespace
 }  // namespace guard
+
+namespace guard {
+namespace {
+
+// A step after a variable bound to a literal makes a resolved member, as in
+// cfn-guard: `%v[*][*] in Missing` is then a comparison of two queries and
+// also reports the left value as not found (found by tools/difftest).
+TEST(VariableParts, AStepAfterALiteralVariableMakesAResolvedMember) {
+  const char* rules = "let v1 = 1\nrule a { %v1 in Resources.Prod1 }\nrule c { %v1[*][*] in Resources.Prod1 }\n";
+  EvalRun run = evaluate(rules, "Resources: {}\n");
+  ASSERT_TRUE(run.ok) << run.error;
+  ASSERT_EQ(run.status["a"], "FAIL");
+  ASSERT_EQ(run.status["c"], "FAIL");
+  size_t a = 0, c = 0;
+  for (const auto& rr : run.result.rules)
+    (run.program->str(run.program->rules[rr.rule].name) == "a" ? a : c) = rr.records.size();
+  EXPECT_EQ(a, 1u);  // only the unresolved right-hand side
+  EXPECT_EQ(c, 2u);  // and the resolved left value, not in []
+}
+
+}  // namespace
+}  // namespace guard

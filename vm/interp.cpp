@@ -942,7 +942,8 @@ void Machine::stepAll(ResultSet& set, bool values, uint32_t partId, ResultSet& t
         if (capturePart) capture(*capturePart, n, n->map.entries[i]);
       }
     } else {
-      tmp.push_back(v);  // a single value passes through (spec §6.2)
+      tmp.push_back(v.child(n));  // a single value passes through (spec §6.2), resolved
+      tmp.back().part = v.part;
     }
   }
   set.swap(tmp);
