@@ -191,7 +191,7 @@ Sample makeSample() {
   const uint32_t pAllIdx = b.part(allIdx);
   Part capture;
   capture.kind = PartKind::KeyCapture, capture.query = 2, capture.position = 1;
-  capture.captureDepth = 1, capture.captureSlot = 1;
+  capture.captureSlot = 1;
   const uint32_t pCapture = b.part(capture);
   Part interp;
   interp.kind = PartKind::Interpolate, interp.query = 2, interp.position = 2, interp.func = smp.sub;
@@ -396,7 +396,6 @@ void expectSamePrograms(const Program& a, const Program& b) {
     EXPECT_EQ(x.literal, y.literal);
     EXPECT_EQ(x.keysOp, y.keysOp);
     EXPECT_EQ(x.keysNegated, y.keysNegated);
-    EXPECT_EQ(x.captureDepth, y.captureDepth);
     EXPECT_EQ(x.captureSlot, y.captureSlot);
   }
   ASSERT_EQ(a.queries.size(), b.queries.size());

@@ -276,7 +276,6 @@ template <class IO, class P> void partFields(IO& io, P& p) {
   io.u32(p.literal);
   io.enum8(p.keysOp);
   io.flag(p.keysNegated);
-  io.u16(p.captureDepth);
   io.u32(p.captureSlot);
 }
 

@@ -86,8 +86,7 @@ struct Part {
   uint32_t literal = kNone;    // KeysFilter: rhs literal
   ast::CmpOp keysOp = ast::CmpOp::Eq;
   bool keysNegated = false;
-  uint16_t captureDepth = 0;   // Capture / Filter with capture: variable frame depth
-  uint32_t captureSlot = kNone;
+  uint32_t captureSlot = kNone;  // Capture / Filter with capture: slot of the file scope (captures live there)
 };
 
 // The text of each part of a query (spec §7.6.1 forms) for remaining_query.
