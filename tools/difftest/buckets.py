@@ -128,6 +128,8 @@ def table(stats, buckets, unminimised):
                  stats["level1"], stats["level2"], stats["level3"]),
              "excluded: reference panics (exit 101): %d, NaN/inf report errors: %d" % (
                  stats["panic"], stats["nan"]),
+             "not run: %d documents of rules files the reference kept stopping on (--max-error-runs)"
+             % stats["cut_pairs"],
              "minimised: %d (%d reference runs)" % (stats["minimised"], stats["min_runs"]),
              ""]
     lines.append("%-4s %-6s %-30s %s" % ("lvl", "count", "kind", "features"))

@@ -69,9 +69,9 @@ def run_file(args, seed, j, n_data, workdir, gv_binary=None):
     try:
         rules, datas = runner.write_pair_files(
             folder, gen_rules.render(tree), [(gen_data.render(d, f), f) for f, d in docs])
-        refs = runner.run_pairs(args.reference, rules, datas)
-        gvs = runner.run_pairs(gv_binary or args.guardvm, rules, datas)
-        return list(zip(range(n_data), refs, gvs)), rules, datas
+        refs = runner.run_pairs(args.reference, rules, datas, args.max_error_runs or None)
+        gvs = runner.run_pairs(gv_binary or args.guardvm, rules, datas[:len(refs)])
+        return list(zip(range(len(refs)), refs, gvs)), rules, datas
     finally:
         if not args.keep:
             shutil.rmtree(folder, ignore_errors=True)
@@ -105,7 +105,7 @@ def cmd_run(args):
         if deadline and time.monotonic() > deadline:
             return collections.Counter(skipped_files=1), []
         results, _, _ = run_file(args, args.seed, j, n, workdir)
-        local = collections.Counter(pairs=n)
+        local = collections.Counter(pairs=len(results), cut_pairs=n - len(results))
         found = []
         for k, ref, gv in results:
             why = excluded(ref)
@@ -259,6 +259,10 @@ def main(argv=None):
     p.add_argument("--time-limit", type=float, default=None,
                    help="stop starting rules files after this many seconds (the pairs run "
                         "are the first ones of the seed; the summary says how many)")
+    p.add_argument("--max-error-runs", type=int, default=4,
+                   help="stop a rules file after this many reference runs that end in an "
+                        "error (each error costs a process; default 4); its other documents "
+                        "are not run and not counted (0: no limit)")
     p.add_argument("--max-level", type=int, default=3, choices=(1, 2, 3),
                    help="minimise mismatches up to this level (default 3)")
     p.set_defaults(func=cmd_run)

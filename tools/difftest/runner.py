@@ -106,31 +106,45 @@ def _complete_prefix(text):
         i = end
 
 
-def run_pairs(binary, rules, datas):
+def run_pairs(binary, rules, datas, max_error_runs=None):
     """Per-data-file results of `binary` on one rules file and several data files.
 
     When an invocation stops with an error, the reports printed before it belong to the data
     files before the one that failed (both tools write each report as soon as it is evaluated
     and stop at the first error); the data files after it are run again as a batch. A
     mismatch that comes from a wrong attribution would not survive the minimiser, whose first
-    step runs the pair alone."""
-    rc, out, err = run_tool(binary, rules, datas)
-    res = batch_results(rc, out, err, len(datas))
-    if res is not None:
-        return res
-    if len(datas) == 1:
-        return [single_result(rc, out, err)]
-    reports, spans = _complete_prefix(out)
-    m = len(reports)
-    if m >= len(datas) or rc in (EXIT_OK, EXIT_FAIL) or rc < 0:
-        return [single_result(*run_tool(binary, rules, [d])) for d in datas]
-    before = [{"exit": EXIT_FAIL if isinstance(r, dict) and r.get("status") == "FAIL"
-               else EXIT_OK, "report": r, "raw": t, "stderr": [], "stderr_text": ""}
-              for r, t in zip(reports, spans)]
-    rest = out[sum(len(t) for t in spans):] if spans else out
-    failed = single_result(rc, rest if rest.strip() else "", err)
-    failed["report"] = None
-    return before + [failed] + (run_pairs(binary, rules, datas[m + 1:]) if m + 1 < len(datas) else [])
+    step runs the pair alone.
+
+    Each error costs a process of its own, and some rules files error on nearly every
+    document (an unbound capture, a type block over documents without Resources). With
+    max_error_runs, the run stops after that many invocations that ended in an error and
+    returns the results of the data files run so far: a prefix of datas, which the caller
+    runs through the other tool so that both compare the same pairs."""
+    results, start, error_runs = [], 0, 0
+    while start < len(datas):
+        rest = datas[start:]
+        rc, out, err = run_tool(binary, rules, rest)
+        res = batch_results(rc, out, err, len(rest))
+        if res is not None:
+            return results + res
+        if len(rest) == 1:
+            return results + [single_result(rc, out, err)]
+        reports, spans = _complete_prefix(out)
+        m = len(reports)
+        if m >= len(rest) or rc in (EXIT_OK, EXIT_FAIL) or rc < 0:
+            return results + [single_result(*run_tool(binary, rules, [d])) for d in rest]
+        results += [{"exit": EXIT_FAIL if isinstance(r, dict) and r.get("status") == "FAIL"
+                     else EXIT_OK, "report": r, "raw": t, "stderr": [], "stderr_text": ""}
+                    for r, t in zip(reports, spans)]
+        tail = out[sum(len(t) for t in spans):] if spans else out
+        failed = single_result(rc, tail if tail.strip() else "", err)
+        failed["report"] = None
+        results.append(failed)
+        start += m + 1
+        error_runs += 1
+        if max_error_runs is not None and error_runs >= max_error_runs:
+            break
+    return results
 
 
 def write_pair_files(folder, rules_text, data_texts_fmts):
