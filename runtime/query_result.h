@@ -41,11 +41,17 @@ struct QValue {
   // Unresolved: pack-wide id of the query part that failed. Resolved and
   // literal: the scope (above).
   uint32_t part = 0;
+  // Unresolved VariableMissing: the key the variable gave that the map lacks
+  // (cfn-guard names it in the reason). Null otherwise.
+  const Node* missingKey = nullptr;
 
   static QValue resolved(const Node* n) { return {n, QKind::Resolved, Unresolved::None, 0}; }
   static QValue literal(const Node* n) { return {n, QKind::Literal, Unresolved::None, 0}; }
   static QValue unresolved(const Node* at, Unresolved why, uint32_t part) {
     return {at, QKind::Unresolved, why, part};
+  }
+  static QValue variableMissing(const Node* map, const Node* key, uint32_t part) {
+    return {map, QKind::Unresolved, Unresolved::VariableMissing, part, key};
   }
   bool isUnresolved() const { return kind == QKind::Unresolved; }
   // A member one level down from this one (a key, an index, a list element):

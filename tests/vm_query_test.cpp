@@ -207,10 +207,22 @@ rule w1 when Flag[*][ this == 1 ] !empty { Other == 1 }
   EXPECT_EQ(recordKinds(run, "k1"), "Binary Binary");  // no BlockEmpty when the query recorded
   EXPECT_EQ(run.status["w1"], "SKIP");
   EXPECT_EQ(recordKinds(run, "w1"), "");
-  // A block whose query recorded nothing reports that it selected nothing.
-  EvalRun empty = evaluate("rule r { M[ a == 5 ] !empty { this == 2 } }\n", "M:\n  x: {a: 1}\n");
-  ASSERT_TRUE(empty.ok) << empty.error;
-  EXPECT_EQ(recordKinds(empty, "r"), "BlockEmpty");
+  // A block whose query recorded nothing reports that it selected nothing;
+  // a filter that evaluated a candidate counts as recording (in cfn-guard it
+  // does, and those records are not rendered), also when it ran inside the
+  // first use of a variable, not in a later use (tests/differential/cases/
+  // s7-L3-block-empty-*).
+  const char* block = "rule r { M[ a == 5 ] !empty { this == 2 } }\n";
+  EvalRun tested = evaluate(block, "M:\n  x: {a: 1}\n");
+  ASSERT_TRUE(tested.ok) << tested.error;
+  EXPECT_EQ(recordKinds(tested, "r"), "");
+  EvalRun none = evaluate(block, "M: {}\n");
+  ASSERT_TRUE(none.ok) << none.error;
+  EXPECT_EQ(recordKinds(none, "r"), "BlockEmpty");
+  EvalRun again = evaluate("rule r { let v = M[ a == 5 ]\n %v !empty { this == 2 }\n %v !empty { this == 2 } }\n",
+                           "M:\n  x: {a: 1}\n");
+  ASSERT_TRUE(again.ok) << again.error;
+  EXPECT_EQ(recordKinds(again, "r"), "BlockEmpty");
 }
 
 }  // namespace

@@ -185,6 +185,14 @@ TEST(VmLimits, ResultSetSizeBoundOnBothSides) {
   EXPECT_NE(tooMany.error().message.find("more than 10 values"), std::string::npos);
 }
 
+// 3.1.1's wording, for scripts that match on it (found by hand beside tools/difftest).
+TEST(VmErrors, TypeBlockWithoutResourcesHasCfnGuardsMessage) {
+  auto r = evaluate("rule q { AWS::S3::Bucket { Properties exists } }", "Resources: {}");
+  ASSERT_FALSE(r.ok);
+  EXPECT_NE(r.error.find("Error = `Unable to resolve type block query: AWS::S3::Bucket`"), std::string::npos)
+      << r.error;
+}
+
 TEST(VmErrors, EmptyOnIntIsAnError) {
   EXPECT_FALSE(evaluate("rule r { A empty }", "A: 1").ok);
 }

@@ -126,6 +126,7 @@ class Machine {
     Unresolved,     // a scalar not reached by [*], [name] or a variable
   };
   static FilterCandidates filterCandidates(const QValue& v, FilterMode mode);
+  static bool testsACandidate(const Node* n, FilterCandidates candidates);
   const Node* filterScope(const QValue& v, const Node* self) const;
   bool stepFilter(ResultSet& set, const Part& part, FilterMode mode, uint32_t partId, Frame& frame,
                   const Node* self, ResultSet& tmp);
@@ -294,7 +295,19 @@ class Machine {
   std::vector<Record>* rec_ = nullptr;
   int suppress_ = 0;
   std::vector<uint32_t> discStack_;  // open disjunction records
-  std::vector<uint32_t> clauseMarks_;  // record count at each open clause
+  // At each open clause: the record count, and how many filters had
+  // evaluated a candidate (filterTests_) when it began.
+  struct ClauseMark {
+    uint32_t records;
+    uint64_t filterTests;
+  };
+  std::vector<ClauseMark> clauseMarks_;
+  // Filter steps (value, type and keys filters) that evaluated at least one
+  // candidate. cfn-guard records those evaluations in the clause whose query
+  // runs them, so a block whose query selected nothing reports "did not
+  // retrieve any value" only when no filter of its query had a candidate
+  // (an empty map or list, or a variable resolved by an earlier clause).
+  uint64_t filterTests_ = 0;
   std::vector<ResultSet> sets_;        // right-hand sides of KeysCheck records
   // stepAllValuesOfType's scratch: the kept tags' entry lists, merged.
   std::vector<const std::vector<uint32_t>*> keptLists_;
@@ -321,7 +334,7 @@ class Machine {
   // What a clause's queries recorded (keys-filter checks) stays only if the
   // clause FAILed; the clause's own records (e.g. of a passing `some`) stay.
   void endClause(Status s) {
-    uint32_t mark = clauseMarks_.back();
+    uint32_t mark = clauseMarks_.back().records;
     clauseMarks_.pop_back();
     if (s == Status::Fail || !rec_ || suppress_ || rec_->size() <= mark) return;
     auto first = rec_->begin() + mark;
@@ -704,7 +717,7 @@ Status Machine::loop(uint32_t fi, Frame& frame, const Node* self, ResultSet* set
         if (!callSet(in.c, frame, self, R[in.a])) return Status::Skip;
         break;
       case Op::CLAUSE_BEGIN:
-        clauseMarks_.push_back(recordCount());
+        clauseMarks_.push_back({recordCount(), filterTests_});
         break;
       case Op::CHECK_UNARY:
         T[in.a] = checkUnary(P.clauses[in.c], in.c, R[in.b]);
@@ -726,7 +739,9 @@ Status Machine::loop(uint32_t fi, Frame& frame, const Node* self, ResultSet* set
         if (vals.empty()) {
           // cfn-guard's block record reports "did not retrieve any value"
           // only when its query recorded nothing (it renders those instead).
-          if (bi.notEmpty && (typeBlock || clauseMarks_.empty() || recordCount() == clauseMarks_.back()))
+          if (bi.notEmpty && (typeBlock || clauseMarks_.empty() ||
+                              (recordCount() == clauseMarks_.back().records &&
+                               filterTests_ == clauseMarks_.back().filterTests)))
             leaf(RecKind::BlockEmpty, in.c, {});
           T[in.a] = bi.notEmpty ? Status::Fail : Status::Skip;
           if (!typeBlock) endClause(T[in.a]);
@@ -741,8 +756,8 @@ Status Machine::loop(uint32_t fi, Frame& frame, const Node* self, ResultSet* set
           Status s;
           if (v.isUnresolved()) {
             if (typeBlock) {
-              fail("Type block " + P.str(bi.typeName) +
-                   " needs a Resources map with resources in the data");
+              fail("There was no variable or value object to resolve. Error = `Unable to resolve "
+                   "type block query: " + P.str(bi.typeName) + "`");
               return Status::Skip;
             }
             leaf(RecKind::BlockMissing, in.c, v);
@@ -980,6 +995,21 @@ Machine::FilterCandidates Machine::filterCandidates(const QValue& v, FilterMode 
   }
 }
 
+// Whether a filter step evaluates at least one candidate of member n.
+bool Machine::testsACandidate(const Node* n, FilterCandidates candidates) {
+  switch (candidates) {
+    case FilterCandidates::Elements:
+    case FilterCandidates::Values:
+      return n->size() > 0;
+    case FilterCandidates::Itself:
+    case FilterCandidates::ItselfInScope:
+      return true;
+    case FilterCandidates::Unresolved:
+      return false;
+  }
+  return false;
+}
+
 bool Machine::stepFilter(ResultSet& set, const Part& part, FilterMode mode, uint32_t partId,
                          Frame& frame, const Node* self, ResultSet& in) {
   // `in` is this depth's scratch set; nested filter calls use deeper register files.
@@ -1021,7 +1051,9 @@ bool Machine::stepFilter(ResultSet& set, const Part& part, FilterMode mode, uint
       continue;
     }
     const Node* n = v.node;
-    switch (filterCandidates(v, mode)) {
+    const FilterCandidates candidates = filterCandidates(v, mode);
+    if (testsACandidate(n, candidates)) ++filterTests_;
+    switch (candidates) {
       case FilterCandidates::Elements:
         for (uint32_t i = 0; i < n->list.size; ++i) {
           if (passes(n->list.items[i], true)) set.push_back(v.child(n->list.items[i]));
@@ -1304,6 +1336,7 @@ bool Machine::stepAllValuesOfType(ResultSet& set, const Instr& next, ResultSet& 
         tmp.push_back(QValue{map->map.entries[i].value, kind, Unresolved::None, 0});
     }
   }
+  ++filterTests_;  // the map has kMinEntries or more candidates
   set.swap(tmp);
   return true;
 }
@@ -1340,7 +1373,9 @@ bool Machine::stepTypeSelect(ResultSet& set, const Part& part, FilterMode mode, 
       continue;
     }
     const Node* n = v.node;
-    switch (filterCandidates(v, mode)) {
+    const FilterCandidates candidates = filterCandidates(v, mode);
+    if (testsACandidate(n, candidates)) ++filterTests_;
+    switch (candidates) {
       case FilterCandidates::Elements:
         for (uint32_t i = 0; i < n->list.size; ++i) {
           if (trace_) traceTypeSelect(n->list.items[i], part, partId, true);
@@ -1356,7 +1391,7 @@ bool Machine::stepTypeSelect(ResultSet& set, const Part& part, FilterMode mode, 
         break;
       case FilterCandidates::Itself:
       case FilterCandidates::ItselfInScope: {
-        const Node* tested = filterCandidates(v, mode) == FilterCandidates::Itself ? n : filterScope(v, self);
+        const Node* tested = candidates == FilterCandidates::Itself ? n : filterScope(v, self);
         if (trace_) traceTypeSelect(tested, part, partId, false);
         if (typeMatches(tested, part)) tmp.push_back(v);
         break;
@@ -1712,6 +1747,7 @@ bool Machine::stepKeysFilter(ResultSet& set, const Part& part, uint32_t partId, 
     // selects at most the entry with that key, found through the map's key
     // index instead of comparing every key; the trace shows every key.
     const MapEntry* named = nullptr;
+    if (!rhs.empty() && n->map.size > 0) ++filterTests_;
     if (!trace_ && part.keysOp != CmpOp::In && !part.keysNegated && rhs.size() == 1 &&
         !rhs[0].isUnresolved() && rhs[0].node->kind == NodeKind::String &&
         entryNamed(n, rhs[0].node->text(), named)) {
@@ -1811,7 +1847,7 @@ bool Machine::stepInterp(ResultSet& set, const Part& part, uint32_t partId, Fram
         if (const Node* hit = D.lookupKeyText(n, key->text()))
           tmp.push_back(v.child(hit));
         else
-          tmp.push_back(QValue::unresolved(n, Unresolved::VariableMissing, partId));
+          tmp.push_back(QValue::variableMissing(n, key, partId));
       }
     }
   }

@@ -213,10 +213,15 @@ static std::string listItemsDebug(const Node* list) {
   return s + "]";
 }
 
+// The source text of a query part (`%name` for an interpolation).
+static std::string partText(const Program& p, const Part& part) {
+  if (part.query >= p.queries.size() || part.position >= p.queries[part.query].parts.size()) return {};
+  return p.str(p.queries[part.query].parts[part.position]);
+}
+
 // The variable name of an interpolation part (its text is `%name`).
 static std::string interpolatedName(const Program& p, const Part& part) {
-  if (part.query >= p.queries.size() || part.position >= p.queries[part.query].parts.size()) return {};
-  const std::string& text = p.str(p.queries[part.query].parts[part.position]);
+  std::string text = partText(p, part);
   return !text.empty() && text[0] == '%' ? text.substr(1) : text;
 }
 
@@ -228,7 +233,8 @@ Unresolved unresolvedOf(const Program& p, const QValue& v) {
   u.remainingQuery = p.remainingQuery(part.query, part.position);
   const Node* n = v.node;
   std::string at = pathLoc(n);
-  std::string key = part.key != kNone ? p.str(part.key) : std::string();
+  // An interpolated part (`.%v`) has no key of its own: cfn-guard names its text.
+  std::string key = part.key != kNone ? p.str(part.key) : partText(p, part);
   switch (v.reason) {
     case guard::Unresolved::KeyMissing:
       u.reason = "Could not find key " + key + " inside struct at path " + at;
@@ -270,9 +276,9 @@ Unresolved unresolvedOf(const Program& p, const QValue& v) {
       u.reason = std::string("Map Filter for keys was not a struct ") + typeInfo(n) + " " + at;
       break;
     case guard::Unresolved::VariableMissing:
-      // cfn-guard names the key and the key value's own path, which the VM
-      // does not keep (docs/reports.md lists this as a known gap).
-      u.reason = "Could not locate key = " + key + " inside struct at path = " + at;
+      u.reason = "Could not locate key = " +
+                 (v.missingKey ? std::string(v.missingKey->text()) : key) +
+                 " inside struct at path = " + at;
       break;
     case guard::Unresolved::VariableUnresolved:
       // cfn-guard adds where the variable's own query stopped and why, which
@@ -479,7 +485,8 @@ class Builder {
         break;
       }
       case RecKind::BlockEmpty:
-        break;  // 3.1.1 reports nothing for `q !empty { }` selecting nothing
+        out.push_back(blockEmpty(r, parentKey));
+        break;
       case RecKind::BlockMissing:
         out.push_back(blockMissing(r, parentKey));
         break;
@@ -519,6 +526,18 @@ class Builder {
     if (id != kNone) return P.str(id);
     if (nullWhenAbsent) return std::nullopt;
     return std::string();
+  }
+
+  // `q !empty { }` whose query selected nothing and recorded nothing (the VM
+  // records BlockEmpty only then).
+  ClauseReport blockEmpty(const Record& r, const std::string& parentKey) {
+    const BlockInfo& b = P.blocks[r.info];
+    ClauseReport c;
+    c.kind = CrKind::Block;
+    c.key = clauseKey(parentKey);
+    c.context = "BlockGuardClause#" + location(b.file, b.line, b.column);
+    c.error = "query for block clause did not retrieve any value";
+    return c;
   }
 
   ClauseReport blockMissing(const Record& r, const std::string& parentKey) {

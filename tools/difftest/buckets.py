@@ -87,10 +87,10 @@ def _slug(text):
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40]
 
 
-def write_case(root, index, sig, bucket):
+def write_case(root, index, sig, bucket, name=None):
     ex = bucket["example"]
     level, kind, feats = sig
-    name = "%02d-L%d-%s" % (index, level, _slug(kind + " " + " ".join(
+    name = name or "%02d-L%d-%s" % (index, level, _slug(kind + " " + " ".join(
         f.split(":")[-1] for f in feats if f.startswith(("op:", "fn:", "part:")))))
     folder = os.path.join(root, name)
     os.makedirs(folder, exist_ok=True)

@@ -7,6 +7,10 @@ Entry point (run it with --help). Commands:
   show        print the rules file and data of one generated pair (to reproduce by hand);
   order-probe run the reference several times on the same pairs and list the JSON report
               locations whose order changes (those lists are sorted before level-3 compares);
+  replay      run guardvm on recorded case folders (tests/differential/cases) and compare
+              with the reference's recorded output at up to --level (ctest runs it);
+  record      make a case folder (with the reference's recorded answer) of a hand-written
+              rules file and data file;
   mutant      apply a patch from mutants/ to a copy of the tree, build guardvm there and
               report after how many pairs the tester catches it.
 Standard library only (Python 3.11). The other files of this folder: vocab.py (shared keys),
@@ -17,8 +21,10 @@ reduce.py (minimiser), buckets.py (signatures, table, case folders), mutant.py.
 import argparse
 import collections
 import concurrent.futures
+import json
 import os
 import random
+import re
 import shutil
 import sys
 import tempfile
@@ -225,6 +231,65 @@ def cmd_order_probe(args):
     return 0
 
 
+def read_recorded(folder):
+    """(exit, stdout, stderr) of a case folder's reference-output.txt (buckets.write_case)."""
+    with open(os.path.join(folder, "reference-output.txt"), encoding="utf-8") as f:
+        text = f.read()
+    head, _, rest = text.partition("\n--- stdout\n")
+    out, _, err = rest.rpartition("--- stderr\n")
+    return int(head.split()[1]), out, err
+
+
+def cmd_replay(args):
+    """Run guardvm on recorded case folders and compare with the recorded reference output."""
+    failed, total = [], 0
+    for name in sorted(os.listdir(args.dir)):
+        folder = os.path.join(args.dir, name)
+        if not os.path.isdir(folder):
+            continue
+        datas = [os.path.join(folder, f) for f in sorted(os.listdir(folder)) if f.startswith("data.")]
+        if not datas or not os.path.exists(os.path.join(folder, "reference-output.txt")):
+            continue
+        total += 1
+        rc, out, err = read_recorded(folder)
+        # The recorded report names the data file by the path it had when it was found.
+        out = re.sub(r'^(\s*"name": )"[^"\n]*"', lambda m: m.group(1) + json.dumps(os.path.abspath(datas[0])),
+                     out, count=1, flags=re.M)
+        ref = runner.single_result(rc, out, err)
+        gv = runner.run_pairs(args.guardvm, os.path.join(folder, "rules.guard"), datas)[0]
+        d = compare.diff(ref, gv)
+        if d and d[0] <= args.level:
+            failed.append(name)
+            print("FAIL %s: L%d %s" % (name, d[0], "; ".join(d[1])))
+    print("%d passed, %d failed (level %d)" % (total - len(failed), len(failed), args.level))
+    return 1 if failed or not total else 0
+
+
+def cmd_record(args):
+    """A case folder from a hand-written rules file and data file, with the reference's answer
+    (for a difference found by hand; the folder's note.md says how it compares today)."""
+    with open(args.rules, encoding="utf-8") as f:
+        rules_text = f.read()
+    with open(args.data, encoding="utf-8") as f:
+        data_text = f.read()
+    fmt = "json" if args.data.endswith(".json") else "yaml"
+    workdir = tempfile.mkdtemp(prefix="difftest-record-", dir=args.work)
+    try:
+        rules, datas = runner.write_pair_files(workdir, rules_text, [(data_text, fmt)])
+        ref = runner.run_pairs(args.reference, rules, datas)[0]
+        gv = runner.run_pairs(args.guardvm, rules, datas)[0]
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    d = compare.diff(ref, gv) or (0, ["none"])
+    example = {"rules_text": rules_text, "data_text": data_text, "fmt": fmt, "ref": ref,
+               "gv": gv, "kinds": d[1], "seed": "by hand", "pair": "-"}
+    sig = (d[0], d[1][0], ())
+    buckets.write_case(args.out, 0, sig, {"example": example, "count": 1}, name=args.name)
+    print("%s: reference exit %d; guardvm %s" % (
+        args.name, ref["exit"], "agrees" if d[0] == 0 else "differs at L%d (%s)" % d))
+    return 0
+
+
 def cmd_mutant(args):
     import mutant
     return mutant.run(args, REPO)
@@ -277,6 +342,21 @@ def main(argv=None):
     p.add_argument("--repeat", type=int, default=4, help="reference runs per pair (default 4)")
     p.set_defaults(func=cmd_order_probe)
 
+    p = sub.add_parser("replay", help="compare guardvm with case folders' recorded answers")
+    p.add_argument("dir", help="folder of case folders (rules.guard, data.*, reference-output.txt)")
+    p.add_argument("--level", type=int, default=3, choices=(1, 2, 3),
+                   help="fail on mismatches up to this level (default 3)")
+    p.add_argument("--guardvm", default=DEFAULT_GV, help="guardvm binary (default build/guardvm)")
+    p.set_defaults(func=cmd_replay, reference=None)
+
+    p = sub.add_parser("record", help="make a case folder of a hand-written pair")
+    common(p)
+    p.add_argument("name", help="case folder name")
+    p.add_argument("--rules", required=True, help="rules file")
+    p.add_argument("--data", required=True, help="data file (.json, else YAML)")
+    p.add_argument("--out", required=True, help="folder to write the case folder in")
+    p.set_defaults(func=cmd_record)
+
     p = sub.add_parser("mutant", help="build a mutated guardvm and count pairs until caught")
     common(p)
     p.add_argument("name", nargs="?", help="patch name in mutants/ (without .patch); "
@@ -287,6 +367,8 @@ def main(argv=None):
 
     args = ap.parse_args(argv)
     for tool in ("reference", "guardvm"):
+        if args.cmd in ("mutant", "replay") and tool == "reference":
+            continue
         if args.cmd != "mutant" and not os.access(getattr(args, tool), os.X_OK):
             ap.error("no executable %s at %s (use --%s)" % (tool, getattr(args, tool), tool))
     return args.func(args)
