@@ -789,6 +789,7 @@ int builtinId(std::string_view name) {
 
 const char* builtinName(int id) { return id >= 0 && id < kNumBuiltins ? kBuiltins[id].name : nullptr; }
 
+int builtinCount() { return kNumBuiltins; }
 int builtinArity(int id) { return id >= 0 && id < kNumBuiltins ? kBuiltins[id].arity : -1; }
 
 Result<ResultSet> callBuiltin(int id, const std::vector<ResultSet>& args, Document& scratch) {

@@ -20,6 +20,8 @@ namespace guard {
 int builtinId(std::string_view name);
 const char* builtinName(int id);
 int builtinArity(int id);
+// Ids are 0 .. builtinCount()-1, in the order of spec §12 (packs store them).
+int builtinCount();
 
 // Evaluates built-in `id` over its argument result sets. New values are
 // allocated in `scratch` (a per-evaluation document). Errors are the

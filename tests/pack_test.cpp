@@ -225,8 +225,9 @@ Sample makeSample() {
   b.emit(f, Op::Q_FILTER, 0, uint16_t(FilterMode::AfterAllIndices), pFilter, 2);
   b.emit(f, Op::Q_TYPE_SELECT, 0, uint16_t(FilterMode::AfterAllIndices), pType, 2);
   b.emit(f, Op::Q_LIT, 1, 0, litRegex, 2);
+  b.emit(f, Op::CLAUSE_BEGIN, 0, 0, 0, 2);
   b.emit(f, Op::CHECK_BINARY, 0, 0, 0, 2);
-  b.emit(f, Op::JUMP_UNLESS_PASS, 0, 0, 10, 2);
+  b.emit(f, Op::JUMP_UNLESS_PASS, 0, 0, 11, 2);
   b.emit(f, Op::RULE_REF, 1, 0, 0, 2);
   b.emit(f, Op::ST_CONJ, 0, 1, 0, 2);
   b.emit(f, Op::RET_STATUS, 0, 0, 0, 2);
@@ -235,6 +236,7 @@ Sample makeSample() {
   b.emit(smp.filter, Op::Q_THIS, 0, 0, 0, 2);
   b.emit(smp.filter, Op::Q_KEY, 0, 0, pTypeKey, 2);
   b.emit(smp.filter, Op::Q_LIT, 1, 0, litType, 2);
+  b.emit(smp.filter, Op::CLAUSE_BEGIN, 0, 0, 0, 2);
   b.emit(smp.filter, Op::CHECK_BINARY, 0, 0, 1, 2);
   b.emit(smp.filter, Op::RET_STATUS, 0, 0, 0, 2);
 
@@ -264,22 +266,25 @@ Sample makeSample() {
   b.emit(n, Op::Q_KEYS_FILTER, 0, 0, pKeys, 3);
   b.emit(n, Op::Q_INTERP, 0, 0, pInterp, 3);
   b.emit(n, Op::COND_BEGIN, 0, 0, 0, 3);
+  b.emit(n, Op::CLAUSE_BEGIN, 0, 0, 0, 3);
   b.emit(n, Op::CHECK_UNARY, 0, 0, 2, 3);
   b.emit(n, Op::COND_END, 0, 0, 0, 3);
   b.emit(n, Op::DISJ_BEGIN, 0, 0, 0, 4);
+  b.emit(n, Op::CLAUSE_BEGIN, 0, 0, 0, 4);
   b.emit(n, Op::BLOCK, 1, 0, 0, 4);
   b.emit(n, Op::TYPE_BLOCK, 2, 0, 0, 4);
   b.emit(n, Op::ST_DISJ, 1, 2, 0, 4);
   b.emit(n, Op::DISJ_END, 1, 0, 0, 4);
-  b.emit(n, Op::JUMP_IF_PASS, 1, 0, 17, 4);
+  b.emit(n, Op::JUMP_IF_PASS, 1, 0, 19, 4);
   b.emit(n, Op::PARAM_CALL, 2, 2, 0, 4);
-  b.emit(n, Op::JUMP, 0, 0, 18, 4);
+  b.emit(n, Op::JUMP, 0, 0, 20, 4);
   b.emit(n, Op::RAISE, 0, 0, b.s("boom"), 4);
   b.emit(n, Op::RET_STATUS, 1, 0, 0, 5);
 
   // the block body: Properties exists
   b.emit(smp.blockBody, Op::Q_THIS, 0, 0, 0, 4);
   b.emit(smp.blockBody, Op::Q_KEY, 0, 0, pResources, 4);
+  b.emit(smp.blockBody, Op::CLAUSE_BEGIN, 0, 0, 0, 4);
   b.emit(smp.blockBody, Op::CHECK_UNARY, 0, 0, 2, 4);
   b.emit(smp.blockBody, Op::CALL_CNF, 1, 0, smp.filter, 4);
   b.emit(smp.blockBody, Op::RET_STATUS, 0, 0, 0, 4);
@@ -931,7 +936,7 @@ TEST(VerifyTest, OperandReg) {
 }
 TEST(VerifyTest, OperandStatus) {
   expectRejected([](Sample& s) { instr(s, s.ruleDefault, Op::RET_STATUS).a = 2; },
-                 "instruction 10 (RET_STATUS): operand A: status register 2 out of range (2)");
+                 "instruction 11 (RET_STATUS): operand A: status register 2 out of range (2)");
 }
 TEST(VerifyTest, OperandDepth) {
   expectRejected([](Sample& s) { instr(s, s.ruleNamed, Op::Q_VAR).b = 11; },
@@ -985,10 +990,10 @@ TEST(VerifyTest, OperandParamCall) {
                  "operand C: parameterized call 1 out of range (1)");
 }
 TEST(VerifyTest, OperandTarget) {
-  expectRejected([](Sample& s) { instr(s, s.ruleDefault, Op::JUMP_UNLESS_PASS).c = 11; },
-                 "operand C: jump target 11 out of range (11)");
-  expectRejected([](Sample& s) { instr(s, s.ruleDefault, Op::JUMP_UNLESS_PASS).c = 7; },
-                 "jump target 7 is not after the jump");
+  expectRejected([](Sample& s) { instr(s, s.ruleDefault, Op::JUMP_UNLESS_PASS).c = 12; },
+                 "operand C: jump target 12 out of range (12)");
+  expectRejected([](Sample& s) { instr(s, s.ruleDefault, Op::JUMP_UNLESS_PASS).c = 8; },
+                 "jump target 8 is not after the jump");
   expectRejected([](Sample& s) { instr(s, s.ruleDefault, Op::JUMP_UNLESS_PASS).c = 2; },
                  "jump target 2 is not after the jump");
 }
@@ -1006,7 +1011,7 @@ TEST(VerifyTest, MissingReturn) {
         s.p->functions[s.filter].code.pop_back();
         s.p->functions[s.filter].lines.pop_back();
       },
-      "function f2 'filter@2:12', instruction 3 (CHECK_BINARY): the last instruction does not "
+      "function f2 'filter@2:12', instruction 4 (CHECK_BINARY): the last instruction does not "
       "return, jump or raise");
   expectRejected(
       [](Sample& s) {
@@ -1058,7 +1063,7 @@ TEST(VerifyTest, Limits) {
   expectRejected([](Sample& s) { s.p->functions[s.filter].numRegs = kMaxRegisters + 1; },
                  "more than 4096 registers");
   expectRejected([](Sample& s) { s.p->functions[s.filter].lines.push_back(1); },
-                 "6 line entries for 5 instructions");
+                 "7 line entries for 6 instructions");
 }
 TEST(VerifyTest, CallCycles) {
   expectRejected([](Sample& s) { instr(s, s.blockBody, Op::CALL_CNF).c = s.ruleNamed; },
@@ -1123,8 +1128,8 @@ TEST(DisasmTest, ListingShowsMeaning) {
            "     3  Q_FILTER          r0, after-star, [filter f2]\n",
            "     4  Q_TYPE_SELECT     r0, after-star, [Type == \"AWS::S3::Bucket\"]\n",
            "     5  Q_LIT             r1, /ab+c/\n",
-           "     7  JUMP_UNLESS_PASS  t0, #10\n",
-           "     8  RULE_REF          t1, not named                 ; <<named failed>>\n",
+           "     8  JUMP_UNLESS_PASS  t0, #11\n",
+           "     9  RULE_REF          t1, not named                 ; <<named failed>>\n",
            "     0  Q_VAR             r0, up1, s0                   ; %x\n",
            "     1  Q_VAR             r3, up0, s1                   ; %inner\n",
            "     2  Q_INDEX           r0, [-3]\n",
@@ -1132,12 +1137,12 @@ TEST(DisasmTest, ListingShowsMeaning) {
            "     3  Q_CAPTURE         r0, [name]\n",
            "Q_KEYS_FILTER     r0, [keys not in f8]\n",
            "     5  Q_INTERP          r0, %x\n",
-           "     3  CALL_CNF          t1, f2                        ; filter@2:12\n",
+           "     4  CALL_CNF          t1, f2                        ; filter@2:12\n",
            "  slot s1 %inner  init f8\n",
            "file 1 \"b.guard\"  rules 1  scope f9  (empty)\n",
-           "    10  BLOCK             t1, r0, b0                    ; body f5 over \"Resources.*\" type "
+           "    12  BLOCK             t1, r0, b0                    ; body f5 over \"Resources.*\" type "
            "AWS::S3::Bucket, some, !empty\n",
-           "    17  RAISE             \"boom\"\n",
+           "    19  RAISE             \"boom\"\n",
            "     0  ST_SET            t0, SKIP\n",
        }) {
     EXPECT_NE(listing.find(want), std::string::npos) << "missing: " << want << "\n" << listing;

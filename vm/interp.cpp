@@ -215,7 +215,7 @@ class Machine {
     tstack_.push_back(topen(k, std::move(context), std::move(text)));
   }
   void tpop(Status s) {
-    if (tstack_.empty()) return;
+    if (tstack_.size() <= tfloor_) return;  // not this function's to close
     tclose(tstack_.back(), s);
     tstack_.pop_back();
   }
@@ -327,6 +327,9 @@ class Machine {
   const uint32_t keyStamp_;  // this machine's entries in keyIdTable
   std::vector<TraceRecord> trace_rec_;
   std::vector<uint32_t> tstack_;              // open records of exec's annotations
+  // The records below tstack_[tfloor_] belong to the functions further up the
+  // call chain (see exec).
+  size_t tfloor_ = 0;
   std::vector<std::vector<Ann>> anns_;        // per function, built on first use
   std::vector<uint8_t> refDone_;              // per rule: evaluated through a reference
   std::vector<const Node*> typeLits_;         // per part: the type string of a Q_TYPE_SELECT
@@ -616,7 +619,18 @@ bool Machine::variableNamed(Frame* start, uint32_t name, ResultSet& out) {
 // ------------------------------------------------------------------ dispatch
 
 Status Machine::exec(uint32_t fi, Frame& frame, const Node* self, ResultSet* setOut) {
-  return trace_ ? loop<true>(fi, frame, self, setOut) : loop<false>(fi, frame, self, setOut);
+  if (!trace_) return loop<false>(fi, frame, self, setOut);
+  // The trace annotations expect the lowering's instruction shapes; a pack
+  // whose code has other shapes (it still verifies) could open trace records
+  // it never closes, or close its callers'. So a function closes only what it
+  // opened, and all of it when it returns: the trace tree nests like the
+  // calls, whatever the code (a mutated pack once nested it thousands deep).
+  const size_t savedFloor = tfloor_;
+  tfloor_ = tstack_.size();
+  Status s = loop<true>(fi, frame, self, setOut);
+  while (tstack_.size() > tfloor_) tpop(s);
+  tfloor_ = savedFloor;
+  return s;
 }
 
 template <bool kTrace>

@@ -11,6 +11,8 @@
 // tests/pack_test.cpp.
 #include "vm/pack.h"
 
+#include "runtime/functions.h"
+
 #include <array>
 #include <bit>
 #include <cstdio>
@@ -78,7 +80,20 @@ uint32_t instructionSetId() {
       table += op.name;
       table += {'\0', char(op.a), char(op.b), char(op.c)};
     }
-    for (const char* mode : kFilterModeNames) (table += mode) += '\0';
+    // Every other table a pack's numbers index: filter modes, part kinds,
+    // operators, right-hand side, rule and function kinds, built-ins.
+    auto names = [&](const auto& list) {
+      for (const char* name : list) (table += name) += '\0';
+      table += '\1';
+    };
+    names(kFilterModeNames);
+    names(kPartKindNames);
+    names(kCmpOpNames);
+    names(kRhsKindNames);
+    names(kRuleKindNames);
+    names(kFuncKindNames);
+    for (int b = 0; b < builtinCount(); ++b)
+      (table += builtinName(b)) += char('0' + builtinArity(b));
     return crc32c(table);
   }();
   return id;

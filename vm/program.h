@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -65,6 +66,24 @@ inline constexpr uint32_t kFilterModeCount = 4;
 inline constexpr const char* kFilterModeNames[kFilterModeCount] = {"after-key", "after-star",
                                                                    "after-values", "after-other"};
 
+// The numbering of the compiler's enums as packs store it (ast::PartKind,
+// ast::CmpOp, RhsKind, RuleKind, FuncKind): part of the instruction-set
+// fingerprint, so that a pack written with another numbering is refused
+// instead of being read with other meanings. Add a name when an enumerator is
+// added (the static_asserts below count them).
+inline constexpr const char* kPartKindNames[] = {"this", "variable", "key", "index", "all-values",
+                                                 "all-indices", "key-capture", "filter",
+                                                 "keys-filter", "interpolate"};
+static_assert(std::size(kPartKindNames) == size_t(ast::PartKind::Interpolate) + 1);
+inline constexpr const char* kCmpOpNames[] = {"exists", "empty", "is_string", "is_list", "is_struct",
+                                              "is_bool", "is_int", "is_float", "is_null", "==",
+                                              "in", ">", ">=", "<", "<="};
+static_assert(std::size(kCmpOpNames) == size_t(ast::CmpOp::Le) + 1);
+inline constexpr const char* kRhsKindNames[] = {"none", "literal", "query", "call"};
+inline constexpr const char* kRuleKindNames[] = {"default", "named", "parameterized"};
+inline constexpr const char* kFuncKindNames[] = {"cnf", "set", "file-scope"};
+static_assert(std::size(kFuncKindNames) == size_t(FuncKind::FileScope) + 1);
+
 struct Part {
   ast::PartKind kind = ast::PartKind::Key;
   uint32_t query = kNone;      // Program::queries index
@@ -95,6 +114,7 @@ struct QueryText {
 };
 
 enum class RhsKind : uint8_t { None, Literal, Query, Call };
+static_assert(std::size(kRhsKindNames) == size_t(RhsKind::Call) + 1);
 
 struct ClauseInfo {
   ast::CmpOp op = ast::CmpOp::Exists;
@@ -143,6 +163,7 @@ struct CallInfo {
 };
 
 enum class RuleKind : uint8_t { Default, Named, Parameterized };
+static_assert(std::size(kRuleKindNames) == size_t(RuleKind::Parameterized) + 1);
 
 struct RuleInfo {
   uint32_t name = kNone;      // "default" for the default rule

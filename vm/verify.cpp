@@ -4,8 +4,11 @@
 // function and instruction index. Tested by tests/pack_test.cpp.
 #include "vm/verify.h"
 
+#include "runtime/functions.h"
+
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 namespace guard::vm {
 namespace {
@@ -308,6 +311,7 @@ class Verifier {
       const CallInfo& c = p_.calls[i];
       at("call", i);
       if (c.builtin < -1) return fail("negative builtin id");
+      if (c.builtin >= builtinCount()) return fail("unknown builtin id " + std::to_string(c.builtin));
       if (!str(c.name, "function name", false)) return false;
     }
     clearWhere();
@@ -364,7 +368,98 @@ class Verifier {
     }
     if (!isTerminator(f.code.back().op))
       return fail("the last instruction does not return, jump or raise");
+    return checkMarkers(fi);
+  }
+
+  // ---------------------------------------------------------------- markers
+  // CLAUSE_BEGIN, DISJ_BEGIN and COND_BEGIN open records or suppression that
+  // the interpreter keeps on machine-wide stacks; what closes them
+  // (CHECK_UNARY, CHECK_BINARY and BLOCK close a clause, DISJ_END a
+  // disjunction, COND_END conditions) pops the top. So on every path through
+  // a function the markers must nest like brackets, each closer must meet its
+  // own opener on top, and every return must find none open: otherwise a
+  // clause's end would erase the record of a disjunction still open, or pop
+  // an empty stack. Jumps go forward only, so one pass in instruction order
+  // sees every predecessor of an instruction before it; the open markers are
+  // interned as nodes of a tree (parent, marker), so that two paths meet with
+  // the same markers exactly when they carry the same node.
+
+  enum class Marker : uint8_t { Clause, Disjunction, Conditions };
+  static constexpr uint32_t kUnreached = UINT32_MAX;
+  static constexpr uint32_t kNoMarkers = 0;  // the root node: nothing open
+
+  struct MarkerStacks {
+    std::vector<std::pair<uint32_t, Marker>> nodes{{kUnreached, Marker::Clause}};  // [0] = root
+    std::unordered_map<uint64_t, uint32_t> children;
+
+    uint32_t push(uint32_t at, Marker m) {
+      const uint64_t key = (uint64_t(at) << 2) | uint64_t(m);
+      auto [it, added] = children.try_emplace(key, uint32_t(nodes.size()));
+      if (added) nodes.push_back({at, m});
+      return it->second;
+    }
+  };
+
+  static const char* markerName(Marker m) {
+    switch (m) {
+      case Marker::Clause: return "CLAUSE_BEGIN";
+      case Marker::Disjunction: return "DISJ_BEGIN";
+      case Marker::Conditions: return "COND_BEGIN";
+    }
+    return "?";
+  }
+
+  bool checkMarkers(uint32_t fi) {
+    const Function& f = p_.functions[fi];
+    MarkerStacks stacks;
+    std::vector<uint32_t> state(f.code.size(), kUnreached);
+    state[0] = kNoMarkers;
+    // Joins a path into instruction `to` with open markers `open`.
+    auto reach = [&](uint32_t to, uint32_t open) {
+      if (state[to] == kUnreached || state[to] == open) {
+        state[to] = open;
+        return true;
+      }
+      return fail("paths reach instruction " + std::to_string(to) + " with different open markers");
+    };
+    for (uint32_t pc = 0; pc < f.code.size(); ++pc) {
+      atFunction(fi, pc);
+      if (state[pc] == kUnreached) continue;  // dead code: never runs
+      const Instr& in = f.code[pc];
+      uint32_t open = state[pc];
+      if (!step(stacks, in.op, open)) return false;
+      if (in.op == Op::JUMP || in.op == Op::JUMP_IF_PASS || in.op == Op::JUMP_UNLESS_PASS)
+        if (!reach(in.c, open)) return false;
+      if (in.op == Op::RET_STATUS || in.op == Op::RET_SET) {
+        if (open != kNoMarkers)
+          return fail("returns with " + std::string(markerName(stacks.nodes[open].second)) + " still open");
+        continue;
+      }
+      if (isTerminator(in.op)) continue;  // RAISE ends the evaluation; JUMP handled above
+      if (pc + 1 < f.code.size() && !reach(pc + 1, open)) return false;
+    }
     return true;
+  }
+
+  // The open markers after one instruction.
+  bool step(MarkerStacks& stacks, Op op, uint32_t& open) {
+    auto close = [&](Marker m) {
+      if (open == kNoMarkers) return fail(std::string("closes a ") + markerName(m) + " that is not open");
+      if (stacks.nodes[open].second != m)
+        return fail(std::string("closes a ") + markerName(m) + " while a " +
+                    markerName(stacks.nodes[open].second) + " is open inside it");
+      open = stacks.nodes[open].first;
+      return true;
+    };
+    switch (op) {
+      case Op::CLAUSE_BEGIN: open = stacks.push(open, Marker::Clause); return true;
+      case Op::DISJ_BEGIN: open = stacks.push(open, Marker::Disjunction); return true;
+      case Op::COND_BEGIN: open = stacks.push(open, Marker::Conditions); return true;
+      case Op::CHECK_UNARY: case Op::CHECK_BINARY: case Op::BLOCK: return close(Marker::Clause);
+      case Op::DISJ_END: return close(Marker::Disjunction);
+      case Op::COND_END: return close(Marker::Conditions);
+      default: return true;
+    }
   }
 
   bool checkInstr(const Function& f, uint32_t pc, const Instr& in) {

@@ -16,6 +16,7 @@
 #include "compiler/compile.h"
 #include "runtime/loader.h"
 #include "vm/pack.h"
+#include "vm/verify.h"
 
 namespace guard::cli {
 
@@ -322,6 +323,13 @@ std::vector<RulesUnit> loadRules(const std::string& path, const std::string& rep
   auto r = compileInto(SourceFile{reportedName, path, text}, *program);
   if (!r.ok()) {
     u.parseError = parseErrorMessage(r.error(), reportedName, text);
+  } else if (auto verified = vm::verifyProgram(*program); !verified.ok()) {
+    // The compiler's output runs only once the verifier has proved it safe,
+    // like a pack's (a compiler bug must not become a crash).
+    *loadError = "rules file " + path + ": internal error: the compiled program does not verify: " +
+                 verified.error().message;
+    units.clear();
+    return units;
   } else {
     u.program = program;
     u.file = 0;
