@@ -11,14 +11,15 @@
 #                                       corpus kept in build-fuzz/corpus/TARGET; it stops
 #                                       early after GUARD_FUZZ_RUNS executions if that is set
 #
-# Targets: rules yaml json pack e2e regex reports (executables <target>_fuzz).
+# Targets: rules yaml json pack pack_resealed pack_struct e2e regex reports (executables
+# <target>_fuzz; the two pack_* targets mutate packs past their checksum).
 # A crash leaves crash-*/leak-*/timeout-* in build-fuzz/artifacts/TARGET/; after fixing
 # it, copy the file to tests/fuzz/regressions/TARGET/ so replay keeps checking it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 bdir="${GUARD_FUZZ_BUILD_DIR:-build-fuzz}"
-targets=(rules yaml json pack e2e regex reports)
+targets=(rules yaml json pack pack_resealed pack_struct e2e regex reports)
 shared="${GUARD_SHARED:-$root/../shared}"
 # Leaks are checked; a single input may take at most 10 s (a hang is a bug too).
 # libFuzzer's timeout is wall-clock time: long runs at low priority on a busy
@@ -51,7 +52,7 @@ collect() {
 # file, and rules/data pairs for the end-to-end target.
 seed() {
   local s="$bdir/seeds" cases="$shared/conformance/cases"
-  rm -rf "$s"; mkdir -p "$s"/{rules,yaml,json,pack,e2e,regex,reports}
+  rm -rf "$s"; mkdir -p "$s"/{rules,yaml,json,pack,pack_resealed,pack_struct,e2e,regex,reports}
   find rules -name '*.guard' -print0 | collect "$s/rules"
   find rules -name '*.yml' -print0 | collect "$s/yaml"
   if [[ -d "$cases" ]]; then
@@ -77,6 +78,8 @@ seed() {
   for g in "$s"/rules/*; do
     "$bdir/guardc" -o "$s/pack/$(basename "$g").gpack" "$g" >/dev/null 2>&1 || true
   done
+  cp "$s"/pack/* "$s/pack_resealed/" 2>/dev/null || true
+  cp "$s"/pack/* "$s/pack_struct/" 2>/dev/null || true
   printf '(?<=a)b\nab\n' >"$s/regex/lookbehind"
   printf '(a+)+$\naaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab\n' >"$s/regex/redos"
   printf '(\\w+)\\s\\1\nhello hello world\n' >"$s/regex/backref"

@@ -1,7 +1,9 @@
 // guardc: compiles Guard rules files into a rule pack (.gpack), and
 // disassembles packs into a readable listing. Errors are printed as
 // `file:line:col: error: message` with the source line and a caret.
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -82,10 +84,16 @@ int compileCommand(const std::vector<std::string>& inputs, const std::string& ou
     return 1;
   }
   std::string bytes = vm::writePack(*program);
-  std::ofstream out(output, std::ios::binary | std::ios::trunc);
+  // Written beside the target and renamed over it once complete and closed,
+  // so that a failed write (a full disk) never leaves a truncated pack.
+  const std::string temp = output + ".tmp";
+  std::ofstream out(temp, std::ios::binary | std::ios::trunc);
   out.write(bytes.data(), std::streamsize(bytes.size()));
-  if (!out) {
-    cli::err("guardc: cannot write " + output + "\n");
+  out.close();
+  if (!out || std::rename(temp.c_str(), output.c_str()) != 0) {
+    const int e = errno;
+    std::remove(temp.c_str());
+    cli::err("guardc: cannot write " + output + (e ? std::string(": ") + std::strerror(e) : std::string()) + "\n");
     return 1;
   }
   return 0;
@@ -129,6 +137,5 @@ int main(int argc, char** argv) {
     cli::err("usage: guardc -o OUT.gpack RULES... | guardc --disasm PACK\n");
     rc = 2;
   }
-  cli::flushOut();
-  return rc;
+  return cli::finishOutput(rc, 1);
 }

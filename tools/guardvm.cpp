@@ -84,6 +84,5 @@ int main(int argc, char** argv) {
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
   gProgramName = baseName(argc > 0 ? argv[0] : "guardvm");
   int rc = dispatch(std::vector<std::string>(argv + (argc > 0 ? 1 : 0), argv + argc));
-  flushOut();
-  return rc;
+  return finishOutput(rc);
 }

@@ -16,7 +16,13 @@
 //    CALL_CNF a Cnf function, Q_KEY a Key part, ...), RET_STATUS appears only
 //    in Cnf functions and RET_SET only in Set functions;
 //  - every cross reference between the tables is in range and of the right
-//    kind, and literal trees are well formed and at most kMaxLiteralDepth deep.
+//    kind, and literal trees are well formed and at most kMaxLiteralDepth deep;
+//  - on every path through a function, CLAUSE_BEGIN, DISJ_BEGIN and
+//    COND_BEGIN nest like brackets with what closes them (CHECK_UNARY,
+//    CHECK_BINARY and BLOCK close a clause; DISJ_END, COND_END), and none is
+//    open at a return: the interpreter's record and suppression stacks never
+//    underflow, and a clause's end never erases a record still open;
+//  - built-in ids are in the table (or -1, unknown: an evaluation error).
 //
 // What it cannot prove statically, and the interpreter must check:
 //  - the frame `Depth` levels up of a Q_VAR exists and has the slot: the
@@ -25,7 +31,7 @@
 //    function (whose frame is its own);
 //  - a lazily evaluated `let` that (through Q_VAR) needs its own value: the
 //    interpreter must mark a slot as in progress while computing it;
-//  - a builtin id and arity (3.1.1 reports these at evaluation);
+//  - a call's arity against its built-in (3.1.1 reports it at evaluation);
 //  - the call depth, as a backstop for packs whose `file` fields lie about
 //    where a rule reference resolves (the interpreter's kMaxCallDepth).
 //

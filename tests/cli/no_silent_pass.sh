@@ -125,6 +125,23 @@ rm -f tree.txt
 check parse-tree-output-created-on-read-error 255 "" "No such file or directory"
 [ -f tree.txt ] || fail "parse-tree-output-created-on-read-error: tree.txt was not created"
 
+# A report that cannot be written (a full disk) is an error with exit 255, as
+# in cfn-guard, never a silent exit 0 or 19 (issue 16); guardc's listing too,
+# and a pack that cannot be written leaves no file behind.
+if [ -w /dev/full ]; then
+  "$vm" validate -r r.guard -d bad.yaml -o json -S none >/dev/full 2>err.txt; rc=$?
+  check json-report-to-full-disk 255 "" "No space left on device"
+  "$vm" validate -r r.guard -d bad.yaml >/dev/full 2>err.txt; rc=$?
+  check console-report-to-full-disk 255 "" "No space left on device"
+  "$gc" -o r.gpack r.guard >out.txt 2>err.txt; rc=$?
+  "$gc" --disasm r.gpack >/dev/full 2>err.txt; rc=$?
+  check listing-to-full-disk 1 "" "No space left on device"
+fi
+mkdir -p ro && chmod 555 ro
+"$gc" -o ro/r.gpack r.guard >out.txt 2>err.txt; rc=$?
+if [ "$(id -u)" != 0 ]; then check pack-to-read-only-dir 1 "" "cannot write ro/r.gpack"; fi
+[ ! -e ro/r.gpack.tmp ] || fail "pack-to-read-only-dir: a temporary file was left behind"
+
 if [ "$fails" -ne 0 ]; then
   echo "$fails check(s) failed"
   exit 1

@@ -10,6 +10,8 @@
 #include <string_view>
 
 #include "compiler/compile.h"
+#include "tests/exercise_program.h"
+#include "vm/pack.h"
 #include "runtime/document.h"
 #include "runtime/loader.h"
 #include "vm/interp.h"
@@ -66,6 +68,16 @@ Parameters:
 // Evaluates every rules file of `program` over `doc`; errors are fine, crashes are not.
 inline void evaluateAll(const vm::Program& program, const Document& doc) {
   for (uint32_t f = 0; f < program.files.size(); ++f) (void)vm::evaluateFile(program, f, doc);
+}
+
+// The pack targets: a pack the reader and verifier accept is run and
+// rendered in every format over the fixed document.
+inline int runPack(const uint8_t* data, size_t size) {
+  if (size > 4 * kMaxInput) return -1;
+  auto program = vm::readPack(asText(data, size), "fuzz.gpack");
+  if (!program) return 0;
+  testkit::exerciseProgram(*program.value(), fixedDocument());
+  return 0;
 }
 
 // The input of the e2e and reports targets: a rules file, a line "---8<---",

@@ -25,13 +25,19 @@ std::string gProgramName = "guardvm";
 namespace {
 std::string gOut;
 constexpr size_t kFlushAt = 1 << 16;
+// The first error writing stdout (0: none). Reports after it are dropped and
+// finishOutput turns it into an error and exit 255, as cfn-guard does: a
+// report lost on a full disk must not look like a run that passed.
+int gOutErrno = 0;
 
 void writeAll(int fd, const char* p, size_t n) {
+  if (fd == 1 && gOutErrno) return;
   while (n) {
     ssize_t w = ::write(fd, p, n);
     if (w < 0) {
       if (errno == EINTR) continue;
       if (errno == EPIPE && fd == 1) std::_Exit(128 + SIGPIPE);  // reader went away
+      if (fd == 1) gOutErrno = errno;
       return;
     }
     p += w;
@@ -39,6 +45,17 @@ void writeAll(int fd, const char* p, size_t n) {
   }
 }
 }  // namespace
+
+int finishOutput(int rc, int onFailure) {
+  flushOut();
+  // close() reports what a write left pending (NFS, some devices).
+  if (!gOutErrno && ::close(1) != 0 && errno != EBADF && errno != EINTR) gOutErrno = errno;
+  if (!gOutErrno) return rc;
+  const std::string msg = std::string("Error occurred I/O error when writing the output: ") +
+                          std::strerror(gOutErrno) + " (os error " + std::to_string(gOutErrno) + ")\n";
+  writeAll(2, msg.data(), msg.size());
+  return onFailure;
+}
 
 void out(std::string_view s) {
   if (s.size() >= kFlushAt) {  // a whole report: write it as it is, not through the buffer

@@ -30,6 +30,10 @@ extern std::string gProgramName;
 // stdout, buffered; a write to a closed pipe ends the process quietly.
 void out(std::string_view s);
 void flushOut();
+// Flushes and closes stdout; when any write to it failed (a full disk, a
+// device error), says so on stderr and returns onFailure, else rc. The
+// programs' last step.
+int finishOutput(int rc, int onFailure = kExitError);
 // stderr, unbuffered (flushes stdout first to keep program order).
 void err(std::string_view s);
 
