@@ -57,7 +57,7 @@ int compileCommand(const std::vector<std::string>& inputs, const std::string& ou
       std::string base = cli::baseName(f.path);
       if (cli::isDirectory(in) && !cli::endsWith(base, ".guard") && !cli::endsWith(base, ".ruleset"))
         continue;
-      auto text = cli::readFile(f.path);
+      auto text = cli::readFile(f.path, cli::kMaxRulesBytes);
       if (!text.ok()) {
         cli::err("guardc: " + f.path + ": " + text.error().message + "\n");
         return 1;
@@ -100,7 +100,7 @@ int compileCommand(const std::vector<std::string>& inputs, const std::string& ou
 }
 
 int disasmCommand(const std::string& path) {
-  auto bytes = cli::readFile(path);
+  auto bytes = cli::readFile(path, cli::kMaxRulesBytes);
   if (!bytes.ok()) {
     cli::err("guardc: " + path + ": " + bytes.error().message + "\n");
     return 1;

@@ -137,6 +137,14 @@ if [ -w /dev/full ]; then
   "$gc" --disasm r.gpack >/dev/full 2>err.txt; rc=$?
   check listing-to-full-disk 1 "" "No space left on device"
 fi
+# Endless streams are bounded while they are read (issue 16): an error naming
+# the input and the limit, not a read until memory runs out.
+"$vm" validate -r r.guard -d /dev/zero -S none >out.txt 2>err.txt; rc=$?
+check data-from-endless-device 255 "" "larger than the limit of 256 MiB"
+"$vm" validate -r /dev/zero -d bad.yaml -S none >out.txt 2>err.txt; rc=$?
+check rules-from-endless-device 255 "" "larger than the limit of 64 MiB"
+"$vm" validate -r r.guard -S none </dev/zero >out.txt 2>err.txt; rc=$?
+check data-from-endless-stdin 255 "" "I/O error when reading STDIN: input is larger than the limit"
 mkdir -p ro && chmod 555 ro
 "$gc" -o ro/r.gpack r.guard >out.txt 2>err.txt; rc=$?
 if [ "$(id -u)" != 0 ]; then check pack-to-read-only-dir 1 "" "cannot write ro/r.gpack"; fi

@@ -176,7 +176,9 @@ namespace {
 // the text in place instead of copying it. Pipes, FIFOs and devices have no
 // size and are read to their end too: cfn-guard 3.1.1 seeks them, fails, and
 // treats rules given through a pipe as empty (a silent pass).
-Result<std::string> readAll(int fd, size_t sizeHint) {
+// Reads fd to its end, refusing more than `limit` bytes (a stream such as
+// /dev/zero or an endless pipe would otherwise be read until memory runs out).
+Result<std::string> readAll(int fd, size_t sizeHint, uint64_t limit) {
   std::string s = guard::newTextBuffer(sizeHint);  // + padding, huge pages
   // The announced size straight into the string: its pages are touched once
   // (by the resize), and no second buffer of the file's size is ever zeroed
@@ -194,6 +196,7 @@ Result<std::string> readAll(int fd, size_t sizeHint) {
   // Whatever follows (pipes, a file that grew): 64 KB at a time.
   char buf[1 << 16];
   for (;;) {
+    if (s.size() > limit) return Error::plain(tooLargeText(limit));
     ssize_t n = ::read(fd, buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return Error::plain(osErrorText(errno));
@@ -203,7 +206,12 @@ Result<std::string> readAll(int fd, size_t sizeHint) {
 }
 }  // namespace
 
-Result<std::string> readFile(const std::string& path) {
+std::string tooLargeText(uint64_t limit) {
+  return "input is larger than the limit of " + std::to_string(limit >> 20) +
+         " MiB (docs/reliability.md, Limits)";
+}
+
+Result<std::string> readFile(const std::string& path, uint64_t limit) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return Error::plain(osErrorText(errno));
   struct stat st {};
@@ -216,8 +224,16 @@ Result<std::string> readFile(const std::string& path) {
     ::close(fd);
     return Error::plain(osErrorText(EISDIR));
   }
-  size_t hint = S_ISREG(st.st_mode) ? size_t(st.st_size) : 0;
-  auto text = readAll(fd, hint);
+  // A regular file's size is known before it is read; anything else (pipes,
+  // devices) is a stream, bounded more tightly since it is read into memory
+  // before its size is known.
+  const bool regular = S_ISREG(st.st_mode);
+  if (regular && uint64_t(st.st_size) > limit) {
+    ::close(fd);
+    return Error::plain(tooLargeText(limit));
+  }
+  size_t hint = regular ? size_t(st.st_size) : 0;
+  auto text = readAll(fd, hint, regular ? limit : std::min(limit, kMaxStreamBytes));
   ::close(fd);
   return text;
 }
@@ -262,9 +278,11 @@ std::string notUtf8Where(std::string_view text) {
          ")";
 }
 
-std::string readStdin() {
-  auto text = readAll(0, 0);
-  return text.ok() ? std::move(text.value()) : std::string();
+Result<std::string> readStdin(uint64_t limit) {
+  struct stat st {};
+  const bool regular = ::fstat(0, &st) == 0 && S_ISREG(st.st_mode);
+  if (regular && uint64_t(st.st_size) > limit) return Error::plain(tooLargeText(limit));
+  return readAll(0, regular ? size_t(st.st_size) : 0, regular ? limit : std::min(limit, kMaxStreamBytes));
 }
 
 // Byte offset of a 1-based (line, character column) position.

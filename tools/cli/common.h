@@ -61,8 +61,16 @@ bool endsWith(std::string_view s, std::string_view suffix);
 std::string baseName(const std::string& p);
 
 // Reads a whole file; errors carry the OS text ("No such file or directory (os error 2)").
-Result<std::string> readFile(const std::string& path);
-std::string readStdin();
+// Limits on what is read (docs/reliability.md, Limits): data texts as the
+// loader accepts them; rules texts and packs as a pack may be; a stream (pipe,
+// device, stdin) at most kMaxStreamBytes whatever it holds, since it is read
+// into memory before its size is known.
+inline constexpr uint64_t kMaxDataBytes = uint64_t(2) << 30;
+inline constexpr uint64_t kMaxRulesBytes = uint64_t(64) << 20;
+inline constexpr uint64_t kMaxStreamBytes = uint64_t(256) << 20;
+std::string tooLargeText(uint64_t limit);
+Result<std::string> readFile(const std::string& path, uint64_t limit = kMaxDataBytes);
+Result<std::string> readStdin(uint64_t limit = kMaxDataBytes);
 std::string osErrorText(int e);
 
 // cfn-guard reads every text input (rules, data, tests, payload) into a Rust

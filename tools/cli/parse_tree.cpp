@@ -375,9 +375,11 @@ int runParseTree(std::vector<std::string> args) {
   std::string text;
   std::string readError;
   if (o.rules.empty()) {
-    text = readStdin();
+    auto r = readStdin(kMaxRulesBytes);
+    if (r.ok()) text = std::move(r.value());
+    else readError = "I/O error when reading STDIN: " + r.error().message;
   } else {
-    auto r = readFile(o.rules);
+    auto r = readFile(o.rules, kMaxRulesBytes);
     if (r.ok()) text = std::move(r.value());
     else readError = "I/O error when reading " + r.error().message;
   }

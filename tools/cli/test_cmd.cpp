@@ -468,7 +468,7 @@ int runDirectory(const TestOptions& o) {
       }
       if (!o.structured()) out("Testing Guard File " + e.path + "\n");
       auto t0 = std::chrono::steady_clock::now();
-      auto text = readFile(e.path);
+      auto text = readFile(e.path, kMaxRulesBytes);
       if (text.ok() && !isPackInput(e.path, text.value()) && !isUtf8(text.value())) {
         // cfn-guard ends the console run here; a structured one goes on.
         if (!o.structured()) {
@@ -525,7 +525,7 @@ int runSingle(const TestOptions& o) {
     err("Error occurred I/O error when reading invalid input parameter\n");
     return kExitError;
   }
-  auto text = readFile(o.rulesFile);
+  auto text = readFile(o.rulesFile, kMaxRulesBytes);
   if (!text.ok()) {
     err("Error occurred I/O error when reading " + text.error().message + "\n");
     return kExitError;

@@ -152,7 +152,9 @@ int Validator::loadAllData() {
   if (opt_.data.empty()) {
     DataFile d;
     d.name = "STDIN";
-    std::string text = readStdin();
+    auto read = readStdin();
+    if (!read.ok()) return fatal("I/O error when reading STDIN: " + read.error().message);
+    std::string text = std::move(read.value());
     if (!isUtf8(text)) return fatal("I/O error when reading STDIN: " + notUtf8Where(text));
     auto doc = loadData(d.name, std::move(text));
     if (!doc.ok()) return fatal(doc.error().message);
@@ -213,7 +215,9 @@ int Validator::loadAllData() {
 
 // --payload: stdin holds the rules and data texts (§5.6).
 int Validator::loadPayloadData() {
-  std::string text = readStdin();
+  auto read = readStdin();
+  if (!read.ok()) return fatal("I/O error when reading STDIN: " + read.error().message);
+  std::string text = std::move(read.value());
   if (!isUtf8(text)) return fatal("I/O error when reading STDIN: " + notUtf8Where(text));
   auto p = parsePayload(text);
   if (!p.ok()) return fatal(p.error().message);
@@ -276,7 +280,7 @@ int Validator::collectRules() {
     for (const auto& f : walk(arg, order, false)) {
       if (dir && !hasRulesExtension(baseName(f.path))) continue;
       RulesSource src{f.path, baseName(f.path), {}, {}};
-      auto text = readFile(f.path);
+      auto text = readFile(f.path, kMaxRulesBytes);
       if (!text.ok()) src.readError = text.error().message;
       // cfn-guard reads rules into a Rust String and refuses other bytes
       // (a pack is binary).
