@@ -311,13 +311,15 @@ Node* Lowerer::buildLiteral(const ast::Literal& lit) {
       break;
     }
     case ast::LitKind::Map: {
-      // Duplicate keys: the last value wins, at the first key's place.
+      // Duplicate keys: the last value wins, at the first key's place (the
+      // parser already merges them; this keeps the rule for any AST).
       std::vector<std::pair<std::string, const ast::Literal*>> entries;
+      std::unordered_map<std::string_view, size_t> entryOf;
+      entries.reserve(lit.entries.size());
       for (const auto& [k, v] : lit.entries) {
-        bool replaced = false;
-        for (auto& e : entries)
-          if (e.first == k) { e.second = &v; replaced = true; }
-        if (!replaced) entries.emplace_back(k, &v);
+        auto [it, added] = entryOf.try_emplace(k, entries.size());
+        if (added) entries.emplace_back(k, &v);
+        else entries[it->second].second = &v;
       }
       n = pool.newNode(NodeKind::Map);
       n->map.size = uint32_t(entries.size());

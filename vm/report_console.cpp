@@ -365,17 +365,63 @@ class TfErrWriter : public ErrWriter {
   }
 };
 
+// Where each clause of a report sits, built once per report: a resource's
+// section walks only the containers (rules, disjunctions: printed for every
+// resource) and its own clauses, not every clause of every rule. Walking the
+// whole tree for each resource made the console report of 40,000 failing
+// resources quadratic (11.5 s; the JSON report took 0.3 s).
+class ClauseTree {
+ public:
+  explicit ClauseTree(const std::vector<ClauseReport>& rules) {
+    for (const ClauseReport& r : rules) index(r);
+  }
+  static bool isContainer(const ClauseReport& c) {
+    return c.kind == CrKind::Rule || c.kind == CrKind::Disjunctions;
+  }
+  // Positions of the container children of `parent`, ascending.
+  const std::vector<uint32_t>& containers(const ClauseReport* parent) const {
+    static const std::vector<uint32_t> kNone;
+    auto it = containers_.find(parent);
+    return it == containers_.end() ? kNone : it->second;
+  }
+  // The parent of a clause and its position there; {nullptr, 0} for a top rule.
+  std::pair<const ClauseReport*, uint32_t> parentOf(const ClauseReport* c) const {
+    auto it = parents_.find(c);
+    return it == parents_.end() ? std::pair<const ClauseReport*, uint32_t>{nullptr, 0} : it->second;
+  }
+
+ private:
+  void index(const ClauseReport& node) {
+    for (uint32_t i = 0; i < node.checks.size(); ++i) {
+      const ClauseReport& child = node.checks[i];
+      parents_[&child] = {&node, i};
+      if (isContainer(child)) {
+        containers_[&node].push_back(i);
+        index(child);
+      }
+    }
+  }
+  std::unordered_map<const ClauseReport*, std::vector<uint32_t>> containers_;
+  std::unordered_map<const ClauseReport*, std::pair<const ClauseReport*, uint32_t>> parents_;
+};
+
 class ClausePrinter {
  public:
-  ClausePrinter(const ResourceView& res, ErrWriter& ew, bool color) : res_(res), ew_(ew), color_(color) {}
+  ClausePrinter(const ResourceView& res, const ClauseTree& tree, ErrWriter& ew, bool color)
+      : res_(res), tree_(tree), ew_(ew), color_(color) {
+    for (const ClauseReport* c : res.clauses) {
+      auto [parent, at] = tree.parentOf(c);
+      if (parent) ownChildren_[parent].push_back(at);
+    }
+    for (auto& [parent, list] : ownChildren_) std::sort(list.begin(), list.end());
+  }
 
   bool print(std::string& out, const ClauseReport& c, const std::string& prefix) {
     switch (c.kind) {
       case CrKind::Rule: return rule(out, c, prefix);
       case CrKind::Disjunctions: {
         out += prefix + "ANY {\n";
-        for (const ClauseReport& child : c.checks)
-          if (!print(out, child, prefix + "  ")) return false;
+        if (!printChildren(out, c, prefix + "  ")) return false;
         out += prefix + "}\n";
         return true;
       }
@@ -400,8 +446,7 @@ class ClausePrinter {
     std::string p2 = prefix + "  ";
     emitClauseMessages(out, p2, optView(c.custom), c.error, 0);
     out += p2 + "ALL {\n";
-    for (const ClauseReport& child : c.checks)
-      if (!print(out, child, p2 + "  ")) return false;
+    if (!printChildren(out, c, p2 + "  ")) return false;
     out += p2 + "}\n";
     out += prefix + "}\n";
     return true;
@@ -478,9 +523,30 @@ class ClausePrinter {
 
   bool fail() { return false; }
 
+  // The children of `parent` that this resource shows, in order: its
+  // containers and this resource's own clauses (two ascending lists merged).
+  bool printChildren(std::string& out, const ClauseReport& parent, const std::string& prefix) {
+    static const std::vector<uint32_t> kNone;
+    const std::vector<uint32_t>& boxes = tree_.containers(&parent);
+    auto own = ownChildren_.find(&parent);
+    const std::vector<uint32_t>& mine = own == ownChildren_.end() ? kNone : own->second;
+    size_t a = 0, b = 0;
+    while (a < boxes.size() || b < mine.size()) {
+      uint32_t next;
+      if (b == mine.size() || (a < boxes.size() && boxes[a] < mine[b])) next = boxes[a++];
+      else if (a < boxes.size() && boxes[a] == mine[b]) next = boxes[a++], ++b;
+      else next = mine[b++];
+      if (!print(out, parent.checks[next], prefix)) return false;
+    }
+    return true;
+  }
+
   const ResourceView& res_;
+  const ClauseTree& tree_;
   ErrWriter& ew_;
   bool color_;
+  // Per parent: positions of this resource's own clauses among its children.
+  std::unordered_map<const ClauseReport*, std::vector<uint32_t>> ownChildren_;
 };
 
 // The skeleton shared by the CloudFormation and Terraform reports.
@@ -491,11 +557,12 @@ bool writeResources(std::string& out, const PairView& v, const ConsoleOptions& o
   out += "Evaluating data " + std::string(v.dataName) + " against rules " + std::string(v.rulesName) + "\n";
   out += "Number of non-compliant resources " +
          colored(std::to_string(resources.size()), "\x1b[1m", o.color) + "\n";
+  const ClauseTree tree(model.notCompliant);
   for (const auto& [name, res] : resources) {
     out += "Resource = " + colored(res.name, "\x1b[1;33m", o.color) + " {\n";
     out += "  " + padRight("Type", 10) + "= " + res.type + "\n";
     if (!res.cdkPath.empty()) out += "  " + padRight("CDK-Path", 10) + "= " + res.cdkPath + "\n";
-    ClausePrinter printer(res, ew, o.color);
+    ClausePrinter printer(res, tree, ew, o.color);
     for (const ClauseReport& rule : model.notCompliant) {
       if (!res.showsRule(rule.name)) continue;
       if (!printer.print(out, rule, "  ")) {
