@@ -41,8 +41,10 @@ using ReportDrain = std::function<void(std::string& out)>;
 // The summary table (§7.1); nothing when no section applies.
 void writeSummaryTable(std::string& out, const PairView& v, const ConsoleOptions& o);
 // The detail report (§7.2–7.5): CloudFormation, Terraform or generic.
-// Returns false when cfn-guard would panic on this input (exit 101); the
-// message to print on stderr is then in `panic`.
+// Where cfn-guard's CloudFormation or Terraform reporter panics, this file
+// gets the generic report instead (docs/compatibility.md). Returns false only
+// for the Terraform path error cfn-guard reports as an error; its message is
+// then in `panic`.
 // `drain` is called after each resource of a CloudFormation or Terraform report.
 bool writeConsoleDetail(std::string& out, const PairView& v, const ConsoleOptions& o,
                         std::string& panic, const ReportDrain& drain = {});

@@ -2,8 +2,8 @@
 // the CloudFormation report (failures grouped by resource, with a stateful
 // code excerpt cursor), the Terraform plan report, and the generic report.
 // Called by the validate command after the summary table of each pair.
-// cfn-guard 3.1.1 panics on a few inputs here; those are returned as `false`
-// with the panic text, after whatever it had written before panicking.
+// cfn-guard 3.1.1 panics on a few inputs here (panicText marks where); those
+// files get the generic report instead (writeConsoleDetail).
 #include <algorithm>
 #include <map>
 #include <optional>
@@ -947,8 +947,32 @@ bool writeTf(std::string& out, const PairView& v, const ConsoleOptions& o, std::
 bool writeConsoleDetail(std::string& out, const PairView& v, const ConsoleOptions& o, std::string& panic,
                         const ReportDrain& drain) {
   const Node* root = v.data.root();
-  if (mapGet(v.data, root, "Resources")) return writeCfn(out, v, o, panic, drain);
-  if (mapGet(v.data, root, "resource_changes")) return writeTf(out, v, o, panic, drain);
+  const bool cfn = mapGet(v.data, root, "Resources") != nullptr;
+  if (!cfn && !mapGet(v.data, root, "resource_changes")) {
+    writeGeneric(out, v, o, drain);
+    return true;
+  }
+  // Where cfn-guard 3.1.1's CloudFormation or Terraform reporter panics (a
+  // failing path it cannot attribute to a resource: goldens v48, v49), a gate
+  // still needs the report: guardvm gives this file the generic report
+  // instead of imitating the crash (docs/compatibility.md). What the resource
+  // report wrote is taken back when it is still in `out`; if part of it was
+  // already drained, the generic report follows it.
+  const size_t start = out.size();
+  bool drained = false;
+  ReportDrain watched;
+  if (drain) watched = [&](std::string& text) {
+    drained = true;
+    drain(text);
+  };
+  std::string crash;
+  const bool ok = cfn ? writeCfn(out, v, o, crash, watched) : writeTf(out, v, o, crash, watched);
+  if (ok) return true;
+  if (crash.rfind("thread 'main' panicked", 0) != 0) {  // an error cfn-guard reports as such
+    panic = std::move(crash);
+    return false;
+  }
+  if (!drained) out.resize(start);
   writeGeneric(out, v, o, drain);
   return true;
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Where cfn-guard 3.1.1 panics (exit 101), guardvm gives a clear error
-# instead (docs/compatibility.md, "Where cfn-guard panics (exit 101)"); this
+# Where cfn-guard 3.1.1 panics (exit 101), guardvm gives a clear error or the
+# report instead (docs/compatibility.md, "Where cfn-guard panics (exit 101)"); this
 # checks each message and exit code, and that a closed stdout ends validate
 # quietly. Self-contained (no ../shared). Called by ctest:
 #   panics.sh GUARDVM
@@ -51,6 +51,24 @@ expect test-data-without-rules-file 2 "needs either --dir, or both --rules-file 
   -- "$vm" test -t ok.yaml
 
 # A reader that goes away ends the program quietly (SIGPIPE status, nothing on stderr).
+# v48, v49: a failing path the CloudFormation report cannot attribute to a
+# resource (cfn-guard panics in cfn.rs, exit 101): the file gets the generic
+# report and the run its usual exit code, with nothing that looks like a crash.
+printf 'rule deep {\n  Z.a.b == 2\n}\n' > deep.guard
+printf 'Resources: {}\nZ:\n  a:\n    b: 1\n' > deep.yaml
+printf 'Resources:\n  X:\n    Properties:\n      a: 1\n' > untyped.yaml
+printf 'rule two {\n  Resources.X.Properties.a == 2\n}\n' > untyped.guard
+for c in deep untyped; do
+  "$vm" validate -r $c.guard -d $c.yaml -d ok.yaml >out.txt 2>err.txt </dev/null; rc=$?
+  if [ "$rc" != 19 ] || grep -q panicked err.txt out.txt || ! grep -qF "is not compliant with" out.txt ||
+     ! grep -qF "ok.yaml" out.txt; then
+    echo "FAIL cfn-report-$c: exit $rc (want 19), stdout:"; cat out.txt; cat err.txt
+    fails=$((fails + 1))
+  else
+    echo "ok   cfn-report-$c"
+  fi
+done
+
 mkdir many
 for i in $(seq 1 3000); do printf 'Resources:\n  R%d: {Type: T}\n' "$i" > "many/d$i.yaml"; done
 "$vm" validate -r r.guard -d many -S all 2>err.txt | head -n 1 >/dev/null

@@ -38,6 +38,8 @@ v73-no-arguments exit
 v79-payload-with-rules-conflict exit
 # Where cfn-guard panics (exit 101), guardvm prints a clear error instead
 # (docs/compatibility.md, "Where cfn-guard panics"; tests/cli/panics.sh).
+v48-cfn-deep-path-panic skip
+v49-cfn-resource-without-type-panic skip
 v58b-input-params-conflict-structured skip
 v64b-malformed-template-utf8-cut skip
 v74-rules-flag-without-value skip
