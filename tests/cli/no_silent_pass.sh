@@ -137,6 +137,29 @@ if [ -w /dev/full ]; then
   "$gc" --disasm r.gpack >/dev/full 2>err.txt; rc=$?
   check listing-to-full-disk 1 "" "No space left on device"
 fi
+# An empty path is a path that does not exist (cfn-guard's answer), not stdin
+# or "no rules"; test reads its rules only from a regular file (issue 16).
+"$vm" validate -r r.guard -d "" -S none >out.txt 2>err.txt </dev/null; rc=$?
+check empty-data-path 255 "" 'The path `` does not exist'
+"$vm" validate -r "" -d bad.yaml -S none >out.txt 2>err.txt </dev/null; rc=$?
+check empty-rules-path 255 "" 'The path `` does not exist'
+printf -- '---\n- name: t\n  input: {}\n  expectations:\n    rules: {}\n' > t.yaml
+"$vm" test -r /dev/null -t t.yaml >out.txt 2>err.txt; rc=$?
+check test-rules-from-device 255 "" "I/O error when reading invalid input parameter"
+
+# A data file whose name is not UTF-8 is evaluated and named with U+FFFD in
+# the reports (JSON and YAML must be UTF-8); a directory too deep to list
+# (its path longer than PATH_MAX) is an error naming it, not skipped.
+mkdir -p names && cp bad.yaml "names/$(printf 'bad\xff')".yaml
+"$vm" validate -r r.guard -d names -o json -S none >out.txt 2>err.txt; rc=$?
+check non-utf8-name-json 19 "bad$(printf '\xef\xbf\xbd').yaml" ""
+"$vm" validate -r r.guard -d names -o yaml -S none >out.txt 2>err.txt; rc=$?
+check non-utf8-name-yaml 19 "status: FAIL" ""
+long=$(printf 'd%.0s' $(seq 1 250))
+( mkdir -p deep && cd deep && for i in $(seq 1 18); do mkdir "$long" && cd "$long" || exit 1; done && cp ../../../bad.yaml x.yaml 2>/dev/null; true )
+"$vm" validate -r r.guard -d deep -S none >out.txt 2>err.txt; rc=$?
+check path-longer-than-path-max 255 "" "File name too long"
+
 # Endless streams are bounded while they are read (issue 16): an error naming
 # the input and the limit, not a read until memory runs out.
 "$vm" validate -r r.guard -d /dev/zero -S none >out.txt 2>err.txt; rc=$?

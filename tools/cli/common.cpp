@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
@@ -103,6 +104,16 @@ bool pathExists(const std::string& p) {
   return std::filesystem::exists(std::filesystem::path(p), ec);
 }
 
+bool isRegularFile(const std::string& p) {
+  struct stat st {};
+  return ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+bool isPipe(const std::string& p) {
+  struct stat st {};
+  return ::stat(p.c_str(), &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
+}
+
 bool isDirectory(const std::string& p) {
   std::error_code ec;
   return std::filesystem::is_directory(std::filesystem::path(p), ec);
@@ -132,6 +143,13 @@ static void walkInto(const std::filesystem::path& dir, const std::string& shown,
     e.mtime = fs::last_write_time(it->path(), ec2);
     entries.push_back(std::move(e));
   }
+  if (ec) {
+    // A directory that cannot be listed (a path longer than PATH_MAX, no
+    // permission) is not skipped in silence: it is handed on as a stream, so
+    // that reading it fails with the system's error naming it.
+    outFiles.push_back(WalkedFile{shown, shown, true, ec.value()});
+    return;
+  }
   if (order == WalkOrder::ByName) {
     std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.name < b.name; });
   } else {
@@ -147,6 +165,8 @@ static void walkInto(const std::filesystem::path& dir, const std::string& shown,
       if (!link || followLinks) walkInto(p, s, order, followLinks, outFiles, depth + 1);
     } else if (fs::is_regular_file(p, ec2)) {
       outFiles.push_back(WalkedFile{s, canonical(p.string())});
+    } else if (ec2 && ec2 != std::errc::no_such_file_or_directory) {
+      outFiles.push_back(WalkedFile{s, s, true, ec2.value()});  // as above
     }
   }
 }
@@ -175,9 +195,9 @@ namespace {
 // 64 bytes of spare capacity (simdjson's padding) so the JSON loader parses
 // the text in place instead of copying it. Pipes, FIFOs and devices have no
 // size and are read to their end too: cfn-guard 3.1.1 seeks them, fails, and
-// treats rules given through a pipe as empty (a silent pass).
-// Reads fd to its end, refusing more than `limit` bytes (a stream such as
-// /dev/zero or an endless pipe would otherwise be read until memory runs out).
+// treats rules given through a pipe as empty (a silent pass). More than
+// `limit` bytes are refused (a stream such as /dev/zero or an endless pipe
+// would otherwise be read until memory runs out).
 Result<std::string> readAll(int fd, size_t sizeHint, uint64_t limit) {
   std::string s = guard::newTextBuffer(sizeHint);  // + padding, huge pages
   // The announced size straight into the string: its pages are touched once
@@ -212,6 +232,7 @@ std::string tooLargeText(uint64_t limit) {
 }
 
 Result<std::string> readFile(const std::string& path, uint64_t limit) {
+  if (path.size() >= PATH_MAX) return Error::plain(osErrorText(ENAMETOOLONG));
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return Error::plain(osErrorText(errno));
   struct stat st {};
@@ -257,6 +278,23 @@ static size_t utf8SequenceAt(std::string_view text, size_t i) {
     return at(1) >= lo && at(1) <= hi && cont(2) && cont(3) ? 4 : 0;
   }
   return 0;
+}
+
+std::string lossyUtf8(std::string_view text) {
+  if (isUtf8(text)) return std::string(text);
+  std::string out;
+  out.reserve(text.size() + 8);
+  for (size_t i = 0; i < text.size();) {
+    const size_t n = utf8SequenceAt(text, i);
+    if (n == 0) {
+      out += "\xEF\xBF\xBD";  // U+FFFD, as Rust's to_string_lossy
+      ++i;
+    } else {
+      out.append(text.substr(i, n));
+      i += n;
+    }
+  }
+  return out;
 }
 
 size_t firstNonUtf8(std::string_view text) {

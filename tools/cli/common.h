@@ -47,6 +47,9 @@ struct WalkedFile {
   // `/dev/stdin`): the user asked for it by name, so the extension filters
   // that cfn-guard applies (and that make it skip such input silently) do not.
   bool stream = false;
+  // Nonzero: the walk could not list or inspect this path (an errno); it is a
+  // stream, so reading it fails with that error instead of skipping it.
+  int error = 0;
 };
 
 enum class WalkOrder { ByName, ByModified };
@@ -57,6 +60,8 @@ std::vector<WalkedFile> walk(const std::string& root, WalkOrder order, bool foll
 
 bool pathExists(const std::string& p);
 bool isDirectory(const std::string& p);
+bool isRegularFile(const std::string& p);  // following symlinks
+bool isPipe(const std::string& p);         // a FIFO, pipe or socket
 bool endsWith(std::string_view s, std::string_view suffix);
 std::string baseName(const std::string& p);
 
@@ -80,6 +85,9 @@ bool isUtf8(std::string_view text);  // simdjson's validator
 // The offset of the first byte that does not begin a valid UTF-8 sequence,
 // or npos: a byte-at-a-time scan, for the message (and to check isUtf8).
 size_t firstNonUtf8(std::string_view text);
+// text with each byte that is not part of valid UTF-8 replaced by U+FFFD: file
+// names shown in reports (JSON and YAML must be UTF-8; names need not be).
+std::string lossyUtf8(std::string_view text);
 // kNotUtf8 with where the first offending byte is: "... (line 3, column 7)"
 // (1-based; columns in bytes). For messages guardvm writes to stderr.
 std::string notUtf8Where(std::string_view text);

@@ -521,7 +521,11 @@ int runSingle(const TestOptions& o) {
       err("Error occurred The path `" + p + "` does not exist\n");
       return kExitError;
     }
-  if (isDirectory(o.rulesFile)) {
+  // cfn-guard's test reads the rules only from a regular file. guardvm also
+  // reads a pipe (`-r <(cmd)`, docs/compatibility.md), but a directory or a
+  // device (`-r /dev/null`, which reads as nothing and would pass) is
+  // cfn-guard's error.
+  if (!isRegularFile(o.rulesFile) && !isPipe(o.rulesFile)) {
     err("Error occurred I/O error when reading invalid input parameter\n");
     return kExitError;
   }

@@ -175,7 +175,7 @@ int Validator::loadAllData() {
   std::vector<char> unreadable(files.size(), 0);
   parallelFor(files.size(), effectiveJobs(opt_.jobs), [&](size_t i) {
     DataFile& d = data_[i];
-    d.name = files[i].canonical;
+    d.name = lossyUtf8(files[i].canonical);
     auto text = readFile(files[i].path);
     if (!text.ok()) {
       errors[i] = "I/O error when reading " + files[i].path + ": " + text.error().message;
@@ -279,7 +279,7 @@ int Validator::collectRules() {
     bool dir = isDirectory(arg);
     for (const auto& f : walk(arg, order, false)) {
       if (dir && !hasRulesExtension(baseName(f.path))) continue;
-      RulesSource src{f.path, baseName(f.path), {}, {}};
+      RulesSource src{f.path, lossyUtf8(baseName(f.path)), {}, {}};
       auto text = readFile(f.path, kMaxRulesBytes);
       if (!text.ok()) src.readError = text.error().message;
       // cfn-guard reads rules into a Rust String and refuses other bytes
@@ -626,9 +626,25 @@ int runValidate(std::vector<std::string> args) {
     return kExitUsage;
   }
   // CLI11 stores one empty value for a multi-value flag given without values
-  // (`-r -d x`); such a flag has no values.
+  // (`-r -d x`); such a flag has no values. An empty value given on purpose
+  // (`-d ""`) is a path, one that does not exist, as cfn-guard says (it must
+  // not mean stdin, nor "no rules").
+  auto givenEmpty = [&](std::initializer_list<const char*> names) {
+    for (size_t i = 0; i + 1 < args.size(); ++i)
+      for (const char* n : names)
+        if (args[i] == n && args[i + 1].empty()) return true;
+    for (const std::string& a : args)
+      for (const char* n : names)
+        if (a == std::string(n) + "=") return true;
+    return false;
+  };
+  const bool emptyRules = givenEmpty({"-r", "--rules"}), emptyData = givenEmpty({"-d", "--data"}),
+             emptyParams = givenEmpty({"-i", "--input-parameters", "--input-params"});
   for (auto* v : {&o.rules, &o.data, &o.inputParams})
     if (v->size() == 1 && v->front().empty()) v->clear();
+  if (emptyRules && o.rules.empty()) o.rules.push_back("");
+  if (emptyData && o.data.empty()) o.data.push_back("");
+  if (emptyParams && o.inputParams.empty()) o.inputParams.push_back("");
   if (rules->count() == 0 && !o.payload) {
     err("error: the following required arguments were not provided:\n  <--rules [<RULES>...]|--payload>\n\n"
         "Usage: " + gProgramName + " validate <--rules [<RULES>...]|--payload>\n\n"
