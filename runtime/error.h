@@ -16,6 +16,10 @@ struct Error {
   std::string file;
   uint32_t line = 0;
   uint32_t column = 0;
+  // What went wrong in our own words, where `message` must keep another
+  // tool's wording (a data file's parse error keeps cfn-guard's text; this
+  // says why and where: "nested deeper than 512 levels"). May be empty.
+  std::string detail;
 
   static Error at(std::string file, uint32_t line, uint32_t column, std::string message) {
     return Error{std::move(message), std::move(file), line, column};

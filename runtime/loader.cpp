@@ -26,7 +26,7 @@ namespace guard {
 
 namespace detail {
 // --- Shared between the loader files (defined in yaml_loader.cpp / json_loader.cpp).
-enum class LoadFailure : uint8_t { Syntax, KeyType, BadValue, NoDocument };
+enum class LoadFailure : uint8_t { Syntax, KeyType, BadValue, NoDocument, TooDeep };
 Result<Node*> parseYaml(Document& doc, std::string_view text, LoadFailure* why);
 Result<Node*> parseYamlValue(Document& doc, std::string_view text);
 Node* parseJson(Document& doc, std::string_view text, size_t capacity);
@@ -123,6 +123,10 @@ Error dataFileError(Error e, detail::LoadFailure why, std::string_view text,
     case detail::LoadFailure::NoDocument:
       e.message = "thread 'main' panicked at guard/src/rules/libyaml/event.rs:63:14:\nnot implemented";
       return e;
+    case detail::LoadFailure::TooDeep:
+      // Our limit, which cfn-guard's text cannot name: say which and where.
+      e.detail = e.message;
+      break;
     case detail::LoadFailure::Syntax:
       break;
   }

@@ -24,7 +24,7 @@ namespace guard::detail {
 
 // --- Shared between the loader files (there is no private header; the same
 // declarations appear in loader.cpp, json_loader.cpp and tests/loader_test.cpp).
-enum class LoadFailure : uint8_t { Syntax, KeyType, BadValue, NoDocument };
+enum class LoadFailure : uint8_t { Syntax, KeyType, BadValue, NoDocument, TooDeep };
 Result<Node*> parseYaml(Document& doc, std::string_view text, LoadFailure* why);
 Result<Node*> parseYamlValue(Document& doc, std::string_view text);
 bool parseRustI64(std::string_view s, int64_t* out);
@@ -464,8 +464,8 @@ class YamlBuilder {
     error_ = Error{std::move(message), {}, line1, col1};
     return false;
   }
-  bool failAt(const yaml_mark_t& m, std::string message) {
-    return fail(LoadFailure::Syntax, std::move(message) + " at " + markText(m),
+  bool failAt(const yaml_mark_t& m, std::string message, LoadFailure kind = LoadFailure::Syntax) {
+    return fail(kind, std::move(message) + " at " + markText(m),
                 uint32_t(m.line + 1), uint32_t(m.column + 1));
   }
 
@@ -674,7 +674,8 @@ bool YamlBuilder::onStart(const yaml_event_t& ev, bool isMap) {
   uint32_t depth = (frames_.empty() ? 0 : frames_.back().depth) + 1 + (wrapKey ? 1 : 0);
   if (depth > kMaxDocumentDepth)
     return failAt(ev.start_mark, "documents nested deeper than " +
-                                     std::to_string(kMaxDocumentDepth) + " levels are not supported");
+                                     std::to_string(kMaxDocumentDepth) + " levels are not supported",
+                  LoadFailure::TooDeep);
   Frame f;
   f.isMap = isMap;
   f.line = uint32_t(ev.start_mark.line);

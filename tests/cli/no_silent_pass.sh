@@ -160,6 +160,12 @@ long=$(printf 'd%.0s' $(seq 1 250))
 "$vm" validate -r r.guard -d deep -S none >out.txt 2>err.txt; rc=$?
 check path-longer-than-path-max 255 "" "File name too long"
 
+# Data nested deeper than the loader's limit: cfn-guard's parse-error text,
+# then the file, line, column and the limit in guardvm's words.
+python3 -c 'print("{\"a\":" * 600 + "1" + "}" * 600)' > deep.json
+"$vm" validate -r r.guard -d deep.json -S none >out.txt 2>err.txt; rc=$?
+check data-nested-too-deep 255 "" "deep.json:1:2561: documents nested deeper than 512 levels"
+
 # Endless streams are bounded while they are read (issue 16): an error naming
 # the input and the limit, not a read until memory runs out.
 "$vm" validate -r r.guard -d /dev/zero -S none >out.txt 2>err.txt; rc=$?

@@ -256,6 +256,11 @@ Result<std::string> readFile(const std::string& path, uint64_t limit) {
   size_t hint = regular ? size_t(st.st_size) : 0;
   auto text = readAll(fd, hint, regular ? limit : std::min(limit, kMaxStreamBytes));
   ::close(fd);
+  // A file cut short while it was read (truncated, or replaced by a writer)
+  // must not be evaluated on its prefix as if it were whole.
+  if (text.ok() && regular && text.value().size() < hint)
+    return Error::plain("the file shrank while it was read (" + std::to_string(text.value().size()) +
+                        " of " + std::to_string(hint) + " bytes)");
   return text;
 }
 

@@ -88,8 +88,13 @@ Result<std::unique_ptr<Document>> loadData(const std::string& name, std::string 
     const Error& e = doc.error();
     if (e.message.find("non string type detected") != std::string::npos)
       return Error::plain("Parser Error when parsing `" + e.message + "`");
+    // cfn-guard's text, then where and why in ours (its text names neither).
+    std::string where;
+    if (!e.detail.empty())
+      where = "\n" + name + (e.line ? ":" + std::to_string(e.line) + ":" + std::to_string(e.column) : "") +
+              ": " + e.detail;
     return Error::plain("Parser Error when parsing `Error encountered while parsing data file: " + name +
-                        ", data beginning with \n" + head + "\n ...`");
+                        ", data beginning with \n" + head + "\n ...`" + where);
   }
   return doc;
 }
