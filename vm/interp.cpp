@@ -14,6 +14,7 @@
 #include <deque>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include <llvm/ADT/DenseMap.h>
 #include <llvm/ADT/DenseSet.h>
@@ -328,8 +329,24 @@ class Machine {
   std::vector<TraceRecord> trace_rec_;
   std::vector<uint32_t> tstack_;              // open records of exec's annotations
   // The records below tstack_[tfloor_] belong to the functions further up the
-  // call chain (see exec).
+  // call chain. The trace annotations expect the lowering's instruction
+  // shapes; a pack whose code has other shapes (it still verifies) could open
+  // trace records it never closes, or close its callers'. So a called
+  // function closes only what it opened, and all of it when it returns: the
+  // trace tree nests like the calls, whatever the code (a mutated pack once
+  // nested it thousands deep). Kept in the callers' frames (callCnfInFrame,
+  // callSet), not a wrapper's: kMaxCallDepth rule references must fit the
+  // stack under ASan.
   size_t tfloor_ = 0;
+  size_t enterTraceFloor() {
+    if (!trace_) return 0;
+    return std::exchange(tfloor_, tstack_.size());
+  }
+  void leaveTraceFloor(size_t saved, Status s) {
+    if (!trace_) return;
+    while (tstack_.size() > tfloor_) tpop(s);
+    tfloor_ = saved;
+  }
   std::vector<std::vector<Ann>> anns_;        // per function, built on first use
   std::vector<uint8_t> refDone_;              // per rule: evaluated through a reference
   std::vector<const Node*> typeLits_;         // per part: the type string of a Q_TYPE_SELECT
@@ -543,7 +560,9 @@ Status Machine::callCnfInFrame(uint32_t func, Frame& frame) {
     return Status::Skip;
   }
   ++depth_;
+  const size_t floor = enterTraceFloor();
   Status s = exec(func, frame, frame.self, nullptr);
+  leaveTraceFloor(floor, s);
   --depth_;
   return s;
 }
@@ -551,7 +570,8 @@ Status Machine::callCnfInFrame(uint32_t func, Frame& frame) {
 bool Machine::callSet(uint32_t func, Frame& frame, const Node* self, ResultSet& out) {
   if (depth_ + 1 >= kMaxCallDepth) return fail("evaluation nested too deeply");
   ++depth_;
-  exec(func, frame, self, &out);
+  const size_t floor = enterTraceFloor();
+  leaveTraceFloor(floor, exec(func, frame, self, &out));
   --depth_;
   return !failed();
 }
@@ -619,18 +639,7 @@ bool Machine::variableNamed(Frame* start, uint32_t name, ResultSet& out) {
 // ------------------------------------------------------------------ dispatch
 
 Status Machine::exec(uint32_t fi, Frame& frame, const Node* self, ResultSet* setOut) {
-  if (!trace_) return loop<false>(fi, frame, self, setOut);
-  // The trace annotations expect the lowering's instruction shapes; a pack
-  // whose code has other shapes (it still verifies) could open trace records
-  // it never closes, or close its callers'. So a function closes only what it
-  // opened, and all of it when it returns: the trace tree nests like the
-  // calls, whatever the code (a mutated pack once nested it thousands deep).
-  const size_t savedFloor = tfloor_;
-  tfloor_ = tstack_.size();
-  Status s = loop<true>(fi, frame, self, setOut);
-  while (tstack_.size() > tfloor_) tpop(s);
-  tfloor_ = savedFloor;
-  return s;
+  return trace_ ? loop<true>(fi, frame, self, setOut) : loop<false>(fi, frame, self, setOut);
 }
 
 template <bool kTrace>

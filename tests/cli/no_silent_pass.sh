@@ -166,6 +166,15 @@ python3 -c 'print("{\"a\":" * 600 + "1" + "}" * 600)' > deep.json
 "$vm" validate -r r.guard -d deep.json -S none >out.txt 2>err.txt; rc=$?
 check data-nested-too-deep 255 "" "deep.json:1:2561: documents nested deeper than 512 levels"
 
+# Rules errors keep cfn-guard's wording and say what is wrong: an unterminated
+# custom message (cfn-guard's explanation), rules nested past guardvm's limit.
+printf 'rule r {\n  Resources exists <<no end\n}\n' > msg.guard
+"$vm" validate -r msg.guard -d bad.yaml >out.txt 2>err.txt; rc=$?
+check unterminated-message 5 "" "when handling Unable to find a closing >> tag for message, fragment no end"
+python3 -c 'print("rule r {\n" + "A[ " * 300 + "B exists" + " ]" * 300 + " !empty\n}")' > nest.guard
+"$vm" validate -r nest.guard -d bad.yaml >out.txt 2>err.txt; rc=$?
+check rules-nested-too-deeply 5 "" "when handling rules nested too deeply (more than 256 levels"
+
 # Endless streams are bounded while they are read (issue 16): an error naming
 # the input and the limit, not a read until memory runs out.
 "$vm" validate -r r.guard -d /dev/zero -S none >out.txt 2>err.txt; rc=$?

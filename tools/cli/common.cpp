@@ -355,6 +355,9 @@ static std::string cfnGuardContext(const Error& e, const std::string& fileName) 
   if (starts("expected a condition after 'when'"))
     return "There were no clauses present " + fileName + "#" + std::to_string(e.line) + "@" +
            std::to_string(e.column);
+  if (starts("unterminated custom message")) return "Unable to find a closing >> tag for message";
+  // guardvm's own limit, which cfn-guard has no text for: said in our words.
+  if (starts("rules nested too deeply")) return e.message;
   return "";
 }
 
