@@ -11,6 +11,8 @@
 #include "vm/interp.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <deque>
 #include <optional>
 #include <string>
@@ -26,6 +28,22 @@
 #include "runtime/loader.h"
 #include "runtime/prefetch.h"
 #include "runtime/value_text.h"
+
+// What the verifier proved (vm/verify.h), asserted where the interpreter
+// relies on it, in debug and sanitizer builds: a failure here is a verifier
+// bug, caught at its source instead of as heap damage later.
+#if !defined(NDEBUG) || defined(__SANITIZE_ADDRESS__)
+#define GUARD_VERIFIED(cond)                                                              \
+  do {                                                                                    \
+    if (!(cond)) {                                                                        \
+      std::fprintf(stderr, "guardvm: verified invariant broken: %s (%s:%d)\n", #cond,     \
+                   __FILE__, __LINE__);                                                   \
+      std::abort();                                                                       \
+    }                                                                                     \
+  } while (0)
+#else
+#define GUARD_VERIFIED(cond) ((void)0)
+#endif
 
 namespace guard::vm {
 namespace {
@@ -338,6 +356,11 @@ class Machine {
   // callSet), not a wrapper's: kMaxCallDepth rule references must fit the
   // stack under ASan.
   size_t tfloor_ = 0;
+  // Out of line: the message's temporaries would otherwise sit in the frame
+  // of every call level (each byte counts kMaxCallDepth times under ASan).
+  [[gnu::noinline, gnu::cold]] void failTooDeep() {
+    fail("evaluation nested deeper than " + std::to_string(kMaxCallDepth) + " levels");
+  }
   size_t enterTraceFloor() {
     if (!trace_) return 0;
     return std::exchange(tfloor_, tstack_.size());
@@ -354,6 +377,7 @@ class Machine {
   // What a clause's queries recorded (keys-filter checks) stays only if the
   // clause FAILed; the clause's own records (e.g. of a passing `some`) stay.
   void endClause(Status s) {
+    GUARD_VERIFIED(!clauseMarks_.empty());
     uint32_t mark = clauseMarks_.back().records;
     clauseMarks_.pop_back();
     if (s == Status::Fail || !rec_ || suppress_ || rec_->size() <= mark) return;
@@ -556,7 +580,7 @@ Status Machine::callCnf(uint32_t func, Frame* parent, const Node* self) {
 
 Status Machine::callCnfInFrame(uint32_t func, Frame& frame) {
   if (depth_ + 1 >= kMaxCallDepth) {
-    fail("evaluation nested deeper than " + std::to_string(kMaxCallDepth) + " levels");
+    failTooDeep();
     return Status::Skip;
   }
   ++depth_;
@@ -648,6 +672,7 @@ Status Machine::loop(uint32_t fi, Frame& frame, const Node* self, ResultSet* set
   const Ann* anns = nullptr;
   if constexpr (kTrace) anns = traceAnnotations(fi).data();
   RegFile& rf = regFile(depth_);
+  GUARD_VERIFIED(!f.code.empty());
   if (rf.r.size() < f.numRegs) rf.r.resize(f.numRegs);
   if (rf.conv.size() < f.numRegs) rf.conv.resize(f.numRegs);
   rf.t.assign(f.numStatus, Status::Skip);
@@ -870,6 +895,7 @@ Status Machine::loop(uint32_t fi, Frame& frame, const Node* self, ResultSet* set
         }
         break;
       case Op::DISJ_END:
+        GUARD_VERIFIED(!discStack_.empty());
         close(discStack_.back(), T[in.a], /*keepPassing=*/true);
         discStack_.pop_back();
         if constexpr (kTrace) tpop(T[in.a]);
@@ -878,6 +904,7 @@ Status Machine::loop(uint32_t fi, Frame& frame, const Node* self, ResultSet* set
         ++suppress_;
         break;
       case Op::COND_END:
+        GUARD_VERIFIED(suppress_ > 0);
         --suppress_;
         break;
       case Op::RET_STATUS:
