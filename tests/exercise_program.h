@@ -20,6 +20,29 @@
 
 namespace guard::testkit {
 
+// A small CloudFormation-like template with the value types Guard rules look
+// at: what the pack fuzzers and the pack mutation test evaluate packs over.
+inline constexpr const char* kFixtureTemplate = R"(Resources:
+  Bucket:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: logs
+      Tags: [{Key: env, Value: prod}, {Key: n, Value: 3}]
+      Versioning: {Status: Enabled}
+  Task:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      ContainerDefinitions:
+        - Name: app
+          User: root
+          Privileged: true
+          Memory: 512
+          Ratio: 1.5
+          Env: ~
+Parameters:
+  Env: {Type: String, Default: dev}
+)";
+
 // `results` keeps each evaluation alive: a report model points into its
 // result (values made by functions live there), as --structured keeps them.
 inline void renderPair(const vm::Program& program, uint32_t file, const Document& doc,

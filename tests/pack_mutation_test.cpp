@@ -64,22 +64,6 @@ rule nested {
 }
 )";
 
-const char* kData = R"(Resources:
-  Bucket:
-    Type: AWS::S3::Bucket
-    Properties:
-      BucketName: logs
-      Tags: [{Key: env, Value: prod}, {Key: n, Value: 3}]
-      Versioning: {Status: Enabled}
-  Task:
-    Type: AWS::ECS::TaskDefinition
-    Properties:
-      ContainerDefinitions:
-        - {Name: app, User: root, Memory: 512, Ratio: 1.5, Env: ~}
-Parameters:
-  Env: {Type: String, Default: dev}
-)";
-
 struct Fixture {
   std::string pack;
   std::unique_ptr<Document> doc;
@@ -94,7 +78,7 @@ const Fixture& fixture() {
       return x;
     }
     x.pack = vm::writePack(*program.value());
-    auto doc = loadDocument(kData, "data.yaml");
+    auto doc = loadDocument(testkit::kFixtureTemplate, "data.yaml");
     if (doc.ok()) x.doc = std::move(doc.value());
     return x;
   }();

@@ -531,21 +531,23 @@ class Builder {
   // `q !empty { }` whose query selected nothing and recorded nothing (the VM
   // records BlockEmpty only then).
   ClauseReport blockEmpty(const Record& r, const std::string& parentKey) {
-    const BlockInfo& b = P.blocks[r.info];
-    ClauseReport c;
-    c.kind = CrKind::Block;
-    c.key = clauseKey(parentKey);
-    c.context = "BlockGuardClause#" + location(b.file, b.line, b.column);
+    ClauseReport c = block(r, parentKey, "BlockGuardClause#");
     c.error = "query for block clause did not retrieve any value";
     return c;
   }
 
-  ClauseReport blockMissing(const Record& r, const std::string& parentKey) {
+  // A Block check of block r.info, with its context `kind#Location[...]`.
+  ClauseReport block(const Record& r, const std::string& parentKey, const char* kind) {
     const BlockInfo& b = P.blocks[r.info];
     ClauseReport c;
     c.kind = CrKind::Block;
     c.key = clauseKey(parentKey);
-    c.context = "GuardBlockAccessClause#" + location(b.file, b.line, b.column);
+    c.context = kind + location(b.file, b.line, b.column);
+    return c;
+  }
+
+  ClauseReport blockMissing(const Record& r, const std::string& parentKey) {
+    ClauseReport c = block(r, parentKey, "GuardBlockAccessClause#");
     c.unresolved = unresolvedOf(P, r.from);
     c.hasUnresolved = true;
     c.custom = std::string();

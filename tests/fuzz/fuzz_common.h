@@ -33,32 +33,11 @@ inline constexpr size_t kMaxInput = 64 * 1024;
   (void)what;
 }
 
-// The fixed document the pack target evaluates packs over: a small
-// CloudFormation-like template with the value types Guard rules look at.
+// The fixed document the pack targets evaluate packs over
+// (testkit::kFixtureTemplate).
 inline const Document& fixedDocument() {
   static std::unique_ptr<Document> doc = [] {
-    auto loaded = loadDocument(
-        R"(Resources:
-  Bucket:
-    Type: AWS::S3::Bucket
-    Properties:
-      BucketName: logs
-      Tags: [{Key: env, Value: prod}, {Key: n, Value: 3}]
-      Versioning: {Status: Enabled}
-  Task:
-    Type: AWS::ECS::TaskDefinition
-    Properties:
-      ContainerDefinitions:
-        - Name: app
-          User: root
-          Privileged: true
-          Memory: 512
-          Ratio: 1.5
-          Env: ~
-Parameters:
-  Env: {Type: String, Default: dev}
-)",
-        "fixed.yaml");
+    auto loaded = loadDocument(testkit::kFixtureTemplate, "fixed.yaml");
     if (!loaded) std::abort();
     return std::move(loaded.value());
   }();
