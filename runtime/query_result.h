@@ -61,6 +61,9 @@ struct QValue {
   QValue child(const Node* n) const {
     return {n, QKind::Resolved, Unresolved::None, part == kContextScope ? part : part + 1};
   }
+  // The same value, as a query step's result: resolved, also when it was a
+  // literal (a filter over `%v` where v is a literal, differential case s8).
+  QValue stepped() const { return {node, QKind::Resolved, Unresolved::None, part}; }
   // A member that is its own filter scope (a value of a map iterated by `.*`
   // or [name], of a map filtered after a key, or of a variable).
   QValue ownScope(const Node* n) const { return {n, QKind::Resolved, Unresolved::None, 0}; }

@@ -1121,11 +1121,11 @@ bool Machine::stepFilter(ResultSet& set, const Part& part, FilterMode mode, uint
         }
         break;
       case FilterCandidates::Itself:
-        if (n->kind == NodeKind::Map ? passes(n, false) : passesRecorded(n)) set.push_back(v);
+        if (n->kind == NodeKind::Map ? passes(n, false) : passesRecorded(n)) set.push_back(v.stepped());
         if (failed()) return false;
         break;
       case FilterCandidates::ItselfInScope:
-        if (passes(filterScope(v, self), false)) set.push_back(v);
+        if (passes(filterScope(v, self), false)) set.push_back(v.stepped());
         if (failed()) return false;
         break;
       case FilterCandidates::Unresolved:
@@ -1443,7 +1443,7 @@ bool Machine::stepTypeSelect(ResultSet& set, const Part& part, FilterMode mode, 
       case FilterCandidates::ItselfInScope: {
         const Node* tested = candidates == FilterCandidates::Itself ? n : filterScope(v, self);
         if (trace_) traceTypeSelect(tested, part, partId, false);
-        if (typeMatches(tested, part)) tmp.push_back(v);
+        if (typeMatches(tested, part)) tmp.push_back(v.stepped());
         break;
       }
       case FilterCandidates::Unresolved:
