@@ -90,14 +90,8 @@ class Parser {
  public:
   Parser(std::string_view src, std::string fileName) : src_(src), file_(std::move(fileName)) {
     lineStarts_.push_back(0);
-    charCheckpoints_.reserve(src_.size() / kCharStep + 1);
-    size_t chars = 0;
-    for (size_t i = 0; i < src_.size(); ++i) {
-      if (i % kCharStep == 0) charCheckpoints_.push_back(chars);
-      if ((static_cast<unsigned char>(src_[i]) & 0xC0) != 0x80) ++chars;
+    for (size_t i = 0; i < src_.size(); ++i)
       if (src_[i] == '\n') lineStarts_.push_back(i + 1);
-    }
-    if (src_.size() % kCharStep == 0) charCheckpoints_.push_back(chars);  // for off == size
   }
 
   Result<RulesFile> parseFile();
@@ -148,8 +142,10 @@ class Parser {
   SourceLoc loc(size_t off) const {
     auto it = std::upper_bound(lineStarts_.begin(), lineStarts_.end(), off);
     size_t lineStart = *(it - 1);
-    // Columns count characters: UTF-8 lead bytes between the line's start and off.
-    const uint32_t col = uint32_t(charsBefore(off) - charsBefore(lineStart)) + 1;
+    // Columns count characters: UTF-8 lead bytes between the line's start and
+    // off; counted directly on a short stretch, else through the checkpoints.
+    const uint32_t col = uint32_t(off - lineStart <= kCharStep ? leadBytes(lineStart, off)
+                                                               : charsBefore(off) - charsBefore(lineStart)) + 1;
     return SourceLoc{static_cast<uint32_t>(off), static_cast<uint32_t>(it - lineStarts_.begin()),
                      col};
   }
@@ -158,12 +154,22 @@ class Parser {
   // one-line list as on a short line (counting from the line's start made
   // such a file quadratic: 50 s).
   static constexpr size_t kCharStep = 256;
-  size_t charsBefore(size_t off) const {
-    const size_t block = off / kCharStep;
-    size_t n = charCheckpoints_[block];
-    for (size_t i = block * kCharStep; i < off; ++i)
+  size_t leadBytes(size_t from, size_t to) const {
+    size_t n = 0;
+    for (size_t i = from; i < to; ++i)
       if ((static_cast<unsigned char>(src_[i]) & 0xC0) != 0x80) ++n;
     return n;
+  }
+  size_t charsBefore(size_t off) const {
+    if (charCheckpoints_.empty()) {  // built on the first long line only
+      charCheckpoints_.reserve(src_.size() / kCharStep + 1);
+      for (size_t at = 0, chars = 0; at <= src_.size(); at += kCharStep) {
+        charCheckpoints_.push_back(chars);
+        chars += leadBytes(at, std::min(at + kCharStep, src_.size()));
+      }
+    }
+    const size_t block = off / kCharStep;
+    return charCheckpoints_[block] + leadBytes(block * kCharStep, off);
   }
   Span span(size_t b, size_t e) const { return Span{loc(b), loc(e)}; }
 
@@ -249,7 +255,7 @@ class Parser {
   std::string_view src_;
   std::string file_;
   std::vector<size_t> lineStarts_;
-  std::vector<size_t> charCheckpoints_;  // charsBefore(k * kCharStep)
+  mutable std::vector<size_t> charCheckpoints_;  // charsBefore(k * kCharStep), built lazily
   Failure err_;
   int depth_ = 0;
 
