@@ -147,7 +147,7 @@ static void walkInto(const std::filesystem::path& dir, const std::string& shown,
     // A directory that cannot be listed (a path longer than PATH_MAX, no
     // permission) is not skipped in silence: it is handed on as a stream, so
     // that reading it fails with the system's error naming it.
-    outFiles.push_back(WalkedFile{shown, shown, true, ec.value()});
+    outFiles.push_back(WalkedFile{shown, shown, true});
     return;
   }
   if (order == WalkOrder::ByName) {
@@ -166,7 +166,7 @@ static void walkInto(const std::filesystem::path& dir, const std::string& shown,
     } else if (fs::is_regular_file(p, ec2)) {
       outFiles.push_back(WalkedFile{s, canonical(p.string())});
     } else if (ec2 && ec2 != std::errc::no_such_file_or_directory) {
-      outFiles.push_back(WalkedFile{s, s, true, ec2.value()});  // as above
+      outFiles.push_back(WalkedFile{s, s, true});  // as above
     }
   }
 }

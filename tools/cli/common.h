@@ -46,10 +46,10 @@ struct WalkedFile {
   // The argument itself names a pipe, FIFO or device (`-d <(cmd)`,
   // `/dev/stdin`): the user asked for it by name, so the extension filters
   // that cfn-guard applies (and that make it skip such input silently) do not.
+  // Also set for a path the walk could not list or inspect (a path longer
+  // than PATH_MAX, no permission): reading it then fails with the system's
+  // error, naming it, instead of the walk skipping it in silence.
   bool stream = false;
-  // Nonzero: the walk could not list or inspect this path (an errno); it is a
-  // stream, so reading it fails with that error instead of skipping it.
-  int error = 0;
 };
 
 enum class WalkOrder { ByName, ByModified };
