@@ -62,6 +62,12 @@ struct Frame {
   // names it does not declare are looked up (Q_DYNVAR).
   Frame* caller = nullptr;
   const Node* self = nullptr;
+  // The value a query that starts from `this` stands in when a filter after
+  // .*, [*] or [name] picks its scope (filterScope): the frame's own `this`,
+  // except in a filter's frame, which keeps its parent's. cfn-guard evaluates
+  // a filter's clauses without a scope of their own; rule bodies, blocks,
+  // `when` bodies and parameterized rules open one (differential case s8).
+  const Node* scope = nullptr;
   uint32_t func = kNone;  // the function whose slots this frame holds
   std::vector<SlotState> slots;
 };
@@ -119,6 +125,8 @@ class Machine {
  private:
   // ---- calls
   Status callCnf(uint32_t func, Frame* parent, const Node* self);
+  Status callFilter(uint32_t func, Frame& parent, const Node* candidate);
+  Status callCnfScoped(uint32_t func, Frame* parent, const Node* self, const Node* scope);
   Status callCnfInFrame(uint32_t func, Frame& frame);
   bool callSet(uint32_t func, Frame& frame, const Node* self, ResultSet& out);
   Status exec(uint32_t func, Frame& frame, const Node* self, ResultSet* setOut);
@@ -147,11 +155,17 @@ class Machine {
   };
   static FilterCandidates filterCandidates(const QValue& v, FilterMode mode);
   static bool testsACandidate(const Node* n, FilterCandidates candidates);
-  const Node* filterScope(const QValue& v, const Node* self) const;
+  const Node* filterScope(const QValue& v, const Node* context) const;
+  // What kContextScope members stand for in function code running on `self`
+  // in `frame`: the frame's scope, or `self` itself for a set function run on
+  // another value (a keys filter's right-hand side runs on the map).
+  static const Node* contextScope(const Frame& frame, const Node* self) {
+    return self == frame.self ? frame.scope : self;
+  }
   bool stepFilter(ResultSet& set, const Part& part, FilterMode mode, uint32_t partId, Frame& frame,
-                  const Node* self, ResultSet& tmp);
+                  const Node* context, ResultSet& tmp);
   bool stepTypeSelect(ResultSet& set, const Part& part, FilterMode mode, uint32_t partId,
-                      const Node* self, ResultSet& tmp);
+                      const Node* context, ResultSet& tmp);
   bool stepKeysFilter(ResultSet& set, const Part& part, uint32_t partId, Frame& frame, ResultSet& tmp);
   void recordKeyCheck(std::vector<Record>& out, const Node* map, const MapEntry& e, uint32_t partId,
                       const QValue& to, uint32_t inSet);
@@ -436,6 +450,7 @@ Result<FileResult> Machine::run(uint32_t file) {
   const FileInfo& fi = P.files[file];
   Frame fileFrame;
   fileFrame.self = root_;
+  fileFrame.scope = root_;
   fileFrame.func = fi.scope;
   fileFrame.slots.resize(P.functions[fi.scope].slots.size());
   fileFrame_ = &fileFrame;
@@ -553,6 +568,7 @@ Status Machine::paramCall(const ParamCallInfo& call, const ResultSet* args, Fram
     frame.parent = fileFrame_;
     frame.caller = &caller;
     frame.self = self;
+    frame.scope = self;
     frame.func = r.body;
     frame.slots.resize(P.functions[r.body].slots.size());
     for (uint16_t i = 0; i < call.numArgs; ++i) {
@@ -571,9 +587,18 @@ Status Machine::paramCall(const ParamCallInfo& call, const ResultSet* args, Fram
 // ------------------------------------------------------------------ calls
 
 Status Machine::callCnf(uint32_t func, Frame* parent, const Node* self) {
+  return callCnfScoped(func, parent, self, self);
+}
+
+Status Machine::callFilter(uint32_t func, Frame& parent, const Node* candidate) {
+  return callCnfScoped(func, &parent, candidate, parent.scope);
+}
+
+Status Machine::callCnfScoped(uint32_t func, Frame* parent, const Node* self, const Node* scope) {
   Frame frame;
   frame.parent = parent;
   frame.self = self;
+  frame.scope = scope;
   frame.func = func;
   frame.slots.resize(P.functions[func].slots.size());
   return callCnfInFrame(func, frame);
@@ -739,11 +764,13 @@ Status Machine::loop(uint32_t fi, Frame& frame, const Node* self, ResultSet* set
         stepAll(R[in.a], true, in.c, rf.tmp, &P.parts[in.c]);
         break;
       case Op::Q_FILTER:
-        if (!stepFilter(R[in.a], P.parts[in.c], FilterMode(in.b), in.c, frame, self, rf.tmp))
+        if (!stepFilter(R[in.a], P.parts[in.c], FilterMode(in.b), in.c, frame,
+                        contextScope(frame, self), rf.tmp))
           return Status::Skip;
         break;
       case Op::Q_TYPE_SELECT:
-        stepTypeSelect(R[in.a], P.parts[in.c], FilterMode(in.b), in.c, self, rf.tmp);
+        stepTypeSelect(R[in.a], P.parts[in.c], FilterMode(in.b), in.c, contextScope(frame, self),
+                       rf.tmp);
         break;
       case Op::Q_KEYS_FILTER:
         if (!stepKeysFilter(R[in.a], P.parts[in.c], in.c, frame, rf.tmp)) return Status::Skip;
@@ -1021,8 +1048,8 @@ void Machine::stepAll(ResultSet& set, bool values, uint32_t partId, ResultSet& t
 // a map iterated by .* or [name], of a map filtered after a key, or of a
 // variable; after [*] over a list it is the scope of the list (differential
 // case 24). Literals and function results have no parents: their own scope.
-const Node* Machine::filterScope(const QValue& v, const Node* self) const {
-  if (v.part == QValue::kContextScope) return self;
+const Node* Machine::filterScope(const QValue& v, const Node* context) const {
+  if (v.part == QValue::kContextScope) return context;
   const Node* n = v.node;
   for (uint32_t up = 0; up < v.part; ++up) {
     if (!n->parent) return v.node;
@@ -1062,7 +1089,7 @@ bool Machine::testsACandidate(const Node* n, FilterCandidates candidates) {
 }
 
 bool Machine::stepFilter(ResultSet& set, const Part& part, FilterMode mode, uint32_t partId,
-                         Frame& frame, const Node* self, ResultSet& in) {
+                         Frame& frame, const Node* context, ResultSet& in) {
   // `in` is this depth's scratch set; nested filter calls use deeper register files.
   in.clear();
   in.swap(set);  // set is now empty and receives the selection
@@ -1072,14 +1099,14 @@ bool Machine::stepFilter(ResultSet& set, const Part& part, FilterMode mode, uint
       uint32_t t = topen(TraceKind::Filter, std::string(fromList ? "Filter/List#" : "Filter/Map#") +
                                                 std::to_string(part.index));
       ++suppress_;
-      Status s = callCnf(part.func, &frame, candidate);
+      Status s = callFilter(part.func, frame, candidate);
       --suppress_;
       tclose(t, s);
       return s == Status::Pass;
     }
     if (typeGuardRejects(part.func, candidate, frame)) return false;
     ++suppress_;
-    Status s = callCnf(part.func, &frame, candidate);
+    Status s = callFilter(part.func, frame, candidate);
     --suppress_;
     return s == Status::Pass;
   };
@@ -1089,7 +1116,7 @@ bool Machine::stepFilter(ResultSet& set, const Part& part, FilterMode mode, uint
   auto passesRecorded = [&](const Node* candidate) {
     if (trace_ || suppress_ || !rec_) return passes(candidate, false);
     const size_t before = rec_->size();
-    Status s = callCnf(part.func, &frame, candidate);
+    Status s = callFilter(part.func, frame, candidate);
     for (size_t i = before; i < rec_->size(); ++i) (*rec_)[i].fromQuery = true;
     return s == Status::Pass;
   };
@@ -1126,7 +1153,7 @@ bool Machine::stepFilter(ResultSet& set, const Part& part, FilterMode mode, uint
         if (failed()) return false;
         break;
       case FilterCandidates::ItselfInScope:
-        if (passes(filterScope(v, self), false)) set.push_back(v.stepped());
+        if (passes(filterScope(v, context), false)) set.push_back(v.stepped());
         if (failed()) return false;
         break;
       case FilterCandidates::Unresolved:
@@ -1414,7 +1441,7 @@ bool Machine::typeMatches(const Node* v, const Part& part) const {
 }
 
 bool Machine::stepTypeSelect(ResultSet& set, const Part& part, FilterMode mode, uint32_t partId,
-                             const Node* self, ResultSet& tmp) {
+                             const Node* context, ResultSet& tmp) {
   tmp.clear();
   for (size_t vi = 0; vi < set.size(); ++vi) {
     prefetchAhead(set.data(), vi, set.size());
@@ -1442,7 +1469,7 @@ bool Machine::stepTypeSelect(ResultSet& set, const Part& part, FilterMode mode, 
         break;
       case FilterCandidates::Itself:
       case FilterCandidates::ItselfInScope: {
-        const Node* tested = candidates == FilterCandidates::Itself ? n : filterScope(v, self);
+        const Node* tested = candidates == FilterCandidates::Itself ? n : filterScope(v, context);
         if (trace_) traceTypeSelect(tested, part, partId, false);
         if (typeMatches(tested, part)) tmp.push_back(v.stepped());
         break;
