@@ -41,9 +41,15 @@ struct QValue {
   // Unresolved: pack-wide id of the query part that failed. Resolved and
   // literal: the scope (above).
   uint32_t part = 0;
-  // Unresolved VariableMissing: the key the variable gave that the map lacks
-  // (cfn-guard names it in the reason). Null otherwise.
-  const Node* missingKey = nullptr;
+  union {
+    // Unresolved VariableMissing: the key the variable gave that the map
+    // lacks (cfn-guard names it in the reason). Null otherwise.
+    const Node* missingKey = nullptr;
+    // Unresolved VariableUnresolved: the variable's unresolved member, whose
+    // stop and reason cfn-guard appends to its own (kept in the scratch
+    // document's arena of the evaluation, which outlives its records).
+    const QValue* cause;
+  };
 
   static QValue resolved(const Node* n) { return {n, QKind::Resolved, Unresolved::None, 0}; }
   static QValue literal(const Node* n) { return {n, QKind::Literal, Unresolved::None, 0}; }
@@ -52,6 +58,11 @@ struct QValue {
   }
   static QValue variableMissing(const Node* map, const Node* key, uint32_t part) {
     return {map, QKind::Unresolved, Unresolved::VariableMissing, part, key};
+  }
+  static QValue variableUnresolved(const Node* map, const QValue* cause, uint32_t part) {
+    QValue v{map, QKind::Unresolved, Unresolved::VariableUnresolved, part};
+    v.cause = cause;
+    return v;
   }
   bool isUnresolved() const { return kind == QKind::Unresolved; }
   // A member one level down from this one (a key, an index, a list element):

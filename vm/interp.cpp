@@ -1910,7 +1910,9 @@ bool Machine::stepInterp(ResultSet& set, const Part& part, uint32_t partId, Fram
     }
     for (const QValue& name : names) {
       if (name.isUnresolved()) {
-        tmp.push_back(QValue::unresolved(n, Unresolved::VariableUnresolved, partId));
+        QValue* cause = scratch_.arena().allocate<QValue>();
+        *cause = name;
+        tmp.push_back(QValue::variableUnresolved(n, cause, partId));
         continue;
       }
       const Node* k = name.node;

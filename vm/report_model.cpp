@@ -130,6 +130,32 @@ static void appendDebugPath(std::string& out, std::string_view path, uint32_t li
   out += ", Location { line: " + std::to_string(line) + ", col: " + std::to_string(col) + " })";
 }
 
+// Rust {:?} of cfn-guard's RangeType: `inclusive` holds its bit flags, which
+// are ours (kLowerInclusive 1, kUpperInclusive 2).
+static void appendRangeDebug(std::string& out, const Node* n) {
+  std::string lo, hi;
+  switch (n->kind) {
+    case NodeKind::RangeInt:
+      lo = std::to_string(n->irange.lo);
+      hi = std::to_string(n->irange.hi);
+      break;
+    case NodeKind::RangeFloat:
+      lo = floatDebug(n->frange.lo);
+      hi = floatDebug(n->frange.hi);
+      break;
+    default:
+      lo = "'";
+      appendUtf8(lo, n->crange.lo);
+      lo += "'";
+      hi = "'";
+      appendUtf8(hi, n->crange.hi);
+      hi += "'";
+      break;
+  }
+  out += "RangeType { upper: " + hi + ", lower: " + lo +
+         ", inclusive: " + std::to_string(n->flags & (kLowerInclusive | kUpperInclusive)) + " }";
+}
+
 static void appendRustDebug(std::string& out, const Node* n) {
   std::string path = pathOf(n);
   auto open = [&](const char* kind) {
@@ -190,7 +216,7 @@ static void appendRustDebug(std::string& out, const Node* n) {
     case NodeKind::RangeFloat:
     case NodeKind::RangeChar:
       open(n->kind == NodeKind::RangeInt ? "RangeInt" : n->kind == NodeKind::RangeFloat ? "RangeFloat" : "RangeChar");
-      out += valueOnly(n);
+      appendRangeDebug(out, n);
       break;
   }
   out += "))";
@@ -281,10 +307,11 @@ Unresolved unresolvedOf(const Program& p, const QValue& v) {
                  " inside struct at path = " + at;
       break;
     case guard::Unresolved::VariableUnresolved:
-      // cfn-guard adds where the variable's own query stopped and why, which
-      // the VM does not keep (docs/reports.md lists this as a known gap).
+      // cfn-guard names where the variable's own query stopped, and why.
       u.reason = "Keys returned for variable " + interpolatedName(p, part) +
-                 " could not completely resolve. Path traversed until " + at;
+                 " could not completely resolve. Path traversed until " +
+                 (v.cause ? pathLoc(v.cause->node) + unresolvedOf(p, *v.cause).reason.value_or("")
+                          : at);
       break;
     case guard::Unresolved::VariableIndexOutOfRange:
       u.reason = "Index " + std::to_string(part.index) + " on the set of values returned for variable " +
