@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include "runtime/value_text.h"
 #include "tests/eval_helpers.h"
 #include "vm/report.h"
 
@@ -78,6 +79,30 @@ L:
   EXPECT_EQ(selects("L[*][ Type == 'T' ]", data), "PASS");
   EXPECT_EQ(selects("L[*][ Type == 'U' ]", data), "FAIL");
   EXPECT_EQ(selects("L[ Type == 'U' ]", data), "PASS");
+}
+
+// Inside a filter's clauses, a filter after [*] over a map takes the context
+// of the innermost rule, block, `when` body or parameterized rule: a filter
+// opens no scope of its own in cfn-guard (tests/differential/cases/
+// s9-filter-scope-skips-filters).
+TEST(FilterScope, AFilterInsideAFilterKeepsTheEnclosingScope) {
+  const char* data = "Top: 1\nResources:\n  Role:\n    Inner:\n      Deep: 1\n";
+  const char* rules = R"(rule p(x) { this[*][ Top exists ] !empty }
+rule root_in_filter { Resources[ Inner[*][ Top exists ] !empty ] !empty }
+rule not_the_candidate { Resources.*[ this[*][ Inner exists ] !empty ] !empty }
+rule block_scope { Resources { Role[ this[*][ Role exists ] !empty ] !empty } }
+rule when_body_scope { Resources[ when Inner exists { this[*][ Inner exists ] !empty } ] !empty }
+rule when_condition_scope { Resources[ when this[*][ Top exists ] !empty { Inner exists } ] !empty }
+rule param_rule_scope { Resources[ p(1) ] !empty }
+)";
+  EvalRun run = evaluate(rules, data);
+  ASSERT_TRUE(run.ok) << run.error;
+  EXPECT_EQ(run.status["root_in_filter"], "PASS");
+  EXPECT_EQ(run.status["not_the_candidate"], "FAIL");
+  EXPECT_EQ(run.status["block_scope"], "PASS");
+  EXPECT_EQ(run.status["when_body_scope"], "PASS");
+  EXPECT_EQ(run.status["when_condition_scope"], "PASS");
+  EXPECT_EQ(run.status["param_rule_scope"], "FAIL");
 }
 
 TEST(FilterScope, VariableValuesAreTheirOwnScope) {
@@ -187,6 +212,31 @@ std::string recordKinds(const EvalRun& run, const std::string& rule) {
     }
   }
   return kinds;
+}
+
+// The keys that the keys-filter checks of `rule` recorded, in record order.
+std::string recordedKeys(const EvalRun& run, const std::string& rule) {
+  std::string froms;
+  for (const auto& rr : run.result.rules) {
+    if (run.program->str(run.program->rules[rr.rule].name) != rule) continue;
+    for (const vm::Record& r : rr.records)
+      if (r.kind == vm::RecKind::KeysCheck && r.from.node) froms += std::string(froms.empty() ? "" : " ") + valueOnly(r.from.node);
+  }
+  return froms;
+}
+
+// cfn-guard resolves a query depth first, so when two steps of one query
+// record, a member's later records come before the next member's first ones
+// (tests/differential/cases/s10-L3-query-records-depth-first).
+TEST(FilterRecords, TwoRecordingStepsRecordMemberByMember) {
+  const char* data = "A:\n  Tags: {B: {}, Items: a}\nR:\n  MyBucket: {}\n";
+  EvalRun run = evaluate("rule r { Name == this.*[ keys != /^My/ ][ keys != /e/ ] }\n", data);
+  ASSERT_TRUE(run.ok) << run.error;
+  EXPECT_EQ(recordedKeys(run, "r"), "\"Items\" \"MyBucket\"");
+  // One recording step: its members' order.
+  EvalRun one = evaluate("rule r { this.*[ keys != /^My|^T/ ] !empty }\n", data);
+  ASSERT_TRUE(one.ok) << one.error;
+  EXPECT_EQ(recordedKeys(one, "r"), "\"Tags\" \"MyBucket\"");
 }
 
 // The checks of a filter over scalars reached by [*] are recorded in the

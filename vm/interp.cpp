@@ -130,6 +130,11 @@ class Machine {
   Status callCnfInFrame(uint32_t func, Frame& frame);
   bool callSet(uint32_t func, Frame& frame, const Node* self, ResultSet& out);
   Status exec(uint32_t func, Frame& frame, const Node* self, ResultSet* setOut);
+  bool refine(const Instr& in, RegFile& rf, Frame& frame, const Node* self);
+  static uint32_t queryEnd(const Function& f, uint32_t from, uint8_t reg);
+  static bool recordsAgain(const Function& f, uint32_t from, uint32_t end);
+  bool refineDepthFirst(const Function& f, uint32_t at, uint32_t end, RegFile& rf, Frame& frame,
+                        const Node* self);
   // The interpreter loop; kTrace adds the trace hooks (one instantiation
   // each, so the default path carries no trace test per instruction).
   template <bool kTrace>
@@ -688,6 +693,110 @@ bool Machine::variableNamed(Frame* start, uint32_t name, ResultSet& out) {
 
 // ------------------------------------------------------------------ dispatch
 
+// ---- query steps
+
+// One step that refines register in.a in place (a Q_ instruction after the
+// query's head). False when the evaluation failed.
+inline bool Machine::refine(const Instr& in, RegFile& rf, Frame& frame, const Node* self) {
+  ResultSet& set = rf.r[in.a];
+  switch (in.op) {
+    case Op::Q_KEY:
+      stepKey(set, P.parts[in.c], rf.conv[in.a], in.c, rf.tmp);
+      return true;
+    case Op::Q_INDEX:
+      stepIndex(set, P.parts[in.c], in.c, rf.tmp);
+      return true;
+    case Op::Q_ALL_VALUES:
+      stepAll(set, true, in.c, rf.tmp, nullptr);
+      return true;
+    case Op::Q_ALL_INDICES:
+      stepAll(set, false, in.c, rf.tmp, nullptr);
+      return true;
+    case Op::Q_CAPTURE:
+      stepAll(set, true, in.c, rf.tmp, &P.parts[in.c]);
+      return true;
+    case Op::Q_FILTER:
+      return stepFilter(set, P.parts[in.c], FilterMode(in.b), in.c, frame, contextScope(frame, self),
+                        rf.tmp);
+    case Op::Q_TYPE_SELECT:
+      stepTypeSelect(set, P.parts[in.c], FilterMode(in.b), in.c, contextScope(frame, self), rf.tmp);
+      return true;
+    case Op::Q_KEYS_FILTER:
+      return stepKeysFilter(set, P.parts[in.c], in.c, frame, rf.tmp);
+    case Op::Q_INTERP:
+      return stepInterp(set, P.parts[in.c], in.c, frame, self, rf.tmp);
+    default:
+      GUARD_VERIFIED(false);
+      return true;
+  }
+}
+
+static bool isRefineStep(Op op) {
+  switch (op) {
+    case Op::Q_KEY:
+    case Op::Q_INDEX:
+    case Op::Q_ALL_VALUES:
+    case Op::Q_ALL_INDICES:
+    case Op::Q_CAPTURE:
+    case Op::Q_FILTER:
+    case Op::Q_TYPE_SELECT:
+    case Op::Q_KEYS_FILTER:
+    case Op::Q_INTERP:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// A step that can add records to the clause while its query runs: a keys
+// filter's checks, and a filter's over scalars reached by [*] (case 19).
+static bool mayRecord(const Instr& in) {
+  return in.op == Op::Q_KEYS_FILTER ||
+         (in.op == Op::Q_FILTER && FilterMode(in.b) == FilterMode::AfterAllIndices);
+}
+
+// One past the last refine step of register `reg` from `from` on: the rest of
+// the query whose step is just before `from`.
+uint32_t Machine::queryEnd(const Function& f, uint32_t from, uint8_t reg) {
+  uint32_t end = from;
+  while (end < f.code.size() && isRefineStep(f.code[end].op) && f.code[end].a == reg) ++end;
+  return end;
+}
+
+bool Machine::recordsAgain(const Function& f, uint32_t from, uint32_t end) {
+  for (uint32_t i = from; i < end; ++i)
+    if (mayRecord(f.code[i])) return true;
+  return false;
+}
+
+// Runs the query steps [at, end) of register code[at].a member by member: the
+// first step, then the rest, on one member before the next. cfn-guard resolves
+// a query depth first, so when two steps record, the records of a member's
+// later steps come before those of the next member's first step (level 3; the
+// breadth-first steps of `loop` give the same records in another order). Only
+// taken when a later step records too; each recursion level has its own
+// member, so nested splits stay in order.
+bool Machine::refineDepthFirst(const Function& f, uint32_t at, uint32_t end, RegFile& rf,
+                               Frame& frame, const Node* self) {
+  const uint8_t reg = f.code[at].a;
+  ResultSet input = std::move(rf.r[reg]);
+  ResultSet out;
+  for (const QValue& member : input) {
+    rf.r[reg].assign(1, member);
+    for (uint32_t i = at; i < end; ++i) {
+      const Instr& in = f.code[i];
+      if (i > at && mayRecord(in) && rf.r[reg].size() > 1 && recordsAgain(f, i + 1, end)) {
+        if (!refineDepthFirst(f, i, end, rf, frame, self)) return false;
+        break;
+      }
+      if (!refine(in, rf, frame, self)) return false;
+    }
+    out.insert(out.end(), rf.r[reg].begin(), rf.r[reg].end());
+  }
+  rf.r[reg] = std::move(out);
+  return true;
+}
+
 Status Machine::exec(uint32_t fi, Frame& frame, const Node* self, ResultSet* setOut) {
   return trace_ ? loop<true>(fi, frame, self, setOut) : loop<false>(fi, frame, self, setOut);
 }
@@ -742,12 +851,6 @@ Status Machine::loop(uint32_t fi, Frame& frame, const Node* self, ResultSet* set
       case Op::Q_EMPTY:
         R[in.a].clear();
         break;
-      case Op::Q_KEY:
-        stepKey(R[in.a], P.parts[in.c], rf.conv[in.a], in.c, rf.tmp);
-        break;
-      case Op::Q_INDEX:
-        stepIndex(R[in.a], P.parts[in.c], in.c, rf.tmp);
-        break;
       case Op::Q_ALL_VALUES:
         if constexpr (!kTrace) {
           const Op next = code[pc].op;
@@ -755,28 +858,29 @@ Status Machine::loop(uint32_t fi, Frame& frame, const Node* self, ResultSet* set
               stepAllValuesOfType(R[in.a], code[pc], rf.tmp, frame))
             break;
         }
-        stepAll(R[in.a], true, in.c, rf.tmp, nullptr);
-        break;
-      case Op::Q_ALL_INDICES:
-        stepAll(R[in.a], false, in.c, rf.tmp, nullptr);
-        break;
-      case Op::Q_CAPTURE:
-        stepAll(R[in.a], true, in.c, rf.tmp, &P.parts[in.c]);
+        if (!refine(in, rf, frame, self)) return Status::Skip;
         break;
       case Op::Q_FILTER:
-        if (!stepFilter(R[in.a], P.parts[in.c], FilterMode(in.b), in.c, frame,
-                        contextScope(frame, self), rf.tmp))
-          return Status::Skip;
-        break;
-      case Op::Q_TYPE_SELECT:
-        stepTypeSelect(R[in.a], P.parts[in.c], FilterMode(in.b), in.c, contextScope(frame, self),
-                       rf.tmp);
-        break;
       case Op::Q_KEYS_FILTER:
-        if (!stepKeysFilter(R[in.a], P.parts[in.c], in.c, frame, rf.tmp)) return Status::Skip;
+        if constexpr (!kTrace) {
+          if (R[in.a].size() > 1 && rec_ && !suppress_) {
+            const uint32_t end = queryEnd(f, pc, in.a);
+            if (recordsAgain(f, pc, end)) {
+              if (!refineDepthFirst(f, at, end, rf, frame, self)) return Status::Skip;
+              pc = end;
+              break;
+            }
+          }
+        }
+        if (!refine(in, rf, frame, self)) return Status::Skip;
         break;
+      case Op::Q_KEY:
+      case Op::Q_INDEX:
+      case Op::Q_ALL_INDICES:
+      case Op::Q_CAPTURE:
+      case Op::Q_TYPE_SELECT:
       case Op::Q_INTERP:
-        if (!stepInterp(R[in.a], P.parts[in.c], in.c, frame, self, rf.tmp)) return Status::Skip;
+        if (!refine(in, rf, frame, self)) return Status::Skip;
         break;
       case Op::Q_RESOLVED: {
         auto& set = R[in.a];
