@@ -1,6 +1,12 @@
 // Tests of tools/cli/common.cpp's input checks: the UTF-8 check every text
 // input goes through (simdjson's validator) against the byte-at-a-time scan
 // that locates the first offending byte for the message.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <random>
 #include <string>
 
@@ -29,6 +35,29 @@ TEST(Utf8, TheMessageNamesLineAndColumn) {
   EXPECT_EQ(notUtf8Where("\xc3\xa9\xc3"), "stream did not contain valid UTF-8 (line 1, column 3)");
   EXPECT_EQ(notUtf8Where("\xed\xa0\x80"), "stream did not contain valid UTF-8 (line 1, column 1)");  // a surrogate
   EXPECT_EQ(firstNonUtf8("caf\xc3\xa9 \xf0\x9f\x98\x80"), std::string_view::npos);
+}
+
+// A regular file that holds fewer bytes than its size said when it was opened
+// (truncated while it was read) is refused, not evaluated on its prefix; one
+// that grew is read to its end.
+TEST(ReadFile, AFileThatShrankWhileReadIsAnError) {
+  const std::filesystem::path path =
+      std::filesystem::temp_directory_path() / ("guard-shrank-" + std::to_string(::getpid()));
+  std::ofstream(path, std::ios::binary) << "Resources: {}\n";  // 14 bytes
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  ASSERT_GE(fd, 0);
+  auto shrank = readRegular(fd, 100, kMaxDataBytes);
+  ASSERT_FALSE(shrank.ok());
+  EXPECT_EQ(shrank.error().message, "the file shrank while it was read (14 of 100 bytes)");
+  ASSERT_EQ(::lseek(fd, 0, SEEK_SET), 0);
+  auto grew = readRegular(fd, 4, kMaxDataBytes);
+  ASSERT_TRUE(grew.ok());
+  EXPECT_EQ(grew.value(), "Resources: {}\n");
+  ::close(fd);
+  auto whole = readFile(path.string());
+  ASSERT_TRUE(whole.ok());
+  EXPECT_EQ(whole.value().size(), 14u);
+  std::filesystem::remove(path);
 }
 
 }  // namespace

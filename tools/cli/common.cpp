@@ -253,14 +253,19 @@ Result<std::string> readFile(const std::string& path, uint64_t limit) {
     ::close(fd);
     return Error::plain(tooLargeText(limit));
   }
-  size_t hint = regular ? size_t(st.st_size) : 0;
-  auto text = readAll(fd, hint, regular ? limit : std::min(limit, kMaxStreamBytes));
+  auto text = regular ? readRegular(fd, size_t(st.st_size), limit)
+                      : readAll(fd, 0, std::min(limit, kMaxStreamBytes));
   ::close(fd);
+  return text;
+}
+
+Result<std::string> readRegular(int fd, size_t size, uint64_t limit) {
+  auto text = readAll(fd, size, limit);
   // A file cut short while it was read (truncated, or replaced by a writer)
   // must not be evaluated on its prefix as if it were whole.
-  if (text.ok() && regular && text.value().size() < hint)
+  if (text.ok() && text.value().size() < size)
     return Error::plain("the file shrank while it was read (" + std::to_string(text.value().size()) +
-                        " of " + std::to_string(hint) + " bytes)");
+                        " of " + std::to_string(size) + " bytes)");
   return text;
 }
 

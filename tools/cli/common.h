@@ -75,6 +75,9 @@ inline constexpr uint64_t kMaxRulesBytes = uint64_t(64) << 20;
 inline constexpr uint64_t kMaxStreamBytes = uint64_t(256) << 20;
 std::string tooLargeText(uint64_t limit);
 Result<std::string> readFile(const std::string& path, uint64_t limit = kMaxDataBytes);
+// Reads a regular file open on `fd` whose size was `size` when it was opened;
+// fewer bytes (the file shrank while it was read) is an error. readFile's step.
+Result<std::string> readRegular(int fd, size_t size, uint64_t limit);
 Result<std::string> readStdin(uint64_t limit = kMaxDataBytes);
 std::string osErrorText(int e);
 
