@@ -2,16 +2,21 @@
 """Inputs whose cost used to grow faster than their size (issue 16), run through guardvm.
 
 Each case is generated here (standard library only), run once with the wall-clock time and
-peak memory measured (resource.getrusage of the child), and printed as a table. With
---limit SECONDS the script fails when a case takes longer (ctest runs it with a limit far
-above the measured times, as a hang check, not as a benchmark; docs/performance.md has the
-figures from a plain run). Cases:
+peak memory measured (resource.getrusage of a wrapper process around each run), and
+printed as a table. With --limit SECONDS the script fails when a case takes longer, or
+when its peak memory is over its bound (ctest runs it with a time limit far above the
+measured times, as a hang check, not as a benchmark; docs/performance.md has the figures
+from a plain run). Cases:
 
   list-one-line      a rules file whose 300,000-item list literal is on one line
   map-literal        a 40,000-key map literal
   rules-one-line     20,000 rules on one line
   console-40k        the console report of 40,000 failing resources
   json-40k           the JSON report of the same (the baseline the console is compared with)
+  sarif-z-40k        `--structured -o sarif` of the same: its peak memory may be at most
+                     MEMORY_RATIO times json-40k's (a tree of the whole SARIF document made it
+                     3.6 times; issue 16)
+  json-z-40k         `--structured -o json` of the same (the same bound)
 
 usage: linear-inputs.py GUARDVM [--limit SECONDS] [--work DIR]
 """
@@ -49,22 +54,37 @@ def make_inputs(d):
         ("rules-one-line", ["-r", j("rules.guard"), "-d", small, "-S", "none"]),
         ("console-40k", ["-r", j("fail.guard"), "-d", j("t40k.json")]),
         ("json-40k", ["-r", j("fail.guard"), "-d", j("t40k.json"), "-o", "json", "-S", "none"]),
+        ("sarif-z-40k", ["-r", j("fail.guard"), "-d", j("t40k.json"), "-z", "-o", "sarif", "-S", "none"]),
+        ("json-z-40k", ["-r", j("fail.guard"), "-d", j("t40k.json"), "-z", "-o", "json", "-S", "none"]),
     ]
+
+MEMORY_RATIO = 1.5
+# Cases whose peak memory is bounded by MEMORY_RATIO times another case's.
+MEMORY_BASELINE = {"sarif-z-40k": "json-40k", "json-z-40k": "json-40k"}
+
+# Runs argv[1:] and prints the peak resident set of that child alone (KB): the
+# getrusage of this script's children is the largest peak of all runs so far.
+WRAPPER = (
+    "import resource, subprocess, sys\n"
+    "p = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+    "print(p.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+)
 
 
 def run(guardvm, args, limit):
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.monotonic()
+    rss = 0
     try:
-        p = subprocess.run([guardvm, "validate"] + args, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.PIPE, timeout=limit)
-        rc = p.returncode
+        p = subprocess.run([sys.executable, "-c", WRAPPER, guardvm, "validate"] + args,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=limit, text=True)
+        rc, rss = (int(x) for x in p.stdout.split())
     except subprocess.TimeoutExpired:
         rc = "timeout"
     seconds = time.monotonic() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return rc, seconds, cpu, after.ru_maxrss
+    return rc, seconds, cpu, rss
 
 
 def main():
@@ -76,13 +96,17 @@ def main():
     d = a.work or tempfile.mkdtemp(prefix="linear-inputs-")
     os.makedirs(d, exist_ok=True)
     failed = 0
-    print("%-16s %5s %9s %9s %12s" % ("case", "exit", "wall s", "cpu s", "peak KB*"))
+    print("%-16s %5s %9s %9s %12s" % ("case", "exit", "wall s", "cpu s", "peak KB"))
+    peaks = {}
     for name, args in make_inputs(d):
         rc, wall, cpu, rss = run(a.guardvm, args, a.limit)
+        peaks[name] = rss
         slow = rc == "timeout" or (a.limit is not None and wall > a.limit)
-        failed += slow
-        print("%-16s %5s %9.2f %9.2f %12d%s" % (name, rc, wall, cpu, rss, "  TOO SLOW" if slow else ""))
-    print("* largest peak of the runs so far (getrusage of children)")
+        base = MEMORY_BASELINE.get(name)
+        big = a.limit is not None and base is not None and rss > MEMORY_RATIO * peaks[base]
+        failed += slow or big
+        note = "  TOO SLOW" if slow else "  PEAK OVER %.1f x %s" % (MEMORY_RATIO, base) if big else ""
+        print("%-16s %5s %9.2f %9.2f %12d%s" % (name, rc, wall, cpu, rss, note))
     if not a.work:
         subprocess.run(["rm", "-rf", d])
     return 1 if failed else 0

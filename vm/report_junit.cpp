@@ -2,7 +2,9 @@
 // (spec/cli-and-reports.md §9.4): a suite per data file, a test case per
 // parsed rules file, the failed clauses' messages as the failure text, and
 // quick-xml's escaping and four-space indent. Also the message walk shared
-// with SARIF (clauseMessages). Called by tools/cli/validate.cpp.
+// with SARIF (forEachClauseMessage). Called by tools/cli/validate.cpp.
+#include <functional>
+
 #include "vm/report_model.h"
 
 namespace guard::vm::report {
@@ -24,12 +26,12 @@ const Node* messageNode(const ClauseReport& c) {
   }
 }
 
-void collect(const ClauseReport& c, std::vector<ClauseMessage>& out) {
+void visit(const ClauseReport& c, const std::function<void(const ClauseMessage&)>& f) {
   if (c.kind == CrKind::Rule || c.kind == CrKind::Disjunctions) {
-    for (const ClauseReport& k : c.checks) collect(k, out);
+    for (const ClauseReport& k : c.checks) visit(k, f);
     return;
   }
-  out.push_back(ClauseMessage{c.custom.value_or(""), c.error ? c.error->str() : std::string(), messageNode(c)});
+  f(ClauseMessage{c.custom.value_or(""), c.error ? c.error->str() : std::string(), messageNode(c)});
 }
 
 void writeCase(std::string& out, const JunitCase& tc) {
@@ -44,11 +46,11 @@ void writeCase(std::string& out, const JunitCase& tc) {
   std::string name, text;
   bool any = false;
   for (const ClauseReport& rule : tc.report.notCompliant) {
-    for (const ClauseMessage& m : clauseMessages(rule)) {
+    forEachClauseMessage(rule, [&](const ClauseMessage& m) {
       name = rule.name;
       any = true;
       text += m.custom + m.error;
-    }
+    });
   }
   out += head + ">\n";
   std::string failure = "            <failure";
@@ -76,10 +78,8 @@ std::string xmlEscape(std::string_view s) {
   return o;
 }
 
-std::vector<ClauseMessage> clauseMessages(const ClauseReport& rule) {
-  std::vector<ClauseMessage> out;
-  collect(rule, out);
-  return out;
+void forEachClauseMessage(const ClauseReport& rule, const std::function<void(const ClauseMessage&)>& f) {
+  visit(rule, f);
 }
 
 size_t writeJunit(std::string& out, const std::vector<JunitSuite>& suites, uint64_t totalMillis) {

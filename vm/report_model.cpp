@@ -1053,6 +1053,29 @@ bool writeYamlStream(std::string& out, const FileReportModel& m, const ReportDra
   return y.end();
 }
 
+void writeJsonPrettyList(std::string& out, const std::vector<FileReportModel>& ms,
+                         const ReportDrain& drain) {
+  json::PrettyWriter w(out);
+  BetweenChecks between;
+  if (drain) between = [&] { drain(out); };
+  w.beginArray();
+  for (const FileReportModel& m : ms) fileReportEvents(w, m, between);
+  w.endArray();
+}
+
+bool writeYamlList(std::string& out, const std::vector<FileReportModel>& ms, const ReportDrain& drain) {
+  json::YamlWriter y(out);
+  if (!y.begin()) return false;
+  BetweenChecks between;
+  if (drain) between = [&] {
+    if (y.flush()) drain(out);
+  };
+  y.beginArray();
+  for (const FileReportModel& m : ms) fileReportEvents(y, m, between);
+  y.endArray();
+  return y.end();
+}
+
 // ------------------------------------------------------------------ console helpers
 
 static std::string_view trim(std::string_view s) {

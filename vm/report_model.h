@@ -109,6 +109,11 @@ json::Value toJson(const FileReportModel& m);
 void writeJsonPretty(std::string& out, const FileReportModel& m, const ReportDrain& drain = {});
 // json::writeYaml(out, toJson(m)) the same way; false if libyaml failed.
 bool writeYamlStream(std::string& out, const FileReportModel& m, const ReportDrain& drain = {});
+// --structured -o json|yaml: the list of the combined reports, the same way
+// (no tree of them all; a list of big reports took 6.5 times its text).
+void writeJsonPrettyList(std::string& out, const std::vector<FileReportModel>& ms,
+                         const ReportDrain& drain = {});
+bool writeYamlList(std::string& out, const std::vector<FileReportModel>& ms, const ReportDrain& drain = {});
 // {"path": <path of n>, "value": <n>}: how cfn-guard's JSON shows a data value.
 json::Value pathValueJson(const Node* n);
 // --structured (§9.2): folds the report of another rules file on the same
@@ -266,7 +271,7 @@ struct ClauseMessage {
   std::string error;    // "" when absent
   const Node* at = nullptr;
 };
-std::vector<ClauseMessage> clauseMessages(const ClauseReport& rule);
+void forEachClauseMessage(const ClauseReport& rule, const std::function<void(const ClauseMessage&)>& f);
 
 // JUnit (§9.4): one suite per data file, one test case per parsed rules file.
 struct JunitCase {
@@ -284,6 +289,7 @@ size_t writeJunit(std::string& out, const std::vector<JunitSuite>& suites, uint6
 
 // SARIF 2.1.0 (§9.5) over the combined report of each data file; pretty JSON,
 // no final newline.
-void writeSarif(std::string& out, const std::vector<FileReportModel>& reports);
+void writeSarif(std::string& out, const std::vector<FileReportModel>& reports,
+                const ReportDrain& drain = {});
 
 }  // namespace guard::vm::report

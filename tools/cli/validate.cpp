@@ -561,15 +561,20 @@ int Validator::evaluateStructured() {
     combined.push_back(std::move(m));
   }
   std::string text;
+  // Every evaluation is done: the text goes to stdout as it grows.
+  const vm::ReportDrain drain = [](std::string& t) {
+    if (t.size() < (size_t(1) << 20)) return;
+    out(t);
+    t.clear();
+  };
   if (opt_.format == "junit") {
     vm::report::writeJunit(text, suites, millis(start));
   } else if (opt_.format == "sarif") {
-    vm::report::writeSarif(text, combined);
+    vm::report::writeSarif(text, combined, drain);
+  } else if (opt_.format == "yaml") {
+    if (!vm::report::writeYamlList(text, combined, drain)) return fatal("could not write the YAML report");
   } else {
-    json::Value list = json::Value::array();
-    for (const auto& m : combined) list.push(vm::report::toJson(m));
-    if (opt_.format == "yaml") json::writeYaml(text, list);
-    else json::writePretty(text, list);
+    vm::report::writeJsonPrettyList(text, combined, drain);
   }
   out(text);
   // JUnit: a parse error (5) wins over a failure (19); the other formats: 19 wins.
