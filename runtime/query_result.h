@@ -24,6 +24,7 @@ enum class Unresolved : uint8_t {
   FilterOnScalar,    // filter on a scalar reached by a key
   KeysOnNonMap,      // keys filter on a non-map
   VariableMissing,   // interpolated key not present
+  VariableMissingListed,  // the same, for a key that was an element of a list member of the variable
   VariableUnresolved,  // a member of the interpolated variable is itself unresolved
   VariableIndexOutOfRange,  // .%v[N] with fewer than N+1 members in %v
 };
@@ -42,8 +43,8 @@ struct QValue {
   // literal: the scope (above).
   uint32_t part = 0;
   union {
-    // Unresolved VariableMissing: the key the variable gave that the map
-    // lacks (cfn-guard names it in the reason). Null otherwise.
+    // Unresolved VariableMissing(Listed): the key the variable gave that the
+    // map lacks (cfn-guard names it in the reason). Null otherwise.
     const Node* missingKey = nullptr;
     // Unresolved VariableUnresolved: the variable's unresolved member, whose
     // stop and reason cfn-guard appends to its own (kept in the scratch
@@ -56,8 +57,9 @@ struct QValue {
   static QValue unresolved(const Node* at, Unresolved why, uint32_t part) {
     return {at, QKind::Unresolved, why, part};
   }
-  static QValue variableMissing(const Node* map, const Node* key, uint32_t part) {
-    return {map, QKind::Unresolved, Unresolved::VariableMissing, part, key};
+  static QValue variableMissing(const Node* map, const Node* key, bool listed, uint32_t part) {
+    return {map, QKind::Unresolved, listed ? Unresolved::VariableMissingListed : Unresolved::VariableMissing,
+            part, key};
   }
   static QValue variableUnresolved(const Node* map, const QValue* cause, uint32_t part) {
     QValue v{map, QKind::Unresolved, Unresolved::VariableUnresolved, part};

@@ -386,6 +386,23 @@ vm::PairView view(const Evaluated& e) {
   return vm::PairView{e.program, e.result, *e.doc, e.text, "r.guard", "/CASE/t.yaml"};
 }
 
+// The default rule (named `<file>/default` in the JSON report) is listed as
+// `default` under the file's name, padded like the others (cfn-guard 3.1.1).
+TEST(SummaryTable, TheDefaultRuleIsListedOnceUnderTheFileName) {
+  auto e = evaluate("x == 1\nrule r1 { x == 1 }\n", "x: 1\n");
+  ASSERT_TRUE(e);
+  std::string out;
+  vm::ConsoleOptions o;
+  o.summary = vm::kShowPass;
+  vm::writeSummaryTable(out, view(*e), o);
+  EXPECT_EQ(out,
+            "/CASE/t.yaml Status = PASS\n"
+            "PASS rules\n"
+            "r.guard/default    PASS\n"
+            "r.guard/r1         PASS\n"
+            "---\n");
+}
+
 TEST(SummaryTable, PadsToLongestNamePlusFour) {
   auto e = evaluate("rule a { x == 1 }\nrule longer_name { x == 2 }\nrule s when y exists { x == 1 }\n",
                     "x: 1\n");

@@ -463,6 +463,13 @@ Result<FileResult> Machine::run(uint32_t file) {
   ruleStatus_.assign(P.rules.size(), Status::Skip);
   ruleRecords_.assign(P.rules.size(), {});
 
+  // Captures are the one side effect of evaluating a rule: each evaluation
+  // appends its keys again. Where a file has any, a rule a reference made
+  // evaluate before its turn is evaluated again at its turn, as in cfn-guard
+  // (its records and later readers see the keys twice).
+  bool captures = false;
+  for (const Slot& slot : P.functions[fi.scope].slots) captures |= slot.init == kNone;
+
   FileResult out;
   out.file = file;
   bool anyPass = false, anyFail = false;
@@ -476,8 +483,9 @@ Result<FileResult> Machine::run(uint32_t file) {
   for (uint32_t ri : fi.rules) {
     if (P.rules[ri].kind == RuleKind::Parameterized) continue;
     // cfn-guard evaluates every rule afresh at the top level (records and
-    // all); only references reuse an earlier status.
-    Status s = evalRule(ri, /*fresh=*/trace_);
+    // all); only references reuse an earlier status. Without captures the
+    // earlier evaluation's answer is the same, and reused.
+    Status s = evalRule(ri, /*fresh=*/trace_ || captures);
     if (failed()) return *err_;
     anyPass |= s == Status::Pass;
     anyFail |= s == Status::Fail;
@@ -2031,7 +2039,7 @@ bool Machine::stepInterp(ResultSet& set, const Part& part, uint32_t partId, Fram
         if (const Node* hit = D.lookupKeyText(n, key->text()))
           tmp.push_back(v.child(hit));
         else
-          tmp.push_back(QValue::variableMissing(n, key, partId));
+          tmp.push_back(QValue::variableMissing(n, key, isList, partId));
       }
     }
   }

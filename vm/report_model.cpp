@@ -259,8 +259,10 @@ Unresolved unresolvedOf(const Program& p, const QValue& v) {
   u.remainingQuery = p.remainingQuery(part.query, part.position);
   const Node* n = v.node;
   std::string at = pathLoc(n);
-  // An interpolated part (`.%v`) has no key of its own: cfn-guard names its text.
-  std::string key = part.key != kNone ? p.str(part.key) : partText(p, part);
+  // An interpolated part (`.%v`) has no key of its own: cfn-guard names its
+  // text (its `key` holds the error it raises on a map, not a name).
+  std::string key = part.kind != ast::PartKind::Interpolate && part.key != kNone ? p.str(part.key)
+                                                                                : partText(p, part);
   switch (v.reason) {
     case guard::Unresolved::KeyMissing:
       u.reason = "Could not find key " + key + " inside struct at path " + at;
@@ -302,9 +304,13 @@ Unresolved unresolvedOf(const Program& p, const QValue& v) {
       u.reason = std::string("Map Filter for keys was not a struct ") + typeInfo(n) + " " + at;
       break;
     case guard::Unresolved::VariableMissing:
+    case guard::Unresolved::VariableMissingListed:
+      // The path is the map's, or, for a key taken from a list the variable
+      // holds, the key's own (a literal list's elements: /0, /1, ...).
       u.reason = "Could not locate key = " +
-                 (v.missingKey ? std::string(v.missingKey->text()) : key) +
-                 " inside struct at path = " + at;
+                 (v.missingKey ? std::string(v.missingKey->text()) : key) + " inside struct at path = " +
+                 (v.reason == guard::Unresolved::VariableMissingListed && v.missingKey ? pathLoc(v.missingKey)
+                                                                                      : at);
       break;
     case guard::Unresolved::VariableUnresolved:
       // cfn-guard names where the variable's own query stopped, and why.

@@ -42,8 +42,12 @@ void writeSummaryTable(std::string& out, const PairView& v, const ConsoleOptions
   const Program& P = v.program;
   std::vector<std::string> passed, failed, skipped;
   size_t width = 0;
+  static const std::string kDefault = "default";
   for (const RuleResult& rr : v.result.rules) {
-    const std::string& name = P.str(P.rules[rr.rule].name);
+    // The default rule's name (`<file>/default` in the other reports) is
+    // listed as `default` under the file's name, like the named rules.
+    const RuleInfo& rule = P.rules[rr.rule];
+    const std::string& name = rule.kind == RuleKind::Default ? kDefault : P.str(rule.name);
     width = std::max(width, name.size());
     if (rr.status == Status::Pass) addOnce(passed, name);
     else if (rr.status == Status::Fail) addOnce(failed, name);
