@@ -66,7 +66,8 @@ struct Frame {
   // .*, [*] or [name] picks its scope (filterScope): the frame's own `this`,
   // except in a filter's frame, which keeps its parent's. cfn-guard evaluates
   // a filter's clauses without a scope of their own; rule bodies, blocks,
-  // `when` bodies and parameterized rules open one (differential case s8).
+  // `when` bodies and parameterized rules open one (tests/differential/cases/
+  // s9-filter-scope-skips-filters).
   const Node* scope = nullptr;
   uint32_t func = kNone;  // the function whose slots this frame holds
   std::vector<SlotState> slots;
@@ -125,7 +126,7 @@ class Machine {
  private:
   // ---- calls
   Status callCnf(uint32_t func, Frame* parent, const Node* self);
-  Status callFilter(uint32_t func, Frame& parent, const Node* candidate);
+  Status callFilter(uint32_t func, Frame& parent, const Node* candidate, const Node* scope);
   Status callCnfScoped(uint32_t func, Frame* parent, const Node* self, const Node* scope);
   Status callCnfInFrame(uint32_t func, Frame& frame);
   bool callSet(uint32_t func, Frame& frame, const Node* self, ResultSet& out);
@@ -603,8 +604,10 @@ Status Machine::callCnf(uint32_t func, Frame* parent, const Node* self) {
   return callCnfScoped(func, parent, self, self);
 }
 
-Status Machine::callFilter(uint32_t func, Frame& parent, const Node* candidate) {
-  return callCnfScoped(func, &parent, candidate, parent.scope);
+// A filter's clauses run on each candidate in the scope of the query that
+// holds the filter (contextScope), which they do not change.
+Status Machine::callFilter(uint32_t func, Frame& parent, const Node* candidate, const Node* scope) {
+  return callCnfScoped(func, &parent, candidate, scope);
 }
 
 Status Machine::callCnfScoped(uint32_t func, Frame* parent, const Node* self, const Node* scope) {
@@ -1211,14 +1214,14 @@ bool Machine::stepFilter(ResultSet& set, const Part& part, FilterMode mode, uint
       uint32_t t = topen(TraceKind::Filter, std::string(fromList ? "Filter/List#" : "Filter/Map#") +
                                                 std::to_string(part.index));
       ++suppress_;
-      Status s = callFilter(part.func, frame, candidate);
+      Status s = callFilter(part.func, frame, candidate, context);
       --suppress_;
       tclose(t, s);
       return s == Status::Pass;
     }
     if (typeGuardRejects(part.func, candidate, frame)) return false;
     ++suppress_;
-    Status s = callFilter(part.func, frame, candidate);
+    Status s = callFilter(part.func, frame, candidate, context);
     --suppress_;
     return s == Status::Pass;
   };
@@ -1228,7 +1231,7 @@ bool Machine::stepFilter(ResultSet& set, const Part& part, FilterMode mode, uint
   auto passesRecorded = [&](const Node* candidate) {
     if (trace_ || suppress_ || !rec_) return passes(candidate, false);
     const size_t before = rec_->size();
-    Status s = callFilter(part.func, frame, candidate);
+    Status s = callFilter(part.func, frame, candidate, context);
     for (size_t i = before; i < rec_->size(); ++i) (*rec_)[i].fromQuery = true;
     return s == Status::Pass;
   };
