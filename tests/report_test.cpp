@@ -636,6 +636,31 @@ TEST(ConsoleReport, GenericReportOrdering) {
             "--\n");
 }
 
+// The generic report of a failed rule lists every failed check under it, as
+// cfn-guard's find_failing_clauses does: also those in the conditions of
+// `when` blocks (whatever the condition answered) and under passing blocks;
+// the structured reports leave both out.
+TEST(ConsoleReport, GenericReportListsFailedConditionsAndPassingBlocks) {
+  auto e = evaluate("rule r {\n  x == 2\n  when a == 1 or x == 1 { x exists }\n  some l[*] { this == 1 }\n}\n",
+                    "x: 1\nl: [1, 2]\n");
+  ASSERT_TRUE(e);
+  std::string out, panic;
+  ASSERT_TRUE(vm::writeConsoleDetail(out, view(*e), vm::ConsoleOptions{}, panic));
+  EXPECT_EQ(out,
+            "Evaluation of rules r.guard against data /CASE/t.yaml\n"
+            "--\n"
+            "Property [/x] in data [/CASE/t.yaml] is not compliant with [r] because provided value [1] "
+            "did not match expected value [2]. Error Message []\n"
+            "Property traversed until [] in data [/CASE/t.yaml] is not compliant with [r] due to retrieval "
+            "error. Error Message [Could not find key a inside struct at path [L:0,C:0]]\n"
+            "Property [/l/1] in data [/CASE/t.yaml] is not compliant with [r] because provided value [2] "
+            "did not match expected value [1]. Error Message []\n"
+            "--\n");
+  vm::report::FileReportModel model = vm::report::buildFileReport(view(*e));
+  ASSERT_EQ(model.notCompliant.size(), 1u);
+  EXPECT_EQ(model.notCompliant[0].checks.size(), 1u);  // x == 2 only
+}
+
 // The generic report (no Resources map) hands its text to the drain as it
 // goes: line by line when one rule failed (its lines can run to hundreds of
 // MB), group by group when several did, which are still sorted by text. The

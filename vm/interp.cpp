@@ -335,6 +335,7 @@ class Machine {
   std::vector<Record>* rec_ = nullptr;
   int suppress_ = 0;
   std::vector<uint32_t> discStack_;  // open disjunction records
+  std::vector<uint32_t> condStack_;  // open condition records (kNoRecord when not recording)
   // At each open clause: the record count, and how many filters had
   // evaluated a candidate (filterTests_) when it began.
   struct ClauseMark {
@@ -402,15 +403,25 @@ class Machine {
     uint32_t mark = clauseMarks_.back().records;
     clauseMarks_.pop_back();
     if (s == Status::Fail || !rec_ || suppress_ || rec_->size() <= mark) return;
+    auto queryRecord = [](const Record& r) {
+      return r.kind == RecKind::KeysCheck || r.kind == RecKind::KeysMiss || r.fromQuery;
+    };
     auto first = rec_->begin() + mark;
-    auto kept = std::remove_if(first, rec_->end(),
-                               [](const Record& r) {
-                                 return r.kind == RecKind::KeysCheck || r.kind == RecKind::KeysMiss ||
-                                        r.fromQuery;
-                               });
-    rec_->erase(kept, rec_->end());
-    // Everything after the mark is a leaf; re-point the moved ones.
-    for (uint32_t i = mark; i < rec_->size(); ++i) (*rec_)[i].end = i + 1;
+    if (std::none_of(first, rec_->end(), queryRecord)) return;
+    // What follows the mark may hold containers (a passing block keeps its
+    // failures): each one's end moves back by the leaves erased before it.
+    std::vector<Record>& R = *rec_;
+    std::vector<uint32_t> erasedBefore(R.size() - mark + 1, 0);
+    for (uint32_t i = mark; i < R.size(); ++i)
+      erasedBefore[i - mark + 1] = erasedBefore[i - mark] + (queryRecord(R[i]) ? 1 : 0);
+    uint32_t w = mark;
+    for (uint32_t i = mark; i < R.size(); ++i) {
+      if (queryRecord(R[i])) continue;
+      Record r = R[i];
+      r.end -= erasedBefore[r.end - mark];
+      R[w++] = r;
+    }
+    R.resize(w);
   }
   uint32_t recordCount() const { return rec_ ? uint32_t(rec_->size()) : 0; }
 };
@@ -966,7 +977,10 @@ Status Machine::loop(uint32_t fi, Frame& frame, const Node* self, ResultSet* set
           ++index;
           acc = bi.some ? disj(acc, s) : conj(acc, s);
         }
-        close(rec, acc);
+        // A passing block keeps the failures under it (a `some` block's
+        // failed values, failed alternatives, conditions): the generic
+        // console report lists them; the structured reports skip it.
+        close(rec, acc, /*keepPassing=*/true);
         T[in.a] = acc;
         if (!typeBlock) endClause(acc);
         if constexpr (kTrace) if (!typeBlock) tpop(acc);
@@ -1044,11 +1058,16 @@ Status Machine::loop(uint32_t fi, Frame& frame, const Node* self, ResultSet* set
         if constexpr (kTrace) tpop(T[in.a]);
         break;
       case Op::COND_BEGIN:
-        ++suppress_;
+        // The conditions of a `when` or type block record their failures in a
+        // container closed as passing, whatever they answer: the generic
+        // console report lists its failures (cfn-guard's find_failing_clauses
+        // walks conditions too), the structured reports never show it.
+        condStack_.push_back(open(RecKind::When, kNone));
         break;
       case Op::COND_END:
-        GUARD_VERIFIED(suppress_ > 0);
-        --suppress_;
+        GUARD_VERIFIED(!condStack_.empty());
+        close(condStack_.back(), Status::Pass, /*keepPassing=*/true);
+        condStack_.pop_back();
         break;
       case Op::RET_STATUS:
         return T[in.a];

@@ -35,7 +35,7 @@ enum class RecKind : uint8_t {
   EmptySet,      // info = ClauseInfo index; an `empty` test on a whole result set
   RuleRef,       // info = RuleRefInfo index; `ruleStatus` = the referenced rule's status
   ParamCall,     // info = ParamCallInfo index
-  When,          // info = RuleInfo index; the rule's `when` conditions (kept only with failures inside)
+  When,          // a rule's `when` conditions (info = RuleInfo index) or a `when`/type block's (info = kNone); kept only with failures inside, never shown by the structured reports
   KeysCheck,     // info = Part index of a keys filter; a key it did not select: `from` is
                  // the key as a string (path of the map, position of the key), the
                  // right-hand values are FileResult::sets[toSet]
