@@ -292,7 +292,17 @@ class Gen:
         # IN between two queries is its own semantics (membership, §8.7(d)): give it
         # a query on the right more often than the other operators get one.
         in_op = op.lower().replace("!", "not ").strip() in ("in", "not in")
-        rhs = self.query(allow_some=False, value_pos=True) if in_op and self.p(0.4) else self.rhs()
+        if in_op and self.p(0.4):
+            # Half of these over the hot keys on both sides, so that both resolve and
+            # meet strings where one contains the other ('a', 'abc', ''): the mutant
+            # that makes query IN query a substring test is caught within 10,000 pairs.
+            if self.p(0.5):
+                q = self.simple_query(allow_some=self.p(0.2), rel=rel)
+                rhs = self.simple_query(allow_some=False, rel=False)
+            else:
+                rhs = self.query(allow_some=False, value_pos=True)
+        else:
+            rhs = self.rhs()
         return {"k": "binary", "not": neg_clause, "q": q, "op": op, "rhs": rhs, "msg": msg}
 
     def clause(self, rel=False, allow_blocks=True, allow_refs=False):
