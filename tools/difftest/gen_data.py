@@ -120,16 +120,28 @@ def _cfn_document(rng, yaml):
     return doc
 
 
+# Top-level values of hot keys that contain one another: string comparisons where a
+# substring test and an equality differ (IN between queries, the in-query-substring mutant).
+NESTED_STRINGS = ["a", "abc", "", "ab", ["a", "abc"], ["abc", ""]]
+
+
+def _nested_strings(rng, doc):
+    if rng.random() < 0.35:
+        for key in rng.sample(vocab.NESTED_STRING_KEYS, 2):
+            doc[key] = rng.choice(NESTED_STRINGS)
+    return doc
+
+
 def document(rng, yaml):
     """A random document tree (mostly maps; CloudFormation-shaped about half the time)."""
     r = rng.random()
     if r < 0.65:
-        return _cfn_document(rng, yaml)
+        return _nested_strings(rng, _cfn_document(rng, yaml))
     if r < 0.97:
         doc = {}
         for _ in range(rng.randint(2, 6)):
             doc[_key(rng)] = value(rng, yaml, 1)
-        return doc
+        return _nested_strings(rng, doc)
     return [value(rng, yaml, 2) for _ in range(rng.randint(1, 3))]
 
 

@@ -155,6 +155,12 @@ class Gen:
         return {"k": "q", "some": allow_some and self.p(0.1), "some_text": self.kw("some"),
                 "head": {"k": "key", "name": self.rng.choice(vocab.HOT_KEYS)}, "parts": parts}
 
+    def nested_string_query(self, allow_some):
+        """A top-level key that documents often bind to strings containing one another."""
+        parts = [{"k": "allidx"}] if self.p(0.3) else []
+        return {"k": "q", "some": allow_some, "some_text": self.kw("some"),
+                "head": {"k": "key", "name": self.rng.choice(vocab.NESTED_STRING_KEYS)}, "parts": parts}
+
     def template_query(self, allow_some):
         """A query of a shape that resolves in CloudFormation-shaped documents."""
         prop = {"k": "dot", "name": self.key_name(), "style": "."}
@@ -293,12 +299,12 @@ class Gen:
         # a query on the right more often than the other operators get one.
         in_op = op.lower().replace("!", "not ").strip() in ("in", "not in")
         if in_op and self.p(0.4):
-            # Half of these over the hot keys on both sides, so that both resolve and
-            # meet strings where one contains the other ('a', 'abc', ''): the mutant
-            # that makes query IN query a substring test is caught within 10,000 pairs.
+            # Half of these between the top-level keys that documents often bind to
+            # strings containing one another ('a', 'abc', ''): where a substring test
+            # and membership differ (the in-query-substring mutant).
             if self.p(0.5):
-                q = self.simple_query(allow_some=self.p(0.2), rel=rel)
-                rhs = self.simple_query(allow_some=False, rel=False)
+                q = self.nested_string_query(allow_some=self.p(0.2))
+                rhs = self.nested_string_query(allow_some=False)
             else:
                 rhs = self.query(allow_some=False, value_pos=True)
         else:

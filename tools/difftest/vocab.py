@@ -12,6 +12,10 @@ PLAIN_KEYS = ["Resources", "Properties", "Type", "Name", "BucketName", "bucket_n
 # Most keys on both sides come from this short list, so that most queries resolve.
 HOT_KEYS = ["A", "B", "Name", "Size", "Tags", "Items"]
 
+# Top-level keys that documents often bind to strings containing one another (gen_data's
+# NESTED_STRINGS), compared by IN clauses of gen_rules.
+NESTED_STRING_KEYS = ["A", "B", "Name"]
+
 # Keys that need quoting in rules (spaces, dashes, leading digit, colons, unicode).
 ODD_KEYS = ["my key", "my-key", "1st", "Fn::GetAtt", "Ref", "bucket-name", "Ünï", "x.y"]
 
