@@ -290,6 +290,11 @@ def cmd_record(args):
     return 0
 
 
+def cmd_console(args):
+    import console
+    return console.run(args)
+
+
 def cmd_mutant(args):
     import mutant
     return mutant.run(args, REPO)
@@ -356,6 +361,11 @@ def main(argv=None):
     p.add_argument("--data", required=True, help="data file (.json, else YAML)")
     p.add_argument("--out", required=True, help="folder to write the case folder in")
     p.set_defaults(func=cmd_record)
+
+    p = sub.add_parser("console", help="compare the console report (validate -S all) by rules file")
+    common(p)
+    p.add_argument("--out", default=None, help="write a folder per differing rules file here")
+    p.set_defaults(func=cmd_console)
 
     p = sub.add_parser("mutant", help="build a mutated guardvm and count pairs until caught")
     common(p)
