@@ -29,6 +29,15 @@ enum class Unresolved : uint8_t {
   VariableIndexOutOfRange,  // .%v[N] with fewer than N+1 members in %v
 };
 
+struct QValue;
+
+// A result set kept with a value that refers to it (in the scratch arena of an
+// evaluation, which outlives its records).
+struct QValueSpan {
+  const QValue* items;
+  size_t size;
+};
+
 struct QValue {
   // Resolved and literal members: where the value a filter's clauses see is
   // (spec §6.4, differential case 24): `scope` levels up the document from
@@ -50,6 +59,9 @@ struct QValue {
     // stop and reason cfn-guard appends to its own (kept in the scratch
     // document's arena of the evaluation, which outlives its records).
     const QValue* cause;
+    // Unresolved VariableIndexOutOfRange: the variable's whole result set,
+    // which cfn-guard lists in the reason.
+    const QValueSpan* values;
   };
 
   static QValue resolved(const Node* n) { return {n, QKind::Resolved, Unresolved::None, 0}; }
@@ -64,6 +76,11 @@ struct QValue {
   static QValue variableUnresolved(const Node* map, const QValue* cause, uint32_t part) {
     QValue v{map, QKind::Unresolved, Unresolved::VariableUnresolved, part};
     v.cause = cause;
+    return v;
+  }
+  static QValue variableIndexOutOfRange(const Node* map, const QValueSpan* values, uint32_t part) {
+    QValue v{map, QKind::Unresolved, Unresolved::VariableIndexOutOfRange, part};
+    v.values = values;
     return v;
   }
   bool isUnresolved() const { return kind == QKind::Unresolved; }

@@ -182,7 +182,8 @@ class Machine {
   void expandKeysMisses(std::vector<Record>& records);
   void recordOutcomes(RecKind kind, uint32_t clauseId, Status clauseStatus,
                       const std::vector<Outcome>& outcomes, const ResultSet* rightSet);
-  bool interpolatedNames(const Part& part, Frame& frame, const Node* self, ResultSet& names);
+  bool interpolatedNames(const Part& part, Frame& frame, const Node* self, ResultSet& names,
+                         const QValueSpan*& indexMiss);
   bool stepInterp(ResultSet& set, const Part& part, uint32_t partId, Frame& frame, const Node* self,
                   ResultSet& tmp);
   bool call(const CallInfo& c, const ResultSet* args, ResultSet& out);
@@ -1999,12 +2000,19 @@ bool Machine::stepKeysFilter(ResultSet& set, const Part& part, uint32_t partId, 
 // The key names of an interpolation part for the map members of a query:
 // its variable's members (only the one at the part's index, with pickIndex).
 // The query's members in `set` are not touched. False on an evaluation error.
-bool Machine::interpolatedNames(const Part& part, Frame& frame, const Node* self, ResultSet& names) {
+bool Machine::interpolatedNames(const Part& part, Frame& frame, const Node* self, ResultSet& names,
+                                const QValueSpan*& indexMiss) {
   if (!callSet(part.func, frame, self, names)) return false;
   if (part.key != kNone) return fail(P.str(part.key));
   if (!part.pickIndex) return true;
   const uint64_t index = part.index < 0 ? uint64_t(-(part.index + 1)) + 1 : uint64_t(part.index);
   if (index >= names.size()) {
+    // The whole set, for the reason of the unresolved members this makes.
+    QValue* items = scratch_.arena().allocate<QValue>(names.size());
+    std::copy(names.begin(), names.end(), items);
+    QValueSpan* span = scratch_.arena().allocate<QValueSpan>();
+    *span = QValueSpan{items, names.size()};
+    indexMiss = span;
     names.clear();
     return true;
   }
@@ -2022,6 +2030,7 @@ bool Machine::stepInterp(ResultSet& set, const Part& part, uint32_t partId, Fram
                          const Node* self, ResultSet& tmp) {
   ResultSet names;
   bool haveNames = false;
+  const QValueSpan* indexMiss = nullptr;
   tmp.clear();
   ResultSet input = std::move(set);
   for (const QValue& v : input) {
@@ -2035,11 +2044,11 @@ bool Machine::stepInterp(ResultSet& set, const Part& part, uint32_t partId, Fram
       continue;
     }
     if (!haveNames) {
-      if (!interpolatedNames(part, frame, self, names)) return false;
+      if (!interpolatedNames(part, frame, self, names, indexMiss)) return false;
       haveNames = true;
     }
     if (part.pickIndex && names.empty()) {
-      tmp.push_back(QValue::unresolved(n, Unresolved::VariableIndexOutOfRange, partId));
+      tmp.push_back(QValue::variableIndexOutOfRange(n, indexMiss, partId));
       continue;
     }
     for (const QValue& name : names) {

@@ -197,7 +197,8 @@ static void appendRustDebug(std::string& out, const Node* n) {
         const MapEntry& e = n->map.entries[i];
         if (i) out += ", ";
         out += "String((";
-        appendDebugPath(out, path, e.line, e.col);
+        // A data map's keys carry the map's path; a rule literal's, their own.
+        appendDebugPath(out, e.id == kNoKey ? path + "/" + std::string(e.keyText()) : path, e.line, e.col);
         out += ", ";
         appendDebugString(out, e.keyText());
         out += "))";
@@ -249,6 +250,30 @@ static std::string partText(const Program& p, const Part& part) {
 static std::string interpolatedName(const Program& p, const Part& part) {
   std::string text = partText(p, part);
   return !text.empty() && text[0] == '%' ? text.substr(1) : text;
+}
+
+// Rust {:?} of one member of a query's result set (cfn-guard's QueryResult).
+static void appendQueryResultDebug(std::string& out, const Program& p, const QValue& v) {
+  if (!v.isUnresolved()) {
+    out += v.isLiteral() ? "Literal(" : "Resolved(";
+    appendRustDebug(out, v.node);
+    out += ")";
+    return;
+  }
+  Unresolved u = unresolvedOf(p, v);
+  out += "UnResolved(UnResolved { traversed_to: ";
+  if (u.traversedTo) appendRustDebug(out, u.traversedTo);
+  out += ", remaining_query: ";
+  appendDebugString(out, u.remainingQuery);
+  out += ", reason: ";
+  if (u.reason) {
+    out += "Some(";
+    appendDebugString(out, *u.reason);
+    out += ")";
+  } else {
+    out += "None";
+  }
+  out += " })";
 }
 
 Unresolved unresolvedOf(const Program& p, const QValue& v) {
@@ -322,6 +347,14 @@ Unresolved unresolvedOf(const Program& p, const QValue& v) {
     case guard::Unresolved::VariableIndexOutOfRange:
       u.reason = "Index " + std::to_string(part.index) + " on the set of values returned for variable " +
                  interpolatedName(p, part) + " on the join, is out of bounds";
+      if (v.values) {
+        std::string values;
+        for (size_t i = 0; i < v.values->size; ++i) {
+          if (i) values += ", ";
+          appendQueryResultDebug(values, p, v.values->items[i]);
+        }
+        *u.reason += ". Length " + std::to_string(v.values->size) + ", Values = [" + values + "]";
+      }
       break;
     case guard::Unresolved::None:
       break;
