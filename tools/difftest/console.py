@@ -13,7 +13,8 @@ to run (docs: spec/cli-and-reports.md section 4), so outputs are counted as
   different   anything else: written under --out as a folder (rules, data, both outputs,
               and the lines only one side printed), for a look by hand.
 
-Pairs where either tool ends in an error, or the reference panics, are counted and skipped.
+Rules files where the reference panics are counted and skipped; where either tool ends in an
+error and the outputs are not the same lines, they count as `error` (stderr is not compared).
 """
 
 import collections
@@ -78,12 +79,12 @@ def run(args):
         gv = _run(args.guardvm, rules, datas, extra)
         if ref[0] == runner.EXIT_PANIC:
             kind = "panic"
-        elif runner.EXIT_ERROR in (ref[0], gv[0]) or "timeout" in (ref[0], gv[0]):
-            kind = "same" if ref[:2] == gv[:2] else "error"
         elif ref[:2] == gv[:2]:
             kind = "same"
         elif ref[0] == gv[0] and sorted(ref[1].split(b"\n")) == sorted(gv[1].split(b"\n")):
             kind = "reordered"
+        elif runner.EXIT_ERROR in (ref[0], gv[0]) or "timeout" in (ref[0], gv[0]):
+            kind = "error"
         else:
             kind = "different"
         where = _write_difference(args.out, j, folder, ref, gv) if kind == "different" and args.out else None
