@@ -1085,6 +1085,9 @@ TEST(VerifyTest, FieldsTheInterpreterAndReportsNeed) {
   expectRejected([](Sample& s) { s.p->blocks[0].context = kNone; }, "block 0: missing context");
   expectRejected([](Sample& s) { s.p->calls[1].name = kNone; }, "call 1: missing function name");
   expectRejected([](Sample& s) { s.p->files[1].scope = kNone; }, "file 1: missing scope");
+  // An uninitialised slot is looked up by its name and errors print it
+  // (found by the pack_resealed fuzzer: out-of-bounds string, session 10).
+  expectRejected([](Sample& s) { s.p->functions[s.ruleNamed].slots[0].name = kNone; }, "missing slot name");
 }
 
 TEST(VerifyTest, CrossReferences) {

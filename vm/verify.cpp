@@ -210,7 +210,9 @@ class Verifier {
       if (f.numRegs > kMaxRegisters || f.numStatus > kMaxRegisters)
         return fail("more than " + std::to_string(kMaxRegisters) + " registers");
       for (const Slot& s : f.slots)
-        if (!str(s.name, "slot name") || !func(s.init, "slot initialiser", FuncKind::Set, true))
+        // Every slot has a name: an uninitialised one is looked up by it (a
+        // capture, a caller's variable), and its errors print it.
+        if (!str(s.name, "slot name", false) || !func(s.init, "slot initialiser", FuncKind::Set, true))
           return false;
       if (f.lines.size() != f.code.size())
         return fail(std::to_string(f.lines.size()) + " line entries for " +
