@@ -524,6 +524,29 @@ TEST(FileReport, SetMembersAreInFormAndNotComparableReasonsFollowTheTest) {
 // The JSON file report is written clause by clause (no tree; a report can be
 // quadratic in the template): the same text as the tree's pretty print, and
 // the same when a drain takes the text away after every clause. YAML too.
+// --structured -o json|yaml: the list writers give the text of the tree of
+// every report, also when drained after every clause.
+TEST(FileReport, StreamedStructuredListEqualsTheTree) {
+  auto e = evaluate("rule r {\n  s != \"hello\"\n  A == 1 or B == 2\n}\nrule p { s exists }\n",
+                    "s: hello\nA: 3\nB: 4\n");
+  ASSERT_TRUE(e);
+  const std::vector<vm::report::FileReportModel> ms = {vm::report::buildFileReport(view(*e)),
+                                                       vm::report::buildFileReport(view(*e))};
+  json::Value list = json::Value::array();
+  for (const auto& m : ms) list.push(vm::report::toJson(m));
+  std::string tree, yamlTree;
+  json::writePretty(tree, list);
+  ASSERT_TRUE(json::writeYaml(yamlTree, list));
+  std::string streamed, yamlStreamed, drained;
+  vm::report::writeJsonPrettyList(streamed, ms, [&](std::string& text) {
+    drained += text;
+    text.clear();
+  });
+  EXPECT_EQ(drained + streamed, tree);
+  ASSERT_TRUE(vm::report::writeYamlList(yamlStreamed, ms));
+  EXPECT_EQ(yamlStreamed, yamlTree);
+}
+
 TEST(FileReport, StreamedJsonEqualsTheTreeAndSurvivesDraining) {
   auto e = evaluate(
       "rule inner { L[*] { V == 1 } }\n"
