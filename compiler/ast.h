@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "vm/vocabulary.h"
+
 namespace guard::ast {
 
 // 1-based line and column (columns count characters), plus the byte offset.
@@ -56,27 +58,11 @@ struct Literal {
 
 struct Conjunction;  // below
 
-enum class PartKind : uint8_t {
-  This,         // this / THIS (first part only)
-  Variable,     // %name (first part only)
-  Key,          // name, 'quoted', .name, ['key']
-  Index,        // .N, [N]  (index may be negative: absolute value is used)
-  AllValues,    // .*
-  AllIndices,   // [*]
-  KeyCapture,   // [name] : all values, keys appended to %name
-  Filter,       // [ capture | clauses ]
-  KeysFilter,   // [ capture | keys op rhs ]
-  Interpolate,  // .%name
-};
-
-enum class CmpOp : uint8_t {
-  // unary
-  Exists, Empty, IsString, IsList, IsStruct, IsBool, IsInt, IsFloat, IsNull,
-  // binary
-  Eq, In, Gt, Ge, Lt, Le,
-};
-
-inline bool isUnary(CmpOp op) { return op <= CmpOp::IsNull; }
+// Query part kinds and comparison operators are the bytecode's vocabulary
+// too (vm/vocabulary.h, vm/operators.def).
+using vm::PartKind;
+using vm::CmpOp;
+using vm::isUnary;
 
 struct Expr;  // below
 

@@ -3,6 +3,7 @@
 
 #include "compiler/parser.h"
 #include "compiler/sema.h"
+#include "vm/analysis.h"
 #include "vm/verify.h"
 
 namespace guard {
@@ -30,6 +31,7 @@ Result<std::unique_ptr<vm::Program>> compileSources(const std::vector<SourceFile
   }
   auto v = vm::verifyProgram(*program);
   if (!v.ok()) return v.takeError();
+  vm::attachFacts(*program);
   return program;
 }
 

@@ -155,26 +155,7 @@ class Lowerer {
 
 // ------------------------------------------------------------------ texts
 
-const char* opName(CmpOp op) {
-  switch (op) {
-    case CmpOp::Exists: return "EXISTS";
-    case CmpOp::Empty: return "EMPTY";
-    case CmpOp::IsString: return "IS STRING";
-    case CmpOp::IsList: return "IS LIST";
-    case CmpOp::IsStruct: return "IS MAP";
-    case CmpOp::IsBool: return "IS BOOL";
-    case CmpOp::IsInt: return "IS INT";
-    case CmpOp::IsFloat: return "IS FLOAT";
-    case CmpOp::IsNull: return "IS NULL";
-    case CmpOp::Eq: return "EQUALS";
-    case CmpOp::In: return "IN";
-    case CmpOp::Gt: return "GREATER THAN";
-    case CmpOp::Ge: return "GREATER THAN EQUALS";
-    case CmpOp::Lt: return "LESS THAN";
-    case CmpOp::Le: return "LESS THAN EQUALS";
-  }
-  return "?";
-}
+const char* opName(CmpOp op) { return vm::cmpOpInfo(op).trace; }
 
 // `[*]`, or `[name]`, which cfn-guard parses as the same part.
 bool isAllIndices(const ast::QueryPart& p) {

@@ -1244,19 +1244,52 @@ St Parser::blockClause(size_t& p, Clause& out) {
   return St::Ok;
 }
 
+// How rules spell the operators, from vm/operators.def: symbols (`==`, and
+// `!=` for the negated `==`) and keywords (`exists`/`EXISTS`, negated with a
+// `not` before them). Longest first, so that `>=` is not read as `>`.
+struct OperatorSpelling {
+  std::string_view text, upper;
+  CmpOp op;
+  bool negated;
+};
+
+static std::vector<OperatorSpelling> longestFirst(std::vector<OperatorSpelling> list) {
+  std::stable_sort(list.begin(), list.end(),
+                   [](const auto& a, const auto& b) { return a.text.size() > b.text.size(); });
+  return list;
+}
+
+static const std::vector<OperatorSpelling>& operatorSymbols() {
+  static const std::vector<OperatorSpelling> symbols = [] {
+    std::vector<OperatorSpelling> list;
+    for (size_t i = 0; i < vm::kCmpOpCount; ++i) {
+      const vm::CmpOpInfo& info = vm::kCmpOps[i];
+      if (info.keyword) continue;
+      list.push_back({info.spelling, {}, CmpOp(i), false});
+      if (info.negatedSymbol) list.push_back({info.negatedSymbol, {}, CmpOp(i), true});
+    }
+    return longestFirst(std::move(list));
+  }();
+  return symbols;
+}
+
+static const std::vector<OperatorSpelling>& operatorKeywords() {
+  static const std::vector<OperatorSpelling> keywords = [] {
+    std::vector<OperatorSpelling> list;
+    for (size_t i = 0; i < vm::kCmpOpCount; ++i) {
+      const vm::CmpOpInfo& info = vm::kCmpOps[i];
+      if (info.keyword) list.push_back({info.spelling, info.keyword, CmpOp(i), false});
+    }
+    return longestFirst(std::move(list));
+  }();
+  return keywords;
+}
+
 // The comparison operators (§4.3 binary_op / unary_op). `<<` is never an
 // operator: it starts a custom message.
 bool Parser::comparison(size_t& p, CmpOp& op, bool& negated) const {
   if (startsWith(p, "<<")) return false;
-  static constexpr struct {
-    std::string_view text;
-    CmpOp op;
-    bool negated;
-  } kSymbols[] = {
-      {"==", CmpOp::Eq, false}, {"!=", CmpOp::Eq, true}, {">=", CmpOp::Ge, false},
-      {"<=", CmpOp::Le, false}, {">", CmpOp::Gt, false}, {"<", CmpOp::Lt, false},
-  };
-  for (const auto& sym : kSymbols) {
+  for (const OperatorSpelling& sym : operatorSymbols()) {
     if (startsWith(p, sym.text)) {
       p += sym.text.size();
       op = sym.op;
@@ -1264,25 +1297,10 @@ bool Parser::comparison(size_t& p, CmpOp& op, bool& negated) const {
       return true;
     }
   }
-  static constexpr struct {
-    std::string_view lower, upper;
-    CmpOp op;
-  } kWords[] = {
-      {"in", "IN", CmpOp::In},
-      {"exists", "EXISTS", CmpOp::Exists},
-      {"empty", "EMPTY", CmpOp::Empty},
-      {"is_string", "IS_STRING", CmpOp::IsString},
-      {"is_list", "IS_LIST", CmpOp::IsList},
-      {"is_struct", "IS_STRUCT", CmpOp::IsStruct},
-      {"is_bool", "IS_BOOL", CmpOp::IsBool},
-      {"is_int", "IS_INT", CmpOp::IsInt},
-      {"is_null", "IS_NULL", CmpOp::IsNull},
-      {"is_float", "IS_FLOAT", CmpOp::IsFloat},
-  };
   size_t q = p;
   bool neg = notKw(q);
-  for (const auto& w : kWords) {
-    if (keyword(q, w.lower, w.upper)) {
+  for (const OperatorSpelling& w : operatorKeywords()) {
+    if (keyword(q, w.text, w.upper)) {
       op = w.op;
       negated = neg;
       p = q;

@@ -1,7 +1,7 @@
 // A small JSON value tree and the two writers every structured report uses
 // (spec/cli-and-reports.md §9.7): serde_json's pretty printer (two-space
 // indent, minimal escaping, floats in ryu's shortest form) and serde_yaml
-// 0.9's YAML over libyaml's emitter. Built by the report views in vm/report_*
+// 0.9's YAML over libyaml's emitter. Built by the report views in report/*
 // (file reports, and later SARIF and the test reports); nothing here knows
 // about Guard.
 #pragma once

@@ -1,6 +1,6 @@
 // The lines of a text as Rust's str::lines() splits them: at '\n', with one
 // trailing '\r' dropped, and no empty line after a final '\n'. Indexed once so
-// that the console report's code excerpts (vm/report_model.h, CodeCursor) reach
+// that the console report's code excerpts (report/model.h, CodeCursor) reach
 // any line in O(1) however many (rules file, data file) pairs report on the same
 // text. Built by Document::lines() on first use, or directly over any text.
 #pragma once

@@ -14,9 +14,9 @@
 #include "runtime/document.h"
 #include "vm/interp.h"
 #include "vm/program.h"
-#include "vm/report.h"
-#include "vm/report_model.h"
-#include "vm/report_verbose.h"
+#include "report/report.h"
+#include "report/model.h"
+#include "report/verbose.h"
 
 namespace guard::testkit {
 

@@ -115,10 +115,10 @@ inline void mutateTables(vm::Program& p, Rng& rng) {
       if (!p.parts.empty()) {
         vm::Part& pt = p.parts[below(rng, p.parts.size())];
         switch (below(rng, 5)) {
-          case 0: pt.kind = ast::PartKind(below(rng, 12)); break;
+          case 0: pt.kind = vm::PartKind(below(rng, 12)); break;
           case 1: pt.func = nearby(rng, pt.func, p.functions.size()); break;
           case 2: pt.captureSlot = nearby(rng, pt.captureSlot, 4); break;
-          case 3: pt.keysOp = ast::CmpOp(below(rng, 17)); break;
+          case 3: pt.keysOp = vm::CmpOp(below(rng, 17)); break;
           default: pt.literal = nearby(rng, pt.literal, p.literals.size()); break;
         }
       }
@@ -126,7 +126,7 @@ inline void mutateTables(vm::Program& p, Rng& rng) {
     case 1:
       if (!p.clauses.empty()) {
         vm::ClauseInfo& c = p.clauses[below(rng, p.clauses.size())];
-        if (below(rng, 2)) c.op = ast::CmpOp(below(rng, 17));
+        if (below(rng, 2)) c.op = vm::CmpOp(below(rng, 17));
         else c.rhs = vm::RhsKind(below(rng, 6));
       }
       break;

@@ -14,8 +14,6 @@
 namespace guard::vm {
 namespace {
 
-using ast::CmpOp;
-using ast::PartKind;
 
 // ---------------------------------------------------------------- building programs
 

@@ -1,4 +1,4 @@
-// Unit tests of the report views (vm/report_*.cpp) and the JSON/YAML writers
+// Unit tests of the report views (report/*.cpp) and the JSON/YAML writers
 // (runtime/json_writer.cpp): writer escaping and float forms, YAML quoting,
 // summary table layout and colour, emit-messages splitting, the stateful
 // code-excerpt cursor (including its backward-seek mis-numbering), and a few
@@ -14,9 +14,9 @@
 #include "runtime/json_writer.h"
 #include "runtime/loader.h"
 #include "vm/interp.h"
-#include "vm/report.h"
-#include "vm/report_model.h"
-#include "vm/report_verbose.h"
+#include "report/report.h"
+#include "report/model.h"
+#include "report/verbose.h"
 
 namespace guard {
 namespace {

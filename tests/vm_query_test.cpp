@@ -9,7 +9,7 @@
 
 #include "runtime/value_text.h"
 #include "tests/eval_helpers.h"
-#include "vm/report.h"
+#include "report/report.h"
 
 namespace guard {
 namespace {

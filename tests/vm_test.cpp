@@ -13,7 +13,7 @@
 #include "runtime/loader.h"
 #include "vm/interp.h"
 #include "vm/pack.h"
-#include "vm/report.h"
+#include "report/report.h"
 #include "vm/verify.h"
 #include "tests/eval_helpers.h"
 

@@ -4,7 +4,7 @@
 Run by hand or by a release checklist, never by ctest:
 
     python3 tools/bench.py --guardvm build/guardvm [--reference /path/to/cfn-guard]
-                           [--workloads W1,W2,W3,W4,W5,W6] [--runs 3] [--work /tmp/guardvm-bench]
+                           [--workloads W1,W2,W3,W4,W5,W6,W7] [--runs 3] [--work /tmp/guardvm-bench]
 
 It generates the workloads of issue 5 with ../shared/tools/gen-template and fixed
 seeds (cached in --work), runs guardvm and, when --reference is given, cfn-guard
@@ -18,6 +18,7 @@ Standard library only (Python 3.8+).
 import argparse
 import json
 import os
+import random
 import re
 import shutil
 import statistics
@@ -113,6 +114,18 @@ def w1_templates(args):
         n = 10 + (i * 97) % 291  # spreads 10..300 evenly, deterministic
         fmt = "yaml" if i % 2 == 0 else "json"
         gen(args, os.path.join(d, "t%03d-%d.%s" % (i, n, fmt)), n, i + 1, fmt)
+    return d
+
+
+def w7_templates(args):
+    """300 templates of 5–40 resources (2–70 KB, like real templates), YAML and JSON alternating."""
+    d = os.path.join(args.work, "w7")
+    os.makedirs(d, exist_ok=True)
+    sizes = random.Random(7)  # the same 300 sizes on every machine (Python's Mersenne Twister)
+    for i in range(300):
+        n = sizes.randint(5, 40)
+        fmt = "yaml" if i % 2 == 0 else "json"
+        gen(args, os.path.join(d, "t%03d.%s" % (i, fmt)), n, 7000 + i, fmt)
     return d
 
 
@@ -294,6 +307,38 @@ def run_w1(args, out):
         rcs = {n: ss[-1].rc for n, ss in res.items() if ss}
         out.append("\nW1 conformance check: exit codes %s; " % rcs + " ".join(check))
         print(out[-1])
+
+
+def run_w7(args, out):
+    """W7: the registry (as a pack, and from source) × 300 small templates, where the
+    cost per (rules file, template) pair dominates: with and without `-o json`."""
+    data = w7_templates(args)
+    rules = registry_rules(args)
+    pack = registry_pack(args)
+    inp = "%d rules files × 300 templates of 5–40 resources (%.1f MB)" % (count_rules(rules), size_mb(data))
+    console = lambda prog, r: [prog, "validate", "-r", r, "-d", data]
+    for mode, cmd in (("-o json", validate_cmd), ("console", console)):
+        variants = []
+        if pack:
+            variants.append(("guardvm (.gpack)", cmd(args.guardvm, pack), False))
+        # From source: the first run fills the compile cache, later runs use it.
+        variants.append(("guardvm (rules dir)", cmd(args.guardvm, rules), False))
+        if args.reference:
+            variants.append(("cfn-guard", cmd(args.reference, rules), True))
+        label = "W7" + ("j" if mode == "-o json" else "c")
+        res = measure(args, label, variants, args.runs, args.ref_timeout_w7)
+        out.append(table(summarize("W7 " + mode, inp, res, "cfn-guard" if args.reference else None),
+                         "W7 (%s): registry × 300 small templates" % mode))
+        od = os.path.join(args.work, "out")
+        if mode == "-o json" and pack:
+            check = compare_w1(args, os.path.join(od, label + "-guardvm (.gpack).out"),
+                               os.path.join(od, label + "-guardvm (rules dir).out"))
+            out.append("\nW7 pack against source: " + " ".join(check))
+            if args.reference and res["cfn-guard"] and not res["cfn-guard"][-1].timed_out:
+                check = compare_w1(args, os.path.join(od, label + "-guardvm (.gpack).out"),
+                                   os.path.join(od, label + "-cfn-guard.out"))
+                out.append("\nW7 against cfn-guard: " + " ".join(check))
+            print(out[-1])
 
 
 def w1_sample(args, data):
@@ -483,12 +528,13 @@ def main():
     p.add_argument("--reference", default=None, help="a cfn-guard 3.1.1 binary to compare with")
     p.add_argument("--gen-template", default=os.path.join(SHARED, "tools", "gen-template"))
     p.add_argument("--work", default="/tmp/guardvm-bench", help="workload cache and outputs")
-    p.add_argument("--workloads", default="W1,W2,W3,W4,W5,W6")
+    p.add_argument("--workloads", default="W1,W2,W3,W4,W5,W6,W7")
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--ref-runs", type=int, default=None, help="cfn-guard runs (default --runs; it is slow)")
     p.add_argument("--timeout", type=float, default=600, help="per guardvm run, seconds")
     p.add_argument("--ref-timeout", type=float, default=120, help="per cfn-guard run, seconds")
     p.add_argument("--ref-timeout-w1", type=float, default=900)
+    p.add_argument("--ref-timeout-w7", type=float, default=7200, help="cfn-guard takes ~20 CPU-minutes on W7")
     p.add_argument("--w1-ref-sample", type=int, default=4, help="W1 templates cfn-guard is run on")
     p.add_argument("--w2-sizes", default="100,1000,4000,10000,50000")
     p.add_argument("--w2-ref-max", type=int, default=1000, help="largest W2 size to run cfn-guard on")
@@ -512,7 +558,7 @@ def main():
     out = ["# guardvm whole-run benchmark", "",
            "guardvm: %s; reference: %s; runs: %d (alternating); %s" % (
                args.guardvm, args.reference or "none", args.runs, machine())]
-    steps = {"W1": run_w1, "W2": run_w2, "W3": run_w3, "W4": run_w4, "W5": run_w5, "W6": run_w6}
+    steps = {"W1": run_w1, "W2": run_w2, "W3": run_w3, "W4": run_w4, "W5": run_w5, "W6": run_w6, "W7": run_w7}
     for w in args.workloads.split(","):
         print("== %s" % w, file=sys.stderr)
         steps[w.strip().upper()](args, out)

@@ -1,10 +1,12 @@
 // Prints docs/bytecode.md, the opcode reference, from the one opcode table
-// (vm/opcodes.def): the table is the truth and this page is regenerated from
-// it, never edited by hand. Build and run from the repository root:
+// (vm/opcodes.def) and the one operator table (vm/operators.def): the tables
+// are the truth and this page is regenerated from them, never edited by hand. Build and run from the repository root:
 //   g++ -std=c++20 -I. tools/gen-opcode-doc.cpp -o /tmp/gen-opcode-doc
 //   /tmp/gen-opcode-doc > docs/bytecode.md
 #include <cstdio>
 #include <cstring>
+
+#include "vm/vocabulary.h"
 
 namespace {
 
@@ -144,10 +146,32 @@ void table() {
   }
 }
 
+void operators() {
+  std::puts(R"(
+## Comparison operators
+
+A clause descriptor names its operator by its number, the order of the rows of
+vm/operators.def; the pack fingerprint covers their spellings. `not` (or `!`)
+before a keyword negates it; `!=` is the negated `==`. The evaluation of each
+operator is in vm/checks.cpp; the report texts below come from the same table.
+
+| # | Operator | Arity | Rules write | Trace word | Report words (plain / negated) |
+|---|---|---|---|---|---|)");
+  unsigned i = 0;
+  for (const guard::vm::CmpOpInfo& op : guard::vm::kCmpOps) {
+    std::printf("| %u | `%s` | %s | `%s`", i++, op.name,
+                op.arity == guard::vm::Arity::Unary ? "unary" : "binary", op.spelling);
+    if (op.keyword) std::printf(", `%s`", op.keyword);
+    if (op.negatedSymbol) std::printf(", `%s`", op.negatedSymbol);
+    std::printf(" | %s | %s / %s |\n", op.trace, op.words[0], op.words[1]);
+  }
+}
+
 }  // namespace
 
 int main() {
   intro();
   table();
+  operators();
   return 0;
 }

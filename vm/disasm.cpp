@@ -137,27 +137,7 @@ std::string literalText(const Node* n) {
   return out;
 }
 
-const char* cmpOpText(ast::CmpOp op) {
-  using ast::CmpOp;
-  switch (op) {
-    case CmpOp::Exists: return "exists";
-    case CmpOp::Empty: return "empty";
-    case CmpOp::IsString: return "is_string";
-    case CmpOp::IsList: return "is_list";
-    case CmpOp::IsStruct: return "is_struct";
-    case CmpOp::IsBool: return "is_bool";
-    case CmpOp::IsInt: return "is_int";
-    case CmpOp::IsFloat: return "is_float";
-    case CmpOp::IsNull: return "is_null";
-    case CmpOp::Eq: return "==";
-    case CmpOp::In: return "in";
-    case CmpOp::Gt: return ">";
-    case CmpOp::Ge: return ">=";
-    case CmpOp::Lt: return "<";
-    case CmpOp::Le: return "<=";
-  }
-  return "?";
-}
+const char* cmpOpText(CmpOp op) { return cmpOpInfo(op).spelling; }
 
 const char* funcKindText(FuncKind k) {
   switch (k) {
@@ -464,7 +444,6 @@ class Lister {
   std::string partText(Op op, uint32_t v) const {
     const Part* pt = get(p_.parts, v);
     if (!pt) return "?part " + std::to_string(v);
-    using ast::PartKind;
     switch (pt->kind) {
       case PartKind::Key: {
         std::string k = str(pt->key);
@@ -494,7 +473,7 @@ class Lister {
   std::string queryPartText(const Part& pt) const {
     const QueryText* q = get(p_.queries, pt.query);
     if (q && pt.position < q->parts.size()) return str(q->parts[pt.position]);
-    return pt.kind == ast::PartKind::KeyCapture ? "[capture]" : ".%?";
+    return pt.kind == PartKind::KeyCapture ? "[capture]" : ".%?";
   }
 
   std::string callText(uint32_t v, std::string& note) const {

@@ -19,6 +19,7 @@
 #include <cstring>
 
 #include "runtime/regex.h"
+#include "vm/analysis.h"
 #include "vm/verify.h"
 
 namespace guard::vm {
@@ -88,7 +89,8 @@ uint32_t instructionSetId() {
     };
     names(kFilterModeNames);
     names(kPartKindNames);
-    names(kCmpOpNames);
+    for (const CmpOpInfo& op : kCmpOps) (table += op.spelling) += '\0';
+    table += '\1';
     names(kRhsKindNames);
     names(kRuleKindNames);
     names(kFuncKindNames);
@@ -623,6 +625,7 @@ class PackLoader {
     if (!e.empty()) return Error{e, file_, 0, 0};
     auto verified = verifyProgram(*program);
     if (!verified.ok()) return Error{"invalid pack: " + verified.error().message, file_, 0, 0};
+    attachFacts(*program);
     return program;
   }
 

@@ -14,14 +14,16 @@
 #include <unordered_map>
 #include <vector>
 
-#include "compiler/ast.h"
 #include "runtime/document.h"
 #include "runtime/regex.h"
 #include "vm/opcodes.h"
+#include "vm/vocabulary.h"
 
 namespace guard::vm {
 
 inline constexpr uint32_t kNone = UINT32_MAX;
+
+struct ProgramFacts;  // vm/analysis.h
 
 enum class FuncKind : uint8_t {
   Cnf,        // evaluates clauses, returns a status; opens a frame for its slots
@@ -66,26 +68,22 @@ inline constexpr uint32_t kFilterModeCount = 4;
 inline constexpr const char* kFilterModeNames[kFilterModeCount] = {"after-key", "after-star",
                                                                    "after-values", "after-other"};
 
-// The numbering of the compiler's enums as packs store it (ast::PartKind,
-// ast::CmpOp, RhsKind, RuleKind, FuncKind): part of the instruction-set
+// The numbering of the compiler's enums as packs store it (PartKind,
+// RhsKind, RuleKind, FuncKind; CmpOp's are vm/operators.def's spellings): part of the instruction-set
 // fingerprint, so that a pack written with another numbering is refused
 // instead of being read with other meanings. Add a name when an enumerator is
 // added (the static_asserts below count them).
 inline constexpr const char* kPartKindNames[] = {"this", "variable", "key", "index", "all-values",
                                                  "all-indices", "key-capture", "filter",
                                                  "keys-filter", "interpolate"};
-static_assert(std::size(kPartKindNames) == size_t(ast::PartKind::Interpolate) + 1);
-inline constexpr const char* kCmpOpNames[] = {"exists", "empty", "is_string", "is_list", "is_struct",
-                                              "is_bool", "is_int", "is_float", "is_null", "==",
-                                              "in", ">", ">=", "<", "<="};
-static_assert(std::size(kCmpOpNames) == size_t(ast::CmpOp::Le) + 1);
+static_assert(std::size(kPartKindNames) == size_t(PartKind::Interpolate) + 1);
 inline constexpr const char* kRhsKindNames[] = {"none", "literal", "query", "call"};
 inline constexpr const char* kRuleKindNames[] = {"default", "named", "parameterized"};
 inline constexpr const char* kFuncKindNames[] = {"cnf", "set", "file-scope"};
 static_assert(std::size(kFuncKindNames) == size_t(FuncKind::FileScope) + 1);
 
 struct Part {
-  ast::PartKind kind = ast::PartKind::Key;
+  PartKind kind = PartKind::Key;
   uint32_t query = kNone;      // Program::queries index
   uint32_t position = 0;       // index of this part in the query's parts
   // Key: key name; TypeSelect: the type string; Interpolate: the evaluation
@@ -103,7 +101,7 @@ struct Part {
   // Interpolate: Set function for the variable that names the keys.
   uint32_t func = kNone;
   uint32_t literal = kNone;    // KeysFilter: rhs literal
-  ast::CmpOp keysOp = ast::CmpOp::Eq;
+  CmpOp keysOp = CmpOp::Eq;
   bool keysNegated = false;
   uint32_t captureSlot = kNone;  // Capture / Filter with capture: slot of the file scope (captures live there)
 };
@@ -117,7 +115,7 @@ enum class RhsKind : uint8_t { None, Literal, Query, Call };
 static_assert(std::size(kRhsKindNames) == size_t(RhsKind::Call) + 1);
 
 struct ClauseInfo {
-  ast::CmpOp op = ast::CmpOp::Exists;
+  CmpOp op = CmpOp::Exists;
   bool opNegated = false;
   bool clauseNegated = false;
   bool some = false;
@@ -199,6 +197,9 @@ struct Program {
   std::vector<CallInfo> calls;
   std::vector<RuleInfo> rules;
   std::vector<FileInfo> files;
+  // What the interpreter may assume, derived once after verification
+  // (vm/analysis.h attachFacts); never written to a pack. Null until then.
+  std::shared_ptr<const ProgramFacts> facts;
 
   const std::string& str(uint32_t id) const { return strings[id]; }
   // The id of `s`, adding it if new (used by the compiler and the pack reader).

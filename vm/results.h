@@ -19,8 +19,8 @@
 
 #include "runtime/document.h"
 #include "runtime/query_result.h"
-#include "compiler/ast.h"
 #include "vm/opcodes.h"
+#include "vm/vocabulary.h"
 
 namespace guard::vm {
 
@@ -76,7 +76,7 @@ struct RuleResult {
 // With tracing on, the VM also keeps cfn-guard's complete record stream —
 // every check including passing ones, every filter candidate, rule
 // references with the nested rule's records — for `validate --verbose`,
-// `--print-json` and `test -v` (vm/report_verbose.cpp renders it). Stored in
+// `--print-json` and `test -v` (report/verbose.cpp renders it). Stored in
 // preorder like Record; off by default, so the normal path never builds it.
 enum class TraceKind : uint8_t {
   File,           // text = data name is supplied by the renderer; info = number of rules
@@ -105,7 +105,7 @@ struct TraceRecord {
   Status status = Status::Skip;
   bool flag = false;
   bool opNegated = false;
-  ast::CmpOp op = ast::CmpOp::Exists;
+  CmpOp op = CmpOp::Exists;
   uint32_t end = 0;                // one past the last descendant
   uint32_t info = UINT32_MAX;      // checks: ClauseInfo index (UINT32_MAX: keys-filter check)
   uint32_t toSet = UINT32_MAX;     // InBinary: right-hand values in FileResult::sets

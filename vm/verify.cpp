@@ -45,17 +45,17 @@ const char* funcKindName(FuncKind k) {
 }
 
 // The part kind each query opcode expects of its Part operand.
-bool expectedPartKind(Op op, ast::PartKind& kind) {
+bool expectedPartKind(Op op, PartKind& kind) {
   switch (op) {
-    case Op::Q_KEY: kind = ast::PartKind::Key; return true;
-    case Op::Q_INDEX: kind = ast::PartKind::Index; return true;
-    case Op::Q_ALL_VALUES: kind = ast::PartKind::AllValues; return true;
-    case Op::Q_ALL_INDICES: kind = ast::PartKind::AllIndices; return true;
-    case Op::Q_CAPTURE: kind = ast::PartKind::KeyCapture; return true;
-    case Op::Q_FILTER: kind = ast::PartKind::Filter; return true;
-    case Op::Q_TYPE_SELECT: kind = ast::PartKind::Filter; return true;  // a type-equality filter
-    case Op::Q_KEYS_FILTER: kind = ast::PartKind::KeysFilter; return true;
-    case Op::Q_INTERP: kind = ast::PartKind::Interpolate; return true;
+    case Op::Q_KEY: kind = PartKind::Key; return true;
+    case Op::Q_INDEX: kind = PartKind::Index; return true;
+    case Op::Q_ALL_VALUES: kind = PartKind::AllValues; return true;
+    case Op::Q_ALL_INDICES: kind = PartKind::AllIndices; return true;
+    case Op::Q_CAPTURE: kind = PartKind::KeyCapture; return true;
+    case Op::Q_FILTER: kind = PartKind::Filter; return true;
+    case Op::Q_TYPE_SELECT: kind = PartKind::Filter; return true;  // a type-equality filter
+    case Op::Q_KEYS_FILTER: kind = PartKind::KeysFilter; return true;
+    case Op::Q_INTERP: kind = PartKind::Interpolate; return true;
     default: return false;
   }
 }
@@ -226,8 +226,8 @@ class Verifier {
     for (size_t i = 0; i < p_.parts.size(); ++i) {
       const Part& pt = p_.parts[i];
       at("part", i);
-      if (pt.kind > ast::PartKind::Interpolate) return fail("unknown part kind");
-      if (pt.keysOp > ast::CmpOp::Le) return fail("unknown keys operator");
+      if (pt.kind > PartKind::Interpolate) return fail("unknown part kind");
+      if (!isValidCmpOp(uint8_t(pt.keysOp))) return fail("unknown keys operator");
       if (!index(pt.query, p_.queries.size(), "query", true) || !str(pt.key, "key")) return false;
       if (pt.query != kNone && pt.position >= p_.queries[pt.query].parts.size())
         return fail("position beyond its query's parts");
@@ -242,10 +242,10 @@ class Verifier {
     return true;
   }
   bool checkPartFunc(const Part& pt) {
-    if (pt.kind == ast::PartKind::Filter) return func(pt.func, "filter function", FuncKind::Cnf, true);
-    if (pt.kind == ast::PartKind::KeysFilter)
+    if (pt.kind == PartKind::Filter) return func(pt.func, "filter function", FuncKind::Cnf, true);
+    if (pt.kind == PartKind::KeysFilter)
       return func(pt.func, "keys filter query", FuncKind::Set, true);
-    if (pt.kind == ast::PartKind::Interpolate)
+    if (pt.kind == PartKind::Interpolate)
       return func(pt.func, "interpolated variable", FuncKind::Set, false);
     return pt.func == kNone || fail("a function on a part that runs none");
   }
@@ -264,7 +264,7 @@ class Verifier {
     for (size_t i = 0; i < p_.clauses.size(); ++i) {
       const ClauseInfo& c = p_.clauses[i];
       at("clause", i);
-      if (c.op > ast::CmpOp::Le) return fail("unknown operator");
+      if (!isValidCmpOp(uint8_t(c.op))) return fail("unknown operator");
       if (c.rhs > RhsKind::Call) return fail("unknown right-hand side kind");
       // Reports print every clause's text.
       if (!str(c.context, "context", false) || !str(c.message, "message") || !file(c.file))
@@ -510,7 +510,7 @@ class Verifier {
   // Facts about particular opcodes beyond their operand kinds.
   bool checkOpcodeRules(const Function& f, const Instr& in) {
     const Op op = in.op;
-    ast::PartKind want;
+    PartKind want;
     if (expectedPartKind(op, want) && !checkPartUse(op, p_.parts[in.c], want)) return false;
     switch (op) {
       case Op::Q_SUBQUERY: case Op::CALL_CNF:
@@ -533,7 +533,7 @@ class Verifier {
     }
   }
 
-  bool checkPartUse(Op op, const Part& pt, ast::PartKind want) {
+  bool checkPartUse(Op op, const Part& pt, PartKind want) {
     if (pt.kind != want) return fail("part of the wrong kind for this opcode");
     if ((op == Op::Q_KEY || op == Op::Q_TYPE_SELECT) && pt.key == kNone)
       return fail("part without a key");

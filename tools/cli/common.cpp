@@ -17,6 +17,7 @@
 #include "compiler/compile.h"
 #include "runtime/loader.h"
 #include "vm/pack.h"
+#include "vm/analysis.h"
 #include "vm/verify.h"
 
 namespace guard::cli {
@@ -417,6 +418,7 @@ std::vector<RulesUnit> loadRules(const std::string& path, const std::string& rep
     units.clear();
     return units;
   } else {
+    vm::attachFacts(*program);
     u.program = program;
     u.file = 0;
     u.empty = program->files[0].empty;

@@ -10,7 +10,7 @@
 #include "tools/cli/commands.h"
 #include "tools/cli/common.h"
 #include "tools/cli/help.h"
-#include "vm/report_model.h"
+#include "report/model.h"
 
 namespace guard::cli {
 namespace {

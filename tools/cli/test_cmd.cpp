@@ -18,8 +18,8 @@
 #include "tools/cli/common.h"
 #include "tools/cli/help.h"
 #include "vm/interp.h"
-#include "vm/report.h"
-#include "vm/report_verbose.h"
+#include "report/report.h"
+#include "report/verbose.h"
 
 namespace guard::cli {
 namespace {

@@ -12,9 +12,9 @@
 #include <cstdio>
 #include <memory>
 #include "vm/interp.h"
-#include "vm/report.h"
-#include "vm/report_verbose.h"
-#include "vm/report_model.h"
+#include "report/report.h"
+#include "report/verbose.h"
+#include "report/model.h"
 
 namespace guard::cli {
 namespace {

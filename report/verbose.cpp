@@ -1,12 +1,12 @@
 // Renders the trace-mode record tree (vm/results.h TraceRecord, preorder)
 // as cfn-guard 3.1.1's verbose ASCII tree and as its --print-json document
-// (spec/cli-and-reports.md §8). Called through report_verbose.h by
+// (spec/cli-and-reports.md §8). Called through report/verbose.h by
 // tools/cli/validate.cpp and tools/cli/test_cmd.cpp.
-#include "vm/report_verbose.h"
+#include "report/verbose.h"
 
 #include "runtime/json_writer.h"
 #include "runtime/value_text.h"
-#include "vm/report_model.h"
+#include "report/model.h"
 
 namespace guard::vm {
 namespace {
@@ -61,26 +61,7 @@ class TraceView {
     return std::string(r.opNegated ? "not" : "") + " " + opWord(r.op);
   }
 
-  static const char* opWord(ast::CmpOp op) {
-    switch (op) {
-      case ast::CmpOp::Exists: return "EXISTS";
-      case ast::CmpOp::Empty: return "EMPTY";
-      case ast::CmpOp::IsString: return "IS STRING";
-      case ast::CmpOp::IsList: return "IS LIST";
-      case ast::CmpOp::IsStruct: return "IS MAP";
-      case ast::CmpOp::IsBool: return "IS BOOL";
-      case ast::CmpOp::IsInt: return "IS INT";
-      case ast::CmpOp::IsFloat: return "IS FLOAT";
-      case ast::CmpOp::IsNull: return "IS NULL";
-      case ast::CmpOp::Eq: return "EQUALS";
-      case ast::CmpOp::In: return "IN";
-      case ast::CmpOp::Gt: return "GREATER THAN";
-      case ast::CmpOp::Ge: return "GREATER THAN EQUALS";
-      case ast::CmpOp::Lt: return "LESS THAN";
-      case ast::CmpOp::Le: return "LESS THAN EQUALS";
-    }
-    return "?";
-  }
+  static const char* opWord(CmpOp op) { return cmpOpInfo(op).trace; }
 
   std::string pv(const Node* n) const {
     if (!noLoc_) return pathValue(n);

@@ -3,8 +3,8 @@
 // Clause entries, spec/cli-and-reports.md §9.3) rebuilt from the VM's
 // records, plus the text helpers the reports have in common (Rust-style
 // value displays, unresolved-query reasons, operator words). Built by
-// report_model.cpp; read by report_json.cpp (JSON/YAML file reports) and
-// report_console.cpp (CloudFormation / Terraform / generic console reports).
+// report/model.cpp; read by report/json.cpp (JSON/YAML file reports) and
+// report/console.cpp (CloudFormation / Terraform / generic console reports).
 #pragma once
 
 #include <algorithm>
@@ -18,7 +18,7 @@
 
 #include "runtime/json_writer.h"
 #include "runtime/line_table.h"
-#include "vm/report.h"
+#include "report/report.h"
 
 namespace guard::vm::report {
 
@@ -77,7 +77,7 @@ struct ClauseReport {
   std::optional<ErrorText> error;      // messages.error_message
   std::string context;                 // clause text / block context
   std::string contextCheck;            // UnaryContext payload
-  ast::CmpOp op = ast::CmpOp::Exists;
+  CmpOp op = CmpOp::Exists;
   bool opNegated = false;
   const Node* from = nullptr;          // UnaryResolved value, binary from
   const Node* to = nullptr;            // BinaryResolved to
@@ -141,7 +141,7 @@ void inTargets(const Record& r, const std::vector<ResultSet>& sets, std::vector<
 // `substring`: the pair came from `IN 'string'` (a query's value against a
 // literal string, substringPair), not from membership or equality; cfn-guard
 // words the three differently.
-std::string notComparableReason(ast::CmpOp op, const Node* from, const Node* to, bool substring);
+std::string notComparableReason(CmpOp op, const Node* from, const Node* to, bool substring);
 
 // ---- text helpers (cfn-guard's Display / Debug forms)
 
@@ -158,9 +158,9 @@ std::string floatDebug(double d);
 Unresolved unresolvedOf(const Program& p, const QValue& v);
 
 // Operator words of the console report (cmp_str): "EQUAL", "NOT IN", "IS LIST", ...
-const char* operatorWords(ast::CmpOp op, bool negated);
+const char* operatorWords(CmpOp op, bool negated);
 // serde name of an operator in `comparison`: "Eq", "IsMap", ...
-const char* operatorName(ast::CmpOp op);
+const char* operatorName(CmpOp op);
 
 // Status word.
 const char* statusWord(Status s);
@@ -261,7 +261,7 @@ std::string padRight(std::string_view s, size_t width);
 
 namespace guard::vm::report {
 
-// ---- structured reports over file report models (report_junit.cpp, report_sarif.cpp)
+// ---- structured reports over file report models (report/junit.cpp, report/sarif.cpp)
 
 // One failed clause's messages, in report order (cfn-guard's get_message):
 // every Block / Clause entry under a failed rule, nested rules and

@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "vm/report.h"
+#include "report/report.h"
 
 namespace guard::vm {
 

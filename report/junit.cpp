@@ -5,7 +5,7 @@
 // with SARIF (forEachClauseMessage). Called by tools/cli/validate.cpp.
 #include <functional>
 
-#include "vm/report_model.h"
+#include "report/model.h"
 
 namespace guard::vm::report {
 namespace {

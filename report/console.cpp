@@ -10,9 +10,9 @@
 #include <set>
 #include <unordered_map>
 
-#include "vm/report.h"
+#include "report/report.h"
 #include "runtime/value_text.h"
-#include "vm/report_model.h"
+#include "report/model.h"
 
 namespace guard::vm {
 namespace {
@@ -626,7 +626,7 @@ class GenericLines {
            "] is not compliant with [" + rule_ + "] due to retrieval error. Error Message [" + error + "]";
   }
 
-  std::string unaryLine(const std::string& path, const std::string& provided, ast::CmpOp op, bool n,
+  std::string unaryLine(const std::string& path, const std::string& provided, CmpOp op, bool n,
                         const std::string& msg) const {
     return head(path) + "needed value at [" + provided + "] " + phrase(op, n) + ". Error Message [" +
            semicolons(msg, ";") + "]";
@@ -634,13 +634,13 @@ class GenericLines {
 
   // Appended in place: `expected` may list a whole right-hand set.
   void binaryLine(std::string& out, const std::string& path, const std::string& provided,
-                  const std::string& expected, ast::CmpOp op, bool n, const std::string& msg) const {
+                  const std::string& expected, CmpOp op, bool n, const std::string& msg) const {
     out += head(path);
     out += "provided value [";
     out += provided;
     out += "] ";
     out += n ? "did" : "did not";
-    out += op == ast::CmpOp::In ? " match expected value in [" : " match expected value [";
+    out += op == CmpOp::In ? " match expected value in [" : " match expected value [";
     out += expected;
     out += "]. Error Message [";
     out += semicolons(msg, ";");
@@ -657,21 +657,7 @@ class GenericLines {
            semicolons(msg, "; ");
   }
 
-  static const char* phrase(ast::CmpOp op, bool n) {
-    using ast::CmpOp;
-    switch (op) {
-      case CmpOp::Exists: return n ? "existed" : "did not exist";
-      case CmpOp::Empty: return n ? "was empty" : "was not empty";
-      case CmpOp::IsList: return n ? "was list" : "was not a list ";
-      case CmpOp::IsStruct: return n ? "was struct" : "was not a struct";
-      case CmpOp::IsString: return n ? "was string" : "was not a string ";
-      case CmpOp::IsBool: return n ? "was bool" : "was not a bool";
-      case CmpOp::IsInt: return n ? "was int" : "was not an int";
-      case CmpOp::IsNull: return n ? "was null" : "was not null";
-      case CmpOp::IsFloat: return n ? "was float" : "was not a float";
-      default: return "";
-    }
-  }
+  static const char* phrase(CmpOp op, bool n) { return cmpOpInfo(op).consolePhrase[n]; }
 
   std::string message(uint32_t id) const { return id == kNone ? std::string() : P.str(id); }
 
@@ -719,7 +705,7 @@ class GenericLines {
         return;
       case RecKind::EmptySet: {
         const ClauseInfo& c = P.clauses[r.info];
-        line(lines, unaryLine("", "null", ast::CmpOp::Empty, false, message(c.message)));
+        line(lines, unaryLine("", "null", CmpOp::Empty, false, message(c.message)));
         return;
       }
       case RecKind::Unary: {

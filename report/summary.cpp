@@ -3,8 +3,8 @@
 // (spec/cli-and-reports.md §7.1). Called by the validate command.
 #include <algorithm>
 
-#include "vm/report.h"
-#include "vm/report_model.h"
+#include "report/report.h"
+#include "report/model.h"
 
 namespace guard::vm {
 namespace {

@@ -1,9 +1,9 @@
-// Builds cfn-guard's simplified failure report (report_model.h) from the VM's
+// Builds cfn-guard's simplified failure report (report/model.h) from the VM's
 // records, and the Display/Debug texts that go into it. Called by the JSON,
 // YAML and console report views. The record-to-entry mapping and every
 // message sentence were established against cfn-guard 3.1.1 (docs/reports.md,
 // "JSON check entries").
-#include "vm/report_model.h"
+#include "report/model.h"
 
 #include <algorithm>
 #include <functional>
@@ -17,7 +17,6 @@
 
 namespace guard::vm::report {
 
-using ast::CmpOp;
 
 // ------------------------------------------------------------------ small texts
 
@@ -38,47 +37,9 @@ std::string pathLoc(const Node* n) {
 std::string pathValue(const Node* n) { return "Path=" + pathLoc(n) + " Value=" + valueOnly(n); }
 
 
-const char* operatorName(CmpOp op) {
-  switch (op) {
-    case CmpOp::Exists: return "Exists";
-    case CmpOp::Empty: return "Empty";
-    case CmpOp::IsString: return "IsString";
-    case CmpOp::IsList: return "IsList";
-    case CmpOp::IsStruct: return "IsMap";
-    case CmpOp::IsBool: return "IsBool";
-    case CmpOp::IsInt: return "IsInt";
-    case CmpOp::IsFloat: return "IsFloat";
-    case CmpOp::IsNull: return "IsNull";
-    case CmpOp::Eq: return "Eq";
-    case CmpOp::In: return "In";
-    case CmpOp::Gt: return "Gt";
-    case CmpOp::Ge: return "Ge";
-    case CmpOp::Lt: return "Lt";
-    case CmpOp::Le: return "Le";
-  }
-  return "?";
-}
+const char* operatorName(CmpOp op) { return cmpOpInfo(op).debug; }
 
-const char* operatorWords(CmpOp op, bool n) {
-  switch (op) {
-    case CmpOp::Exists: return n ? "NOT EXISTS" : "EXISTS";
-    case CmpOp::Empty: return n ? "NOT EMPTY" : "EMPTY";
-    case CmpOp::IsList: return n ? "NOT LIST" : "IS LIST";
-    case CmpOp::IsStruct: return n ? "NOT STRUCT" : "IS STRUCT";
-    case CmpOp::IsString: return n ? "NOT STRING" : "IS STRING";
-    case CmpOp::IsFloat: return n ? "NOT FLOAT" : "IS FLOAT";
-    case CmpOp::IsNull: return n ? "NOT NULL" : "IS NULL";
-    case CmpOp::IsBool: return n ? "NOT BOOL" : "IS BOOl";  // sic, as 3.1.1 prints it
-    case CmpOp::IsInt: return n ? "NOT INT" : "IS INT";
-    case CmpOp::Eq: return n ? "NOT EQUAL" : "EQUAL";
-    case CmpOp::Le: return n ? "NOT LESS THAN EQUAL" : "LESS THAN EQUAL";
-    case CmpOp::Lt: return n ? "NOT LESS THAN" : "LESS THAN";
-    case CmpOp::Ge: return n ? "NOT GREATER THAN EQUAL" : "GREATER THAN EQUAL";
-    case CmpOp::Gt: return n ? "NOT GREATER THAN" : "GREATER THAN";
-    case CmpOp::In: return n ? "NOT IN" : "IN";
-  }
-  return "?";
-}
+const char* operatorWords(CmpOp op, bool n) { return cmpOpInfo(op).words[n]; }
 
 // ------------------------------------------------------------------ Rust Debug
 
@@ -286,7 +247,7 @@ Unresolved unresolvedOf(const Program& p, const QValue& v) {
   std::string at = pathLoc(n);
   // An interpolated part (`.%v`) has no key of its own: cfn-guard names its
   // text (its `key` holds the error it raises on a map, not a name).
-  std::string key = part.kind != ast::PartKind::Interpolate && part.key != kNone ? p.str(part.key)
+  std::string key = part.kind != PartKind::Interpolate && part.key != kNone ? p.str(part.key)
                                                                                 : partText(p, part);
   switch (v.reason) {
     case guard::Unresolved::KeyMissing:
@@ -398,32 +359,9 @@ std::string notComparableReason(CmpOp op, const Node* from, const Node* to, bool
   return std::string("PathAwareValues are not comparable ") + typeInfo(a) + ", " + typeInfo(b);
 }
 
-static const char* binaryPhrase(CmpOp op, bool n) {
-  switch (op) {
-    case CmpOp::Eq: return n ? "equal to" : "not equal to";
-    case CmpOp::Le: return n ? "less than equal to" : "not less than equal to";
-    case CmpOp::Lt: return n ? "less than" : "not less than";
-    case CmpOp::Ge: return n ? "greater than equal to" : "not greater than equal";
-    case CmpOp::Gt: return n ? "greater than" : "not greater than";
-    case CmpOp::In: return n ? "in" : "not in";
-    default: return "";
-  }
-}
+static const char* binaryPhrase(CmpOp op, bool n) { return isUnary(op) ? "" : cmpOpInfo(op).phrase[n]; }
 
-static const char* unaryPhrase(CmpOp op, bool n) {
-  switch (op) {
-    case CmpOp::Exists: return n ? "existed" : "did not exist";
-    case CmpOp::Empty: return n ? "was empty" : "was not empty";
-    case CmpOp::IsList: return n ? "was a list " : "was not list";
-    case CmpOp::IsStruct: return n ? "was a struct" : "was not struct";
-    case CmpOp::IsString: return n ? "was a string " : "was not string";
-    case CmpOp::IsInt: return n ? "was int" : "was not int";
-    case CmpOp::IsBool: return n ? "was bool" : "was not bool";
-    case CmpOp::IsNull: return n ? "was null" : "was not null";
-    case CmpOp::IsFloat: return n ? "was float" : "was not float";
-    default: return "";
-  }
-}
+static const char* unaryPhrase(CmpOp op, bool n) { return isUnary(op) ? cmpOpInfo(op).phrase[n] : ""; }
 
 // cfn-guard reports a failed comparison either as a value pair ("Comparison")
 // or as a value missing from a set ("InComparison"). Which one depends on

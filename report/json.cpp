@@ -1,9 +1,9 @@
 // The per-pair file report of `validate -o json|yaml` (spec/cli-and-reports.md
-// §9.1, §9.3): the report model of report_model.h written with serde_json's
+// §9.1, §9.3): the report model of report/model.h written with serde_json's
 // pretty printer (no final newline) or serde_yaml's emitter (final newline).
 // Called by the validate command once per (rules file, data file) pair.
-#include "vm/report.h"
-#include "vm/report_model.h"
+#include "report/report.h"
+#include "report/model.h"
 
 namespace guard::vm {
 

@@ -6,7 +6,7 @@
 #include <cctype>
 #include <unordered_set>
 
-#include "vm/report_model.h"
+#include "report/model.h"
 
 namespace guard::vm::report {
 namespace {

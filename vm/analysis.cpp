@@ -1,0 +1,143 @@
+// Facts about a verified program that the interpreter relies on, derived
+// once per program by analyzeProgram (vm/analysis.h) instead of once per
+// evaluation: the loaders (vm/pack.cpp readPack, compiler/compile.cpp, the
+// CLI's rules loading) attach them after the verifier has accepted the
+// program, and the machines of every (rules file, document) pair read them.
+#include "vm/analysis.h"
+
+#include <algorithm>
+#include <vector>
+
+namespace guard::vm {
+namespace {
+
+// Nodes of a literal (an upper bound on what a query over it can select).
+static size_t literalNodeCount(const Node* lit) {
+  size_t n = 0;
+  std::vector<const Node*> work{lit};
+  while (!work.empty()) {
+    const Node* x = work.back();
+    work.pop_back();
+    ++n;
+    if (x->kind == NodeKind::List)
+      for (uint32_t i = 0; i < x->list.size; ++i) work.push_back(x->list.items[i]);
+    else if (x->kind == NodeKind::Map)
+      for (uint32_t i = 0; i < x->map.size; ++i) work.push_back(x->map.entries[i].value);
+  }
+  return n;
+}
+
+// Can function `func`, from instruction `from` on, neither raise an error nor
+// evaluate a variable, capture or call anything but blocks of the same kind?
+// `literalNodes` receives the most nodes of a literal it selects (an
+// upper bound checked against the result-set limit when the guard is used).
+// `guarded`: the code after a guard's first conjunct, where t0 may change only
+// by conjunction. `depth` receives the frames a call nests (the function and
+// its blocks); `level` bounds the recursion over block bodies.
+bool cannotRaise(const Program& P, uint32_t func, size_t from, bool guarded, uint32_t& depth,
+                 size_t& literalNodes, uint32_t level) {
+  constexpr uint32_t kMaxLevels = 32;
+  if (level >= kMaxLevels || func >= P.functions.size()) return false;
+  const auto& c = P.functions[func].code;
+  uint32_t inner = 0;  // deepest block body
+  for (size_t i = from; i < c.size(); ++i) {
+    const Instr& in = c[i];
+    switch (in.op) {
+      case Op::Q_THIS: case Op::Q_KEY: case Op::Q_INDEX: case Op::Q_ALL_VALUES:
+      case Op::Q_ALL_INDICES: case Op::Q_EMPTY: case Op::Q_RESOLVED: case Op::Q_TYPE_SELECT:
+      case Op::CLAUSE_BEGIN: case Op::JUMP: case Op::JUMP_IF_PASS: case Op::JUMP_UNLESS_PASS:
+      case Op::DISJ_BEGIN: case Op::DISJ_END: case Op::COND_BEGIN: case Op::COND_END:
+        break;
+      case Op::Q_LIT:  // regexes may hit the backtracking limit (an error)
+        if (P.literals[in.c]->kind == NodeKind::Regex) return false;
+        literalNodes = std::max(literalNodes, literalNodeCount(P.literals[in.c]));
+        break;
+      case Op::CHECK_UNARY:  // `empty` on a scalar is an error, unless over a set (`q[*] empty`)
+        if ((guarded && in.a == 0) || (P.clauses[in.c].op == CmpOp::Empty && !P.clauses[in.c].emptyOnSet))
+          return false;
+        break;
+      case Op::CHECK_BINARY: case Op::ST_SET: case Op::ST_DISJ:
+        if (guarded && in.a == 0) return false;  // t0 may change only by conjunction
+        break;
+      case Op::ST_CONJ:
+        if (guarded && in.b == 0) return false;
+        break;
+      case Op::RET_STATUS:
+        if (guarded && in.a != 0) return false;
+        break;
+      case Op::BLOCK: {  // `some Properties.Ingress[*] { ... }`: its body must be as safe
+        if (in.c >= P.blocks.size()) return false;
+        uint32_t d = 0;
+        if (!cannotRaise(P, P.blocks[in.c].body, 0, false, d, literalNodes, level + 1)) return false;
+        inner = std::max(inner, d);
+        break;
+      }
+      default:  // calls, variables, captures, nested filters, keys filters, raises
+        return false;
+    }
+  }
+  depth = 1 + inner;
+  return true;
+}
+
+// Filters like `[ Type == 'AWS::S3::Bucket' <more clauses> ]` or
+// `[ Type in %applicable_types <more clauses> ]` are the registry's way of
+// selecting resources; calling the filter function for every resource of
+// another type dominated whole runs. When the function's first conjunct
+// compares the candidate's `Type` with a literal (or with a variable bound to
+// one), and nothing after it can raise an error, evaluate a variable or
+// record (filters record nothing), the function's status is FAIL for any
+// candidate whose Type string fails that first comparison: the call can be
+// skipped without changing any result. Two runtime conditions keep that
+// exact: the skipped call must not have reached the call-depth limit, nor
+// selected more values than the result-set limit (Machine::usableTypeGuard).
+//
+// The first conjunct is the instruction shape
+//   ST_SET t0 SKIP; CLAUSE_BEGIN; Q_THIS rX; Q_KEY rX .Type;
+//   (Q_LIT rX+1 lit | Q_VAR rX+1 upN sM); CHECK_BINARY tY, rX; ST_CONJ t0, tY
+// kEqString is `Type == 'string'`, decided by eq alone; kPredicate is any
+// other comparison, decided by running CHECK_BINARY's comparison on the type
+// string (guardFirstConjunct).
+TypeGuardFact analyzeTypeGuard(const Program& P, uint32_t func) {
+  TypeGuardFact none;
+  const Function& f = P.functions[func];
+  const auto& c = f.code;
+  if (f.kind != FuncKind::Cnf || c.size() < 8) return none;
+  if (c[0].op != Op::ST_SET || c[0].a != 0 || Status(c[0].c) != Status::Skip) return none;
+  if (c[1].op != Op::CLAUSE_BEGIN || c[2].op != Op::Q_THIS || c[3].op != Op::Q_KEY ||
+      (c[4].op != Op::Q_LIT && c[4].op != Op::Q_VAR) || c[5].op != Op::CHECK_BINARY ||
+      c[6].op != Op::ST_CONJ)
+    return none;
+  const uint32_t rx = c[2].a;
+  if (c[3].a != rx || c[4].a != rx + 1 || c[5].b != rx) return none;
+  if (P.parts[c[3].c].kind != PartKind::Key || P.str(P.parts[c[3].c].key) != "Type") return none;
+  if (c[4].op == Op::Q_VAR && c[4].b == 0) return none;  // a variable of the filter itself
+  if (c[6].a != 0 || c[6].b != c[5].a || c[5].a == 0) return none;
+  uint32_t depth = 0;
+  size_t literalNodes = 0;
+  if (!cannotRaise(P, func, /*from=*/7, /*guarded=*/true, depth, literalNodes, 0)) return none;
+  const ClauseInfo& ci = P.clauses[c[5].c];
+  TypeGuardFact g;
+  g.depth = depth;
+  g.literalNodes = literalNodes;
+  g.kind = c[4].op == Op::Q_LIT && P.literals[c[4].c]->kind == NodeKind::String && ci.op == CmpOp::Eq &&
+                   !ci.opNegated && !ci.clauseNegated
+               ? TypeGuardFact::kEqString
+               : TypeGuardFact::kPredicate;
+  return g;
+}
+
+}  // namespace
+
+ProgramFacts analyzeProgram(const Program& P) {
+  ProgramFacts facts;
+  facts.typeGuards.resize(P.functions.size());
+  for (uint32_t f = 0; f < P.functions.size(); ++f) facts.typeGuards[f] = analyzeTypeGuard(P, f);
+  return facts;
+}
+
+void attachFacts(Program& program) {
+  program.facts = std::make_shared<const ProgramFacts>(analyzeProgram(program));
+}
+
+}  // namespace guard::vm

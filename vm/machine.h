@@ -1,0 +1,427 @@
+// The interpreter's machine: one rules file × one document (frames, register
+// files, records, trace state) and the declarations of its parts. Internal to
+// vm/: included by the files that implement it, each one concern: interp.cpp
+// (rules, calls, variables, dispatch), query_steps.cpp (query steps, filters,
+// type selects), keys_filter.cpp (map-key filters, interpolation, built-in
+// calls), checks.cpp (clause checks), trace.cpp (trace mode). The entry point
+// is evaluateFile (vm/interp.h).
+#pragma once
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <deque>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include <llvm/ADT/DenseMap.h>
+#include <llvm/ADT/DenseSet.h>
+#include <llvm/ADT/SmallVector.h>
+#include <llvm/ADT/StringRef.h>
+
+#include "runtime/compare.h"
+#include "runtime/functions.h"
+#include "runtime/loader.h"
+#include "runtime/prefetch.h"
+#include "runtime/value_text.h"
+
+#include "vm/analysis.h"
+#include "vm/interp.h"
+
+// What the verifier proved (vm/verify.h), asserted where the interpreter
+// relies on it, in debug and sanitizer builds: a failure here is a verifier
+// bug, caught at its source instead of as heap damage later.
+#if !defined(NDEBUG) || defined(__SANITIZE_ADDRESS__)
+// Out of line, so that the checks add nothing to the interpreter's frame.
+[[noreturn, gnu::cold, gnu::noinline]] inline void verifiedInvariantBroken(const char* what, const char* file,
+                                                                          int line) {
+  std::fprintf(stderr, "guardvm: verified invariant broken: %s (%s:%d)\n", what, file, line);
+  std::abort();
+}
+#define GUARD_VERIFIED(cond) \
+  do {                       \
+    if (!(cond)) verifiedInvariantBroken(#cond, __FILE__, __LINE__); \
+  } while (0)
+#else
+#define GUARD_VERIFIED(cond) ((void)0)
+#endif
+
+namespace guard::vm::machine {
+
+
+struct SlotState {
+  uint8_t state = 0;  // 0 not evaluated, 1 evaluating, 2 ready
+  ResultSet value;
+};
+
+struct Frame {
+  Frame* parent = nullptr;
+  // A parameterized rule's frame: the frame it was called from, where the
+  // names it does not declare are looked up (Q_DYNVAR).
+  Frame* caller = nullptr;
+  const Node* self = nullptr;
+  // The value a query that starts from `this` stands in when a filter after
+  // .*, [*] or [name] picks its scope (filterScope): the frame's own `this`,
+  // except in a filter's frame, which keeps its parent's. cfn-guard evaluates
+  // a filter's clauses without a scope of their own; rule bodies, blocks,
+  // `when` bodies and parameterized rules open one (tests/differential/cases/
+  // s9-filter-scope-skips-filters).
+  const Node* scope = nullptr;
+  uint32_t func = kNone;  // the function whose slots this frame holds
+  std::vector<SlotState> slots;
+};
+
+struct RegFile {
+  std::vector<ResultSet> r;
+  std::vector<uint8_t> conv;  // per register: chosen case conversion (0 none yet)
+  std::vector<Status> t;
+  ResultSet tmp;
+};
+
+// Outcome of one comparison. `from` is always the left value and `to` the
+// right one; `useSet` points the record at all resolved right-hand values.
+struct Outcome {
+  bool pass;
+  CmpDetail detail;
+  QValue from, to;
+  bool useSet = false;
+};
+
+inline constexpr uint32_t kNoRecord = UINT32_MAX;
+
+// Machine::keyId's table of a program's strings' ids in the data, shared by
+// the machines a thread runs one after another. A machine (one rules file ×
+// one data file) resolves only the strings it uses and starts in O(1): the
+// registry pack has thousands of strings, and filling a table of them for
+// every rules file was ~7% of evaluating 1k resources. An entry is a
+// machine's own when its stamp is that machine's.
+struct KeyIdTable {
+  std::vector<KeyId> ids;
+  std::vector<uint32_t> stamps;
+  uint32_t last = 0;
+
+  uint32_t newStamp(size_t strings) {
+    if (++last == 0) {  // wrapped: no entry may keep an old stamp
+      std::fill(stamps.begin(), stamps.end(), 0);
+      last = 1;
+    }
+    if (stamps.size() < strings) {
+      stamps.resize(strings, 0);
+      ids.resize(strings);
+    }
+    return last;
+  }
+};
+extern thread_local KeyIdTable keyIdTable;  // defined in interp.cpp
+
+class Machine {
+ public:
+  Machine(const Program& p, const Document& d, const Node* root, const EvalLimits& limits)
+      : P(p), D(d), root_(root ? root : d.root()), limits_(limits),
+        facts_(p.facts ? p.facts : std::make_shared<const ProgramFacts>(analyzeProgram(p))),
+        trace_(limits.trace), keyStamp_(keyIdTable.newStamp(p.strings.size())) {}
+  Result<FileResult> run(uint32_t file);
+
+ private:
+  // ---- calls
+  Status callCnf(uint32_t func, Frame* parent, const Node* self);
+  Status callFilter(uint32_t func, Frame& parent, const Node* candidate, const Node* scope);
+  Status callCnfScoped(uint32_t func, Frame* parent, const Node* self, const Node* scope);
+  Status callCnfInFrame(uint32_t func, Frame& frame);
+  bool callSet(uint32_t func, Frame& frame, const Node* self, ResultSet& out);
+  Status exec(uint32_t func, Frame& frame, const Node* self, ResultSet* setOut);
+  bool refine(const Instr& in, RegFile& rf, Frame& frame, const Node* self);
+  static uint32_t queryEnd(const Function& f, uint32_t from, uint8_t reg);
+  static bool recordsAgain(const Function& f, uint32_t from, uint32_t end);
+  bool refineDepthFirst(const Function& f, uint32_t at, uint32_t end, RegFile& rf, Frame& frame,
+                        const Node* self);
+  // The interpreter loop; kTrace adds the trace hooks (one instantiation
+  // each, so the default path carries no trace test per instruction).
+  template <bool kTrace>
+  Status loop(uint32_t func, Frame& frame, const Node* self, ResultSet* setOut);
+  // `local`: the rule's position in its file's rule list (FileInfo::rules),
+  // which indexes the per-rule state: a machine runs one file, so its tables
+  // are the file's size, not the program's.
+  Status evalRule(uint32_t local, bool fresh = false);
+  Status ruleRef(const RuleRefInfo& ref, uint32_t& which);
+  Status paramCall(const ParamCallInfo& call, const ResultSet* args, Frame& caller, const Node* self);
+  bool variable(Frame& frame, uint32_t depth, uint32_t slot, ResultSet& out);
+  bool callerVariable(Frame& frame, uint32_t depth, uint32_t name, ResultSet& out);
+  bool variableNamed(Frame* start, uint32_t name, ResultSet& out);
+
+  // ---- query steps (in place on `set`)
+  bool stepKey(ResultSet& set, const Part& part, uint8_t& conv, uint32_t partId, ResultSet& tmp);
+  void stepIndex(ResultSet& set, const Part& part, uint32_t partId, ResultSet& tmp);
+  void stepAll(ResultSet& set, bool values, uint32_t partId, ResultSet& tmp, const Part* capture);
+  // What a filter or type select does with one resolved member (FilterMode).
+  enum class FilterCandidates : uint8_t {
+    Elements,       // a list: each element, on itself
+    Values,         // a map after a key: each value, on itself
+    Itself,         // the member, on itself
+    ItselfInScope,  // a map after .*, [*] or [name]: the member, on its filterScope
+    Unresolved,     // a scalar not reached by [*], [name] or a variable
+  };
+  static FilterCandidates filterCandidates(const QValue& v, FilterMode mode);
+  static bool testsACandidate(const Node* n, FilterCandidates candidates);
+  const Node* filterScope(const QValue& v, const Node* context) const;
+  // What kContextScope members stand for in function code running on `self`
+  // in `frame`: the frame's scope, or `self` itself for a set function run on
+  // another value (a keys filter's right-hand side runs on the map).
+  static const Node* contextScope(const Frame& frame, const Node* self) {
+    return self == frame.self ? frame.scope : self;
+  }
+  bool stepFilter(ResultSet& set, const Part& part, FilterMode mode, uint32_t partId, Frame& frame,
+                  const Node* context, ResultSet& tmp);
+  bool stepTypeSelect(ResultSet& set, const Part& part, FilterMode mode, uint32_t partId,
+                      const Node* context, ResultSet& tmp);
+  bool stepKeysFilter(ResultSet& set, const Part& part, uint32_t partId, Frame& frame, ResultSet& tmp);
+  void recordKeyCheck(std::vector<Record>& out, const Node* map, const MapEntry& e, uint32_t partId,
+                      const QValue& to, uint32_t inSet);
+  uint32_t keysInTargets(const Node* key, const Part& part, uint32_t rhsSet);
+  void recordKeysMiss(const Node* map, uint32_t partId, const ResultSet& rhs);
+  bool entryNamed(const Node* map, std::string_view name, const MapEntry*& entry) const;
+  Node* keyAsValue(const Node* map, const MapEntry& e);
+  void expandKeysMisses(std::vector<Record>& records);
+  void recordOutcomes(RecKind kind, uint32_t clauseId, Status clauseStatus,
+                      const std::vector<Outcome>& outcomes, const ResultSet* rightSet);
+  bool interpolatedNames(const Part& part, Frame& frame, const Node* self, ResultSet& names,
+                         const QValueSpan*& indexMiss);
+  bool stepInterp(ResultSet& set, const Part& part, uint32_t partId, Frame& frame, const Node* self,
+                  ResultSet& tmp);
+  bool call(const CallInfo& c, const ResultSet* args, ResultSet& out);
+  void capture(const Part& part, const Node* map, const MapEntry& e);
+
+  // ---- checks
+  Status checkUnary(const ClauseInfo& c, uint32_t clauseId, const ResultSet& left);
+  Status checkBinary(const ClauseInfo& c, uint32_t clauseId, const ResultSet& left,
+                     const ResultSet& right);
+
+  // ---- helpers
+  const Node* lookup(const Node* map, uint32_t keyString) const;
+  const Node* lookupKey(const Node* map, const Part& part, uint8_t& conv) const;
+  KeyId keyId(uint32_t s) const;
+  bool typeMatches(const Node* v, const Part& part) const;
+  using TypeGuard = TypeGuardFact;  // vm/analysis.h
+  bool typeGuardRejects(uint32_t func, const Node* candidate, Frame& frame);
+  const TypeGuard* usableTypeGuard(uint32_t func);
+  Status guardFirstConjunct(uint32_t func, const Node* typeNode, Frame& frame);
+  // Kept out of loop(): inlined, its locals grew loop's frame under ASan from
+  // 1.6 to 6.4 KB, and a chain of kMaxCallDepth rule references (one loop
+  // frame each) overflowed the 8 MB stack (LimitCallDepth).
+  [[gnu::noinline]] bool stepAllValuesOfType(ResultSet& set, const Instr& filter, ResultSet& tmp, Frame& frame);
+  bool fail(std::string message) {
+    if (!err_) err_ = Error::plain(std::move(message));
+    return false;
+  }
+  bool failed() const { return err_.has_value(); }
+
+  // ---- trace mode (EvalLimits::trace): cfn-guard's full record stream
+  // Per-instruction trace actions, derived once per function from the shapes
+  // compiler/lower.cpp emits (see traceAnnotations).
+  enum : uint8_t {
+    kOpenClause = 1,     // CLAUSE_BEGIN of an access clause (info = clause)
+    kOpenBlock = 2,      // CLAUSE_BEGIN of a block clause (info = block)
+    kOpenType = 4,       // first instruction of a type block (block = block)
+    kOpenTypeWhen = 8,   // COND_BEGIN of a type block's conditions
+    kOpenWhen = 16,      // COND_BEGIN of a `when` clause
+  };
+  enum : uint8_t { kCloseCond = 1, kCloseWhen = 2, kCloseType = 4 };
+  struct Ann {
+    uint8_t open = 0, close = 0;
+    uint8_t disj = 0;    // DISJ_BEGIN: 0 GuardClause, 1 RuleClause, 2 WhenGuardClause
+    uint32_t info = kNone, block = kNone;
+  };
+  const std::vector<Ann>& traceAnnotations(uint32_t func);
+  void traceBefore(const Ann& a, uint32_t func);
+  void traceAfter(const Ann& a, const Instr& in, const Instr* code, uint32_t pc, const std::vector<Status>& T);
+  uint32_t topen(TraceKind k, std::string context, std::string text = {}) {
+    TraceRecord r;
+    r.kind = k;
+    r.context = std::move(context);
+    r.text = std::move(text);
+    trace_rec_.push_back(std::move(r));
+    return uint32_t(trace_rec_.size() - 1);
+  }
+  void tclose(uint32_t at, Status s) {
+    trace_rec_[at].status = s;
+    trace_rec_[at].end = uint32_t(trace_rec_.size());
+  }
+  void tpush(TraceKind k, std::string context, std::string text = {}) {
+    tstack_.push_back(topen(k, std::move(context), std::move(text)));
+  }
+  void tpop(Status s) {
+    if (tstack_.size() <= tfloor_) return;  // not this function's to close
+    tclose(tstack_.back(), s);
+    tstack_.pop_back();
+  }
+  TraceRecord& tleaf(TraceKind k, Status s, std::string context) {
+    uint32_t at = topen(k, std::move(context));
+    tclose(at, s);
+    return trace_rec_[at];
+  }
+  std::string location(uint32_t file, uint32_t line, uint32_t col) const {
+    return "Location[file:" + (file < P.files.size() ? P.str(P.files[file].name) : std::string()) +
+           ", line:" + std::to_string(line) + ", column:" + std::to_string(col) + "]";
+  }
+  void traceOutcomes(uint32_t clauseId, const std::vector<Outcome>& outcomes, const ResultSet* rightSet,
+                     bool grouped);
+  void traceTypeSelect(const Node* candidate, const Part& part, uint32_t partId, bool fromList);
+  void traceKey(const Node* map, const MapEntry& e, bool selected, const ResultSet& rhs, const Part& part,
+                uint32_t& inSet);
+  void traceBlockMissing(const BlockInfo& bi, const QValue& v);
+  RegFile& regFile(uint32_t depth) {
+    while (regs_.size() <= depth) regs_.emplace_back();
+    return regs_[depth];
+  }
+
+  // ---- records
+  uint32_t open(RecKind k, uint32_t info, QValue from = {}) {
+    if (suppress_ || !rec_) return kNoRecord;
+    Record r{};
+    r.kind = k;
+    r.status = Status::Fail;
+    r.info = info;
+    r.from = from;
+    rec_->push_back(r);
+    return uint32_t(rec_->size() - 1);
+  }
+  // Ends a container. One that did not FAIL is dropped with its contents,
+  // unless `keepPassing` and it holds failures (a passing `or` with failed
+  // alternatives, a rule's passing `when`): the generic report lists those.
+  void close(uint32_t at, Status s, bool keepPassing = false) {
+    if (at == kNoRecord) return;
+    bool hasChildren = rec_->size() > at + 1;
+    if (s != Status::Fail && !(keepPassing && hasChildren)) {
+      rec_->resize(at);
+      return;
+    }
+    (*rec_)[at].status = s;
+    (*rec_)[at].end = uint32_t(rec_->size());
+  }
+  Record* leaf(RecKind k, uint32_t info, QValue from, QValue to = {},
+               CmpDetail d = CmpDetail::None) {
+    if (suppress_ || !rec_) return nullptr;
+    Record r{};
+    r.kind = k;
+    r.status = Status::Fail;
+    r.detail = d;
+    r.info = info;
+    r.from = from;
+    r.to = to;
+    rec_->push_back(r);
+    rec_->back().end = uint32_t(rec_->size());
+    return &rec_->back();
+  }
+
+  const Program& P;
+  const Document& D;
+  const Node* root_;
+  EvalLimits limits_;
+  std::unique_ptr<Document> scratchOwner_ = std::make_unique<Document>();
+  Document& scratch_ = *scratchOwner_;  // values made by functions and captures
+  std::optional<Error> err_;
+  std::deque<RegFile> regs_;
+  uint32_t depth_ = 0;
+  uint32_t file_ = 0;
+  Frame* fileFrame_ = nullptr;
+  std::vector<uint8_t> ruleState_;  // per rule of the file: 0 not run, 1 running, 2 done
+  std::vector<Status> ruleStatus_;
+  std::vector<std::vector<Record>> ruleRecords_;
+  std::vector<Record>* rec_ = nullptr;
+  int suppress_ = 0;
+  std::vector<uint32_t> discStack_;  // open disjunction records
+  std::vector<uint32_t> condStack_;  // open condition records (kNoRecord when not recording)
+  // At each open clause: the record count, and how many filters had
+  // evaluated a candidate (filterTests_) when it began.
+  struct ClauseMark {
+    uint32_t records;
+    uint64_t filterTests;
+  };
+  std::vector<ClauseMark> clauseMarks_;
+  // Filter steps (value, type and keys filters) that evaluated at least one
+  // candidate. cfn-guard records those evaluations in the clause whose query
+  // runs them, so a block whose query selected nothing reports "did not
+  // retrieve any value" only when no filter of its query had a candidate
+  // (an empty map or list, or a variable resolved by an earlier clause).
+  uint64_t filterTests_ = 0;
+  std::vector<ResultSet> sets_;        // right-hand sides of KeysCheck records
+  // stepAllValuesOfType's scratch: the kept tags' entry lists, merged.
+  std::vector<const std::vector<uint32_t>*> keptLists_;
+  std::vector<uint32_t> keptOrder_;
+  // The program's facts (vm/analysis.h): its own, or computed for this
+  // machine when a program built by hand has none.
+  std::shared_ptr<const ProgramFacts> facts_;
+  ResultSet guardLeft_, guardRight_;  // guardFirstConjunct's operands
+  // The outcome lists of checkUnary/checkBinary, reused from clause to clause
+  // instead of one allocation per check; a stack, so a check that ever ran
+  // inside another would take its own (OutcomeScratch).
+  std::deque<std::vector<Outcome>> outcomeStack_;  // a deque: growing it keeps the lists in place
+  size_t outcomeDepth_ = 0;
+  friend class OutcomeScratch;
+  std::vector<uint8_t> keepTags_;     // stepAllValuesOfType's per-type decisions
+  // Trace mode.
+  bool trace_ = false;
+  const uint32_t keyStamp_;  // this machine's entries in keyIdTable
+  std::vector<TraceRecord> trace_rec_;
+  std::vector<uint32_t> tstack_;              // open records of exec's annotations
+  // The records below tstack_[tfloor_] belong to the functions further up the
+  // call chain. The trace annotations expect the lowering's instruction
+  // shapes; a pack whose code has other shapes (it still verifies) could open
+  // trace records it never closes, or close its callers'. So a called
+  // function closes only what it opened, and all of it when it returns: the
+  // trace tree nests like the calls, whatever the code (a mutated pack once
+  // nested it thousands deep). Kept in the callers' frames (callCnfInFrame,
+  // callSet), not a wrapper's: kMaxCallDepth rule references must fit the
+  // stack under ASan.
+  size_t tfloor_ = 0;
+  // Out of line: the message's temporaries would otherwise sit in the frame
+  // of every call level (each byte counts kMaxCallDepth times under ASan).
+  [[gnu::noinline, gnu::cold]] void failTooDeep() {
+    fail("evaluation nested deeper than " + std::to_string(kMaxCallDepth) + " levels");
+  }
+  size_t enterTraceFloor() {
+    if (!trace_) return 0;
+    return std::exchange(tfloor_, tstack_.size());
+  }
+  void leaveTraceFloor(size_t saved, Status s) {
+    if (!trace_) return;
+    while (tstack_.size() > tfloor_) tpop(s);
+    tfloor_ = saved;
+  }
+  std::vector<std::vector<Ann>> anns_;        // per function, built on first use
+  std::vector<uint8_t> refDone_;              // per rule of the file: evaluated through a reference
+  std::vector<const Node*> typeLits_;         // per part: the type string of a Q_TYPE_SELECT
+
+  // What a clause's queries recorded (keys-filter checks) stays only if the
+  // clause FAILed; the clause's own records (e.g. of a passing `some`) stay.
+  void endClause(Status s) {
+    GUARD_VERIFIED(!clauseMarks_.empty());
+    uint32_t mark = clauseMarks_.back().records;
+    clauseMarks_.pop_back();
+    if (s == Status::Fail || !rec_ || suppress_ || rec_->size() <= mark) return;
+    auto queryRecord = [](const Record& r) {
+      return r.kind == RecKind::KeysCheck || r.kind == RecKind::KeysMiss || r.fromQuery;
+    };
+    auto first = rec_->begin() + mark;
+    if (std::none_of(first, rec_->end(), queryRecord)) return;
+    // What follows the mark may hold containers (a passing block keeps its
+    // failures): each one's end moves back by the leaves erased before it.
+    std::vector<Record>& R = *rec_;
+    std::vector<uint32_t> erasedBefore(R.size() - mark + 1, 0);
+    for (uint32_t i = mark; i < R.size(); ++i)
+      erasedBefore[i - mark + 1] = erasedBefore[i - mark] + (queryRecord(R[i]) ? 1 : 0);
+    uint32_t w = mark;
+    for (uint32_t i = mark; i < R.size(); ++i) {
+      if (queryRecord(R[i])) continue;
+      Record r = R[i];
+      r.end -= erasedBefore[r.end - mark];
+      R[w++] = r;
+    }
+    R.resize(w);
+  }
+  uint32_t recordCount() const { return rec_ ? uint32_t(rec_->size()) : 0; }
+};
+
+
+}  // namespace guard::vm::machine
