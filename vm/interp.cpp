@@ -15,6 +15,53 @@ namespace machine {
 
 thread_local KeyIdTable keyIdTable;
 
+namespace {
+thread_local MachineBuffers threadBuffers;
+
+template <typename V>
+void clearKeeping(V& v, size_t maxKept) {
+  if (v.capacity() > maxKept)
+    V().swap(v);
+  else
+    v.clear();
+}
+}  // namespace
+
+void MachineBuffers::reset() {
+  if (regs.size() > kMaxKeptDepths) regs.resize(kMaxKeptDepths);
+  for (RegFile& rf : regs) {
+    for (ResultSet& r : rf.r) clearKeeping(r, kMaxKeptEntries);
+    clearKeeping(rf.tmp, kMaxKeptEntries);
+    std::fill(rf.conv.begin(), rf.conv.end(), 0);
+    rf.t.clear();
+  }
+  clearKeeping(ruleState, kMaxKeptEntries);
+  clearKeeping(ruleStatus, kMaxKeptEntries);
+  clearKeeping(discStack, kMaxKeptEntries);
+  clearKeeping(condStack, kMaxKeptEntries);
+  clearKeeping(clauseMarks, kMaxKeptEntries);
+  clearKeeping(keptLists, kMaxKeptEntries);
+  clearKeeping(keptOrder, kMaxKeptEntries);
+  clearKeeping(keepTags, kMaxKeptEntries);
+  clearKeeping(guardLeft, kMaxKeptEntries);
+  clearKeeping(guardRight, kMaxKeptEntries);
+  for (auto& outcomes : outcomeStack) clearKeeping(outcomes, kMaxKeptEntries);
+}
+
+MachineBuffers& takeBuffers(std::unique_ptr<MachineBuffers>& own) {
+  if (!threadBuffers.inUse) {
+    threadBuffers.reset();
+    threadBuffers.inUse = true;
+    return threadBuffers;
+  }
+  own = std::make_unique<MachineBuffers>();
+  return *own;
+}
+
+void giveBackBuffers(MachineBuffers& buffers) {
+  if (&buffers == &threadBuffers) threadBuffers.inUse = false;
+}
+
 KeyId Machine::keyId(uint32_t s) const {
   KeyIdTable& t = keyIdTable;
   if (t.stamps[s] != keyStamp_) {
@@ -74,6 +121,7 @@ Result<FileResult> Machine::run(uint32_t file) {
 
   FileResult out;
   out.file = file;
+  out.rules.reserve(fileRules);
   bool anyPass = false, anyFail = false;
   uint32_t fileRec = kNoRecord;
   if (trace_) {

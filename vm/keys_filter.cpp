@@ -225,7 +225,7 @@ bool Machine::entryNamed(const Node* map, std::string_view name, const MapEntry*
 // at its entry's path instead (3.1.1 builds those keys as values under the
 // map: /J/k1).
 Node* Machine::keyAsValue(const Node* map, const MapEntry& e) {
-  Node* key = scratch_.newNode(NodeKind::String);
+  Node* key = scratch().newNode(NodeKind::String);
   key->str.data = e.key;
   key->str.size = e.keyLen;
   key->line = e.line;
@@ -396,9 +396,9 @@ bool Machine::interpolatedNames(const Part& part, Frame& frame, const Node* self
   const uint64_t index = part.index < 0 ? uint64_t(-(part.index + 1)) + 1 : uint64_t(part.index);
   if (index >= names.size()) {
     // The whole set, for the reason of the unresolved members this makes.
-    QValue* items = scratch_.arena().allocate<QValue>(names.size());
+    QValue* items = scratch().arena().allocate<QValue>(names.size());
     std::copy(names.begin(), names.end(), items);
-    QValueSpan* span = scratch_.arena().allocate<QValueSpan>();
+    QValueSpan* span = scratch().arena().allocate<QValueSpan>();
     *span = QValueSpan{items, names.size()};
     indexMiss = span;
     names.clear();
@@ -441,7 +441,7 @@ bool Machine::stepInterp(ResultSet& set, const Part& part, uint32_t partId, Fram
     }
     for (const QValue& name : names) {
       if (name.isUnresolved()) {
-        QValue* cause = scratch_.arena().allocate<QValue>();
+        QValue* cause = scratch().arena().allocate<QValue>();
         *cause = name;
         tmp.push_back(QValue::variableUnresolved(n, cause, partId));
         continue;
@@ -486,7 +486,7 @@ bool Machine::call(const CallInfo& c, const ResultSet* args, ResultSet& out) {
     return fail("Function " + P.str(c.name) + " expects " + std::to_string(builtinArity(c.builtin)) +
                 " arguments, but " + std::to_string(c.numArgs) + " were given");
   std::vector<ResultSet> argv(args, args + c.numArgs);
-  auto r = callBuiltin(c.builtin, argv, scratch_);
+  auto r = callBuiltin(c.builtin, argv, scratch());
   if (!r.ok()) return fail(r.error().message);
   out = std::move(r.value());
   // Maps built by functions (json_parse) are searched by key text, not by

@@ -90,6 +90,38 @@ struct Outcome {
 
 inline constexpr uint32_t kNoRecord = UINT32_MAX;
 
+// At each open clause: the record count, and how many filters had
+// evaluated a candidate (Machine::filterTests_) when it began.
+struct ClauseMark {
+  uint32_t records;
+  uint64_t filterTests;
+};
+
+// The containers a machine only works in (register files, rule states,
+// stacks, scratch sets), kept per thread from one machine to the next: a
+// machine evaluates one (rules file, document) pair, and allocating these
+// afresh for each pair was most of the allocations of a run over small
+// templates. A machine takes them cleared (capacity kept; stale values of a
+// freed document never survive), and releases one that grew beyond
+// kMaxKeptEntries instead, so that one huge evaluation does not pin memory.
+struct MachineBuffers {
+  static constexpr size_t kMaxKeptEntries = size_t(1) << 16;
+  static constexpr size_t kMaxKeptDepths = 64;
+  std::deque<RegFile> regs;
+  std::vector<uint8_t> ruleState;
+  std::vector<Status> ruleStatus;
+  std::vector<uint32_t> discStack, condStack;
+  std::vector<ClauseMark> clauseMarks;
+  std::vector<const std::vector<uint32_t>*> keptLists;
+  std::vector<uint32_t> keptOrder;
+  std::vector<uint8_t> keepTags;
+  ResultSet guardLeft, guardRight;
+  std::deque<std::vector<Outcome>> outcomeStack;
+  bool inUse = false;
+
+  void reset();
+};
+
 // Machine::keyId's table of a program's strings' ids in the data, shared by
 // the machines a thread runs one after another. A machine (one rules file ×
 // one data file) resolves only the strings it uses and starts in O(1): the
@@ -115,12 +147,20 @@ struct KeyIdTable {
 };
 extern thread_local KeyIdTable keyIdTable;  // defined in interp.cpp
 
+// The thread's MachineBuffers, reset, or (while they are in use) `own`,
+// made for the one machine; giveBackBuffers frees the thread's for the next.
+MachineBuffers& takeBuffers(std::unique_ptr<MachineBuffers>& own);
+void giveBackBuffers(MachineBuffers& buffers);
+
 class Machine {
  public:
   Machine(const Program& p, const Document& d, const Node* root, const EvalLimits& limits)
       : P(p), D(d), root_(root ? root : d.root()), limits_(limits),
         facts_(p.facts ? p.facts : std::make_shared<const ProgramFacts>(analyzeProgram(p))),
         trace_(limits.trace), keyStamp_(keyIdTable.newStamp(p.strings.size())) {}
+  ~Machine() { giveBackBuffers(B_); }
+  Machine(const Machine&) = delete;
+  Machine& operator=(const Machine&) = delete;
   Result<FileResult> run(uint32_t file);
 
  private:
@@ -318,27 +358,30 @@ class Machine {
   const Document& D;
   const Node* root_;
   EvalLimits limits_;
-  std::unique_ptr<Document> scratchOwner_ = std::make_unique<Document>();
-  Document& scratch_ = *scratchOwner_;  // values made by functions and captures
+  // Values made by functions, captures and keys filters; made on first use
+  // (most pairs make none) and handed over with the results.
+  std::unique_ptr<Document> scratchOwner_;
+  Document& scratch() {
+    if (!scratchOwner_) scratchOwner_ = std::make_unique<Document>();
+    return *scratchOwner_;
+  }
+  // This thread's buffers, or the machine's own while another machine of
+  // the thread holds them (takeBuffers).
+  std::unique_ptr<MachineBuffers> ownBuffers_;
+  MachineBuffers& B_ = takeBuffers(ownBuffers_);
   std::optional<Error> err_;
-  std::deque<RegFile> regs_;
+  std::deque<RegFile>& regs_ = B_.regs;
   uint32_t depth_ = 0;
   uint32_t file_ = 0;
   Frame* fileFrame_ = nullptr;
-  std::vector<uint8_t> ruleState_;  // per rule of the file: 0 not run, 1 running, 2 done
-  std::vector<Status> ruleStatus_;
+  std::vector<uint8_t>& ruleState_ = B_.ruleState;  // per rule of the file: 0 not run, 1 running, 2 done
+  std::vector<Status>& ruleStatus_ = B_.ruleStatus;
   std::vector<std::vector<Record>> ruleRecords_;
   std::vector<Record>* rec_ = nullptr;
   int suppress_ = 0;
-  std::vector<uint32_t> discStack_;  // open disjunction records
-  std::vector<uint32_t> condStack_;  // open condition records (kNoRecord when not recording)
-  // At each open clause: the record count, and how many filters had
-  // evaluated a candidate (filterTests_) when it began.
-  struct ClauseMark {
-    uint32_t records;
-    uint64_t filterTests;
-  };
-  std::vector<ClauseMark> clauseMarks_;
+  std::vector<uint32_t>& discStack_ = B_.discStack;  // open disjunction records
+  std::vector<uint32_t>& condStack_ = B_.condStack;  // open condition records (kNoRecord when not recording)
+  std::vector<ClauseMark>& clauseMarks_ = B_.clauseMarks;  // at each open clause
   // Filter steps (value, type and keys filters) that evaluated at least one
   // candidate. cfn-guard records those evaluations in the clause whose query
   // runs them, so a block whose query selected nothing reports "did not
@@ -347,19 +390,20 @@ class Machine {
   uint64_t filterTests_ = 0;
   std::vector<ResultSet> sets_;        // right-hand sides of KeysCheck records
   // stepAllValuesOfType's scratch: the kept tags' entry lists, merged.
-  std::vector<const std::vector<uint32_t>*> keptLists_;
-  std::vector<uint32_t> keptOrder_;
+  std::vector<const std::vector<uint32_t>*>& keptLists_ = B_.keptLists;
+  std::vector<uint32_t>& keptOrder_ = B_.keptOrder;
   // The program's facts (vm/analysis.h): its own, or computed for this
   // machine when a program built by hand has none.
   std::shared_ptr<const ProgramFacts> facts_;
-  ResultSet guardLeft_, guardRight_;  // guardFirstConjunct's operands
+  ResultSet& guardLeft_ = B_.guardLeft;  // guardFirstConjunct's operands
+  ResultSet& guardRight_ = B_.guardRight;
   // The outcome lists of checkUnary/checkBinary, reused from clause to clause
   // instead of one allocation per check; a stack, so a check that ever ran
   // inside another would take its own (OutcomeScratch).
-  std::deque<std::vector<Outcome>> outcomeStack_;  // a deque: growing it keeps the lists in place
+  std::deque<std::vector<Outcome>>& outcomeStack_ = B_.outcomeStack;  // a deque: growing it keeps the lists in place
   size_t outcomeDepth_ = 0;
   friend class OutcomeScratch;
-  std::vector<uint8_t> keepTags_;     // stepAllValuesOfType's per-type decisions
+  std::vector<uint8_t>& keepTags_ = B_.keepTags;  // stepAllValuesOfType's per-type decisions
   // Trace mode.
   bool trace_ = false;
   const uint32_t keyStamp_;  // this machine's entries in keyIdTable

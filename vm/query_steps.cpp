@@ -282,7 +282,7 @@ bool Machine::typeGuardRejects(uint32_t func, const Node* candidate, Frame& fram
 // through the next instruction, so records and statuses are unchanged.
 // False: take the general path.
 bool Machine::stepAllValuesOfType(ResultSet& set, const Instr& next, ResultSet& tmp, Frame& frame) {
-  constexpr uint32_t kMinEntries = 64;  // below this a visit is as cheap as a tag
+  constexpr uint32_t kMinEntries = 2;  // below this a visit is as cheap as a tag
   if (FilterMode(next.b) != FilterMode::AfterAllValues || set.size() != 1 || set[0].isUnresolved())
     return false;
   const Node* map = set[0].node;

@@ -164,9 +164,9 @@ void Machine::traceTypeSelect(const Node* candidate, const Part& part, uint32_t 
   if (typeLits_.size() != P.parts.size()) typeLits_.assign(P.parts.size(), nullptr);
   const Node*& lit = typeLits_[partId];
   if (!lit) {
-    Node* s = scratch_.newNode(NodeKind::String);
+    Node* s = scratch().newNode(NodeKind::String);
     const std::string& text = P.str(part.key);
-    s->str.data = scratch_.copyString(text);
+    s->str.data = scratch().copyString(text);
     s->str.size = uint32_t(text.size());
     lit = s;
   }
