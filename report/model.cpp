@@ -592,7 +592,11 @@ class Builder {
     c.contextCheck = c.context;
     c.op = ci.op;
     c.opNegated = ci.opNegated;
+    // cfn-guard writes this one report's custom message with its newlines as
+    // `;` (every format built from the report; tests/differential/cases/
+    // s11-empty-variable-message-newlines).
     c.custom = messageOr(ci.message, false);
+    std::replace(c.custom->begin(), c.custom->end(), '\n', ';');
     c.error = "Check was not compliant as variable in context [" + c.context + "] was not empty";
     return c;
   }
