@@ -122,8 +122,8 @@ struct FileResult {
   Status status = Status::Skip;
   std::vector<RuleResult> rules;  // evaluation order; parameterized rules excluded
   // Values made during evaluation (function results, captured keys) that
-  // records point to; kept alive with the records.
-  std::unique_ptr<Document> scratch = std::make_unique<Document>();
+  // records point to; kept alive with the records. Null when none were made.
+  std::unique_ptr<Document> scratch;
   std::vector<ResultSet> sets;  // right-hand sides referred to by Record::toSet
   std::vector<TraceRecord> trace;  // trace mode only: the File record and everything under it
 };
