@@ -155,6 +155,52 @@ class CacheDirTest : public ::testing::Test {
   std::string dir_;
 };
 
+std::string hex(const std::string& bytes) {
+  static const char digits[] = "0123456789abcdef";
+  std::string s;
+  for (unsigned char c : bytes) (s += digits[c >> 4]) += digits[c & 15];
+  return s;
+}
+
+std::string blake2b(std::string_view bytes, size_t digestBytes = 32) {
+  Blake2b h(digestBytes);
+  h.update(bytes);
+  return hex(h.digest());
+}
+
+// RFC 7693 Appendix A, and digests from Python's hashlib.blake2b
+// (digest_size=32) of bytes (7i + 3) mod 256 around every block boundary.
+TEST(Blake2b, KnownDigests) {
+  EXPECT_EQ(blake2b("abc", 64),
+            "ba80a53f981c4d0d6a2797b69f12f6e94c212f14685ac4b74b12bb6fdbffa2d1"
+            "7d87c5392aab792dc252d5de4533cc9518d38aa8dbf1925ab92386edd4009923");
+  EXPECT_EQ(blake2b("abc"), "bddd813c634239723171ef3fee98579b94964e3bb1cb3e427262c8c068d52319");
+  const std::pair<size_t, const char*> known[] = {
+      {0, "0e5751c026e543b2e8ab2eb06099daa1d1e5df47778f7787faab45cdf12fe3a8"},
+      {1, "e88bd757ad5b9bedf372d8d3f0cf6c962a469db61a265f6418e1ffed86da29ec"},
+      {3, "9facd640130c81e7f318a8d5c660bc1b0f5d03861ffbd4cc1358e0e904593c28"},
+      {127, "c9ae3859964b35f04c54b36d33cf299d7290ee621005d28e51598a943560aaaa"},
+      {128, "f0501d06597880592bc49234eef100ec1ff349058d0e9d9b753504e24af86dd6"},
+      {129, "a34a4e1e03c541dfbf3099c4b6c143c022ced65c28bd7e8a10e0a098461aecf0"},
+      {255, "f2d64a40e9412a3414161ff6250075225418fd7c271c1123e162e1bca0de9f93"},
+      {256, "d93ebb9c802f5630ab22516fd82b6c21bc8bd551d531349b715f046ed11ed871"},
+      {257, "4ce481b24d387422d2bc2baa03d1afd55a1327939ff537c71eb9b38709268649"},
+      {1000, "d62b6c768ce1afc8367e0498ab2f8e3f7c178c35b1429f14c4604b545d200f52"},
+      {100000, "20b8634b7228973e5a49a5f6857b7fe2e879a928f797a682928c00eaa8fb7776"},
+  };
+  for (const auto& [n, digest] : known) {
+    std::string bytes(n, '\0');
+    for (size_t i = 0; i < n; ++i) bytes[i] = char((i * 7 + 3) & 0xFF);
+    EXPECT_EQ(blake2b(bytes), digest) << n << " bytes";
+    // The same digest whatever the pieces update() is given.
+    for (size_t piece : {1, 7, 128, 129}) {
+      Blake2b h;
+      for (size_t at = 0; at < n; at += piece) h.update(std::string_view(bytes).substr(at, piece));
+      EXPECT_EQ(hex(h.digest()), digest) << n << " bytes in pieces of " << piece;
+    }
+  }
+}
+
 TEST(CompileCacheKey, ChangesWithTheTextAndTheName) {
   const CacheKey k = compileCacheKey("a.guard", "rule r { x exists }");
   EXPECT_EQ(k, compileCacheKey("a.guard", "rule r { x exists }"));
@@ -172,7 +218,7 @@ TEST(CompileCacheKey, TheBuildHasAnIdentity) {
   // Without one nothing would be cached; with the GNU build ID it names this
   // very executable.
   const std::string& id = buildIdentity();
-  EXPECT_TRUE(id.rfind("build-id:", 0) == 0 || id.rfind("exe-sha256:", 0) == 0) << id;
+  EXPECT_TRUE(id.rfind("build-id:", 0) == 0 || id.rfind("exe-blake2b:", 0) == 0) << id;
   EXPECT_GT(id.size(), 20u);
 }
 

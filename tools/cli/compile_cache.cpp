@@ -9,14 +9,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <bit>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 
-#include <llvm/ADT/ArrayRef.h>
-#include <llvm/ADT/StringRef.h>
-#include <llvm/Support/SHA256.h>
 
 #include "tools/cli/common.h"
 #include "vm/pack.h"
@@ -37,6 +36,101 @@ std::string hexOf(const uint8_t* p, size_t n) {
   }
   return s;
 }
+
+// ---------------------------------------------------------------- BLAKE2b
+
+// RFC 7693: the initialisation vector (SHA-512's) and the message schedule.
+constexpr uint64_t kBlakeIv[8] = {0x6a09e667f3bcc908, 0xbb67ae8584caa73b, 0x3c6ef372fe94f82b,
+                                  0xa54ff53a5f1d36f1, 0x510e527fade682d1, 0x9b05688c2b3e6c1f,
+                                  0x1f83d9abfb41bd6b, 0x5be0cd19137e2179};
+constexpr uint8_t kSigma[12][16] = {
+    {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}, {14, 10, 4, 8, 9, 15, 13, 6, 1, 12, 0, 2, 11, 7, 5, 3},
+    {11, 8, 12, 0, 5, 2, 15, 13, 10, 14, 3, 6, 7, 1, 9, 4}, {7, 9, 3, 1, 13, 12, 11, 14, 2, 6, 5, 10, 4, 0, 15, 8},
+    {9, 0, 5, 7, 2, 4, 10, 15, 14, 1, 11, 12, 6, 8, 3, 13}, {2, 12, 6, 10, 0, 11, 8, 3, 4, 13, 7, 5, 15, 14, 1, 9},
+    {12, 5, 1, 15, 14, 13, 4, 10, 0, 7, 6, 3, 9, 2, 8, 11}, {13, 11, 7, 14, 12, 1, 3, 9, 5, 0, 15, 4, 8, 6, 2, 10},
+    {6, 15, 14, 9, 11, 3, 0, 8, 12, 2, 13, 7, 1, 4, 10, 5}, {10, 2, 8, 4, 7, 6, 1, 5, 15, 11, 9, 14, 3, 12, 13, 0},
+    {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}, {14, 10, 4, 8, 9, 15, 13, 6, 1, 12, 0, 2, 11, 7, 5, 3},
+};
+
+uint64_t loadLe64(const uint8_t* p) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  if constexpr (std::endian::native == std::endian::big) v = __builtin_bswap64(v);
+  return v;
+}
+
+inline void mix(uint64_t* v, int a, int b, int c, int d, uint64_t x, uint64_t y) {
+  v[a] = v[a] + v[b] + x;
+  v[d] = std::rotr(v[d] ^ v[a], 32);
+  v[c] = v[c] + v[d];
+  v[b] = std::rotr(v[b] ^ v[c], 24);
+  v[a] = v[a] + v[b] + y;
+  v[d] = std::rotr(v[d] ^ v[a], 16);
+  v[c] = v[c] + v[d];
+  v[b] = std::rotr(v[b] ^ v[c], 63);
+}
+
+}  // namespace
+
+Blake2b::Blake2b(size_t digestBytes) : digestBytes_(digestBytes < 1 ? 1 : digestBytes > 64 ? 64 : digestBytes) {
+  for (int i = 0; i < 8; ++i) h_[i] = kBlakeIv[i];
+  h_[0] ^= 0x01010000u ^ digestBytes_;  // parameter block: fan-out 1, depth 1, no key
+}
+
+void Blake2b::compress(bool last) {
+  uint64_t m[16], v[16];
+  for (int i = 0; i < 16; ++i) m[i] = loadLe64(block_ + 8 * i);
+  for (int i = 0; i < 8; ++i) {
+    v[i] = h_[i];
+    v[i + 8] = kBlakeIv[i];
+  }
+  v[12] ^= counter_[0];
+  v[13] ^= counter_[1];
+  if (last) v[14] = ~v[14];
+  // Unrolled, so that every index below is a constant and v stays in registers.
+#pragma GCC unroll 12
+  for (int round = 0; round < 12; ++round) {
+    const uint8_t* s = kSigma[round];
+    mix(v, 0, 4, 8, 12, m[s[0]], m[s[1]]);
+    mix(v, 1, 5, 9, 13, m[s[2]], m[s[3]]);
+    mix(v, 2, 6, 10, 14, m[s[4]], m[s[5]]);
+    mix(v, 3, 7, 11, 15, m[s[6]], m[s[7]]);
+    mix(v, 0, 5, 10, 15, m[s[8]], m[s[9]]);
+    mix(v, 1, 6, 11, 12, m[s[10]], m[s[11]]);
+    mix(v, 2, 7, 8, 13, m[s[12]], m[s[13]]);
+    mix(v, 3, 4, 9, 14, m[s[14]], m[s[15]]);
+  }
+  for (int i = 0; i < 8; ++i) h_[i] ^= v[i] ^ v[i + 8];
+}
+
+void Blake2b::update(std::string_view bytes) {
+  while (!bytes.empty()) {
+    // The last block is compressed by digest() (with the final flag), so a
+    // full block is compressed only once more bytes follow it.
+    if (filled_ == sizeof block_) {
+      counter_[0] += sizeof block_;
+      if (counter_[0] < sizeof block_) ++counter_[1];
+      compress(false);
+      filled_ = 0;
+    }
+    const size_t take = std::min(bytes.size(), sizeof block_ - filled_);
+    std::memcpy(block_ + filled_, bytes.data(), take);
+    filled_ += take;
+    bytes.remove_prefix(take);
+  }
+}
+
+std::string Blake2b::digest() {
+  counter_[0] += filled_;
+  if (counter_[0] < filled_) ++counter_[1];
+  std::memset(block_ + filled_, 0, sizeof block_ - filled_);
+  compress(true);
+  std::string out(digestBytes_, '\0');
+  for (size_t i = 0; i < digestBytes_; ++i) out[i] = char(uint8_t(h_[i / 8] >> (8 * (i % 8))));
+  return out;
+}
+
+namespace {
 
 // ---------------------------------------------------------------- build identity
 
@@ -74,10 +168,10 @@ int findBuildId(dl_phdr_info* info, size_t, void* data) {
   return 1;  // the main program only
 }
 
-std::string sha256Hex(std::string_view bytes) {
-  llvm::SHA256 h;
-  h.update(llvm::StringRef(bytes.data(), bytes.size()));
-  const llvm::StringRef digest = h.final();
+std::string blake2bHex(std::string_view bytes) {
+  Blake2b h;
+  h.update(bytes);
+  const std::string digest = h.digest();
   return hexOf(reinterpret_cast<const uint8_t*>(digest.data()), digest.size());
 }
 
@@ -86,24 +180,24 @@ std::string computeBuildIdentity() {
   dl_iterate_phdr(findBuildId, &search);
   if (!search.id.empty()) return "build-id:" + search.id;
   auto exe = readFile("/proc/self/exe", uint64_t(1) << 30);
-  if (exe.ok()) return "exe-sha256:" + sha256Hex(exe.value());
+  if (exe.ok()) return "exe-blake2b:" + blake2bHex(exe.value());
   return {};
 }
 
 // ---------------------------------------------------------------- key
 
-void addU32(llvm::SHA256& h, uint32_t v) {
-  uint8_t b[4];
-  for (int i = 0; i < 4; ++i) b[i] = uint8_t(v >> (8 * i));
-  h.update(llvm::ArrayRef<uint8_t>(b, 4));
+void addU32(Blake2b& h, uint32_t v) {
+  char b[4];
+  for (int i = 0; i < 4; ++i) b[i] = char(uint8_t(v >> (8 * i)));
+  h.update(std::string_view(b, 4));
 }
 
 // A length, then the bytes: no two different field lists hash the same input.
-void addField(llvm::SHA256& h, std::string_view s) {
+void addField(Blake2b& h, std::string_view s) {
   const uint64_t n = s.size();
   addU32(h, uint32_t(n));
   addU32(h, uint32_t(n >> 32));
-  h.update(llvm::StringRef(s.data(), s.size()));
+  h.update(s);
 }
 
 // ---------------------------------------------------------------- files
@@ -140,7 +234,7 @@ const std::string& buildIdentity() {
 }
 
 CacheKey compileCacheKey(std::string_view reportedName, std::string_view text) {
-  llvm::SHA256 h;
+  Blake2b h(32);
   addField(h, "guardvm compile cache");
   addU32(h, kEntryLayout);
   addU32(h, vm::kPackMajor);
@@ -150,7 +244,7 @@ CacheKey compileCacheKey(std::string_view reportedName, std::string_view text) {
   addField(h, buildIdentity());
   addField(h, reportedName);
   addField(h, text);
-  const llvm::StringRef digest = h.final();
+  const std::string digest = h.digest();
   CacheKey key{};
   std::memcpy(key.data(), digest.data(), key.size());
   return key;

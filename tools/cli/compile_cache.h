@@ -1,7 +1,7 @@
 // The compile cache: each .guard source that compiled is kept as a rule pack
 // in a cache directory, so that the next run on the same source reads (and
 // verifies) that pack instead of compiling again. One entry per (this build,
-// reported rules file name, source text), named by a SHA-256 of those; only
+// reported rules file name, source text), named by a BLAKE2b of those; only
 // successful compilations are kept. Entries are read through vm::readPack like
 // any pack, and anything wrong with one (absent, damaged, another build's, not
 // ours) is a miss; a directory that cannot be used turns the cache off. The
@@ -24,15 +24,33 @@
 
 namespace guard::cli {
 
-// A SHA-256 over the key material (compileCacheKey).
+// BLAKE2b (RFC 7693), unkeyed, with a digest of 1 to 64 bytes: the hash of
+// the cache key. update() any number of times, then digest() once.
+class Blake2b {
+ public:
+  explicit Blake2b(size_t digestBytes = 32);
+  void update(std::string_view bytes);
+  std::string digest();  // digestBytes bytes
+
+ private:
+  void compress(bool last);
+
+  uint64_t h_[8];
+  uint64_t counter_[2] = {0, 0};  // bytes hashed so far (128 bits)
+  uint8_t block_[128];
+  size_t filled_ = 0;
+  size_t digestBytes_;
+};
+
+// A BLAKE2b-256 over the key material (compileCacheKey).
 using CacheKey = std::array<uint8_t, 32>;
 
 // What ties a compiled program to this build: the GNU build ID of the running
-// executable, or, when it has none, a SHA-256 of the executable's file.
+// executable, or, when it has none, a BLAKE2b of the executable's file.
 // Empty when neither can be had (then nothing is cached).
 const std::string& buildIdentity();
 
-// The key of one source's entry: a SHA-256 of the pack format version, the
+// The key of one source's entry: a BLAKE2b-256 of the pack format version, the
 // instruction-set fingerprint, buildIdentity(), the reported name and the text.
 CacheKey compileCacheKey(std::string_view reportedName, std::string_view text);
 std::string keyHex(const CacheKey& key);
