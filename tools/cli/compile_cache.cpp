@@ -16,7 +16,6 @@
 #include <cstdlib>
 #include <cstring>
 
-
 #include "tools/cli/common.h"
 #include "vm/pack.h"
 
@@ -134,12 +133,12 @@ namespace {
 
 // ---------------------------------------------------------------- build identity
 
-// The NT_GNU_BUILD_ID note of the main program (the first object
-// dl_iterate_phdr reports), as hex; empty when it has none.
 struct NoteSearch {
   std::string id;
 };
 
+// The NT_GNU_BUILD_ID descriptor in the notes at p (size bytes), as hex;
+// empty when there is none. Every length is checked against size.
 std::string buildIdIn(const char* p, size_t size, size_t align) {
   size_t at = 0;
   auto up = [&](size_t n) { return (n + align - 1) / align * align; };
@@ -156,6 +155,8 @@ std::string buildIdIn(const char* p, size_t size, size_t align) {
   return {};
 }
 
+// dl_iterate_phdr's callback: the build ID of the main program (the first
+// object it reports) into the NoteSearch.
 int findBuildId(dl_phdr_info* info, size_t, void* data) {
   auto* search = static_cast<NoteSearch*>(data);
   for (int i = 0; i < info->dlpi_phnum; ++i) {
