@@ -16,6 +16,7 @@
 
 #include "compiler/compile.h"
 #include "runtime/loader.h"
+#include "tools/cli/compile_cache.h"
 #include "vm/pack.h"
 #include "vm/analysis.h"
 #include "vm/verify.h"
@@ -385,7 +386,8 @@ bool isPackInput(const std::string& path, const std::string& text) {
 }
 
 std::vector<RulesUnit> loadRules(const std::string& path, const std::string& reportedName,
-                                 const std::string& text, std::string* loadError) {
+                                 const std::string& text, std::string* loadError,
+                                 const CompileCache* cache) {
   std::vector<RulesUnit> units;
   if (isPackInput(path, text)) {
     auto pack = vm::readPack(text, path);
@@ -406,6 +408,18 @@ std::vector<RulesUnit> loadRules(const std::string& path, const std::string& rep
   }
   RulesUnit u;
   u.name = reportedName;
+  // A cached program was verified when it was read; a miss of any kind
+  // (absent, damaged, another build's) compiles as if there were no cache.
+  const CacheKey key = cache ? compileCacheKey(reportedName, text) : CacheKey{};
+  if (cache) {
+    if (auto hit = cache->find(key, reportedName); hit.ok()) {
+      u.program = std::shared_ptr<vm::Program>(std::move(hit.value()));
+      u.file = 0;
+      u.empty = u.program->files[0].empty;
+      units.push_back(std::move(u));
+      return units;
+    }
+  }
   auto program = std::make_shared<vm::Program>();
   auto r = compileInto(SourceFile{reportedName, path, text}, *program);
   if (!r.ok()) {
@@ -422,6 +436,7 @@ std::vector<RulesUnit> loadRules(const std::string& path, const std::string& rep
     u.program = program;
     u.file = 0;
     u.empty = program->files[0].empty;
+    if (cache) (void)cache->store(key, *program);  // best effort: a run without the entry is the same run
   }
   units.push_back(std::move(u));
   return units;

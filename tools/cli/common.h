@@ -15,6 +15,8 @@
 
 namespace guard::cli {
 
+class CompileCache;  // tools/cli/compile_cache.h
+
 // Exit codes of cfn-guard 3.1.1 (spec/cli-and-reports.md §3).
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitParseError = 5;
@@ -106,9 +108,12 @@ struct RulesUnit {
 
 // A rule pack (by its `.gpack` name or its magic), not Guard source text.
 bool isPackInput(const std::string& path, const std::string& text);
-// Compiles one .guard source (or loads every rules file of a .gpack).
+// Compiles one .guard source (or loads every rules file of a .gpack). With a
+// `cache`, a source's program is taken from it when it holds one, and a
+// source that compiled is stored in it; either way the units are the same.
 std::vector<RulesUnit> loadRules(const std::string& path, const std::string& reportedName,
-                                 const std::string& text, std::string* loadError);
+                                 const std::string& text, std::string* loadError,
+                                 const CompileCache* cache = nullptr);
 
 // The cfn-guard-style parse error text for stderr (spec §6.3).
 std::string parseErrorMessage(const Error& e, const std::string& fileName, const std::string& text);

@@ -16,6 +16,7 @@
 #include "runtime/loader.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/common.h"
+#include "tools/cli/compile_cache.h"
 #include "tools/cli/help.h"
 #include "vm/interp.h"
 #include "report/report.h"
@@ -27,6 +28,7 @@ namespace {
 struct TestOptions {
   std::string rulesFile, testData, dir, format = "single-line-summary";
   bool alphabetical = false, lastModified = false, verbose = false;
+  bool noCache = false;  // --no-cache: compile every source, keep nothing (compile_cache.h)
   bool structured() const { return format != "single-line-summary"; }
 };
 
@@ -459,6 +461,7 @@ int runDirectory(const TestOptions& o) {
   }
   int code = kExitOk;
   TestRunner runner(o);
+  const std::unique_ptr<CompileCache> cache = CompileCache::fromEnvironment(o.noCache);
   std::vector<TestFileResult> results;
   for (const auto& [dir, entries] : groups) {
     for (const auto& e : entries) {
@@ -481,7 +484,7 @@ int runDirectory(const TestOptions& o) {
       }
       std::string loadError;
       std::vector<RulesUnit> units;
-      if (text.ok()) units = loadRules(e.path, e.stem, text.value(), &loadError);
+      if (text.ok()) units = loadRules(e.path, e.stem, text.value(), &loadError, cache.get());
       if (!text.ok() || units.empty() || !units[0].parseError.empty()) {
         std::string why = "Parser Error when parsing `" +
                           cfnParseMessage(!text.ok() ? text.error().message
@@ -545,7 +548,8 @@ int runSingle(const TestOptions& o) {
     return 1;
   }
   std::string loadError;
-  auto units = loadRules(o.rulesFile, baseName(o.rulesFile), text.value(), &loadError);
+  const std::unique_ptr<CompileCache> cache = CompileCache::fromEnvironment(o.noCache);
+  auto units = loadRules(o.rulesFile, baseName(o.rulesFile), text.value(), &loadError, cache.get());
   if (units.empty() || !units[0].parseError.empty()) {
     std::string why =
         "Parser Error when parsing `" + cfnParseMessage(units.empty() ? loadError : units[0].parseError) + "`";
@@ -584,6 +588,7 @@ int runTest(std::vector<std::string> args) {
   auto* alpha = app.add_flag("-a,--alphabetical", o.alphabetical);
   auto* last = app.add_flag("-m,--last-modified", o.lastModified);
   app.add_flag("-v,--verbose", o.verbose);
+  app.add_flag("--no-cache", o.noCache);
   alpha->excludes(last);
   if (int rc = parseSubcommand(app, "test", testHelp(), std::move(args)); rc >= 0) return rc;
   if (o.format == "sarif") {

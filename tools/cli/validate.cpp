@@ -6,6 +6,7 @@
 #include "runtime/loader.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/common.h"
+#include "tools/cli/compile_cache.h"
 #include "tools/cli/parallel.h"
 #include "tools/cli/validate_inputs.h"
 #include <chrono>
@@ -25,6 +26,7 @@ struct ValidateOptions {
   std::string type, format = "single-line-summary";
   bool alphabetical = false, lastModified = false, verbose = false, printJson = false,
        payload = false, structured = false;
+  bool noCache = false;  // --no-cache: compile every source, keep nothing (compile_cache.h)
   int jobs = 1;  // -j: threads evaluating (rules file, data file) pairs (output order is unchanged)
 };
 
@@ -382,11 +384,13 @@ struct CompiledSource {
   std::string loadError;
 };
 
-std::vector<CompiledSource> compileAll(const std::vector<RulesSource>& sources, unsigned jobs) {
+std::vector<CompiledSource> compileAll(const std::vector<RulesSource>& sources, unsigned jobs, bool noCache) {
+  const std::unique_ptr<CompileCache> cache = CompileCache::fromEnvironment(noCache);
   std::vector<CompiledSource> out(sources.size());
   parallelFor(sources.size(), jobs, [&](size_t i) {
     const RulesSource& src = sources[i];
-    if (src.readError.empty()) out[i].units = loadRules(src.path, src.name, src.text, &out[i].loadError);
+    if (src.readError.empty())
+      out[i].units = loadRules(src.path, src.name, src.text, &out[i].loadError, cache.get());
   });
   return out;
 }
@@ -404,7 +408,7 @@ struct ConsoleStep {
 
 int Validator::evaluateConsole() {
   const unsigned jobs = effectiveJobs(opt_.jobs);
-  std::vector<CompiledSource> compiled = compileAll(sources_, jobs);
+  std::vector<CompiledSource> compiled = compileAll(sources_, jobs, opt_.noCache);
   std::vector<ConsoleStep> steps;
   for (size_t s = 0; s < sources_.size(); ++s) {
     if (!sources_[s].readError.empty()) {
@@ -507,7 +511,7 @@ int Validator::evaluateStructured() {
     }
   bool parseFailed = false;
   std::vector<RulesUnit> units;
-  std::vector<CompiledSource> compiled = compileAll(sources_, effectiveJobs(opt_.jobs));
+  std::vector<CompiledSource> compiled = compileAll(sources_, effectiveJobs(opt_.jobs), opt_.noCache);
   for (CompiledSource& c : compiled) {
     const std::string& loadError = c.loadError;
     for (auto& unit : c.units) {
@@ -619,6 +623,10 @@ int runValidate(std::vector<std::string> args) {
   app.add_option("-j,--jobs", o.jobs,
                  "threads evaluating (rules file, data file) pairs (0: one per core); output order is unchanged")
       ->check(CLI::NonNegativeNumber);
+  app.add_flag("--no-cache", o.noCache,
+               "compile every .guard source again and keep nothing in the compile cache "
+               "(also GUARDVM_NO_CACHE=1; the cache is $GUARDVM_CACHE_DIR, $XDG_CACHE_HOME/guardvm "
+               "or ~/.cache/guardvm)");
   alpha->excludes(last);
   structured->excludes(verbose)->excludes(printJson);
   payload->excludes(rules)->excludes(data);
