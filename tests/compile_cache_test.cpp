@@ -22,8 +22,8 @@
 #include "tools/cli/compile_cache.h"
 #include "vm/interp.h"
 #include "vm/pack.h"
-#include "vm/report.h"
-#include "vm/report_verbose.h"
+#include "report/report.h"
+#include "report/verbose.h"
 
 namespace guard::cli {
 namespace {
