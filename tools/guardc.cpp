@@ -12,6 +12,7 @@
 
 #include "compiler/compile.h"
 #include "tools/cli/common.h"
+#include "tools/cli/version.h"
 #include "vm/disasm.h"
 #include "vm/pack.h"
 #include "vm/verify.h"
@@ -123,6 +124,11 @@ int main(int argc, char** argv) {
   app.add_option("-o,--output", output, "the pack to write");
   app.add_option("--disasm", disasm, "print the bytecode listing of a pack");
   app.add_option("inputs", inputs, "rules files or directories");
+  app.set_version_flag("-V,--version", [] {  // CLI11 adds the final newline
+    std::string text = cli::versionText("guardc");
+    text.pop_back();
+    return text;
+  });
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

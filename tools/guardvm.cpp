@@ -11,6 +11,7 @@
 #include "tools/cli/commands.h"
 #include "tools/cli/common.h"
 #include "tools/cli/help.h"
+#include "tools/cli/version.h"
 
 namespace {
 
@@ -52,7 +53,9 @@ int dispatch(std::vector<std::string> args) {
   }
   const std::string& first = args[0];
   if (first == "--version" || first == "-V") {
-    out("cfn-guard 3.1.1\n");  // fixed: guardvm is a drop-in for this version (§2.1)
+    // Invoked as `cfn-guard`, cfn-guard's own line (spec §2.1: a drop-in must);
+    // as guardvm, what audit evidence and bug reports need to name the build.
+    out(gProgramName == "cfn-guard" ? cfnGuardVersionLine() : versionText(gProgramName));
     return kExitOk;
   }
   if (first == "--help" || first == "-h") {
