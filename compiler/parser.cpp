@@ -1253,35 +1253,28 @@ struct OperatorSpelling {
   bool negated;
 };
 
-static std::vector<OperatorSpelling> longestFirst(std::vector<OperatorSpelling> list) {
+// The symbols (`keywords` false) or the keywords of the operator table,
+// longest first.
+static std::vector<OperatorSpelling> operatorSpellings(bool keywords) {
+  std::vector<OperatorSpelling> list;
+  for (size_t i = 0; i < vm::kCmpOpCount; ++i) {
+    const vm::CmpOpInfo& info = vm::kCmpOps[i];
+    if ((info.keyword != nullptr) != keywords) continue;
+    list.push_back({info.spelling, keywords ? info.keyword : "", CmpOp(i), false});
+    if (info.negatedSymbol) list.push_back({info.negatedSymbol, "", CmpOp(i), true});
+  }
   std::stable_sort(list.begin(), list.end(),
                    [](const auto& a, const auto& b) { return a.text.size() > b.text.size(); });
   return list;
 }
 
 static const std::vector<OperatorSpelling>& operatorSymbols() {
-  static const std::vector<OperatorSpelling> symbols = [] {
-    std::vector<OperatorSpelling> list;
-    for (size_t i = 0; i < vm::kCmpOpCount; ++i) {
-      const vm::CmpOpInfo& info = vm::kCmpOps[i];
-      if (info.keyword) continue;
-      list.push_back({info.spelling, {}, CmpOp(i), false});
-      if (info.negatedSymbol) list.push_back({info.negatedSymbol, {}, CmpOp(i), true});
-    }
-    return longestFirst(std::move(list));
-  }();
+  static const std::vector<OperatorSpelling> symbols = operatorSpellings(false);
   return symbols;
 }
 
 static const std::vector<OperatorSpelling>& operatorKeywords() {
-  static const std::vector<OperatorSpelling> keywords = [] {
-    std::vector<OperatorSpelling> list;
-    for (size_t i = 0; i < vm::kCmpOpCount; ++i) {
-      const vm::CmpOpInfo& info = vm::kCmpOps[i];
-      if (info.keyword) list.push_back({info.spelling, info.keyword, CmpOp(i), false});
-    }
-    return longestFirst(std::move(list));
-  }();
+  static const std::vector<OperatorSpelling> keywords = operatorSpellings(true);
   return keywords;
 }
 
