@@ -57,6 +57,81 @@ class TraceView {
     return out;
   }
 
+  // ---- the record's context and name, from the program's tables (the VM
+  // records which, vm/results.h TraceContext)
+
+  std::string str(uint32_t id) const { return id < P.strings.size() ? P.str(id) : std::string(); }
+
+  std::string location(uint32_t file, uint32_t line, uint32_t column) const {
+    return "Location[file:" + (file < P.files.size() ? P.str(P.files[file].name) : std::string()) +
+           ", line:" + std::to_string(line) + ", column:" + std::to_string(column) + "]";
+  }
+
+  std::string blockLocation(uint32_t b) const {
+    if (b >= P.blocks.size()) return std::string();
+    const BlockInfo& bi = P.blocks[b];
+    return location(bi.file, bi.line, bi.column);
+  }
+
+  std::string blockQuery(uint32_t b) const { return b < P.blocks.size() ? str(P.blocks[b].context) : ""; }
+  std::string ruleName(uint32_t r) const { return r < P.rules.size() ? str(P.rules[r].name) : ""; }
+  std::string clauseText(uint32_t c) const { return c < P.clauses.size() ? str(P.clauses[c].context) : ""; }
+
+  // `Type == '<type>'` of a type select, as cfn-guard's filter clause shows it.
+  std::string typeSelectText(uint32_t part) const {
+    if (part >= P.parts.size()) return std::string();
+    const std::string& type = P.str(P.parts[part].key);
+    Node lit;
+    lit.kind = NodeKind::String;
+    lit.str.data = type.data();
+    lit.str.size = uint32_t(type.size());
+    return " Type EQUALS  " + valueOnly(&lit);
+  }
+
+  std::string context(const TraceRecord& r) const {
+    static const char* const kDisjunctions[] = {"GuardClause", "RuleClause", "WhenGuardClause"};
+    switch (r.ctx) {
+      case TraceContext::None: return "";
+      case TraceContext::File: return "File(rules=" + std::to_string(r.ctxN) + ")";
+      case TraceContext::Rule: return ruleName(r.ctxId);
+      case TraceContext::RuleWhen: return "Rule#" + ruleName(r.ctxId) + "/When";
+      case TraceContext::RuleRef: {
+        if (r.ctxId >= P.ruleRefs.size()) return "";
+        const RuleRefInfo& ref = P.ruleRefs[r.ctxId];
+        return "Rule(" + str(ref.name) + "@" + location(ref.file, ref.line, ref.column) + ")";
+      }
+      case TraceContext::Block: return blockQuery(r.ctxId);
+      case TraceContext::BlockWhen: return blockQuery(r.ctxId) + "/When";
+      case TraceContext::BlockValue: return blockQuery(r.ctxId) + "/" + std::to_string(r.ctxN);
+      case TraceContext::BlockClause: return "BlockGuardClause#" + blockLocation(r.ctxId);
+      case TraceContext::BlockMissing: return "GuardBlockAccessClause#" + blockLocation(r.ctxId);
+      case TraceContext::FilterList: return "Filter/List#" + std::to_string(r.ctxN);
+      case TraceContext::FilterMap: return "Filter/Map#" + std::to_string(r.ctxN);
+      case TraceContext::RuleClause: return "RuleClause";
+      case TraceContext::ConditionClause: return "GuardConditionClause";
+      case TraceContext::RuleClauseWhen: return "RuleClause/When";
+      case TraceContext::ConditionClauseWhen: return "GuardConditionClause/When";
+      case TraceContext::Clause: return clauseText(r.ctxId);
+      case TraceContext::ClauseBlock: return "GuardAccessClause#block" + clauseText(r.ctxId);
+      case TraceContext::TypeSelect: return typeSelectText(r.ctxId);
+      case TraceContext::TypeSelectBlock: return "GuardAccessClause#block" + typeSelectText(r.ctxId);
+      case TraceContext::Disjunction:
+        return std::string("cfn_guard::rules::exprs::") + kDisjunctions[r.ctxN < 3 ? r.ctxN : 0] +
+               "#disjunction";
+    }
+    return "";
+  }
+
+  // The name a Rule, Type or DependentRule record shows.
+  std::string name(const TraceRecord& r) const {
+    switch (r.kind) {
+      case TraceKind::Rule: return ruleName(r.ctxId);
+      case TraceKind::Type: return r.ctxId < P.blocks.size() ? str(P.blocks[r.ctxId].typeName) : "";
+      case TraceKind::DependentRule: return r.ctxId < P.ruleRefs.size() ? str(P.ruleRefs[r.ctxId].name) : "";
+      default: return "";
+    }
+  }
+
   static std::string cmpText(const TraceRecord& r) {
     return std::string(r.opNegated ? "not" : "") + " " + opWord(r.op);
   }
@@ -90,9 +165,9 @@ class TraceView {
     std::string s = statusWord(r.status);
     switch (r.kind) {
       case TraceKind::File: return "File(" + std::string(V.dataName) + ", Status=" + s + ")";
-      case TraceKind::Rule: return "Rule(" + r.text + ", Status=" + s + ")";
+      case TraceKind::Rule: return "Rule(" + name(r) + ", Status=" + s + ")";
       case TraceKind::RuleWhen: return "Rule/When(Status=" + s + ")";
-      case TraceKind::Type: return "Type(" + r.text + ", Status=" + s + ")";
+      case TraceKind::Type: return "Type(" + name(r) + ", Status=" + s + ")";
       case TraceKind::TypeWhen: return "TypeBlock/When Status=" + s + ")";
       case TraceKind::TypeBody: return "TypeBlock/Block Status=" + s + ")";
       case TraceKind::Filter: return "Filter/ConjunctionsBlock(Status=" + s + ")";
@@ -119,7 +194,7 @@ class TraceView {
                ", from=" + qr(r.from) + ", to=" + (r.hasTo ? qr(r.to) : "") + ")";
       }
       case TraceKind::DependentRule:
-        return "GuardClauseDependentRule(Rule=" + r.text + ", Status=" + s + ")";
+        return "GuardClauseDependentRule(Rule=" + name(r) + ", Status=" + s + ")";
       case TraceKind::BlockMissing: {
         std::string path = r.from.node ? pathOf(r.from.node) : std::string();
         return "GuardBlockValueMissing(Status=" + s + ", Reason=" + missingReason(r) + ", " + path + ")";
@@ -136,7 +211,7 @@ class TraceView {
     out += indent;
     out += last ? "`- " : "|- ";
     out += text(r);
-    out += "[Context=" + r.context + "]\n";
+    out += "[Context=" + context(r) + "]\n";
     std::string childIndent = indent + (last ? "   " : "|  ");
     uint32_t c = i + 1;
     while (c < r.end) {
@@ -234,7 +309,7 @@ class TraceView {
       }
       case TraceKind::DependentRule: {
         json::Value d = json::Value::object();
-        d.set("rule", json::Value::string(r.text));
+        d.set("rule", json::Value::string(name(r)));
         d.set("message", json::Value::null());
         d.set("custom_message", customJson(r));
         d.set("status", statusJson(r.status));
@@ -258,11 +333,11 @@ class TraceView {
   json::Value container(const TraceRecord& r) const {
     switch (r.kind) {
       case TraceKind::File: return single("FileCheck", named(std::string(V.dataName), r.status));
-      case TraceKind::Rule: return single("RuleCheck", named(r.text, r.status));
+      case TraceKind::Rule: return single("RuleCheck", named(name(r), r.status));
       case TraceKind::RuleWhen: return single("RuleCondition", statusJson(r.status));
       case TraceKind::Type: {
         json::Value t = json::Value::object();
-        t.set("type_name", json::Value::string(r.text));
+        t.set("type_name", json::Value::string(name(r)));
         t.set("block", blockCheck(r));
         return single("TypeCheck", std::move(t));
       }
@@ -281,7 +356,7 @@ class TraceView {
   json::Value jsonNode(uint32_t i) const {
     const TraceRecord& r = T[i];
     json::Value o = json::Value::object();
-    o.set("context", json::Value::string(r.context));
+    o.set("context", json::Value::string(context(r)));
     o.set("container", container(r));
     json::Value children = json::Value::array();
     for (uint32_t c = i + 1; c < r.end; c = T[c].end) children.push(jsonNode(c));

@@ -63,7 +63,7 @@ Status Machine::checkUnary(const ClauseInfo& c, uint32_t clauseId, const ResultS
     if (!pass) leaf(RecKind::EmptySet, clauseId, {});
     if (trace_) {
       TraceRecord& t = tleaf(pass ? TraceKind::Pass : TraceKind::EmptyCheck,
-                             pass ? Status::Pass : Status::Fail, P.str(c.context));
+                             pass ? Status::Pass : Status::Fail, TraceContext::Clause, clauseId);
       t.info = clauseId;
     }
     return pass ? Status::Pass : Status::Fail;

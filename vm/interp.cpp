@@ -128,7 +128,7 @@ Result<FileResult> Machine::run(uint32_t file) {
     refDone_.assign(fileRules, 0);
     size_t n = 0;
     for (uint32_t ri : fi.rules) n += P.rules[ri].kind != RuleKind::Parameterized;
-    fileRec = topen(TraceKind::File, "File(rules=" + std::to_string(n) + ")");
+    fileRec = topen(TraceKind::File, TraceContext::File, kNone, uint32_t(n));
   }
   for (uint32_t local = 0; local < fileRules; ++local) {
     const uint32_t ri = fi.rules[local];
@@ -169,11 +169,10 @@ Status Machine::evalRule(uint32_t local, bool fresh) {
   suppress_ = 0;
   Status s = Status::Skip;
   bool applies = true;
-  const std::string& name = P.str(r.name);
-  uint32_t trec = trace_ ? topen(TraceKind::Rule, name, name) : kNoRecord;
+  uint32_t trec = trace_ ? topen(TraceKind::Rule, TraceContext::Rule, ri) : kNoRecord;
   if (r.when != kNone) {
     uint32_t rec = open(RecKind::When, ri);
-    uint32_t tw = trace_ ? topen(TraceKind::RuleWhen, "Rule#" + name + "/When") : kNoRecord;
+    uint32_t tw = trace_ ? topen(TraceKind::RuleWhen, TraceContext::RuleWhen, ri) : kNoRecord;
     Status w = callCnf(r.when, fileFrame_, root_);
     if (trace_) tclose(tw, w);
     applies = w == Status::Pass;
@@ -242,7 +241,7 @@ Status Machine::paramCall(const ParamCallInfo& call, const ResultSet* args, Fram
       frame.slots[i].state = 2;
       frame.slots[i].value = args[i];
     }
-    uint32_t trec = trace_ ? topen(TraceKind::Rule, name, name) : kNoRecord;
+    uint32_t trec = trace_ ? topen(TraceKind::Rule, TraceContext::Rule, ri) : kNoRecord;
     Status s = callCnfInFrame(r.body, frame);
     if (trace_) tclose(trec, s);
     return s;
@@ -611,7 +610,7 @@ Status Machine::loop(uint32_t fi, Frame& frame, const Node* self, ResultSet* set
             uint32_t tb = kNoRecord;
             if constexpr (kTrace)
               if (typeBlock)
-                tb = topen(TraceKind::TypeBody, P.str(bi.context) + "/" + std::to_string(index));
+                tb = topen(TraceKind::TypeBody, TraceContext::BlockValue, in.c, index);
             s = callCnf(bi.body, &frame, v.node);
             if (failed()) return Status::Skip;
             if constexpr (kTrace) if (typeBlock) tclose(tb, s);
@@ -637,8 +636,7 @@ Status Machine::loop(uint32_t fi, Frame& frame, const Node* self, ResultSet* set
         uint32_t which = kNone;
         uint32_t tref = kNoRecord;
         if constexpr (kTrace)
-          tref = topen(TraceKind::Pass,
-                       "Rule(" + P.str(ref.name) + "@" + location(ref.file, ref.line, ref.column) + ")");
+          tref = topen(TraceKind::Pass, TraceContext::RuleRef, in.c);
         Status rs = ruleRef(ref, which);
         if (failed()) return Status::Skip;
         bool pass = (rs == Status::Pass) != ref.negated;
@@ -646,7 +644,6 @@ Status Machine::loop(uint32_t fi, Frame& frame, const Node* self, ResultSet* set
         if constexpr (kTrace) {
           TraceRecord& t = trace_rec_[tref];
           t.kind = pass ? TraceKind::Pass : TraceKind::DependentRule;
-          t.text = P.str(ref.name);
           tclose(tref, T[in.a]);
         }
         if (!pass) {
@@ -687,9 +684,7 @@ Status Machine::loop(uint32_t fi, Frame& frame, const Node* self, ResultSet* set
       case Op::DISJ_BEGIN:
         discStack_.push_back(open(RecKind::Disjunction, 0));
         if constexpr (kTrace) {
-          static const char* const kinds[] = {"GuardClause", "RuleClause", "WhenGuardClause"};
-          tpush(TraceKind::Disjunction,
-                std::string("cfn_guard::rules::exprs::") + kinds[anns[at].disj] + "#disjunction");
+          tpush(TraceKind::Disjunction, TraceContext::Disjunction, kNone, anns[at].disj);
           trace_rec_.back().flag = true;
         }
         break;

@@ -501,11 +501,11 @@ bool Machine::call(const CallInfo& c, const ResultSet* args, ResultSet& out) {
 void Machine::traceKey(const Node* map, const MapEntry& e, bool selected, const ResultSet& rhs,
                        const Part& part, uint32_t& inSet) {
   if (selected) {
-    tleaf(TraceKind::Pass, Status::Pass, "");
+    tleaf(TraceKind::Pass, Status::Pass, TraceContext::None);
     return;
   }
   Node* key = keyAsValue(map, e);
-  TraceRecord& t = tleaf(TraceKind::Binary, Status::Fail, "");
+  TraceRecord& t = tleaf(TraceKind::Binary, Status::Fail, TraceContext::None);
   t.opNegated = part.keysNegated;
   t.from = QValue::resolved(key);
   t.hasTo = true;

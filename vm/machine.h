@@ -275,11 +275,12 @@ class Machine {
   const std::vector<Ann>& traceAnnotations(uint32_t func);
   void traceBefore(const Ann& a, uint32_t func);
   void traceAfter(const Ann& a, const Instr& in, const Instr* code, uint32_t pc, const std::vector<Status>& T);
-  uint32_t topen(TraceKind k, std::string context, std::string text = {}) {
+  uint32_t topen(TraceKind k, TraceContext ctx, uint32_t ctxId = kNone, uint32_t ctxN = 0) {
     TraceRecord r;
     r.kind = k;
-    r.context = std::move(context);
-    r.text = std::move(text);
+    r.ctx = ctx;
+    r.ctxId = ctxId;
+    r.ctxN = ctxN;
     trace_rec_.push_back(std::move(r));
     return uint32_t(trace_rec_.size() - 1);
   }
@@ -287,22 +288,18 @@ class Machine {
     trace_rec_[at].status = s;
     trace_rec_[at].end = uint32_t(trace_rec_.size());
   }
-  void tpush(TraceKind k, std::string context, std::string text = {}) {
-    tstack_.push_back(topen(k, std::move(context), std::move(text)));
+  void tpush(TraceKind k, TraceContext ctx, uint32_t ctxId = kNone, uint32_t ctxN = 0) {
+    tstack_.push_back(topen(k, ctx, ctxId, ctxN));
   }
   void tpop(Status s) {
     if (tstack_.size() <= tfloor_) return;  // not this function's to close
     tclose(tstack_.back(), s);
     tstack_.pop_back();
   }
-  TraceRecord& tleaf(TraceKind k, Status s, std::string context) {
-    uint32_t at = topen(k, std::move(context));
+  TraceRecord& tleaf(TraceKind k, Status s, TraceContext ctx, uint32_t ctxId = kNone) {
+    uint32_t at = topen(k, ctx, ctxId);
     tclose(at, s);
     return trace_rec_[at];
-  }
-  std::string location(uint32_t file, uint32_t line, uint32_t col) const {
-    return "Location[file:" + (file < P.files.size() ? P.str(P.files[file].name) : std::string()) +
-           ", line:" + std::to_string(line) + ", column:" + std::to_string(col) + "]";
   }
   void traceOutcomes(uint32_t clauseId, const std::vector<Outcome>& outcomes, const ResultSet* rightSet,
                      bool grouped);

@@ -143,8 +143,8 @@ bool Machine::stepFilter(ResultSet& set, const Part& part, FilterMode mode, uint
   auto passes = [&](const Node* candidate, bool fromList) {
     if (trace_) {
       // Every candidate's evaluation is part of the record stream.
-      uint32_t t = topen(TraceKind::Filter, std::string(fromList ? "Filter/List#" : "Filter/Map#") +
-                                                std::to_string(part.index));
+      uint32_t t = topen(TraceKind::Filter, fromList ? TraceContext::FilterList : TraceContext::FilterMap,
+                         kNone, uint32_t(part.index));
       ++suppress_;
       Status s = callFilter(part.func, frame, candidate, context);
       --suppress_;

@@ -100,6 +100,33 @@ enum class TraceKind : uint8_t {
   EmptyCheck,     // `!empty` on an empty result set
 };
 
+// Which of cfn-guard's context texts a trace record has; the report layer
+// (report/verbose.cpp) writes it from the program's tables: the VM records
+// ids, never text. `id` and `n` are the record's TraceRecord::ctxId/ctxN.
+enum class TraceContext : uint8_t {
+  None,             // ""
+  File,             // "File(rules=<n>)"
+  Rule,             // the name of rule `id`
+  RuleWhen,         // "Rule#<name of rule id>/When"
+  RuleRef,          // "Rule(<name>@<location>)" of rule reference `id`
+  Block,            // the query text of block `id`
+  BlockWhen,        // "<query text of block id>/When"
+  BlockValue,       // "<query text of block id>/<n>"
+  BlockClause,      // "BlockGuardClause#<location of block id>"
+  BlockMissing,     // "GuardBlockAccessClause#<location of block id>"
+  FilterList,       // "Filter/List#<n>"
+  FilterMap,        // "Filter/Map#<n>"
+  RuleClause,       // "RuleClause" (a `when` clause in a rule body)
+  ConditionClause,  // "GuardConditionClause" (any other `when` clause)
+  RuleClauseWhen,   // "RuleClause/When"
+  ConditionClauseWhen,  // "GuardConditionClause/When"
+  Clause,           // the text of clause `id`
+  ClauseBlock,      // "GuardAccessClause#block<text of clause id>"
+  TypeSelect,       // " Type EQUALS  <type string of part id>"
+  TypeSelectBlock,  // "GuardAccessClause#block Type EQUALS  <type string of part id>"
+  Disjunction,      // "cfn_guard::rules::exprs::<GuardClause|RuleClause|WhenGuardClause>#disjunction" (n = 0, 1, 2)
+};
+
 struct TraceRecord {
   TraceKind kind = TraceKind::Pass;
   Status status = Status::Skip;
@@ -110,8 +137,9 @@ struct TraceRecord {
   uint32_t info = UINT32_MAX;      // checks: ClauseInfo index (UINT32_MAX: keys-filter check)
   uint32_t toSet = UINT32_MAX;     // InBinary: right-hand values in FileResult::sets
   uint32_t message = UINT32_MAX;   // custom message string id (checks), if any
-  std::string context;
-  std::string text;
+  TraceContext ctx = TraceContext::None;
+  uint32_t ctxId = UINT32_MAX;     // the table index TraceContext names
+  uint32_t ctxN = 0;               // the number TraceContext names
   QValue from, to;
   bool hasTo = false;
   CmpDetail detail = CmpDetail::None;  // Binary: why it failed

@@ -82,18 +82,17 @@ const std::vector<Machine::Ann>& Machine::traceAnnotations(uint32_t func) {
 void Machine::traceBefore(const Ann& a, uint32_t func) {
   if (!a.open) return;
   if (a.open & kOpenType) {
-    const BlockInfo& b = P.blocks[a.block];
-    tpush(TraceKind::Type, P.str(b.context), P.str(b.typeName));
+    tpush(TraceKind::Type, TraceContext::Block, a.block);
   }
-  if (a.open & kOpenTypeWhen) tpush(TraceKind::TypeWhen, P.str(P.blocks[a.block].context) + "/When");
+  if (a.open & kOpenTypeWhen) tpush(TraceKind::TypeWhen, TraceContext::BlockWhen, a.block);
   if (a.open & kOpenWhen) {
-    std::string ctx = a.disj == 1 ? "RuleClause" : "GuardConditionClause";
-    tpush(TraceKind::WhenBlock, ctx);
-    tpush(TraceKind::WhenCond, ctx + "/When");
+    const bool inRule = a.disj == 1;
+    tpush(TraceKind::WhenBlock, inRule ? TraceContext::RuleClause : TraceContext::ConditionClause);
+    tpush(TraceKind::WhenCond, inRule ? TraceContext::RuleClauseWhen : TraceContext::ConditionClauseWhen);
   }
   if (a.open & kOpenClause) {
     const ClauseInfo& c = P.clauses[a.info];
-    tpush(TraceKind::ClauseBlock, "GuardAccessClause#block" + P.str(c.context));
+    tpush(TraceKind::ClauseBlock, TraceContext::ClauseBlock, a.info);
     trace_rec_.back().info = a.info;
     // cfn-guard's at_least_one_matches: `some`, or `!empty` on a filtered query.
     const std::string& ctx = P.str(c.context);
@@ -101,8 +100,7 @@ void Machine::traceBefore(const Ann& a, uint32_t func) {
     trace_rec_.back().flag = c.some || (c.emptyOnSet && !bareVariable);
   }
   if (a.open & kOpenBlock) {
-    const BlockInfo& b = P.blocks[a.info];
-    tpush(TraceKind::BlockCheck, "BlockGuardClause#" + location(b.file, b.line, b.column));
+    tpush(TraceKind::BlockCheck, TraceContext::BlockClause, a.info);
   }
 }
 
@@ -119,15 +117,15 @@ void Machine::traceAfter(const Ann& a, const Instr& in, const Instr* code, uint3
 void Machine::traceOutcomes(uint32_t clauseId, const std::vector<Outcome>& outcomes,
                             const ResultSet* rightSet, bool grouped) {
   const ClauseInfo& c = P.clauses[clauseId];
-  const std::string& ctx = P.str(c.context);
   bool unary = isUnary(c.op);
   uint32_t setIndex = UINT32_MAX;
   auto one = [&](const Outcome& o) {
     if (o.pass) {
-      tleaf(TraceKind::Pass, Status::Pass, ctx).info = clauseId;
+      tleaf(TraceKind::Pass, Status::Pass, TraceContext::Clause, clauseId).info = clauseId;
       return;
     }
-    TraceRecord& t = tleaf(unary ? TraceKind::Unary : TraceKind::Binary, Status::Fail, ctx);
+    TraceRecord& t = tleaf(unary ? TraceKind::Unary : TraceKind::Binary, Status::Fail, TraceContext::Clause,
+                           clauseId);
     t.info = clauseId;
     t.op = c.op;
     t.opNegated = c.opNegated;
@@ -170,16 +168,15 @@ void Machine::traceTypeSelect(const Node* candidate, const Part& part, uint32_t 
     s->str.size = uint32_t(text.size());
     lit = s;
   }
-  std::string ctx = " Type EQUALS  " + valueOnly(lit);
-  uint32_t f = topen(TraceKind::Filter, fromList ? "Filter/List#1" : "Filter/Map#1");
-  uint32_t cb = topen(TraceKind::ClauseBlock, "GuardAccessClause#block" + ctx);
+  uint32_t f = topen(TraceKind::Filter, fromList ? TraceContext::FilterList : TraceContext::FilterMap, kNone, 1);
+  uint32_t cb = topen(TraceKind::ClauseBlock, TraceContext::TypeSelectBlock, partId);
   const Node* t = nullptr;
   if (candidate->kind == NodeKind::Map) {
     t = lookup(candidate, part.keyAlternatives[0]);
     if (!t) t = lookup(candidate, part.keyAlternatives[1]);
   }
   auto failed = [&](QValue from, bool hasTo) {
-    TraceRecord& r = tleaf(TraceKind::Binary, Status::Fail, ctx);
+    TraceRecord& r = tleaf(TraceKind::Binary, Status::Fail, TraceContext::TypeSelect, partId);
     r.op = CmpOp::Eq;
     r.from = from;
     r.hasTo = hasTo;
@@ -196,14 +193,14 @@ void Machine::traceTypeSelect(const Node* candidate, const Part& part, uint32_t 
     for (uint32_t i = 0; i < t->list.size; ++i) {
       const Node* e = t->list.items[i];
       if (eq(e, lit) == Cmp::True) {
-        tleaf(TraceKind::Pass, Status::Pass, ctx);
+        tleaf(TraceKind::Pass, Status::Pass, TraceContext::TypeSelect, partId);
       } else {
         failed(QValue::resolved(e), true);
         st = Status::Fail;
       }
     }
   } else if (eq(t, lit) == Cmp::True) {
-    tleaf(TraceKind::Pass, Status::Pass, ctx);
+    tleaf(TraceKind::Pass, Status::Pass, TraceContext::TypeSelect, partId);
   } else {
     failed(QValue::resolved(t), true);
     st = Status::Fail;
@@ -214,8 +211,8 @@ void Machine::traceTypeSelect(const Node* candidate, const Part& part, uint32_t 
 
 // A block value that did not resolve; the renderer words the reason.
 void Machine::traceBlockMissing(const BlockInfo& bi, const QValue& v) {
-  TraceRecord& t = tleaf(TraceKind::BlockMissing, Status::Fail,
-                         "GuardBlockAccessClause#" + location(bi.file, bi.line, bi.column));
+  TraceRecord& t = tleaf(TraceKind::BlockMissing, Status::Fail, TraceContext::BlockMissing,
+                         uint32_t(&bi - P.blocks.data()));
   t.info = uint32_t(&bi - P.blocks.data());
   t.from = v;
 }
