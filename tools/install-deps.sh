@@ -11,9 +11,11 @@ packages=(
   libpcre2-dev         # look-around and back-references, with a match limit
   unicode-data         # the Unicode 15.0.0 tables of regex property classes (\p{..})
   libncurses-dev zlib1g-dev  # LLVMSupport needs -ltinfo and -lz
-  libyaml-cpp-dev libfmt-dev libcli11-dev
+  libcli11-dev         # command-line parsing (header-only)
   googletest libgtest-dev libbenchmark-dev
   clang-14 libclang-rt-14-dev  # libFuzzer targets (tools/fuzz.sh; CI runs the fuzz smoke)
+  pre-commit           # tests/cli/pre_commit.sh runs the guardvm-validate hook through it
+  dpkg-dev             # cpack -G DEB computes the package's dependencies with dpkg-shlibdeps
 )
 missing=()
 for p in "${packages[@]}"; do

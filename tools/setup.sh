@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One-step set-up for a fresh Debian 12 machine (run as root):
-#   tools/setup.sh demo   install what is missing, build, compile rules/ into
-#                         packs, and validate the bundled seed example
+#   tools/setup.sh demo   install what is missing, build guardvm and guardc only,
+#                         compile rules/ into packs, and validate the bundled seed example
 #   tools/setup.sh test   install what is missing, build, and run every test (ctest);
 #                         then build the `asan` preset (ASan + UBSan, build-asan/) and run
 #                         every test there too (GUARD_CI_ASAN=0 skips it); then the fuzz
@@ -17,7 +17,12 @@ bash tools/install-deps.sh
 
 jobs=$(nproc 2>/dev/null || echo 2)
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release
-cmake --build "$build" -j "$jobs"
+if [ "$mode" = demo ]; then
+  # Only what the demo runs: the two programs and the shipped pack (no test suite).
+  cmake --build "$build" -j "$jobs" --target guardvm guardc rule_packs
+else
+  cmake --build "$build" -j "$jobs"
+fi
 
 case "$mode" in
   demo)

@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# `cmake --install` of a built tree into a scratch prefix (with a space in its
+# path): every file cmake/GuardInstall.cmake promises is there, the programs
+# carry no RPATH or build-tree path, and the installed guardvm (also as
+# cfn-guard) validates the bundled examples with the bundled pack from another
+# directory, with a bare environment, after the prefix has been moved.
+# Installs only (no build). Called by ctest (`install_tree`):
+#   install.sh CMAKE BUILD_DIR CFN_GUARD_LINK(ON|OFF) zsh=GUARD_ZSH_COMPLETION_DIR
+set -u
+cmake="$1" build="$(readlink -f "$2")" link="$3" zshdir="${4#zsh=}"
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+prefix="$scratch/guard prefix"
+fails=0
+
+fail() {
+  echo "FAIL $*"
+  fails=$((fails + 1))
+}
+
+# check NAME COMMAND...: the command succeeds.
+check() {
+  local name="$1"
+  shift
+  if "$@"; then echo "ok   $name"; else fail "$name"; fi
+}
+
+# install_into PREFIX: cmake --install into PREFIX, or the test ends.
+install_into() {
+  if ! "$cmake" --install "$build" --prefix "$1" >"$scratch/install.log" 2>&1; then
+    cat "$scratch/install.log"
+    echo "FAIL cmake --install --prefix $1"
+    exit 1
+  fi
+}
+
+# Unless configured, zsh completions go where Debian's zsh looks: vendor-completions
+# for a prefix ending in /usr, site-functions elsewhere.
+if [ -z "$zshdir" ]; then
+  install_into "$scratch/root/usr"
+  [ -s "$scratch/root/usr/share/zsh/vendor-completions/_guardvm" ] ||
+    fail "prefix .../usr: no share/zsh/vendor-completions/_guardvm"
+  zshdir=share/zsh/site-functions
+fi
+install_into "$prefix"
+
+expected=(bin/guardvm bin/guardc share/guardvm/shipped.gpack
+  share/guardvm/examples/seed/bad-task-defs.yml share/guardvm/examples/seed/safe-task-defs.yml
+  share/man/man1/guardvm.1 share/man/man1/guardc.1
+  share/bash-completion/completions/guardvm share/bash-completion/completions/guardc
+  "$zshdir/_guardvm" "$zshdir/_guardc"
+  share/fish/vendor_completions.d/guardvm.fish share/fish/vendor_completions.d/guardc.fish)
+if [ "$link" = ON ]; then
+  expected+=(share/bash-completion/completions/cfn-guard "$zshdir/_cfn-guard"
+    share/fish/vendor_completions.d/cfn-guard.fish)
+fi
+for f in "${expected[@]}"; do
+  [ -s "$prefix/$f" ] || fail "missing or empty: $f"
+done
+for p in guardvm guardc; do
+  [ -x "$prefix/bin/$p" ] || fail "bin/$p is not executable"
+done
+ls "$prefix"/share/guardvm/rules/*.guard >/dev/null 2>&1 || fail "no rules in share/guardvm/rules"
+if [ "$link" = ON ]; then
+  [ "$(readlink "$prefix/bin/cfn-guard")" = guardvm ] || fail "bin/cfn-guard is not a symlink to guardvm"
+  [ "$(readlink "$prefix/share/man/man1/cfn-guard.1")" = guardvm.1 ] || fail "cfn-guard.1 is not a link to guardvm.1"
+else
+  [ ! -e "$prefix/bin/cfn-guard" ] || fail "bin/cfn-guard installed with GUARD_INSTALL_CFN_GUARD_LINK=OFF"
+fi
+echo "ok   installed files"
+
+# Nothing points back into the build tree. Debug information (RelWithDebInfo) names the
+# build folder, and so does AddressSanitizer's data about globals (the asan preset), so
+# the text search skips debug sections and sanitizer builds.
+for p in guardvm guardc; do
+  bin="$prefix/bin/$p"
+  if command -v readelf >/dev/null && readelf -d "$bin" | grep -qE 'RPATH|RUNPATH'; then
+    fail "bin/$p has an RPATH: $(readelf -d "$bin" | grep -E 'RPATH|RUNPATH')"
+  fi
+  if command -v readelf >/dev/null && readelf -d "$bin" | grep -q 'NEEDED.*libasan'; then
+    echo "     bin/$p: a sanitizer build, build-tree text not searched"
+    continue
+  fi
+  objcopy --strip-debug "$bin" "$scratch/stripped" 2>/dev/null || cp "$bin" "$scratch/stripped"
+  if grep -qaF "$build" "$scratch/stripped"; then fail "bin/$p contains the build directory $build"; fi
+done
+echo "ok   no RPATH, no build-tree path"
+
+# Move the installation, then run it from elsewhere with a bare environment.
+moved="$scratch/moved prefix"
+mv "$prefix" "$moved"
+elsewhere="$scratch/elsewhere"
+mkdir "$elsewhere"
+cp "$moved/share/guardvm/examples/seed/bad-task-defs.yml" "$elsewhere/bad.yml"
+cp "$moved/share/guardvm/examples/seed/safe-task-defs.yml" "$elsewhere/safe.yml"
+
+# run EXPECTED-EXIT PROGRAM ARGS...: in $elsewhere, stdout+stderr in $scratch/out.txt.
+run() {
+  local want="$1"
+  shift
+  (cd "$elsewhere" && env -i PATH=/usr/bin:/bin "$@") >"$scratch/out.txt" 2>&1 </dev/null
+  local rc=$?
+  if [ "$rc" != "$want" ]; then
+    echo "     exit $rc (want $want): $*"
+    cat "$scratch/out.txt"
+    return 1
+  fi
+}
+pack="$moved/share/guardvm/shipped.gpack"
+check "validate a non-compliant example (19)" run 19 "$moved/bin/guardvm" validate -r "$pack" -d bad.yml
+grep -q "FAIL" "$scratch/out.txt" || fail "the non-compliant report does not say FAIL"
+check "validate a compliant example (0)" run 0 "$moved/bin/guardvm" validate -r "$pack" -d safe.yml
+check "validate the examples folder by absolute path" \
+  run 19 "$moved/bin/guardvm" validate -r "$pack" -d "$moved/share/guardvm/examples"
+check "guardc compiles the installed rules" run 0 "$moved/bin/guardc" -o "$elsewhere/mine.gpack" "$moved/share/guardvm/rules"
+check "validate with that pack (19)" run 19 "$moved/bin/guardvm" validate -r mine.gpack -d bad.yml
+check "guardc --disasm the installed pack" run 0 "$moved/bin/guardc" --disasm "$pack"
+if [ "$link" = ON ]; then
+  check "cfn-guard --version" run 0 "$moved/bin/cfn-guard" --version
+  grep -qx "cfn-guard 3.1.1" "$scratch/out.txt" || fail "cfn-guard --version: $(cat "$scratch/out.txt")"
+  check "cfn-guard --help names cfn-guard" run 0 "$moved/bin/cfn-guard" --help
+  grep -q "Usage: cfn-guard " "$scratch/out.txt" || fail "cfn-guard --help does not say 'Usage: cfn-guard'"
+  check "cfn-guard validate (19)" run 19 "$moved/bin/cfn-guard" validate -r "$pack" -d bad.yml
+fi
+
+# The bash completions register the names they are installed under.
+names=(guardvm guardc)
+[ "$link" = ON ] && names+=(cfn-guard)
+for n in "${names[@]}"; do
+  out=$(bash -c '. "$1" && complete -p "$2"' _ "$moved/share/bash-completion/completions/$n" "$n" 2>&1)
+  case "$out" in *" $n") echo "ok   bash completion of $n" ;; *) fail "bash completion of $n: $out" ;; esac
+done
+
+# The man pages format without warnings.
+if command -v man >/dev/null; then
+  for m in guardvm guardc; do
+    warnings=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l "$moved/share/man/man1/$m.1" 2>&1 >/dev/null)
+    [ -z "$warnings" ] || fail "man page $m.1: $warnings"
+  done
+  echo "ok   man pages"
+fi
+
+[ "$fails" = 0 ] || { echo "$fails failure(s)"; exit 1; }
+echo "all passed"
