@@ -1,13 +1,17 @@
 // guardvm: the Guard register VM with cfn-guard 3.1.1's command line.
-// Dispatches to the subcommands in tools/cli/; prints what they return and
-// exits with cfn-guard's codes. Invoked as `cfn-guard` (a symlink), it uses
-// that name everywhere.
+// Parses the top level with clap's rules (tools/cli/args.h), answers
+// --help, --version and `help [COMMAND]...`, and dispatches to the
+// subcommands in tools/cli/; prints what they return and exits with
+// cfn-guard's codes. Invoked as `cfn-guard` (a symlink), it uses that name
+// everywhere and prints cfn-guard's texts word for word.
 #include <malloc.h>
 
 #include <csignal>
 #include <string>
 #include <vector>
 
+#include "tools/cli/args.h"
+#include "tools/cli/command_line.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/common.h"
 #include "tools/cli/help.h"
@@ -28,49 +32,46 @@ Runner findCommand(const std::string& name) {
   return nullptr;
 }
 
-int unknownCommand(const std::string& name) {
+// `help [COMMAND]...` (clap's help subcommand): each name must be a
+// subcommand of the one before; the last one's help goes to stdout.
+int runHelp(const std::vector<std::string>& names) {
   using namespace guard::cli;
-  return usageError("unrecognized subcommand '" + name + "'", gProgramName + " [COMMAND]");
-}
-
-// `help`, `help <sub>`: the help of that level, on stdout.
-int runHelp(const std::vector<std::string>& args) {
-  using namespace guard::cli;
-  if (args.size() < 2) {
-    out(topHelp());
-    return kExitOk;
-  }
-  Runner run = findCommand(args[1]);
-  if (!run) return unknownCommand(args[1]);
-  return run({"--help"});
-}
-
-int dispatch(std::vector<std::string> args) {
-  using namespace guard::cli;
-  if (args.empty()) {  // clap: a bare program name prints help to stderr, exit 2
-    err(topHelp());
+  std::string at;  // "" is the top level
+  for (const std::string& name : names) {
+    if (at.empty() && (subcommand(name) || name == "help")) {
+      at = name;
+      continue;
+    }
+    args::ErrorText e{"unrecognized subcommand '" + name + "'", "", "", true};
+    if (at.empty()) e.usage = args::helpUsage(topCommand());
+    else if (at == "help") e.usage = gProgramName + " help [COMMAND]...", e.tryHelp = false;
+    else e.usage = args::helpUsage(*subcommand(at));
+    err(args::render(e));
     return kExitUsage;
   }
-  const std::string& first = args[0];
-  if (first == "--version" || first == "-V") {
-    // Invoked as `cfn-guard`, cfn-guard's own line (spec §2.1: a drop-in must);
-    // as guardvm, what audit evidence and bug reports need to name the build.
-    out(gProgramName == "cfn-guard" ? cfnGuardVersionLine() : versionText(gProgramName));
-    return kExitOk;
+  out(helpOf(at));
+  return kExitOk;
+}
+
+int dispatch(const std::vector<std::string>& argv) {
+  using namespace guard::cli;
+  args::Parsed parsed = args::parse(topCommand(), argv);
+  switch (parsed.outcome) {
+    case args::Outcome::Version:
+      // Invoked as `cfn-guard`, cfn-guard's own line (spec §2.1: a drop-in must);
+      // as guardvm, what audit evidence and bug reports need to name the build.
+      out(invokedAsCfnGuard() ? cfnGuardVersionLine() : versionText(gProgramName));
+      return kExitOk;
+    case args::Outcome::Subcommand:
+      if (parsed.subcommand == "help") return runHelp(parsed.rest);
+      return findCommand(parsed.subcommand)(std::move(parsed.rest));
+    case args::Outcome::Run:  // cannot happen: a subcommand is required
+      parsed.outcome = args::Outcome::HelpOnStderr;
+      break;
+    default:
+      break;
   }
-  if (first == "--help" || first == "-h") {
-    out(topHelp());
-    return kExitOk;
-  }
-  if (first == "help") return runHelp(args);
-  Runner run = findCommand(first);
-  if (!run) {
-    if (!first.empty() && first[0] == '-')
-      return usageError("unexpected argument '" + first + "' found", gProgramName + " [COMMAND]");
-    return unknownCommand(first);
-  }
-  args.erase(args.begin());
-  return run(std::move(args));
+  return settle(parsed, topHelp());
 }
 
 }  // namespace

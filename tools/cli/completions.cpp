@@ -3,10 +3,10 @@
 // was invoked as (spec §11.3 lets the text differ; exit codes match: 0, or 2
 // for an unknown shell). Called by tools/guardvm.cpp through runCompletions.
 // The command table below is the single source for all three shells.
-#include <CLI/CLI.hpp>
-
 #include "tools/cli/commands.h"
 #include "tools/cli/common.h"
+#include "tools/cli/args.h"
+#include "tools/cli/command_line.h"
 #include "tools/cli/help.h"
 
 namespace guard::cli {
@@ -171,12 +171,9 @@ std::string fishScript(const std::string& prog) {
 }  // namespace
 
 int runCompletions(std::vector<std::string> args) {
-  std::string shell;
-  CLI::App app{"completions", "completions"};
-  app.add_option("-s,--shell", shell)->required()->check(CLI::IsMember({"bash", "zsh", "fish"}));
-  if (int rc = parseSubcommand(app, "completions", completionsHelp(), std::move(args), "--shell <SHELL>");
-      rc >= 0)
-    return rc;
+  const args::Parsed parsed = args::parse(completionsCommand(), args);
+  if (int rc = settle(parsed, completionsHelp()); rc >= 0) return rc;
+  const std::string shell = parsed.matches.value("shell");
   if (shell == "bash") out(bashScript(gProgramName));
   else if (shell == "zsh") out(zshScript(gProgramName));
   else out(fishScript(gProgramName));

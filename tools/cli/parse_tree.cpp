@@ -2,13 +2,14 @@
 // as cfn-guard 3.1.1's serde output of RulesFile, in YAML (default) or pretty
 // JSON (spec/cli-and-reports.md §11.1; goldens p01-p07). Called by
 // tools/guardvm.cpp through runParseTree (commands.h).
-#include <CLI/CLI.hpp>
 #include <fstream>
 
 #include "compiler/parser.h"
 #include "runtime/json_writer.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/common.h"
+#include "tools/cli/args.h"
+#include "tools/cli/command_line.h"
 #include "tools/cli/help.h"
 #include "report/model.h"
 
@@ -364,13 +365,13 @@ std::string cfnParseMessage(std::string message) {
 }
 
 int runParseTree(std::vector<std::string> args) {
+  const args::Parsed line = args::parse(parseTreeCommand(), args);
+  if (int rc = settle(line, parseTreeHelp()); rc >= 0) return rc;
   ParseTreeOptions o;
-  CLI::App app{std::string(kParseTreeAbout), "parse-tree"};
-  app.add_option("-r,--rules", o.rules);
-  app.add_option("-o,--output", o.output);
-  app.add_flag("-p,--print-json", o.printJson);
-  app.add_flag("-y,--print-yaml", o.printYaml);
-  if (int rc = parseSubcommand(app, "parse-tree", parseTreeHelp(), std::move(args)); rc >= 0) return rc;
+  o.rules = line.matches.value("rules");
+  o.output = line.matches.value("output");
+  o.printJson = line.matches.has("print-json");
+  o.printYaml = line.matches.has("print-yaml");
 
   std::string text;
   std::string readError;

@@ -2,7 +2,6 @@
 // one rule per resource type checking every property value the template
 // sets (spec/cli-and-reports.md §11.2; goldens g01-g04). Called by
 // tools/guardvm.cpp through runRulegen (commands.h).
-#include <CLI/CLI.hpp>
 #include <fstream>
 #include <map>
 #include <set>
@@ -12,6 +11,8 @@
 #include "runtime/loader.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/common.h"
+#include "tools/cli/args.h"
+#include "tools/cli/command_line.h"
 #include "tools/cli/help.h"
 
 namespace guard::cli {
@@ -103,13 +104,9 @@ std::string render(const Collected& c) {
 }  // namespace
 
 int runRulegen(std::vector<std::string> args) {
-  std::string templ, output;
-  CLI::App app{"rulegen", "rulegen"};
-  app.add_option("-t,--template", templ)->required();
-  app.add_option("-o,--output", output);
-  if (int rc = parseSubcommand(app, "rulegen", rulegenHelp(), std::move(args), "[OPTIONS] --template <FILE>");
-      rc >= 0)
-    return rc;
+  const args::Parsed parsed = args::parse(rulegenCommand(), args);
+  if (int rc = settle(parsed, rulegenHelp()); rc >= 0) return rc;
+  const std::string templ = parsed.matches.value("template"), output = parsed.matches.value("output");
   std::ofstream file;
   if (!output.empty()) file.open(output, std::ios::trunc | std::ios::binary);
   auto text = readFile(templ);

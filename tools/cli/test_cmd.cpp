@@ -10,10 +10,10 @@
 #include <optional>
 #include <set>
 
-#include <CLI/CLI.hpp>
-
 #include "runtime/json_writer.h"
 #include "runtime/loader.h"
+#include "tools/cli/args.h"
+#include "tools/cli/command_line.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/common.h"
 #include "tools/cli/compile_cache.h"
@@ -578,19 +578,19 @@ int runSingle(const TestOptions& o) {
 }  // namespace
 
 int runTest(std::vector<std::string> args) {
-  CLI::App app{"test", "test"};
+  const args::Command cmd = testCommand();
+  const args::Parsed parsed = args::parse(cmd, args);
+  if (int rc = settle(parsed, testHelp()); rc >= 0) return rc;
+  const args::Matches& m = parsed.matches;
   TestOptions o;
-  app.add_option("-r,--rules-file", o.rulesFile);
-  app.add_option("-t,--test-data", o.testData);
-  app.add_option("-d,--dir", o.dir);
-  app.add_option("-o,--output-format", o.format)
-      ->check(CLI::IsMember({"json", "yaml", "single-line-summary", "junit", "sarif"}));
-  auto* alpha = app.add_flag("-a,--alphabetical", o.alphabetical);
-  auto* last = app.add_flag("-m,--last-modified", o.lastModified);
-  app.add_flag("-v,--verbose", o.verbose);
-  app.add_flag("--no-cache", o.noCache);
-  alpha->excludes(last);
-  if (int rc = parseSubcommand(app, "test", testHelp(), std::move(args)); rc >= 0) return rc;
+  o.rulesFile = m.value("rules-file");
+  o.testData = m.value("test-data");
+  o.dir = m.value("dir");
+  o.format = m.value("output-format", o.format);
+  o.alphabetical = m.has("alphabetical");
+  o.lastModified = m.has("last-modified");
+  o.verbose = m.has("verbose");
+  o.noCache = m.has("no-cache");
   if (o.format == "sarif") {
     err("Error occurred Cannot provide an output_type of SARIF, SARIF reporter is unsupported.\n");
     return kExitError;
@@ -602,12 +602,11 @@ int runTest(std::vector<std::string> args) {
   if (!o.dir.empty()) return runDirectory(o);
   // cfn-guard panics (exit 101) here; guardvm reports the missing flag as an
   // argument error instead (docs/compatibility.md).
-  if (o.rulesFile.empty() || o.testData.empty())
-    return usageError(std::string("the following required arguments were not provided:\n  ") +
-                          (o.rulesFile.empty() ? "--rules-file <FILE>" : "--test-data <FILE|DIR>") +
-                          "\n\n`test` needs either --dir, or both --rules-file and --test-data",
-                      gProgramName + " test --rules-file <FILE> --test-data <FILE|DIR> [OPTIONS]\n       " +
-                          gProgramName + " test --dir <DIR> [OPTIONS]");
+  if (o.rulesFile.empty() || o.testData.empty()) {
+    err(args::missingError(cmd, m, {o.rulesFile.empty() ? "rules-file" : "test-data"},
+                           "`test` needs either --dir, or both --rules-file and --test-data"));
+    return kExitUsage;
+  }
   return runSingle(o);
 }
 

@@ -1,12 +1,13 @@
 // `guardvm validate`: evaluates data files against rules files and packs and
 // writes cfn-guard 3.1.1's reports (spec/cli-and-reports.md §5–§9).
 // Called by tools/guardvm.cpp.
-#include <CLI/CLI.hpp>
-
 #include "runtime/loader.h"
+#include "tools/cli/args.h"
+#include "tools/cli/command_line.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/common.h"
 #include "tools/cli/compile_cache.h"
+#include "tools/cli/help.h"
 #include "tools/cli/parallel.h"
 #include "tools/cli/validate_inputs.h"
 #include <chrono>
@@ -600,85 +601,32 @@ int Validator::run() {
 }  // namespace
 
 int runValidate(std::vector<std::string> args) {
-  CLI::App app{"Evaluates rules against the data files to determine success or failure.", "validate"};
-  app.set_help_flag("-h,--help");
+  const args::Parsed parsed = args::parse(validateCommand(), args);
+  if (int rc = settle(parsed, validateHelp()); rc >= 0) return rc;
+  const args::Matches& m = parsed.matches;
   ValidateOptions o;
-  auto* rules = app.add_option("-r,--rules", o.rules, "rules files, packs or directories")
-                    ->expected(0, CLI::detail::expected_max_vector_size);
-  auto* data = app.add_option("-d,--data", o.data, "data files or directories")
-                   ->expected(0, CLI::detail::expected_max_vector_size);
-  app.add_option("-i,--input-parameters,--input-params", o.inputParams, "input parameter files")
-      ->expected(0, CLI::detail::expected_max_vector_size);
-  app.add_option("-t,--type", o.type)->check(CLI::IsMember({"CFNTemplate"}));
-  app.add_option("-o,--output-format", o.format)
-      ->check(CLI::IsMember({"json", "yaml", "single-line-summary", "junit", "sarif"}));
-  app.add_option("-S,--show-summary", o.summary)->delimiter(',')
-      ->check(CLI::IsMember({"none", "all", "pass", "fail", "skip"}));
-  auto* alpha = app.add_flag("-a,--alphabetical", o.alphabetical);
-  auto* last = app.add_flag("-m,--last-modified", o.lastModified);
-  auto* verbose = app.add_flag("-v,--verbose", o.verbose);
-  auto* printJson = app.add_flag("-p,--print-json", o.printJson);
-  auto* payload = app.add_flag("-P,--payload", o.payload);
-  auto* structured = app.add_flag("-z,--structured", o.structured);
-  app.add_option("-j,--jobs", o.jobs,
-                 "threads evaluating (rules file, data file) pairs (0: one per core); output order is unchanged")
-      ->check(CLI::NonNegativeNumber);
-  app.add_flag("--no-cache", o.noCache,
-               "compile every .guard source again and keep nothing in the compile cache "
-               "(also GUARDVM_NO_CACHE=1; the cache is $GUARDVM_CACHE_DIR, $XDG_CACHE_HOME/guardvm "
-               "or ~/.cache/guardvm)");
-  alpha->excludes(last);
-  structured->excludes(verbose)->excludes(printJson);
-  payload->excludes(rules)->excludes(data);
-  if (args.empty()) {
-    err(app.help());
-    return kExitUsage;
-  }
-  std::vector<std::string> reversed(args.rbegin(), args.rend());
-  try {
-    app.parse(reversed);
-  } catch (const CLI::CallForHelp&) {
-    out(app.help());
-    return kExitOk;
-  } catch (const CLI::ParseError& e) {
-    err("error: " + std::string(e.what()) + "\n\nUsage: " + gProgramName +
-        " validate [OPTIONS] <--rules [<RULES>...]|--payload>\n\nFor more information, try '--help'.\n");
-    return kExitUsage;
-  }
-  // CLI11 stores one empty value for a multi-value flag given without values
-  // (`-r -d x`); such a flag has no values. An empty value given on purpose
-  // (`-d ""`) is a path, one that does not exist, as cfn-guard says (it must
-  // not mean stdin, nor "no rules").
-  auto givenEmpty = [&](std::initializer_list<const char*> names) {
-    for (size_t i = 0; i + 1 < args.size(); ++i)
-      for (const char* n : names)
-        if (args[i] == n && args[i + 1].empty()) return true;
-    for (const std::string& a : args)
-      for (const char* n : names)
-        if (a == std::string(n) + "=") return true;
-    return false;
-  };
-  const bool emptyRules = givenEmpty({"-r", "--rules"}), emptyData = givenEmpty({"-d", "--data"}),
-             emptyParams = givenEmpty({"-i", "--input-parameters", "--input-params"});
-  for (auto* v : {&o.rules, &o.data, &o.inputParams})
-    if (v->size() == 1 && v->front().empty()) v->clear();
-  if (emptyRules && o.rules.empty()) o.rules.push_back("");
-  if (emptyData && o.data.empty()) o.data.push_back("");
-  if (emptyParams && o.inputParams.empty()) o.inputParams.push_back("");
-  if (rules->count() == 0 && !o.payload) {
-    err("error: the following required arguments were not provided:\n  <--rules [<RULES>...]|--payload>\n\n"
-        "Usage: " + gProgramName + " validate <--rules [<RULES>...]|--payload>\n\n"
-        "For more information, try '--help'.\n");
-    return kExitUsage;
-  }
-  if (rules->count() > 0 && o.rules.empty() && !o.payload) {
+  o.rules = m.values("rules");
+  o.data = m.values("data");
+  o.inputParams = m.values("input-params");
+  o.type = m.value("type");
+  o.format = m.value("output-format", o.format);
+  o.summary = m.values("show-summary");
+  o.alphabetical = m.has("alphabetical");
+  o.lastModified = m.has("last-modified");
+  o.verbose = m.has("verbose");
+  o.printJson = m.has("print-json");
+  o.payload = m.has("payload");
+  o.structured = m.has("structured");
+  o.noCache = m.has("no-cache");
+  o.jobs = std::stoi(m.value("jobs", "1"));  // checked by the parser
+  o.rulesGiven = m.has("rules");
+  o.dataGiven = m.has("data");
+  if (o.rulesGiven && o.rules.empty() && !o.payload) {
     // cfn-guard panics here (exit 101); this is a usage error (docs/compatibility.md).
-    err("error: '--rules' needs at least one rules file or directory\n\nUsage: " + gProgramName +
-        " validate <--rules [<RULES>...]|--payload>\n\nFor more information, try '--help'.\n");
+    err(args::render({"'--rules' needs at least one rules file or directory", "",
+                      gProgramName + " validate <--rules [<RULES>...]|--payload>"}));
     return kExitUsage;
   }
-  o.rulesGiven = rules->count() > 0;
-  o.dataGiven = data->count() > 0;
   Validator v(std::move(o));
   return v.run();
 }
