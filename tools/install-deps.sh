@@ -16,6 +16,8 @@ packages=(
   clang-14 libclang-rt-14-dev  # libFuzzer targets (tools/fuzz.sh; CI runs the fuzz smoke)
   pre-commit           # tests/cli/pre_commit.sh runs the guardvm-validate hook through it
   dpkg-dev             # cpack -G DEB computes the package's dependencies with dpkg-shlibdeps
+  python3-distributed  # Dask: python3 -m guardvm.fleet (python/guardvm/fleet.py)
+  python3-pytest       # the Python package's tests (tests/python/)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -9,6 +9,7 @@
 #include "tools/cli/compile_cache.h"
 #include "tools/cli/help.h"
 #include "tools/cli/parallel.h"
+#include "tools/cli/sources.h"
 #include "tools/cli/validate_inputs.h"
 #include <chrono>
 #include <cstdio>
@@ -43,12 +44,6 @@ struct RulesSource {
   std::string readError;  // OS text when the file could not be read
 };
 
-bool hasDataExtension(std::string_view p) {
-  for (std::string_view ext : {".yaml", ".yml", ".json", ".jsn", ".template"})
-    if (endsWith(p, ext)) return true;
-  return false;
-}
-
 bool hasRulesExtension(std::string_view p) {
   return endsWith(p, ".guard") || endsWith(p, ".ruleset") || endsWith(p, ".gpack");
 }
@@ -70,36 +65,6 @@ unsigned foldSummary(const std::vector<std::string>& values) {
 int fatal(const std::string& message) {
   err("Error occurred " + message + "\n");
   return kExitError;
-}
-
-// Loads one data text; errors use cfn-guard's wording (spec §5.3).
-// Takes the text by value: it moves into the Document (no copy of the file).
-Result<std::unique_ptr<Document>> loadData(const std::string& name, std::string text) {
-  bool blank = text.find_first_not_of(" \t\r\n") == std::string::npos;
-  if (blank)
-    return Error::plain("Parser Error when parsing `Unable to parse a template from data file: " + name +
-                        " is empty`");
-  // The excerpt of the error message: cfn-guard cuts at byte 100 and panics
-  // when that splits a UTF-8 character; guardvm cuts before that character
-  // instead (docs/compatibility.md).
-  size_t cut = std::min<size_t>(100, text.size());
-  if (cut < text.size())
-    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-  std::string head = text.substr(0, cut);  // text moves below
-  auto doc = loadDocument(std::move(text), name);
-  if (!doc.ok()) {
-    const Error& e = doc.error();
-    if (e.message.find("non string type detected") != std::string::npos)
-      return Error::plain("Parser Error when parsing `" + e.message + "`");
-    // cfn-guard's text, then where and why in ours (its text names neither).
-    std::string where;
-    if (!e.detail.empty())
-      where = "\n" + name + (e.line ? ":" + std::to_string(e.line) + ":" + std::to_string(e.column) : "") +
-              ": " + e.detail;
-    return Error::plain("Parser Error when parsing `Error encountered while parsing data file: " + name +
-                        ", data beginning with \n" + head + "\n ...`" + where);
-  }
-  return doc;
 }
 
 // What evaluating one (rules file, data file) pair produced.
@@ -164,7 +129,7 @@ int Validator::loadAllData() {
     if (!read.ok()) return fatal("I/O error when reading STDIN: " + read.error().message);
     std::string text = std::move(read.value());
     if (!isUtf8(text)) return fatal("I/O error when reading STDIN: " + notUtf8Where(text));
-    auto doc = loadData(d.name, std::move(text));
+    auto doc = loadDataText(d.name, std::move(text));
     if (!doc.ok()) return fatal(doc.error().message);
     d.doc = std::move(doc.value());
     data_.push_back(std::move(d));
@@ -195,7 +160,7 @@ int Validator::loadAllData() {
       errors[i] = "I/O error when reading " + files[i].path + ": " + notUtf8Where(text.value());
       return;
     }
-    auto doc = loadData(d.name, std::move(text.value()));
+    auto doc = loadDataText(d.name, std::move(text.value()));
     if (!doc.ok()) {
       errors[i] = doc.error().message;
       return;
@@ -233,7 +198,7 @@ int Validator::loadPayloadData() {
   for (size_t i = 0; i < payload_.data.size(); ++i) {
     DataFile d;
     d.name = "DATA_STDIN[" + std::to_string(i + 1) + "]";
-    auto doc = loadData(d.name, payload_.data[i]);
+    auto doc = loadDataText(d.name, payload_.data[i]);
     if (!doc.ok()) return fatal(doc.error().message);
     d.doc = std::move(doc.value());
     data_.push_back(std::move(d));

@@ -1,0 +1,388 @@
+// libguardvm: the C ABI of include/guardvm/guardvm.h over the compiler, the
+// VM and the report layer. Called by the Python package (python/guardvm) and
+// by programs that embed guardvm. Every entry point catches what C++ can
+// throw (memory exhaustion, a bug) and turns it into an error code: nothing
+// unwinds into C. The CLI's own pieces (tools/cli/sources.h, common.h) do the
+// reading, compiling and data loading, so messages match guardvm's.
+#include "guardvm/guardvm.h"
+
+#include <llvm/Support/ErrorHandling.h>
+
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <new>
+#include <string>
+#include <vector>
+
+#include "report/report.h"
+#include "tools/cli/common.h"
+#include "tools/cli/sources.h"
+#include "tools/cli/version.h"
+#include "vm/interp.h"
+#include "vm/pack.h"
+#include "vm/program.h"
+
+struct guardvm_error {
+  guardvm_code code;
+  std::string message;
+};
+
+struct guardvm_pack {
+  std::unique_ptr<guard::vm::Program> program;
+};
+
+struct guardvm_result {
+  struct Rule {
+    std::string name;
+    guardvm_status status;
+  };
+  struct File {
+    std::string name;
+    guardvm_status status = GUARDVM_SKIP;
+    std::vector<Rule> rules;
+    std::string report;
+  };
+  guardvm_status status = GUARDVM_SKIP;
+  std::vector<File> files;
+  std::string combined;  // guardvm_result_report's text, made on first use
+  bool combinedMade = false;
+};
+
+struct guardvm_file_list {
+  std::vector<std::string> paths, names;
+};
+
+namespace {
+
+using namespace guard;
+
+// What a failed call reports: an error value, or nothing when the caller
+// passed no place for it.
+guardvm_code fail(guardvm_error** error, guardvm_code code, std::string message) {
+  if (error) *error = new (std::nothrow) guardvm_error{code, std::move(message)};
+  return code;
+}
+
+// LLVM's containers report exhausted memory through this handler; the
+// library's private copy of LLVMSupport (linked statically, symbols hidden)
+// makes it throw, so the entry point's catch turns it into GUARDVM_E_NOMEM
+// instead of an abort of the host process.
+void throwBadAlloc(void*, const char*, bool) { throw std::bad_alloc(); }
+
+void installHandlers() {
+  static std::once_flag once;
+  std::call_once(once, [] { llvm::install_bad_alloc_error_handler(throwBadAlloc); });
+}
+
+// Runs one entry point's body with the boundary's guarantees.
+template <typename Body>
+guardvm_code guarded(guardvm_error** error, Body&& body) {
+  if (error) *error = nullptr;
+  try {
+    installHandlers();
+    return body();
+  } catch (const std::bad_alloc&) {
+    return fail(error, GUARDVM_E_NOMEM, "out of memory");
+  } catch (const std::exception& e) {
+    return fail(error, GUARDVM_E_INTERNAL, std::string("internal error: ") + e.what());
+  } catch (...) {
+    return fail(error, GUARDVM_E_INTERNAL, "internal error");
+  }
+}
+
+guardvm_code makePack(std::unique_ptr<vm::Program> program, guardvm_pack** pack) {
+  *pack = new guardvm_pack{std::move(program)};
+  return GUARDVM_OK;
+}
+
+guardvm_code compileInto(const std::vector<SourceFile>& sources, guardvm_pack** pack, guardvm_error** error) {
+  cli::CompiledRules compiled = cli::compileRules(sources);
+  if (compiled.failures) return fail(error, GUARDVM_E_RULES, compiled.diagnostics);
+  if (!compiled.program) return fail(error, GUARDVM_E_INTERNAL, "internal error: " + compiled.internalError);
+  return makePack(std::move(compiled.program), pack);
+}
+
+guardvm_status statusOf(vm::Status s) {
+  switch (s) {
+    case vm::Status::Pass: return GUARDVM_PASS;
+    case vm::Status::Fail: return GUARDVM_FAIL;
+    case vm::Status::Skip: break;
+  }
+  return GUARDVM_SKIP;
+}
+
+// FAIL over PASS over SKIP, as the CLI folds a data file's verdicts.
+guardvm_status worse(guardvm_status a, guardvm_status b) { return a > b ? a : b; }
+
+// Evaluates every rules file that holds rules, in pack order, as
+// `guardvm validate` pairs them (tools/cli/validate.cpp, evaluatePair).
+guardvm_code evaluate(const vm::Program& program, const Document& doc, const std::string& name, unsigned flags,
+                      guardvm_result** result, guardvm_error** error) {
+  auto r = std::make_unique<guardvm_result>();
+  for (uint32_t f = 0; f < program.files.size(); ++f) {
+    const vm::FileInfo& info = program.files[f];
+    if (info.empty) continue;
+    auto evaluated = vm::evaluateFile(program, f, doc);
+    if (!evaluated.ok()) return fail(error, GUARDVM_E_EVAL, evaluated.error().message);
+    const vm::FileResult& fr = evaluated.value();
+    guardvm_result::File file;
+    file.name = program.str(info.name);
+    file.status = statusOf(fr.status);
+    for (const vm::RuleResult& rule : fr.rules)
+      file.rules.push_back({program.str(program.rules[rule.rule].name), statusOf(rule.status)});
+    if (!(flags & GUARDVM_STATUS_ONLY)) {
+      vm::PairView view{program, fr, doc, doc.text(), file.name, name};
+      vm::writeFileReportJson(file.report, view);
+    }
+    r->status = worse(r->status, file.status);
+    r->files.push_back(std::move(file));
+  }
+  *result = r.release();
+  return GUARDVM_OK;
+}
+
+guardvm_code validateText(const guardvm_pack* pack, std::string text, const std::string& name, unsigned flags,
+                          guardvm_result** result, guardvm_error** error) {
+  if (!cli::isUtf8(text))
+    return fail(error, GUARDVM_E_DATA, "I/O error when reading " + name + ": " + cli::notUtf8Where(text));
+  auto doc = cli::loadDataText(name, std::move(text));
+  if (!doc.ok()) return fail(error, GUARDVM_E_DATA, doc.error().message);
+  return evaluate(*pack->program, *doc.value(), name, flags, result, error);
+}
+
+const guardvm_result::File* fileAt(const guardvm_result* r, size_t file) {
+  return r && file < r->files.size() ? &r->files[file] : nullptr;
+}
+
+}  // namespace
+
+extern "C" {
+
+const char* guardvm_version(void) {
+  static const std::string text = [] {
+    try {
+      return cli::versionText("guardvm");
+    } catch (...) {
+      return std::string();
+    }
+  }();
+  return text.c_str();
+}
+
+int guardvm_api_version(void) { return GUARDVM_API_VERSION; }
+
+guardvm_code guardvm_error_code(const guardvm_error* error) { return error ? error->code : GUARDVM_OK; }
+const char* guardvm_error_message(const guardvm_error* error) { return error ? error->message.c_str() : ""; }
+void guardvm_error_free(guardvm_error* error) { delete error; }
+
+guardvm_code guardvm_compile(const guardvm_source* sources, size_t count, guardvm_pack** pack,
+                             guardvm_error** error) {
+  return guarded(error, [&] {
+    if (!pack || (count && !sources)) return fail(error, GUARDVM_E_ARGUMENT, "guardvm_compile: NULL argument");
+    *pack = nullptr;
+    std::vector<SourceFile> list;
+    for (size_t i = 0; i < count; ++i) {
+      const guardvm_source& s = sources[i];
+      if (!s.name || (s.length && !s.text))
+        return fail(error, GUARDVM_E_ARGUMENT, "guardvm_compile: source " + std::to_string(i) + " has no name or text");
+      std::string text(s.text ? s.text : "", s.length);
+      if (!cli::isUtf8(text))
+        return fail(error, GUARDVM_E_RULES, std::string(s.name) + ": " + cli::notUtf8Where(text));
+      list.push_back(SourceFile{s.name, s.name, std::move(text)});
+    }
+    return compileInto(list, pack, error);
+  });
+}
+
+guardvm_code guardvm_compile_files(const char* const* paths, size_t count, guardvm_pack** pack,
+                                   guardvm_error** error) {
+  return guarded(error, [&] {
+    if (!pack || (count && !paths)) return fail(error, GUARDVM_E_ARGUMENT, "guardvm_compile_files: NULL argument");
+    *pack = nullptr;
+    std::vector<std::string> inputs;
+    for (size_t i = 0; i < count; ++i) {
+      if (!paths[i]) return fail(error, GUARDVM_E_ARGUMENT, "guardvm_compile_files: NULL path");
+      inputs.emplace_back(paths[i]);
+    }
+    auto sources = cli::readRulesSources(inputs);
+    if (!sources.ok()) return fail(error, GUARDVM_E_IO, sources.error().message);
+    return compileInto(sources.value(), pack, error);
+  });
+}
+
+guardvm_code guardvm_pack_read(const void* bytes, size_t size, const char* name, guardvm_pack** pack,
+                               guardvm_error** error) {
+  return guarded(error, [&] {
+    if (!pack || (size && !bytes)) return fail(error, GUARDVM_E_ARGUMENT, "guardvm_pack_read: NULL argument");
+    *pack = nullptr;
+    const std::string fileName = name ? name : "pack";
+    auto program = vm::readPack(std::string_view(static_cast<const char*>(bytes), size), fileName);
+    if (!program.ok()) return fail(error, GUARDVM_E_PACK, "rule pack " + fileName + ": " + program.error().message);
+    return makePack(std::move(program.value()), pack);
+  });
+}
+
+guardvm_code guardvm_pack_load(const char* path, guardvm_pack** pack, guardvm_error** error) {
+  return guarded(error, [&] {
+    if (!pack || !path) return fail(error, GUARDVM_E_ARGUMENT, "guardvm_pack_load: NULL argument");
+    *pack = nullptr;
+    auto bytes = cli::readFile(path, cli::kMaxRulesBytes);
+    if (!bytes.ok()) return fail(error, GUARDVM_E_IO, std::string(path) + ": " + bytes.error().message);
+    return guardvm_pack_read(bytes.value().data(), bytes.value().size(), path, pack, error);
+  });
+}
+
+guardvm_code guardvm_pack_save(const guardvm_pack* pack, const char* path, guardvm_error** error) {
+  return guarded(error, [&] {
+    if (!pack || !path) return fail(error, GUARDVM_E_ARGUMENT, "guardvm_pack_save: NULL argument");
+    auto saved = cli::savePack(*pack->program, path);
+    if (!saved.ok()) return fail(error, GUARDVM_E_IO, saved.error().message);
+    return GUARDVM_OK;
+  });
+}
+
+guardvm_code guardvm_pack_bytes(const guardvm_pack* pack, char** bytes, size_t* size, guardvm_error** error) {
+  return guarded(error, [&] {
+    if (!pack || !bytes || !size) return fail(error, GUARDVM_E_ARGUMENT, "guardvm_pack_bytes: NULL argument");
+    *bytes = nullptr;
+    *size = 0;
+    const std::string written = vm::writePack(*pack->program);
+    char* copy = new char[written.size() + 1];
+    std::memcpy(copy, written.data(), written.size());
+    copy[written.size()] = '\0';
+    *bytes = copy;
+    *size = written.size();
+    return GUARDVM_OK;
+  });
+}
+
+void guardvm_bytes_free(char* bytes) { delete[] bytes; }
+
+size_t guardvm_pack_file_count(const guardvm_pack* pack) { return pack ? pack->program->files.size() : 0; }
+
+const char* guardvm_pack_file_name(const guardvm_pack* pack, size_t file) {
+  if (!pack || file >= pack->program->files.size()) return nullptr;
+  return pack->program->str(pack->program->files[file].name).c_str();
+}
+
+void guardvm_pack_free(guardvm_pack* pack) { delete pack; }
+
+guardvm_code guardvm_list_data_files(const char* const* paths, size_t count, int by_modified,
+                                     guardvm_file_list** list, guardvm_error** error) {
+  return guarded(error, [&] {
+    if (!list || (count && !paths)) return fail(error, GUARDVM_E_ARGUMENT, "guardvm_list_data_files: NULL argument");
+    *list = nullptr;
+    auto out = std::make_unique<guardvm_file_list>();
+    const cli::WalkOrder order = by_modified ? cli::WalkOrder::ByModified : cli::WalkOrder::ByName;
+    for (size_t i = 0; i < count; ++i) {
+      if (!paths[i]) return fail(error, GUARDVM_E_ARGUMENT, "guardvm_list_data_files: NULL path");
+      const std::string arg = paths[i];
+      if (!cli::pathExists(arg)) return fail(error, GUARDVM_E_IO, "The path `" + arg + "` does not exist");
+      for (auto& f : cli::walk(arg, order, false)) {
+        if (!f.stream && !cli::hasDataExtension(f.canonical)) continue;
+        out->names.push_back(cli::lossyUtf8(f.canonical));
+        out->paths.push_back(std::move(f.path));
+      }
+    }
+    *list = out.release();
+    return GUARDVM_OK;
+  });
+}
+
+size_t guardvm_file_list_count(const guardvm_file_list* list) { return list ? list->paths.size() : 0; }
+const char* guardvm_file_list_path(const guardvm_file_list* list, size_t i) {
+  return list && i < list->paths.size() ? list->paths[i].c_str() : nullptr;
+}
+const char* guardvm_file_list_name(const guardvm_file_list* list, size_t i) {
+  return list && i < list->names.size() ? list->names[i].c_str() : nullptr;
+}
+void guardvm_file_list_free(guardvm_file_list* list) { delete list; }
+
+guardvm_code guardvm_validate(const guardvm_pack* pack, const char* data, size_t length, const char* name,
+                              unsigned flags, guardvm_result** result, guardvm_error** error) {
+  return guarded(error, [&] {
+    if (!pack || !result || (length && !data)) return fail(error, GUARDVM_E_ARGUMENT, "guardvm_validate: NULL argument");
+    *result = nullptr;
+    return validateText(pack, std::string(data ? data : "", length), name ? name : "STDIN", flags, result, error);
+  });
+}
+
+guardvm_code guardvm_validate_file(const guardvm_pack* pack, const char* path, const char* name, unsigned flags,
+                                   guardvm_result** result, guardvm_error** error) {
+  return guarded(error, [&] {
+    if (!pack || !path || !result) return fail(error, GUARDVM_E_ARGUMENT, "guardvm_validate_file: NULL argument");
+    *result = nullptr;
+    std::string reported;
+    if (name) {
+      reported = name;
+    } else {
+      if (!cli::pathExists(path)) return fail(error, GUARDVM_E_IO, std::string("The path `") + path + "` does not exist");
+      auto walked = cli::walk(path, cli::WalkOrder::ByName, false);
+      reported = walked.size() == 1 ? cli::lossyUtf8(walked[0].canonical) : std::string(path);
+    }
+    auto text = cli::readFile(path);
+    if (!text.ok())
+      return fail(error, GUARDVM_E_IO, std::string("I/O error when reading ") + path + ": " + text.error().message);
+    if (!cli::isUtf8(text.value()))
+      return fail(error, GUARDVM_E_DATA,
+                  std::string("I/O error when reading ") + path + ": " + cli::notUtf8Where(text.value()));
+    return validateText(pack, std::move(text.value()), reported, flags, result, error);
+  });
+}
+
+guardvm_status guardvm_result_status(const guardvm_result* result) { return result ? result->status : GUARDVM_SKIP; }
+size_t guardvm_result_file_count(const guardvm_result* result) { return result ? result->files.size() : 0; }
+
+const char* guardvm_result_file_name(const guardvm_result* result, size_t file) {
+  const auto* f = fileAt(result, file);
+  return f ? f->name.c_str() : nullptr;
+}
+
+guardvm_status guardvm_result_file_status(const guardvm_result* result, size_t file) {
+  const auto* f = fileAt(result, file);
+  return f ? f->status : GUARDVM_SKIP;
+}
+
+size_t guardvm_result_rule_count(const guardvm_result* result, size_t file) {
+  const auto* f = fileAt(result, file);
+  return f ? f->rules.size() : 0;
+}
+
+const char* guardvm_result_rule_name(const guardvm_result* result, size_t file, size_t rule) {
+  const auto* f = fileAt(result, file);
+  return f && rule < f->rules.size() ? f->rules[rule].name.c_str() : nullptr;
+}
+
+guardvm_status guardvm_result_rule_status(const guardvm_result* result, size_t file, size_t rule) {
+  const auto* f = fileAt(result, file);
+  return f && rule < f->rules.size() ? f->rules[rule].status : GUARDVM_SKIP;
+}
+
+const char* guardvm_result_file_report(const guardvm_result* result, size_t file, size_t* length) {
+  const auto* f = fileAt(result, file);
+  if (length) *length = f ? f->report.size() : 0;
+  return f ? f->report.c_str() : nullptr;
+}
+
+const char* guardvm_result_report(const guardvm_result* result, size_t* length) {
+  if (length) *length = 0;
+  if (!result) return nullptr;
+  auto* r = const_cast<guardvm_result*>(result);  // the concatenation is a cache of the files' reports
+  if (!r->combinedMade) {
+    try {
+      std::string all;
+      for (const auto& f : r->files) all += f.report;
+      r->combined = std::move(all);
+      r->combinedMade = true;
+    } catch (...) {
+      return nullptr;  // out of memory: the per-file reports are still there
+    }
+  }
+  if (length) *length = r->combined.size();
+  return r->combined.c_str();
+}
+
+void guardvm_result_free(guardvm_result* result) { delete result; }
+
+}  // extern "C"

@@ -1,0 +1,132 @@
+// Inputs into sources, programs and documents: see sources.h. Used by
+// guardvm's validate, guardc and the C API.
+#include "tools/cli/sources.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+
+#include "runtime/loader.h"
+#include "tools/cli/common.h"
+#include "vm/analysis.h"
+#include "vm/pack.h"
+#include "vm/verify.h"
+
+namespace guard::cli {
+
+bool hasDataExtension(std::string_view p) {
+  for (std::string_view ext : {".yaml", ".yml", ".json", ".jsn", ".template"})
+    if (endsWith(p, ext)) return true;
+  return false;
+}
+
+Result<std::unique_ptr<Document>> loadDataText(const std::string& name, std::string text) {
+  bool blank = text.find_first_not_of(" \t\r\n") == std::string::npos;
+  if (blank)
+    return Error::plain("Parser Error when parsing `Unable to parse a template from data file: " + name +
+                        " is empty`");
+  // The excerpt of the error message: cfn-guard cuts at byte 100 and panics
+  // when that splits a UTF-8 character; guardvm cuts before that character
+  // instead (docs/compatibility.md).
+  size_t cut = std::min<size_t>(100, text.size());
+  if (cut < text.size())
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  std::string head = text.substr(0, cut);  // text moves below
+  auto doc = loadDocument(std::move(text), name);
+  if (!doc.ok()) {
+    const Error& e = doc.error();
+    if (e.message.find("non string type detected") != std::string::npos)
+      return Error::plain("Parser Error when parsing `" + e.message + "`");
+    // cfn-guard's text, then where and why in ours (its text names neither).
+    std::string where;
+    if (!e.detail.empty())
+      where = "\n" + name + (e.line ? ":" + std::to_string(e.line) + ":" + std::to_string(e.column) : "") +
+              ": " + e.detail;
+    return Error::plain("Parser Error when parsing `Error encountered while parsing data file: " + name +
+                        ", data beginning with \n" + head + "\n ...`" + where);
+  }
+  return doc;
+}
+
+std::string diagnosticText(const Error& e, const std::string& text, const char* severity) {
+  std::string s = e.file + ":" + std::to_string(e.line) + ":" + std::to_string(e.column) + ": " +
+                  severity + ": " + e.message + "\n";
+  if (e.line == 0) return s;
+  size_t start = 0;
+  for (uint32_t l = 1; l < e.line; ++l) {
+    size_t nl = text.find('\n', start);
+    if (nl == std::string::npos) return s;
+    start = nl + 1;
+  }
+  size_t end = text.find('\n', start);
+  std::string line = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  s += "  " + line + "\n  ";
+  // Columns count characters; keep tabs so the caret lines up.
+  uint32_t col = 1;
+  for (size_t i = 0; i < line.size() && col < e.column; ++i) {
+    unsigned char ch = static_cast<unsigned char>(line[i]);
+    if ((ch & 0xC0) == 0x80) continue;
+    s.push_back(ch == '\t' ? '\t' : ' ');
+    ++col;
+  }
+  return s + "^\n";
+}
+
+Result<std::vector<SourceFile>> readRulesSources(const std::vector<std::string>& inputs) {
+  std::vector<SourceFile> sources;
+  for (const auto& in : inputs) {
+    if (!pathExists(in)) return Error::plain(in + ": no such file or directory");
+    const bool dir = isDirectory(in);
+    for (const auto& f : walk(in, WalkOrder::ByName, false)) {
+      std::string base = baseName(f.path);
+      if (dir && !endsWith(base, ".guard") && !endsWith(base, ".ruleset")) continue;
+      auto text = readFile(f.path, kMaxRulesBytes);
+      if (!text.ok()) return Error::plain(f.path + ": " + text.error().message);
+      sources.push_back(SourceFile{base, f.path, std::move(text.value())});
+    }
+  }
+  return sources;
+}
+
+CompiledRules compileRules(const std::vector<SourceFile>& sources) {
+  CompiledRules out;
+  auto program = std::make_unique<vm::Program>();
+  for (const auto& s : sources) {
+    std::vector<Error> warnings;
+    auto r = compileInto(s, *program, &warnings);
+    for (const auto& w : warnings) out.diagnostics += diagnosticText(w, s.text, "warning");
+    if (!r.ok()) {
+      out.diagnostics += diagnosticText(r.error(), s.text, "error");
+      ++out.failures;
+    }
+  }
+  if (out.failures) return out;
+  // The compiler's output runs only once the verifier has proved it safe,
+  // like a pack's (a compiler bug must not become a crash).
+  if (auto verified = vm::verifyProgram(*program); !verified.ok()) {
+    out.internalError = "the compiled program does not verify: " + verified.error().message;
+    return out;
+  }
+  vm::attachFacts(*program);
+  out.program = std::move(program);
+  return out;
+}
+
+Result<Unit> savePack(const vm::Program& program, const std::string& path) {
+  const std::string bytes = vm::writePack(program);
+  const std::string temp = path + ".tmp";
+  std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), std::streamsize(bytes.size()));
+  out.close();
+  if (!out || std::rename(temp.c_str(), path.c_str()) != 0) {
+    const int e = errno;
+    std::remove(temp.c_str());
+    return Error::plain("cannot write " + path + (e ? std::string(": ") + std::strerror(e) : std::string()));
+  }
+  return Unit{};
+}
+
+}  // namespace guard::cli

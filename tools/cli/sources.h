@@ -1,0 +1,54 @@
+// What the command-line inputs become, shared by guardvm, guardc and the C
+// API (api/guardvm.cpp): rules files and directories read into compiler
+// sources, sources compiled with `file:line:col` diagnostics, data texts
+// loaded into Documents with cfn-guard's error wording, and the extension
+// rule that picks data files out of a walked directory.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "compiler/compile.h"
+#include "runtime/document.h"
+#include "runtime/error.h"
+#include "vm/program.h"
+
+namespace guard::cli {
+
+// A file a directory walk yields is a data file when its name ends so
+// (spec/cli-and-reports.md §5.2); a file named on the command line always is.
+bool hasDataExtension(std::string_view path);
+
+// Loads one data text named `name` (its report name). Errors keep
+// cfn-guard's wording (spec §5.3) and add, after it, where and why in ours.
+// Takes the text by value: it moves into the Document.
+Result<std::unique_ptr<Document>> loadDataText(const std::string& name, std::string text);
+
+// `file:line:col: severity: message`, the source line and a caret under the
+// column (guardc's diagnostics).
+std::string diagnosticText(const Error& e, const std::string& text, const char* severity);
+
+// Every rules source named by `inputs` (files, and the .guard/.ruleset files
+// of directories, walked in name order), read whole. The error names the path.
+Result<std::vector<SourceFile>> readRulesSources(const std::vector<std::string>& inputs);
+
+// Compiles sources into one program, verified and with its facts attached.
+// `diagnostics` receives every warning and error in source order; the
+// program is null when any source failed (then `failures` counts them) or
+// when the result does not verify (then `internalError` says why).
+struct CompiledRules {
+  std::unique_ptr<vm::Program> program;
+  std::string diagnostics;
+  int failures = 0;
+  std::string internalError;
+};
+CompiledRules compileRules(const std::vector<SourceFile>& sources);
+
+// Writes `program` as a pack to `path`: beside it first, renamed over it once
+// complete and closed, so a failed write (a full disk) never leaves a
+// truncated pack. The error reads "cannot write PATH: <system text>".
+Result<Unit> savePack(const vm::Program& program, const std::string& path);
+
+}  // namespace guard::cli
