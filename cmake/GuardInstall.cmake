@@ -9,9 +9,12 @@
 #   share/zsh/vendor-completions/        _guardvm, _cfn-guard, _guardc (in /usr; else
 #                                        site-functions; or GUARD_ZSH_COMPLETION_DIR)
 #   share/fish/vendor_completions.d/     guardvm.fish, cfn-guard.fish, guardc.fish
+#   lib/libguardvm.so.0, include/guardvm/guardvm.h, lib/pkgconfig/guardvm.pc
+#   lib/python3/dist-packages/guardvm/   the Python package (and python3 -m guardvm.fleet)
 #
 # Nothing installed refers to the build tree: the programs find their inputs
-# on the command line only and link system libraries without an RPATH.
+# on the command line only and link system libraries without an RPATH; the
+# Python package finds the library relative to itself.
 # tests/cli/install.sh (ctest `install_tree`) checks all of this.
 include(GNUInstallDirs)
 
@@ -99,6 +102,22 @@ if(GUARD_INSTALL_CFN_GUARD_LINK)
   install(FILES ${GUARD_STAGE}/man/cfn-guard.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 endif()
 
+# libguardvm: the library (libguardvm.so.0 and its development link), the C
+# header, a pkg-config file, and the Python package in Debian's layout
+# (<prefix>/lib/python3/dist-packages/guardvm, which finds the library through
+# the relative path in its _libpath.py). cmake/GuardLibrary.cmake makes them.
+if(TARGET guardvm_c)
+  # Component `library`: `cmake --install build --component library` installs
+  # just these (tools/setup.sh demo, which builds only what it runs).
+  install(TARGETS guardvm_c LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT library)
+  install(FILES ${CMAKE_SOURCE_DIR}/include/guardvm/guardvm.h DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/guardvm
+          COMPONENT library)
+  install(FILES ${GUARD_STAGE}/guardvm.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig COMPONENT library)
+  install(FILES ${CMAKE_SOURCE_DIR}/python/guardvm/__init__.py ${CMAKE_SOURCE_DIR}/python/guardvm/_native.py
+                ${CMAKE_SOURCE_DIR}/python/guardvm/fleet.py ${GUARD_STAGE}/python/_libpath.py
+          DESTINATION ${GUARD_PYTHON_DIR}/guardvm COMPONENT library)
+endif()
+
 # The Debian package: `cd build && cpack -G DEB` after a build. Its Depends
 # line is computed by dpkg-shlibdeps (package dpkg-dev) from the programs.
 set(CPACK_GENERATOR DEB)
@@ -111,11 +130,18 @@ set(CPACK_PACKAGE_DESCRIPTION
     "guardc compiles AWS Guard rules files into verified rule packs, and guardvm evaluates
 JSON/YAML documents (CloudFormation templates) against packs or rules files with
 the commands, options, reports and exit codes of cfn-guard 3.1.1; it is installed as
-cfn-guard too. Ships a rule pack in /usr/share/guardvm.")
+cfn-guard too. Ships a rule pack in /usr/share/guardvm, the engine as a C library
+(libguardvm, guardvm/guardvm.h, pkg-config guardvm) and a Python package on it
+(import guardvm; python3 -m guardvm.fleet for scans on Dask).")
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_MAINTAINER ${GUARD_PACKAGE_MAINTAINER})
 set(CPACK_DEBIAN_PACKAGE_SECTION utils)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+# libguardvm.so.0: a shlibs file and the ldconfig trigger.
+set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS ON)
+# The Python package needs python3; its fleet scans need Dask.
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "python3")
+set(CPACK_DEBIAN_PACKAGE_SUGGESTS "python3-distributed")
 include(CPack)

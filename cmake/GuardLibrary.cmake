@@ -22,8 +22,10 @@ target_link_libraries(guardvm_c PRIVATE guard_cli)
 target_compile_options(guardvm_c PRIVATE ${GUARD_WARNINGS})
 target_link_options(guardvm_c PRIVATE -Wl,--version-script=${CMAKE_SOURCE_DIR}/api/guardvm.map -Wl,--no-undefined)
 
-# pkg-config file (installed to <libdir>/pkgconfig).
+# pkg-config file (installed to <libdir>/pkgconfig), relative to itself so
+# that it holds under any prefix (cmake --install --prefix, cpack).
 include(GNUInstallDirs)
+file(RELATIVE_PATH GUARD_PC_TO_PREFIX /prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig /prefix)
 configure_file(${CMAKE_SOURCE_DIR}/api/guardvm.pc.in ${CMAKE_BINARY_DIR}/install-stage/guardvm.pc @ONLY)
 
 # Where the Python package finds the library once installed: a path

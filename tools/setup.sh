@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # One-step set-up for a fresh Debian 12 machine (run as root):
-#   tools/setup.sh demo   install what is missing, build guardvm and guardc only,
-#                         compile rules/ into packs, and validate the bundled seed example
-#   tools/setup.sh test   install what is missing, build, and run every test (ctest);
-#                         then build the `asan` preset (ASan + UBSan, build-asan/) and run
-#                         every test there too (GUARD_CI_ASAN=0 skips it); then the fuzz
-#                         smoke: each libFuzzer target for GUARD_FUZZ_SECONDS (15) and a
-#                         replay of every saved reproducer (GUARD_CI_FUZZ=0 skips it)
+#   tools/setup.sh demo   install what is missing, build guardvm, guardc and libguardvm
+#                         only, compile rules/ into packs, install libguardvm and the
+#                         Python package (`import guardvm`) under /usr/local, and validate
+#                         the bundled seed example
+#   tools/setup.sh test   install what is missing, build, install everything under
+#                         /usr/local (GUARD_INSTALL=0 skips it), and run every test
+#                         (ctest); then build the `asan` preset (ASan + UBSan, build-asan/)
+#                         and run every test there too (GUARD_CI_ASAN=0 skips it); then
+#                         the C API's tests under ThreadSanitizer (the `tsan` preset,
+#                         GUARD_CI_TSAN=0 skips it); then the fuzz smoke: each libFuzzer
+#                         target for GUARD_FUZZ_SECONDS (15) and a replay of every saved
+#                         reproducer (GUARD_CI_FUZZ=0 skips it)
 # .ci/run calls `tools/setup.sh test`. docs/reliability.md has the timings.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,10 +23,21 @@ bash tools/install-deps.sh
 jobs=$(nproc 2>/dev/null || echo 2)
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release
 if [ "$mode" = demo ]; then
-  # Only what the demo runs: the two programs and the shipped pack (no test suite).
-  cmake --build "$build" -j "$jobs" --target guardvm guardc rule_packs
+  # Only what the demo runs and installs: the two programs, the shipped pack
+  # and libguardvm (no test suite).
+  cmake --build "$build" -j "$jobs" --target guardvm guardc rule_packs guardvm_c
+  install_args=(--component library)
 else
   cmake --build "$build" -j "$jobs"
+  install_args=()
+fi
+# cmake --install under /usr/local (lib/python3/dist-packages is on Debian's
+# python3 path): `import guardvm` and `python3 -m guardvm.fleet` work from here on.
+if [ "${GUARD_INSTALL:-1}" != 0 ]; then
+  if [ "$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi
+  $SUDO cmake --install "$build" "${install_args[@]}" >/dev/null
+  $SUDO ldconfig 2>/dev/null || true
+  echo "== installed under /usr/local (cmake --install $build ${install_args[*]})"
 fi
 
 case "$mode" in
@@ -45,6 +61,12 @@ case "$mode" in
       (ulimit -s 16384 2>/dev/null || true
        ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
          ctest --test-dir build-asan --output-on-failure -j "$jobs")
+    fi
+    if [ "${GUARD_CI_TSAN:-1}" != 0 ]; then
+      echo "== the C API's tests under ThreadSanitizer (build-tsan/: one pack, many threads)"
+      cmake --preset tsan >/dev/null
+      cmake --build --preset tsan -j "$jobs"
+      ctest --preset tsan -j "$jobs"
     fi
     if [ "${GUARD_CI_FUZZ:-1}" != 0 ]; then
       echo "== fuzz smoke: each libFuzzer target briefly, then every saved reproducer"

@@ -3,11 +3,13 @@
 # path): every file cmake/GuardInstall.cmake promises is there, the programs
 # carry no RPATH or build-tree path, and the installed guardvm (also as
 # cfn-guard) validates the bundled examples with the bundled pack from another
-# directory, with a bare environment, after the prefix has been moved.
+# directory, with a bare environment, after the prefix has been moved. With
+# libguardvm built, docs/embedding.md's two examples (docs/examples/embed.c,
+# built through pkg-config, and embed.py) run against the moved prefix too.
 # Installs only (no build). Called by ctest (`install_tree`):
-#   install.sh CMAKE BUILD_DIR CFN_GUARD_LINK(ON|OFF) zsh=GUARD_ZSH_COMPLETION_DIR
+#   install.sh CMAKE BUILD_DIR CFN_GUARD_LINK(ON|OFF) zsh=GUARD_ZSH_COMPLETION_DIR [SOURCE_DIR]
 set -u
-cmake="$1" build="$(readlink -f "$2")" link="$3" zshdir="${4#zsh=}"
+cmake="$1" build="$(readlink -f "$2")" link="$3" zshdir="${4#zsh=}" source="${5:-}"
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 prefix="$scratch/guard prefix"
@@ -54,6 +56,17 @@ if [ "$link" = ON ]; then
   expected+=(share/bash-completion/completions/cfn-guard "$zshdir/_cfn-guard"
     share/fish/vendor_completions.d/cfn-guard.fish)
 fi
+library=OFF
+if ls "$build"/libguardvm.so.0 >/dev/null 2>&1; then
+  library=ON
+  libdir=$(cd "$prefix" && ls -d lib*/libguardvm.so.0 lib/*/libguardvm.so.0 2>/dev/null | head -1)
+  [ -n "$libdir" ] || fail "no libguardvm.so.0 under lib"
+  libdir=$(dirname "$libdir")
+  expected+=("$libdir/libguardvm.so.0" include/guardvm/guardvm.h "$libdir/pkgconfig/guardvm.pc"
+    lib/python3/dist-packages/guardvm/__init__.py lib/python3/dist-packages/guardvm/_native.py
+    lib/python3/dist-packages/guardvm/fleet.py lib/python3/dist-packages/guardvm/_libpath.py)
+  [ -L "$prefix/$libdir/libguardvm.so" ] || fail "no development link $libdir/libguardvm.so"
+fi
 for f in "${expected[@]}"; do
   [ -s "$prefix/$f" ] || fail "missing or empty: $f"
 done
@@ -72,17 +85,19 @@ echo "ok   installed files"
 # Nothing points back into the build tree. Debug information (RelWithDebInfo) names the
 # build folder, and so does AddressSanitizer's data about globals (the asan preset), so
 # the text search skips debug sections and sanitizer builds.
-for p in guardvm guardc; do
-  bin="$prefix/bin/$p"
+binaries=(bin/guardvm bin/guardc)
+[ "$library" = ON ] && binaries+=("$libdir/libguardvm.so.0")
+for p in "${binaries[@]}"; do
+  bin="$prefix/$p"
   if command -v readelf >/dev/null && readelf -d "$bin" | grep -qE 'RPATH|RUNPATH'; then
-    fail "bin/$p has an RPATH: $(readelf -d "$bin" | grep -E 'RPATH|RUNPATH')"
+    fail "$p has an RPATH: $(readelf -d "$bin" | grep -E 'RPATH|RUNPATH')"
   fi
   if command -v readelf >/dev/null && readelf -d "$bin" | grep -q 'NEEDED.*libasan'; then
-    echo "     bin/$p: a sanitizer build, build-tree text not searched"
+    echo "     $p: a sanitizer build, build-tree text not searched"
     continue
   fi
   objcopy --strip-debug "$bin" "$scratch/stripped" 2>/dev/null || cp "$bin" "$scratch/stripped"
-  if grep -qaF "$build" "$scratch/stripped"; then fail "bin/$p contains the build directory $build"; fi
+  if grep -qaF "$build" "$scratch/stripped"; then fail "$p contains the build directory $build"; fi
 done
 echo "ok   no RPATH, no build-tree path"
 
@@ -121,6 +136,31 @@ if [ "$link" = ON ]; then
   check "cfn-guard --help names cfn-guard" run 0 "$moved/bin/cfn-guard" --help
   grep -q "Usage: cfn-guard " "$scratch/out.txt" || fail "cfn-guard --help does not say 'Usage: cfn-guard'"
   check "cfn-guard validate (19)" run 19 "$moved/bin/cfn-guard" validate -r "$pack" -d bad.yml
+fi
+
+# libguardvm from the moved prefix: the C example through pkg-config, the
+# Python example and the fleet's command line through the installed package.
+if [ "$library" = ON ] && [ -n "$source" ]; then
+  cp "$source/docs/examples/embed.c" "$source/docs/examples/embed.py" "$elsewhere/"
+  pc="$moved/$libdir/pkgconfig"
+  if PKG_CONFIG_PATH="$pc" pkg-config --exists guardvm; then
+    # pkg-config escapes the space in the prefix's path with a backslash: eval reads it.
+    flags=$(PKG_CONFIG_PATH="$pc" pkg-config --cflags --libs guardvm)
+    if eval cc -Wall -Werror -o '"$elsewhere/embed"' '"$elsewhere/embed.c"' "$flags" \
+        '-Wl,-rpath,"$moved/$libdir"' 2>"$scratch/cc.txt"; then
+      check "the C example (docs/examples/embed.c) runs (19)" run 19 "$elsewhere/embed"
+      grep -qx "bad.json: FAIL" "$scratch/out.txt" && grep -q '"custom_message": "turn versioning on"' "$scratch/out.txt" ||
+        fail "the C example's output: $(cat "$scratch/out.txt")"
+    else
+      fail "the C example does not build: $(cat "$scratch/cc.txt")"
+    fi
+  else
+    fail "pkg-config does not find guardvm.pc in $pc"
+  fi
+  py="$moved/lib/python3/dist-packages"
+  check "the Python example (docs/examples/embed.py) runs (19)" run 19 env PYTHONPATH="$py" /usr/bin/python3 embed.py
+  grep -qx "  message: turn versioning on" "$scratch/out.txt" || fail "the Python example's output: $(cat "$scratch/out.txt")"
+  check "python3 -m guardvm.fleet --help" run 0 env PYTHONPATH="$py" /usr/bin/python3 -m guardvm.fleet --help
 fi
 
 # The bash completions register the names they are installed under.
