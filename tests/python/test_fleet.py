@@ -48,8 +48,23 @@ def test_fleet_matches_the_cli(scan_inputs, guardvm_program):
     f_out, f_err, f_rc = fleet("--rules", str(pack), "--data", str(data), "--workers", "2", "--chunk-files", "5")
     assert f_rc == rc, f_err
     assert f_out == out
-    s_out, s_err, s_rc = fleet("--rules", str(pack), "--data", str(data), "--workers", "2", "--ship-data")
+    s_out, s_err, s_rc = fleet("--rules", str(pack), "--data", str(data), "--workers", "2", "--ship-data",
+                               "--progress", "always")
     assert (s_rc, s_out) == (rc, out), s_err
+    assert "guardvm.fleet: 61/61 files" in s_err
+
+
+def test_fleet_joins_a_running_cluster(scan_inputs, guardvm_program):
+    """--scheduler: the scan runs on an existing cluster's workers (started
+    here as a local cluster of 2 processes, reached by its address)."""
+    from distributed import LocalCluster
+
+    pack, data = scan_inputs
+    out, _, rc = run_cli(guardvm_program, "validate", "-r", str(pack), "-d", str(data), "-o", "json", "-S", "none")
+    with LocalCluster(n_workers=2, threads_per_worker=2, processes=True, dashboard_address=None) as cluster:
+        f_out, f_err, f_rc = fleet("--rules", str(pack), "--data", str(data), "--scheduler",
+                                   cluster.scheduler_address)
+    assert (f_rc, f_out) == (rc, out), f_err
 
 
 def test_fleet_stops_where_the_cli_stops(scan_inputs, guardvm_program, tmp_path):
