@@ -273,17 +273,17 @@ guardvm_code guardvm_list_data_files(const char* const* paths, size_t count, int
   return guarded(error, [&] {
     if (!list || (count && !paths)) return fail(error, GUARDVM_E_ARGUMENT, "guardvm_list_data_files: NULL argument");
     *list = nullptr;
-    auto out = std::make_unique<guardvm_file_list>();
-    const cli::WalkOrder order = by_modified ? cli::WalkOrder::ByModified : cli::WalkOrder::ByName;
+    std::vector<std::string> args;
     for (size_t i = 0; i < count; ++i) {
       if (!paths[i]) return fail(error, GUARDVM_E_ARGUMENT, "guardvm_list_data_files: NULL path");
-      const std::string arg = paths[i];
-      if (!cli::pathExists(arg)) return fail(error, GUARDVM_E_IO, "The path `" + arg + "` does not exist");
-      for (auto& f : cli::walk(arg, order, false)) {
-        if (!f.stream && !cli::hasDataExtension(f.canonical)) continue;
-        out->names.push_back(cli::lossyUtf8(f.canonical));
-        out->paths.push_back(std::move(f.path));
-      }
+      args.emplace_back(paths[i]);
+    }
+    auto walked = cli::walkDataPaths(args, by_modified ? cli::WalkOrder::ByModified : cli::WalkOrder::ByName);
+    if (!walked.ok()) return fail(error, GUARDVM_E_IO, walked.error().message);
+    auto out = std::make_unique<guardvm_file_list>();
+    for (auto& f : walked.value()) {
+      out->names.push_back(cli::lossyUtf8(f.canonical));
+      out->paths.push_back(std::move(f.path));
     }
     *list = out.release();
     return GUARDVM_OK;

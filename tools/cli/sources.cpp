@@ -22,6 +22,16 @@ bool hasDataExtension(std::string_view p) {
   return false;
 }
 
+Result<std::vector<WalkedFile>> walkDataPaths(const std::vector<std::string>& paths, WalkOrder order) {
+  std::vector<WalkedFile> files;
+  for (const auto& arg : paths) {
+    if (!pathExists(arg)) return Error::plain("The path `" + arg + "` does not exist");
+    for (auto& f : walk(arg, order, false))
+      if (f.stream || hasDataExtension(f.canonical)) files.push_back(std::move(f));
+  }
+  return files;
+}
+
 Result<std::unique_ptr<Document>> loadDataText(const std::string& name, std::string text) {
   bool blank = text.find_first_not_of(" \t\r\n") == std::string::npos;
   if (blank)

@@ -13,6 +13,7 @@
 #include "compiler/compile.h"
 #include "runtime/document.h"
 #include "runtime/error.h"
+#include "tools/cli/common.h"
 #include "vm/program.h"
 
 namespace guard::cli {
@@ -20,6 +21,11 @@ namespace guard::cli {
 // A file a directory walk yields is a data file when its name ends so
 // (spec/cli-and-reports.md §5.2); a file named on the command line always is.
 bool hasDataExtension(std::string_view path);
+
+// The data files `guardvm validate -d PATH...` reads, in its order: each path
+// walked (a file yields itself; a directory its data files by extension).
+// The error is the CLI's: "The path `X` does not exist".
+Result<std::vector<WalkedFile>> walkDataPaths(const std::vector<std::string>& paths, WalkOrder order);
 
 // Loads one data text named `name` (its report name). Errors keep
 // cfn-guard's wording (spec §5.3) and add, after it, where and why in ours.

@@ -135,12 +135,9 @@ int Validator::loadAllData() {
     data_.push_back(std::move(d));
     return 0;
   }
-  std::vector<WalkedFile> files;
-  for (const auto& arg : opt_.data) {
-    if (!pathExists(arg)) return fatal("The path `" + arg + "` does not exist");
-    for (auto& f : walk(arg, order, false))
-      if (f.stream || hasDataExtension(f.canonical)) files.push_back(std::move(f));
-  }
+  auto walked = walkDataPaths(opt_.data, order);
+  if (!walked.ok()) return fatal(walked.error().message);
+  std::vector<WalkedFile> files = std::move(walked.value());
   // Files are read and parsed in parallel; the first error in command-line
   // order is the one reported, as a sequential run would.
   data_.resize(files.size());
