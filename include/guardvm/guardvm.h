@@ -113,9 +113,10 @@ GUARDVM_EXPORT void guardvm_pack_free(guardvm_pack* pack);
 
 /* The data files `guardvm validate -d PATH...` would read, in its order:
  * each path walked depth-first (directories in name order, or by last
- * modification with `by_modified`), keeping a directory's .yaml, .yml,
- * .json, .jsn and .template files and every file named itself. A path that
- * does not exist is GUARDVM_E_IO with the CLI's message. */
+ * modification with `by_modified`), keeping the .yaml, .yml, .json, .jsn
+ * and .template files (a file named itself too, as cfn-guard does) and
+ * named pipes or devices. A path that does not exist is GUARDVM_E_IO with
+ * the CLI's message. */
 typedef struct guardvm_file_list guardvm_file_list;
 GUARDVM_EXPORT guardvm_code guardvm_list_data_files(const char* const* paths, size_t count, int by_modified,
                                                     guardvm_file_list** list, guardvm_error** error);

@@ -18,8 +18,9 @@
 
 namespace guard::cli {
 
-// A file a directory walk yields is a data file when its name ends so
-// (spec/cli-and-reports.md §5.2); a file named on the command line always is.
+// A walked file is a data file when its name ends so (spec/cli-and-reports.md
+// §5.2), a file named on the command line included; pipes and devices named
+// on the command line are read whatever their name (walkDataPaths).
 bool hasDataExtension(std::string_view path);
 
 // The data files `guardvm validate -d PATH...` reads, in its order: each path
