@@ -198,19 +198,21 @@ TEST_F(AsCfnGuard, GuardvmFlagsAreQuietAsCfnGuard) {
   EXPECT_EQ(p.matches.value("jobs"), "3");
   EXPECT_EQ(validateHelp().find("--jobs"), std::string::npos);
   EXPECT_EQ(testHelp().find("--no-cache"), std::string::npos);
+  EXPECT_EQ(validateHelp().find("--lint"), std::string::npos);
   EXPECT_EQ(errorOf(v, {"-r", "x", "--no-cach"}),
             "error: unexpected argument '--no-cach' found\n\nUsage: cfn-guard validate " + kGroup + " " + kAll + kHint);
   gProgramName = "guardvm";
   const args::Command g = validateCommand();
   EXPECT_EQ(errorOf(g, {"-r", "x", "--no-cach"}),
             "error: unexpected argument '--no-cach' found\n\n  tip: a similar argument exists: '--no-cache'\n\n"
-            "Usage: guardvm validate " + kGroup + " " + kAll.substr(0, kAll.size() - 1) + "|--jobs <N>|--no-cache>" +
+            "Usage: guardvm validate " + kGroup + " " + kAll.substr(0, kAll.size() - 1) + "|--jobs <N>|--no-cache|--lint>" +
                 kHint);
   EXPECT_EQ(errorOf(g, {"-j", "x"}),
             "error: invalid value 'x' for '--jobs <N>': invalid digit found in string" + kHint);
   const std::string help = validateHelp();
   EXPECT_LT(help.find("  -j, --jobs <N>\n"), help.find("      --no-cache\n"));
-  EXPECT_LT(help.find("      --no-cache\n"), help.find("  -h, --help\n"));
+  EXPECT_LT(help.find("      --no-cache\n"), help.find("      --lint\n"));
+  EXPECT_LT(help.find("      --lint\n"), help.find("  -h, --help\n"));
   EXPECT_NE(help.find("[default: 1]"), std::string::npos);
   EXPECT_NE(testHelp().find("      --no-cache                       Compile"), std::string::npos);
 }

@@ -108,7 +108,7 @@ args::Command validateCommand() {
        option("show-summary", 'S', "SHOW_SUMMARY", Takes::OneSplit, {"all", "pass", "fail", "skip", "none"}),
        flag("alphabetical", 'a'), flag("last-modified", 'm', {"alphabetical"}), flag("verbose", 'v'),
        flag("print-json", 'p'), flag("payload", 'P'), flag("structured", 'z', {"print-json", "verbose"}),
-       ours(jobs), ours(noCache)});
+       ours(jobs), ours(noCache), ours(flag("lint", 0))});
   for (const char* id : {"rules", "data"})
     for (Arg& a : c.args)
       if (a.id == id) a.conflicts = {"payload"};

@@ -1,6 +1,6 @@
 // The command line guardvm accepts, as tables for the clap-rules parser
 // (tools/cli/args.h): cfn-guard 3.1.1's commands with their arguments,
-// groups and conflicts, plus guardvm's own flags (-j/--jobs, --no-cache),
+// groups and conflicts, plus guardvm's own flags (-j/--jobs, --no-cache, --lint),
 // which are hidden from every text when the program is invoked as
 // `cfn-guard`. Used by tools/guardvm.cpp, the subcommands in tools/cli/ and
 // help.cpp; tested by tests/cli_args_test.cpp.

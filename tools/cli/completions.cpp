@@ -42,6 +42,7 @@ const std::vector<Command>& commands() {
         {"z", "structured", "", "one structured report for all files"},
         {"j", "jobs", "", "threads evaluating (rules file, data file) pairs"},
         {"", "no-cache", "", "compile the rules again, keep nothing in the compile cache"},
+        {"", "lint", "", "print lint warnings of the rules on stderr"},
         {"h", "help", "", "print help"}}},
       {"test", "Run rules unit tests",
        {{"r", "rules-file", "FILE", "rules file"},

@@ -177,7 +177,9 @@ constexpr std::string_view kValidateOurs =
     "  -j, --jobs <N>\n"
     "          Number of threads that compile the rules, read the data files and evaluate (rules file, data file) pairs; 0 means one per core. The output and the exit code are the same whatever the number [default: 1]\n"
     "      --no-cache\n"
-    "          Compile every rules file again, and read or write nothing in the compile cache (also GUARDVM_NO_CACHE=1). The cache keeps the compiled program of each .guard file in $GUARDVM_CACHE_DIR, else $XDG_CACHE_HOME/guardvm, else ~/.cache/guardvm; it never changes the output or the exit code\n";
+    "          Compile every rules file again, and read or write nothing in the compile cache (also GUARDVM_NO_CACHE=1). The cache keeps the compiled program of each .guard file in $GUARDVM_CACHE_DIR, else $XDG_CACHE_HOME/guardvm, else ~/.cache/guardvm; it never changes the output or the exit code\n"
+    "      --lint\n"
+    "          Print guardc's lint warnings for every rules file (for a pack, from the source text it keeps) on stderr before evaluating; the output and the exit code are the same as without it\n";
 
 constexpr std::string_view kTestOurs =
     "      --no-cache                       Compile every rules file again, and read or write nothing in the compile cache (also GUARDVM_NO_CACHE=1). The cache keeps the compiled program of each .guard file in $GUARDVM_CACHE_DIR, else $XDG_CACHE_HOME/guardvm, else ~/.cache/guardvm; it never changes the output or the exit code\n";

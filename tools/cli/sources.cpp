@@ -8,6 +8,7 @@
 #include <cstring>
 #include <fstream>
 
+#include "compiler/parser.h"
 #include "runtime/loader.h"
 #include "tools/cli/common.h"
 #include "vm/analysis.h"
@@ -101,17 +102,60 @@ Result<std::vector<SourceFile>> readRulesSources(const std::vector<std::string>&
   return sources;
 }
 
-CompiledRules compileRules(const std::vector<SourceFile>& sources) {
+std::string lintWarningText(const lint::Warning& w, const std::string& text) {
+  Error tagged = w.where;
+  tagged.message += " [-W" + w.id + "]";
+  return diagnosticText(tagged, text, "warning") + "  fix: " + w.fix + "\n";
+}
+
+LintReport lintSource(const SourceFile& source, const LintOptions& options) {
+  LintReport report;
+  if (!options.enabled) return report;
+  auto parsed = parseRules(source.text, source.path);
+  if (!parsed.ok()) return report;
+  for (const auto& w : lint::lintRulesFile(parsed.value(), source.text, source.path)) {
+    if (std::find(options.disabled.begin(), options.disabled.end(), w.id) != options.disabled.end()) continue;
+    report.text += lintWarningText(w, source.text);
+    ++report.count;
+  }
+  return report;
+}
+
+std::string lintRulesInput(const std::string& path, const std::string& text) {
+  const LintOptions all{true, {}};
+  if (!isPackInput(path, text)) return lintSource(SourceFile{baseName(path), path, text}, all).text;
+  auto program = vm::readPack(text, path);
+  if (!program.ok()) return {};
+  const vm::Program& p = *program.value();
+  std::string out;
+  for (const vm::FileInfo& f : p.files) {
+    const std::string name = f.name < p.strings.size() ? p.strings[f.name] : std::string("?");
+    // Warnings name the rules file as the pack stores it (its base name).
+    if (f.source >= p.strings.size()) {
+      out += path + ": note: rules file " + name + " has no source text in this pack; it cannot be linted\n";
+      continue;
+    }
+    out += lintSource(SourceFile{name, name, p.strings[f.source]}, all).text;
+  }
+  return out;
+}
+
+CompiledRules compileRules(const std::vector<SourceFile>& sources, const LintOptions& lint) {
   CompiledRules out;
   auto program = std::make_unique<vm::Program>();
   for (const auto& s : sources) {
     std::vector<Error> warnings;
     auto r = compileInto(s, *program, &warnings);
     for (const auto& w : warnings) out.diagnostics += diagnosticText(w, s.text, "warning");
+    out.compilerWarnings += int(warnings.size());
     if (!r.ok()) {
       out.diagnostics += diagnosticText(r.error(), s.text, "error");
       ++out.failures;
+      continue;
     }
+    LintReport linted = lintSource(s, lint);
+    out.diagnostics += linted.text;
+    out.lintWarnings += linted.count;
   }
   if (out.failures) return out;
   // The compiler's output runs only once the verifier has proved it safe,

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "compiler/compile.h"
+#include "compiler/lint.h"
 #include "runtime/document.h"
 #include "runtime/error.h"
 #include "tools/cli/common.h"
@@ -41,17 +42,47 @@ std::string diagnosticText(const Error& e, const std::string& text, const char* 
 // of directories, walked in name order), read whole. The error names the path.
 Result<std::vector<SourceFile>> readRulesSources(const std::vector<std::string>& inputs);
 
+// Which lint warnings (compiler/lint.h) a compilation reports: none unless
+// `enabled` (guardc enables them; the C API does not), minus `disabled` ids.
+struct LintOptions {
+  bool enabled = false;
+  std::vector<std::string> disabled;
+};
+
+// A lint warning as guardc prints it: `file:line:col: warning: why [-Wid]`,
+// the source line, a caret, then a `fix:` line.
+std::string lintWarningText(const lint::Warning& w, const std::string& text);
+
+// The lint warnings of one source that parses (a source that does not parse
+// has none: its parse error is reported elsewhere), as text, and how many.
+struct LintReport {
+  std::string text;
+  int count = 0;
+};
+LintReport lintSource(const SourceFile& source, const LintOptions& options);
+
+// The lint warnings of one rules input of `guardvm validate --lint`: a rules
+// file's text, or a pack (`isPackInput`), whose rules files are linted from
+// the source text its debug information keeps; a pack file without it gets
+// a line saying so. A pack that does not read gives nothing here (the
+// evaluation reports it).
+std::string lintRulesInput(const std::string& path, const std::string& text);
+
 // Compiles sources into one program, verified and with its facts attached.
 // `diagnostics` receives every warning and error in source order; the
 // program is null when any source failed (then `failures` counts them) or
-// when the result does not verify (then `internalError` says why).
+// when the result does not verify (then `internalError` says why). Lint
+// warnings (when `lint.enabled`) are counted in `lintWarnings`; they never
+// make a source fail.
 struct CompiledRules {
   std::unique_ptr<vm::Program> program;
   std::string diagnostics;
   int failures = 0;
+  int compilerWarnings = 0;  // the compiler's own (sema.h), always reported
+  int lintWarnings = 0;
   std::string internalError;
 };
-CompiledRules compileRules(const std::vector<SourceFile>& sources);
+CompiledRules compileRules(const std::vector<SourceFile>& sources, const LintOptions& lint = {});
 
 // Writes `program` as a pack to `path`: beside it first, renamed over it once
 // complete and closed, so a failed write (a full disk) never leaves a

@@ -29,6 +29,7 @@ struct ValidateOptions {
   bool alphabetical = false, lastModified = false, verbose = false, printJson = false,
        payload = false, structured = false;
   bool noCache = false;  // --no-cache: compile every source, keep nothing (compile_cache.h)
+  bool lint = false;     // --lint: guardc's lint warnings of every rules source, on stderr
   int jobs = 1;  // -j: threads evaluating (rules file, data file) pairs (output order is unchanged)
 };
 
@@ -90,6 +91,7 @@ class Validator {
   int loadPayloadData();
   int loadParams();
   int collectRules();
+  void printLintWarnings() const;
   int evaluateConsole();
   int evaluateStructured();
   void printParseError(const RulesUnit& unit) const;
@@ -261,6 +263,14 @@ int Validator::collectRules() {
     }
   }
   return 0;
+}
+
+// --lint: before anything is evaluated, so the warnings never mix with the
+// reports; stderr only, so stdout and the exit code stay what they are
+// without the flag.
+void Validator::printLintWarnings() const {
+  for (const RulesSource& src : sources_)
+    if (src.readError.empty()) err(lintRulesInput(src.path, src.text));
 }
 
 void Validator::printParseError(const RulesUnit& unit) const {
@@ -556,6 +566,7 @@ int Validator::run() {
   if (int rc = loadAllData()) return rc;
   if (int rc = loadParams()) return rc;
   if (int rc = collectRules()) return rc;
+  if (opt_.lint) printLintWarnings();
   int rc = opt_.structured ? evaluateStructured() : evaluateConsole();
   return rc == kExitOk && inputUnreadable_ ? kExitError : rc;
 }
@@ -580,6 +591,7 @@ int runValidate(std::vector<std::string> args) {
   o.payload = m.has("payload");
   o.structured = m.has("structured");
   o.noCache = m.has("no-cache");
+  o.lint = m.has("lint");
   o.jobs = std::stoi(m.value("jobs", "1"));  // checked by the parser
   o.rulesGiven = m.has("rules");
   o.dataGiven = m.has("data");

@@ -11,7 +11,7 @@ _guardc() {
         --disasm) COMPREPLY=($(compgen -f -X '!*.gpack' -- "$cur") $(compgen -d -- "$cur")); return 0 ;;
     esac
     if [[ "$cur" == -* ]]; then
-        COMPREPLY=($(compgen -W "-o --output --disasm -h --help" -- "$cur"))
+        COMPREPLY=($(compgen -W "-o --output --disasm -Werror -Wno-lint -h --help" -- "$cur"))
         return 0
     fi
     COMPREPLY=($(compgen -f -X '!*.@(guard|ruleset)' -- "$cur") $(compgen -d -- "$cur"))
