@@ -140,7 +140,15 @@ fi
 
 # libguardvm from the moved prefix: the C example through pkg-config, the
 # Python example and the fleet's command line through the installed package.
-if [ "$library" = ON ] && [ -n "$source" ]; then
+sanitized=OFF
+if [ "$library" = ON ] && command -v readelf >/dev/null &&
+    readelf -d "$moved/$libdir/libguardvm.so.0" | grep -qE 'NEEDED.*lib(a|t)san'; then
+  # An instrumented library loads only into a program that starts the sanitizer's
+  # runtime first: the release build runs the examples (the C API tests run here).
+  echo "     libguardvm: a sanitizer build, the embedding examples not run"
+  sanitized=ON
+fi
+if [ "$library" = ON ] && [ -n "$source" ] && [ "$sanitized" = OFF ]; then
   cp "$source/docs/examples/embed.c" "$source/docs/examples/embed.py" "$elsewhere/"
   pc="$moved/$libdir/pkgconfig"
   if PKG_CONFIG_PATH="$pc" pkg-config --exists guardvm; then
