@@ -12,12 +12,15 @@
 Run by hand, never by ctest:
 
     python3 tools/bench-embedding.py --build build [--bench-build build-bench] [--work /tmp/guardvm-bench]
+                                     [--pause PID,...]
 
 Needs Debian's python3-distributed. Standard library otherwise.
 """
 import argparse
+import contextlib
 import importlib.util
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -34,12 +37,30 @@ def load_bench_module():
     return module
 
 
+PAUSE = []  # --pause: processes stopped while a measurement runs
+
+
+@contextlib.contextmanager
+def paused():
+    """Stops the --pause processes (say, long fuzz runs at nice 19, which this
+    VM still lets take CPU time) for the length of one measurement. Keep each
+    measurement well under their own timeouts (libFuzzer's is wall-clock)."""
+    for pid in PAUSE:
+        os.kill(pid, signal.SIGSTOP)
+    try:
+        yield
+    finally:
+        for pid in PAUSE:
+            os.kill(pid, signal.SIGCONT)
+
+
 def wall(cmd, runs, out=subprocess.DEVNULL):
     times = []
     for _ in range(runs):
-        t = time.perf_counter()
-        subprocess.run(cmd, stdout=out, stderr=subprocess.DEVNULL)
-        times.append(time.perf_counter() - t)
+        with paused():
+            t = time.perf_counter()
+            subprocess.run(cmd, stdout=out, stderr=subprocess.DEVNULL)
+            times.append(time.perf_counter() - t)
     times.sort()
     return times[len(times) // 2]
 
@@ -72,7 +93,7 @@ def fleet_rows(args, pack_path, data):
         scans = []
         identical = True
         for _ in range(args.runs):
-            with tempfile.TemporaryFile() as out:
+            with tempfile.TemporaryFile() as out, paused():
                 t = time.perf_counter()
                 rc = fleet.scan(client, pack, files, out, chunk_files=args.chunk_files)
                 scans.append(time.perf_counter() - t)
@@ -93,8 +114,9 @@ def per_call_rows(args):
     rows = []
     bench = os.path.join(args.bench_build, "tests", "bench", "bench_c_api")
     if os.path.exists(bench):
-        p = subprocess.run([bench, "--benchmark_format=csv", "--benchmark_min_time=1"], capture_output=True,
-                           text=True, env=dict(os.environ, LD_LIBRARY_PATH=args.bench_build))
+        with paused():
+            p = subprocess.run([bench, "--benchmark_format=csv", "--benchmark_min_time=0.5"], capture_output=True,
+                               text=True, env=dict(os.environ, LD_LIBRARY_PATH=args.bench_build))
         for line in p.stdout.splitlines():
             if line.startswith('"BM_'):
                 name, _, real, cpu, unit = line.split(",")[:5]
@@ -103,9 +125,10 @@ def per_call_rows(args):
     doc = "Resources: {A: {Type: X}}\n"
     for report in (True, False):
         n = 20000
-        t = time.process_time()
-        for _ in range(n):
-            pack.evaluate(doc, report=report)
+        with paused():
+            t = time.process_time()
+            for _ in range(n):
+                pack.evaluate(doc, report=report)
         rows.append(("Python: Pack.evaluate%s" % ("" if report else "(report=False)"),
                      "%.1f µs" % ((time.process_time() - t) / n * 1e6)))
     with tempfile.TemporaryDirectory() as d:
@@ -126,7 +149,9 @@ def main():
     p.add_argument("--work", default="/tmp/guardvm-bench")
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--chunk-files", type=int, default=8)
+    p.add_argument("--pause", default="", help="PIDs (comma-separated) to stop during each measurement")
     args = p.parse_args()
+    PAUSE.extend(int(x) for x in args.pause.split(",") if x)
     os.environ.setdefault("GUARDVM_LIBRARY", os.path.join(args.build, "libguardvm.so.0"))
     sys.path.insert(0, os.path.join(ROOT, "python"))
     os.environ["PYTHONPATH"] = os.path.join(ROOT, "python") + os.pathsep + os.environ.get("PYTHONPATH", "")
