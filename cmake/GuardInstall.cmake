@@ -10,7 +10,7 @@
 #                                        site-functions; or GUARD_ZSH_COMPLETION_DIR)
 #   share/fish/vendor_completions.d/     guardvm.fish, cfn-guard.fish, guardc.fish
 #   lib/libguardvm.so.0, include/guardvm/guardvm.h, lib/pkgconfig/guardvm.pc
-#   lib/python3/dist-packages/guardvm/   the Python package (and python3 -m guardvm.fleet)
+#   lib/python3*/dist-packages/guardvm/  the Python package (and python3 -m guardvm.fleet)
 #
 # Nothing installed refers to the build tree: the programs find their inputs
 # on the command line only and link system libraries without an RPATH; the
@@ -104,8 +104,9 @@ endif()
 
 # libguardvm: the library (libguardvm.so.0 and its development link), the C
 # header, a pkg-config file, and the Python package in Debian's layout
-# (<prefix>/lib/python3/dist-packages/guardvm, which finds the library through
-# the relative path in its _libpath.py). cmake/GuardLibrary.cmake makes them.
+# (<prefix>/lib/python3/dist-packages/guardvm under /usr, lib/python3.N/...
+# elsewhere; it finds the library through the relative path in its
+# _libpath.py). cmake/GuardLibrary.cmake makes them.
 if(TARGET guardvm_c)
   # Component `library`: `cmake --install build --component library` installs
   # just these (tools/setup.sh demo, which builds only what it runs).
@@ -115,7 +116,7 @@ if(TARGET guardvm_c)
   install(FILES ${GUARD_STAGE}/guardvm.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig COMPONENT library)
   install(FILES ${CMAKE_SOURCE_DIR}/python/guardvm/__init__.py ${CMAKE_SOURCE_DIR}/python/guardvm/_native.py
                 ${CMAKE_SOURCE_DIR}/python/guardvm/fleet.py ${GUARD_STAGE}/python/_libpath.py
-          DESTINATION ${GUARD_PYTHON_DIR}/guardvm COMPONENT library)
+          DESTINATION ${GUARD_PYTHON_DESTINATION}/guardvm COMPONENT library)
 endif()
 
 # The Debian package: `cd build && cpack -G DEB` after a build. Its Depends

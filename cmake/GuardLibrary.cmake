@@ -28,12 +28,44 @@ include(GNUInstallDirs)
 file(RELATIVE_PATH GUARD_PC_TO_PREFIX /prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig /prefix)
 configure_file(${CMAKE_SOURCE_DIR}/api/guardvm.pc.in ${CMAKE_BINARY_DIR}/install-stage/guardvm.pc @ONLY)
 
+# Where the Python package goes, in Debian's layout: lib/python3/dist-packages
+# under a prefix ending in /usr (where Debian packages put modules),
+# lib/python3.N/dist-packages elsewhere (/usr/local: where Debian's python3.N
+# looks for locally installed modules). Chosen when installing, from the
+# prefix then in force, as the zsh completions' folder is (GuardInstall.cmake);
+# -DGUARD_PYTHON_DIR=... fixes it. Both are two folders below the prefix's lib.
+set(GUARD_PYTHON_DIR "" CACHE STRING
+    "Where the Python package is installed, relative to the prefix (empty: Debian's layout, by prefix)")
+if(EXISTS /usr/bin/python3)
+  set(GUARD_PYTHON_FOR_LAYOUT /usr/bin/python3)
+else()
+  find_package(Python3 COMPONENTS Interpreter)
+  set(GUARD_PYTHON_FOR_LAYOUT ${Python3_EXECUTABLE})
+endif()
+execute_process(COMMAND ${GUARD_PYTHON_FOR_LAYOUT} -c "import sys; print('python%d.%d' % sys.version_info[:2])"
+                OUTPUT_VARIABLE GUARD_PYTHON_VERSIONED OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
+if(NOT GUARD_PYTHON_VERSIONED)
+  set(GUARD_PYTHON_VERSIONED python3)
+endif()
+if(GUARD_PYTHON_DIR)
+  set(GUARD_PYTHON_DESTINATION ${GUARD_PYTHON_DIR})
+else()
+  install(CODE "
+    if(CMAKE_INSTALL_PREFIX MATCHES \"(^|/)usr/?$\")
+      set(GUARD_PY_SUBDIR python3)
+    else()
+      set(GUARD_PY_SUBDIR ${GUARD_PYTHON_VERSIONED})
+    endif()" COMPONENT library)
+  set(GUARD_PYTHON_DESTINATION "lib/\${GUARD_PY_SUBDIR}/dist-packages")
+endif()
 # Where the Python package finds the library once installed: a path
 # relative to the package's folder, the same under every prefix.
-set(GUARD_PYTHON_DIR lib/python3/dist-packages CACHE STRING
-    "Where the Python package is installed, relative to the prefix (Debian's layout)")
-file(RELATIVE_PATH GUARD_PYTHON_TO_LIB /prefix/${GUARD_PYTHON_DIR}/guardvm
+file(RELATIVE_PATH GUARD_PYTHON_TO_LIB /prefix/lib/python3/dist-packages/guardvm
      /prefix/${CMAKE_INSTALL_LIBDIR}/libguardvm.so.${GUARD_SOVERSION})
+if(GUARD_PYTHON_DIR)
+  file(RELATIVE_PATH GUARD_PYTHON_TO_LIB /prefix/${GUARD_PYTHON_DIR}/guardvm
+       /prefix/${CMAKE_INSTALL_LIBDIR}/libguardvm.so.${GUARD_SOVERSION})
+endif()
 file(WRITE ${CMAKE_BINARY_DIR}/install-stage/python/_libpath.py
   "# Written by cmake/GuardLibrary.cmake: libguardvm relative to this folder.\n"
   "LIBRARY = \"${GUARD_PYTHON_TO_LIB}\"\n")

@@ -62,9 +62,16 @@ if ls "$build"/libguardvm.so.0 >/dev/null 2>&1; then
   libdir=$(cd "$prefix" && ls -d lib*/libguardvm.so.0 lib/*/libguardvm.so.0 2>/dev/null | head -1)
   [ -n "$libdir" ] || fail "no libguardvm.so.0 under lib"
   libdir=$(dirname "$libdir")
+  # Debian's layout: lib/python3.N/dist-packages outside /usr (the scratch prefix),
+  # lib/python3/dist-packages under a prefix ending in /usr.
+  pydir=$(cd "$prefix" && ls -d lib/python3.*/dist-packages 2>/dev/null | head -1)
+  [ -n "$pydir" ] || { fail "no lib/python3.N/dist-packages"; pydir=lib/python3.N/dist-packages; }
   expected+=("$libdir/libguardvm.so.0" include/guardvm/guardvm.h "$libdir/pkgconfig/guardvm.pc"
-    lib/python3/dist-packages/guardvm/__init__.py lib/python3/dist-packages/guardvm/_native.py
-    lib/python3/dist-packages/guardvm/fleet.py lib/python3/dist-packages/guardvm/_libpath.py)
+    "$pydir/guardvm/__init__.py" "$pydir/guardvm/_native.py" "$pydir/guardvm/fleet.py" "$pydir/guardvm/_libpath.py")
+  if [ -d "$scratch/root/usr" ]; then
+    [ -s "$scratch/root/usr/lib/python3/dist-packages/guardvm/__init__.py" ] ||
+      fail "prefix .../usr: no lib/python3/dist-packages/guardvm"
+  fi
   [ -L "$prefix/$libdir/libguardvm.so" ] || fail "no development link $libdir/libguardvm.so"
 fi
 for f in "${expected[@]}"; do
@@ -165,7 +172,7 @@ if [ "$library" = ON ] && [ -n "$source" ] && [ "$sanitized" = OFF ]; then
   else
     fail "pkg-config does not find guardvm.pc in $pc"
   fi
-  py="$moved/lib/python3/dist-packages"
+  py="$moved/$pydir"
   check "the Python example (docs/examples/embed.py) runs (19)" run 19 env PYTHONPATH="$py" /usr/bin/python3 embed.py
   grep -qx "  message: turn versioning on" "$scratch/out.txt" || fail "the Python example's output: $(cat "$scratch/out.txt")"
   check "python3 -m guardvm.fleet --help" run 0 env PYTHONPATH="$py" /usr/bin/python3 -m guardvm.fleet --help
