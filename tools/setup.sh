@@ -31,7 +31,7 @@ else
   cmake --build "$build" -j "$jobs"
   install_args=()
 fi
-# cmake --install under /usr/local (lib/python3/dist-packages is on Debian's
+# cmake --install under /usr/local (lib/python3.N/dist-packages is on Debian's
 # python3 path): `import guardvm` and `python3 -m guardvm.fleet` work from here on.
 if [ "${GUARD_INSTALL:-1}" != 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi
