@@ -60,6 +60,39 @@ bool isFilterPart(const QueryPart& p) { return p.kind == PartKind::Filter || p.k
 
 bool isBareVariable(const Query& q) { return q.parts.size() == 1 && q.parts[0].kind == PartKind::Variable; }
 
+// `%v[*]` with nothing after it.
+bool isWholeVariableStar(const Query& q) {
+  return q.parts.size() == 2 && q.parts[0].kind == PartKind::Variable && q.parts[1].kind == PartKind::AllIndices;
+}
+
+// `%v[*] op r` where a list held in %v meets a scalar literal: cfn-guard
+// compares such a list element by element anyway (==, != and IN with a
+// string: spec §8.5(a), §8.7(a); ordering flattens lists: §8.6), so not
+// iterating it changes no outcome. For a list literal in %v, `==` compares
+// the whole list (§8.5(c)), which is the trap; callers check the binding.
+bool comparesElementsAnyway(const Clause& c) {
+  if (c.kind != ClauseKind::Access || !c.rhs || c.rhs->kind != ExprKind::Literal) return false;
+  if (!isWholeVariableStar(c.query)) return false;
+  const LitKind k = c.rhs->literal.kind;
+  if (k == LitKind::List || k == LitKind::Map) return false;
+  switch (c.op) {
+    case CmpOp::Eq:
+    case CmpOp::Gt:
+    case CmpOp::Ge:
+    case CmpOp::Lt:
+    case CmpOp::Le: return true;
+    case CmpOp::In: return k == LitKind::String;
+    default: return false;
+  }
+}
+
+// `q IN %list[*]`: on the right of IN a list is a set of members (§8.7(a)),
+// which is what the author means whether or not `[*]` iterates it.
+bool isMembershipList(const Clause& c, const Query& q) {
+  return c.kind == ClauseKind::Access && c.op == CmpOp::In && c.rhs && c.rhs->kind == ExprKind::Query &&
+         &c.rhs->query == &q && isWholeVariableStar(q);
+}
+
 // A query whose last part yields each value as it is (a key, an index, a
 // `this`), so a value that is a list stays one list member.
 bool endsWithPlainValue(const Query& q) {
@@ -146,6 +179,9 @@ class Linter {
   // Variables a `when %v !empty` of the rule being analysed proves non-empty.
   std::set<std::string, std::less<>> nonEmptyVariables_;
   std::vector<Scope> scopes_;
+  // The access clause whose operands are being checked (variable-star's
+  // exemptions need the comparison a query takes part in), else null.
+  const Clause* comparing_ = nullptr;
   std::map<std::string, std::vector<const ast::Rule*>, std::less<>> rulesByName_;
   std::vector<Warning> out_;
   // Whether each parameterized rule's body can SKIP, computed once (false
@@ -248,11 +284,15 @@ class Linter {
 
   void checkClause(const Clause& c, Position pos, const ast::Disjunction& disjunction) {
     switch (c.kind) {
-      case ClauseKind::Access:
+      case ClauseKind::Access: {
+        const Clause* outer = comparing_;
+        comparing_ = &c;
         checkQuery(c.query);
         if (c.rhs) checkExpr(*c.rhs);
+        comparing_ = outer;
         checkAccess(c);
         break;
+      }
       case ClauseKind::Block:
         checkQuery(c.query);
         if (c.body) checkBlock(*c.body, Position::Body);
@@ -407,10 +447,12 @@ class Linter {
       return;
     const std::string& name = q.parts[0].name;
     const Binding b = bindingOf(name);
+    if (comparing_ && isMembershipList(*comparing_, q)) return;
     std::string holds;
     if (b.kind == Binding::Literal && b.expr->literal.kind == LitKind::List)
       holds = "a list literal";
-    else if (b.kind == Binding::QueryValue && (endsWithPlainValue(b.expr->query) || isThisOnly(b.expr->query)))
+    else if (b.kind == Binding::QueryValue && (endsWithPlainValue(b.expr->query) || isThisOnly(b.expr->query)) &&
+             !(comparing_ && &comparing_->query == &q && comparesElementsAnyway(*comparing_)))
       holds = "the value of `" + queryText(b.expr->query) + "`, which may be a list";
     if (holds.empty()) return;
     warn(kVariableStar, q.parts[1].span.begin,
@@ -447,12 +489,16 @@ class Linter {
 
   // Whether `%param[*]` appears anywhere in `block` (an inner let of the
   // same name shadows it; such code is rare enough to ignore that).
+  // Uses that compare a held list element by element anyway, or as a set
+  // of members, do not count (comparesElementsAnyway, isMembershipList).
   static bool iteratesParameter(const ast::Block& block, const std::string& param) {
     bool found = false;
-    visitQueries(block, [&](const Query& q) {
-      if (q.parts.size() >= 2 && q.parts[0].kind == PartKind::Variable && q.parts[0].name == param &&
-          q.parts[1].kind == PartKind::AllIndices)
-        found = true;
+    visitQueries(block, [&](const Query& q, const Clause* in) {
+      if (q.parts.size() < 2 || q.parts[0].kind != PartKind::Variable || q.parts[0].name != param ||
+          q.parts[1].kind != PartKind::AllIndices)
+        return;
+      if (in && ((&in->query == &q && comparesElementsAnyway(*in)) || isMembershipList(*in, q))) return;
+      found = true;
     });
     return found;
   }
@@ -731,35 +777,39 @@ class Linter {
 
   // ------------------------------------------------------------ visiting
 
+  // Calls f(query, clause) for every query of a block; `clause` is the
+  // access clause whose operand (left or right) the query is, else null.
   template <typename F>
   static void visitQueries(const ast::Block& b, F&& f) {
-    for (const auto& let : b.lets) visitExpr(let.value, f);
+    for (const auto& let : b.lets) visitExpr(let.value, f, nullptr);
     visitConjunction(b.body, f);
   }
   template <typename F>
   static void visitConjunction(const Conjunction& c, F& f) {
     for (const auto& d : c.items)
       for (const auto& clause : d) {
-        visitQuery(clause.query, f);
-        if (clause.rhs) visitExpr(*clause.rhs, f);
-        for (const auto& a : clause.args) visitExpr(a, f);
+        const Clause* operandOf = clause.kind == ClauseKind::Access ? &clause : nullptr;
+        visitQuery(clause.query, f, operandOf);
+        if (clause.rhs) visitExpr(*clause.rhs, f, operandOf);
+        for (const auto& a : clause.args) visitExpr(a, f, nullptr);
         if (clause.conditions) visitConjunction(*clause.conditions, f);
         if (clause.body) visitQueries(*clause.body, f);
       }
   }
   template <typename F>
-  static void visitExpr(const Expr& e, F& f) {
-    if (e.kind == ExprKind::Query) visitQuery(e.query, f);
-    for (const auto& a : e.args) visitExpr(a, f);
+  static void visitExpr(const Expr& e, F& f, const Clause* operandOf) {
+    if (e.kind == ExprKind::Query) visitQuery(e.query, f, operandOf);
+    for (const auto& a : e.args) visitExpr(a, f, nullptr);
   }
   template <typename F>
-  static void visitQuery(const Query& q, F& f) {
-    f(q);
+  static void visitQuery(const Query& q, F& f, const Clause* operandOf) {
+    f(q, operandOf);
     for (const auto& p : q.parts) {
       if (p.filter) visitConjunction(*p.filter, f);
-      if (p.keysRhs) visitExpr(*p.keysRhs, f);
+      if (p.keysRhs) visitExpr(*p.keysRhs, f, nullptr);
     }
   }
+
 };
 
 bool lineAllows(std::string_view line, std::string_view id) {

@@ -152,6 +152,26 @@ TEST(Lint, VariableStarThroughParameter) {
   EXPECT_EQ(ws[0].where.line, 5u);
 }
 
+// Control Tower's rules (ct-iam-pr-1, ct-rds-pr-14): a held list meets a
+// scalar, or is the member set of IN; cfn-guard 3.1.1 gives the intended
+// answers (FAIL for Action ["s3:GetObject", "*"] with Resource "*"), so
+// nothing is said.
+TEST(Lint, VariableStarComparedWithScalarOrAsMembersIsSilent) {
+  EXPECT_EQ(idsOf("rule check_admin_access(actions, resources) {\n"
+                  "  when some %actions[*] == \"*\" {\n    %resources[*] != \"*\"\n  }\n}\n"
+                  "rule r when Resources exists {\n  Resources.*.Properties.PolicyDocument.Statement[*] {\n"
+                  "    check_admin_access(Action, Resource)\n  }\n}\n"),
+            Ids{});
+  EXPECT_EQ(idsOf("let types = ['audit', 'error']\nlet logs = Resources.*.Properties.Logs\n"
+                  "rule r {\n  Resources.*.Properties.Logs.* IN %types[*]\n  %logs[*] == 'audit'\n}\n"),
+            Ids{});
+  // The same shapes against a list, or iterated further, still warn.
+  EXPECT_EQ(idsOf("let logs = Resources.A.Properties.Logs\nrule r { %logs[*] IN ['audit'] }\n"),
+            Ids{"variable-star"});
+  EXPECT_EQ(idsOf("let types = ['audit', 'error']\nrule r { Resources.A.Properties.Log == %types[*] }\n"),
+            Ids{"variable-star"});
+}
+
 TEST(Lint, VariableBoundToElementsIsSilent) {
   EXPECT_EQ(idsOf("let blocked = Blocked[*]\nrule r { %blocked[*] { this > 1024 } }\n"
                   "rule check_tags(tags) { %tags[*].Key exists }\n"
