@@ -293,10 +293,14 @@ class Linter {
         checkAccess(c);
         break;
       }
-      case ClauseKind::Block:
+      case ClauseKind::Block: {
+        const Clause* outer = comparing_;
+        comparing_ = &c;
         checkQuery(c.query);
+        comparing_ = outer;
         if (c.body) checkBlock(*c.body, Position::Body);
         break;
+      }
       case ClauseKind::When:
       case ClauseKind::TypeBlock: {
         if (c.conditions) checkConjunction(*c.conditions, Position::Condition);
@@ -452,7 +456,7 @@ class Linter {
     if (b.kind == Binding::Literal && b.expr->literal.kind == LitKind::List)
       holds = "a list literal";
     else if (b.kind == Binding::QueryValue && (endsWithPlainValue(b.expr->query) || isThisOnly(b.expr->query)) &&
-             !(comparing_ && &comparing_->query == &q && comparesElementsAnyway(*comparing_)))
+             !(comparing_ && &comparing_->query == &q && comparesElementsLater(*comparing_)))
       holds = "the value of `" + queryText(b.expr->query) + "`, which may be a list";
     if (holds.empty()) return;
     warn(kVariableStar, q.parts[1].span.begin,
@@ -491,16 +495,44 @@ class Linter {
   // same name shadows it; such code is rare enough to ignore that).
   // Uses that compare a held list element by element anyway, or as a set
   // of members, do not count (comparesElementsAnyway, isMembershipList).
-  static bool iteratesParameter(const ast::Block& block, const std::string& param) {
+  bool iteratesParameter(const ast::Block& block, const std::string& param) const {
     bool found = false;
     visitQueries(block, [&](const Query& q, const Clause* in) {
       if (q.parts.size() < 2 || q.parts[0].kind != PartKind::Variable || q.parts[0].name != param ||
           q.parts[1].kind != PartKind::AllIndices)
         return;
-      if (in && ((&in->query == &q && comparesElementsAnyway(*in)) || isMembershipList(*in, q))) return;
+      if (in && ((&in->query == &q && comparesElementsLater(*in)) || isMembershipList(*in, q))) return;
       found = true;
     });
     return found;
+  }
+
+  // Whether the clause `%v[*] …` (an access clause, or a block over it)
+  // compares a list held in %v element by element anyway: a comparison
+  // with a scalar (comparesElementsAnyway), or a block whose every clause
+  // compares `this` with a scalar or regex literal (or a variable holding
+  // one; resolved in the scopes of the walk, the file's lets included).
+  bool comparesElementsLater(const Clause& c) const {
+    if (c.kind == ClauseKind::Access) return comparesElementsAnyway(c);
+    if (c.kind != ClauseKind::Block || !c.body || !isWholeVariableStar(c.query) || !c.body->lets.empty()) return false;
+    for (const auto& d : c.body->body.items)
+      for (const auto& inner : d)
+        if (!comparesThisWithScalar(inner)) return false;
+    return !c.body->body.items.empty();
+  }
+  bool comparesThisWithScalar(const Clause& c) const {
+    if (c.kind != ClauseKind::Access || !c.rhs || !isThisOnly(c.query)) return false;
+    const ast::Literal* lit = literalOf(*c.rhs);
+    if (!lit || lit->kind == LitKind::List || lit->kind == LitKind::Map) return false;
+    switch (c.op) {
+      case CmpOp::Eq:
+      case CmpOp::Gt:
+      case CmpOp::Ge:
+      case CmpOp::Lt:
+      case CmpOp::Le: return true;
+      case CmpOp::In: return lit->kind == LitKind::String;
+      default: return false;
+    }
   }
 
   // §16.10: `%v empty` tests the result set, not the value.
@@ -778,7 +810,8 @@ class Linter {
   // ------------------------------------------------------------ visiting
 
   // Calls f(query, clause) for every query of a block; `clause` is the
-  // access clause whose operand (left or right) the query is, else null.
+  // access clause whose operand (left or right) the query is, or the block
+  // clause over it, else null.
   template <typename F>
   static void visitQueries(const ast::Block& b, F&& f) {
     for (const auto& let : b.lets) visitExpr(let.value, f, nullptr);
@@ -788,7 +821,8 @@ class Linter {
   static void visitConjunction(const Conjunction& c, F& f) {
     for (const auto& d : c.items)
       for (const auto& clause : d) {
-        const Clause* operandOf = clause.kind == ClauseKind::Access ? &clause : nullptr;
+        const bool operand = clause.kind == ClauseKind::Access || clause.kind == ClauseKind::Block;
+        const Clause* operandOf = operand ? &clause : nullptr;
         visitQuery(clause.query, f, operandOf);
         if (clause.rhs) visitExpr(*clause.rhs, f, operandOf);
         for (const auto& a : clause.args) visitExpr(a, f, nullptr);

@@ -130,7 +130,7 @@ TEST(Lint, InListAndEqualityAreSilent) {
 TEST(Lint, VariableStarOverValueThatMayBeList) {
   const std::string rules =
       "let blocked = Blocked\n"
-      "rule r {\n  %blocked[*] {\n    this > 1024\n  }\n}\n";
+      "rule r {\n  %blocked[*] {\n    Port > 1024\n  }\n}\n";
   const auto ws = lintText(rules);
   ASSERT_EQ(ws.size(), 1u);
   EXPECT_EQ(ws[0].id, "variable-star");
@@ -165,7 +165,16 @@ TEST(Lint, VariableStarComparedWithScalarOrAsMembersIsSilent) {
   EXPECT_EQ(idsOf("let types = ['audit', 'error']\nlet logs = Resources.*.Properties.Logs\n"
                   "rule r {\n  Resources.*.Properties.Logs.* IN %types[*]\n  %logs[*] == 'audit'\n}\n"),
             Ids{});
+  // A block over the held list whose clauses only compare `this` with a
+  // scalar or regex (ct-iam-pr-3's check_no_wildcard_action).
+  EXPECT_EQ(idsOf("let WILDCARD = /^[\\w]*[:]*\\*$/\n"
+                  "rule check_no_wildcard_action(actions) {\n  %actions[*] {\n    this != %WILDCARD\n  }\n}\n"
+                  "rule r when Resources exists {\n  Resources.*.Properties.PolicyDocument.Statement[*] {\n"
+                  "    check_no_wildcard_action(Action)\n  }\n}\n"),
+            Ids{});
   // The same shapes against a list, or iterated further, still warn.
+  EXPECT_EQ(idsOf("let blocked = Blocked\nrule r { %blocked[*] {\n  this > 1024\n  Port exists\n} }\n"),
+            Ids{"variable-star"});
   EXPECT_EQ(idsOf("let logs = Resources.A.Properties.Logs\nrule r { %logs[*] IN ['audit'] }\n"),
             Ids{"variable-star"});
   EXPECT_EQ(idsOf("let types = ['audit', 'error']\nrule r { Resources.A.Properties.Log == %types[*] }\n"),
