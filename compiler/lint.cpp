@@ -70,12 +70,11 @@ bool isWholeVariableStar(const Query& q) {
 // string: spec §8.5(a), §8.7(a); ordering flattens lists: §8.6), so not
 // iterating it changes no outcome. For a list literal in %v, `==` compares
 // the whole list (§8.5(c)), which is the trap; callers check the binding.
-bool comparesElementsAnyway(const Clause& c) {
-  if (c.kind != ClauseKind::Access || !c.rhs || c.rhs->kind != ExprKind::Literal) return false;
-  if (!isWholeVariableStar(c.query)) return false;
-  const LitKind k = c.rhs->literal.kind;
+// Whether `op` applied to a list value and a literal of kind `k` goes
+// element by element (the rules above).
+bool appliesPerElement(CmpOp op, LitKind k) {
   if (k == LitKind::List || k == LitKind::Map) return false;
-  switch (c.op) {
+  switch (op) {
     case CmpOp::Eq:
     case CmpOp::Gt:
     case CmpOp::Ge:
@@ -84,6 +83,11 @@ bool comparesElementsAnyway(const Clause& c) {
     case CmpOp::In: return k == LitKind::String;
     default: return false;
   }
+}
+
+bool comparesElementsAnyway(const Clause& c) {
+  if (c.kind != ClauseKind::Access || !c.rhs || c.rhs->kind != ExprKind::Literal) return false;
+  return isWholeVariableStar(c.query) && appliesPerElement(c.op, c.rhs->literal.kind);
 }
 
 // `q IN %list[*]`: on the right of IN a list is a set of members (§8.7(a)),
@@ -523,16 +527,7 @@ class Linter {
   bool comparesThisWithScalar(const Clause& c) const {
     if (c.kind != ClauseKind::Access || !c.rhs || !isThisOnly(c.query)) return false;
     const ast::Literal* lit = literalOf(*c.rhs);
-    if (!lit || lit->kind == LitKind::List || lit->kind == LitKind::Map) return false;
-    switch (c.op) {
-      case CmpOp::Eq:
-      case CmpOp::Gt:
-      case CmpOp::Ge:
-      case CmpOp::Lt:
-      case CmpOp::Le: return true;
-      case CmpOp::In: return lit->kind == LitKind::String;
-      default: return false;
-    }
+    return lit && appliesPerElement(c.op, lit->kind);
   }
 
   // §16.10: `%v empty` tests the result set, not the value.
