@@ -28,6 +28,7 @@ import os
 import sys
 import tempfile
 import time
+import uuid
 
 import guardvm
 
@@ -154,6 +155,7 @@ def scan(client, pack, files, out, chunk_files=8, ship_data=False, window=None, 
     chunks = _chunks(files, max(1, chunk_files))
     shipped_pack = client.scatter(pack, broadcast=True, hash=False)
     writer = _OrderedWriter(out)
+    scan_id = uuid.uuid4().hex  # task keys unique to this scan: a cluster caches results by key
     meter = _Progress(len(files), progress)
     running = {}   # future -> chunk index
     done = {}      # chunk index -> outcomes, waiting for its turn
@@ -166,7 +168,7 @@ def scan(client, pack, files, out, chunk_files=8, ship_data=False, window=None, 
                 if ship_data:
                     items = [_read_for_shipping(p, n) for p, n in items]
                 future = client.submit(_scan_chunk, shipped_pack, items, ship_data, pure=False,
-                                       key="guardvm-scan-%d-%s" % (next_submit, id(writer)))
+                                       key="guardvm-scan-%s-%d" % (scan_id, next_submit))
                 running[future] = next_submit
                 next_submit += 1
             finished = wait(list(running), return_when="FIRST_COMPLETED").done
