@@ -103,6 +103,15 @@ guardvm_code compileInto(const std::vector<SourceFile>& sources, guardvm_pack** 
   return makePack(std::move(compiled.program), pack);
 }
 
+// The C array of `count` paths as strings; false when one of them is NULL.
+bool pathsOf(const char* const* paths, size_t count, std::vector<std::string>& out) {
+  for (size_t i = 0; i < count; ++i) {
+    if (!paths[i]) return false;
+    out.emplace_back(paths[i]);
+  }
+  return true;
+}
+
 guardvm_status statusOf(vm::Status s) {
   switch (s) {
     case vm::Status::Pass: return GUARDVM_PASS;
@@ -201,10 +210,7 @@ guardvm_code guardvm_compile_files(const char* const* paths, size_t count, guard
     if (!pack || (count && !paths)) return fail(error, GUARDVM_E_ARGUMENT, "guardvm_compile_files: NULL argument");
     *pack = nullptr;
     std::vector<std::string> inputs;
-    for (size_t i = 0; i < count; ++i) {
-      if (!paths[i]) return fail(error, GUARDVM_E_ARGUMENT, "guardvm_compile_files: NULL path");
-      inputs.emplace_back(paths[i]);
-    }
+    if (!pathsOf(paths, count, inputs)) return fail(error, GUARDVM_E_ARGUMENT, "guardvm_compile_files: NULL path");
     auto sources = cli::readRulesSources(inputs);
     if (!sources.ok()) return fail(error, GUARDVM_E_IO, sources.error().message);
     return compileInto(sources.value(), pack, error);
@@ -274,10 +280,7 @@ guardvm_code guardvm_list_data_files(const char* const* paths, size_t count, int
     if (!list || (count && !paths)) return fail(error, GUARDVM_E_ARGUMENT, "guardvm_list_data_files: NULL argument");
     *list = nullptr;
     std::vector<std::string> args;
-    for (size_t i = 0; i < count; ++i) {
-      if (!paths[i]) return fail(error, GUARDVM_E_ARGUMENT, "guardvm_list_data_files: NULL path");
-      args.emplace_back(paths[i]);
-    }
+    if (!pathsOf(paths, count, args)) return fail(error, GUARDVM_E_ARGUMENT, "guardvm_list_data_files: NULL path");
     auto walked = cli::walkDataPaths(args, by_modified ? cli::WalkOrder::ByModified : cli::WalkOrder::ByName);
     if (!walked.ok()) return fail(error, GUARDVM_E_IO, walked.error().message);
     auto out = std::make_unique<guardvm_file_list>();

@@ -231,6 +231,11 @@ TEST(CApi, ErrorsAreCodesWithMessages) {
   EXPECT_EQ(guardvm_compile(nullptr, 1, &pack, nullptr), GUARDVM_E_ARGUMENT);
   EXPECT_EQ(guardvm_validate(nullptr, "{}", 2, nullptr, 0, nullptr, &error), GUARDVM_E_ARGUMENT);
   guardvm_error_free(error);
+  const char* withNull[] = {"rules", nullptr};
+  EXPECT_EQ(guardvm_compile_files(withNull, 2, &pack, nullptr), GUARDVM_E_ARGUMENT);
+  guardvm_file_list* noList = nullptr;
+  EXPECT_EQ(guardvm_list_data_files(withNull, 2, 0, &noList, nullptr), GUARDVM_E_ARGUMENT);
+  EXPECT_EQ(noList, nullptr);
   const char* missing[] = {"/nonexistent/rules"};
   EXPECT_EQ(guardvm_compile_files(missing, 1, &pack, &error), GUARDVM_E_IO);
   EXPECT_NE(std::string(guardvm_error_message(error)).find("/nonexistent/rules"), std::string::npos);
