@@ -3,7 +3,8 @@
 # top-level CMakeLists.txt after the guardvm, guardc and rule_packs targets.
 #
 #   bin/guardvm, bin/guardc, bin/cfn-guard -> guardvm (GUARD_INSTALL_CFN_GUARD_LINK)
-#   share/guardvm/shipped.gpack          the rules/*.guard bundle, plus rules/ and examples/
+#   share/guardvm/bundles/*.gpack        the rule bundles (cmake/GuardBundles.cmake), plus
+#                                        rules/ (the shipped bundle's sources) and examples/
 #   share/man/man1/guardvm.1, guardc.1   (and cfn-guard.1 -> guardvm.1)
 #   share/bash-completion/completions/   guardvm, cfn-guard, guardc
 #   share/zsh/vendor-completions/        _guardvm, _cfn-guard, _guardc (in /usr; else
@@ -80,7 +81,7 @@ endif()
 add_custom_target(install_files ALL DEPENDS ${GUARD_COMPLETION_FILES} ${GUARD_STAGED_LINKS})
 
 install(TARGETS guardvm guardc RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
-install(FILES ${CMAKE_BINARY_DIR}/rules/shipped.gpack DESTINATION ${GUARD_DATA_DIR})
+install(FILES ${GUARD_BUNDLES} DESTINATION ${GUARD_DATA_DIR}/bundles)
 install(FILES ${GUARD_SHIPPED_RULES} DESTINATION ${GUARD_DATA_DIR}/rules)
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/rules/examples/ DESTINATION ${GUARD_DATA_DIR}/examples)
 install(FILES ${GUARD_STAGE}/man/guardvm.1 ${GUARD_STAGE}/man/guardc.1

@@ -11,7 +11,7 @@
 #                                       corpus kept in build-fuzz/corpus/TARGET; it stops
 #                                       early after GUARD_FUZZ_RUNS executions if that is set
 #
-# Targets: rules yaml json pack pack_resealed pack_struct e2e regex reports (executables
+# Targets: rules yaml json pack pack_resealed pack_struct e2e regex reports bundle (executables
 # <target>_fuzz; the two pack_* targets mutate packs past their checksum).
 # A crash leaves crash-*/leak-*/timeout-* in build-fuzz/artifacts/TARGET/; after fixing
 # it, copy the file to tests/fuzz/regressions/TARGET/ so replay keeps checking it.
@@ -19,7 +19,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 bdir="${GUARD_FUZZ_BUILD_DIR:-build-fuzz}"
-targets=(rules yaml json pack pack_resealed pack_struct e2e regex reports)
+targets=(rules yaml json pack pack_resealed pack_struct e2e regex reports bundle)
 shared="${GUARD_SHARED:-$root/../shared}"
 # Leaks are checked; a single input may take at most 10 s (a hang is a bug too).
 # libFuzzer's timeout is wall-clock time: long runs at low priority on a busy
@@ -52,7 +52,7 @@ collect() {
 # file, and rules/data pairs for the end-to-end target.
 seed() {
   local s="$bdir/seeds" cases="$shared/conformance/cases"
-  rm -rf "$s"; mkdir -p "$s"/{rules,yaml,json,pack,pack_resealed,pack_struct,e2e,regex,reports}
+  rm -rf "$s"; mkdir -p "$s"/{rules,yaml,json,pack,pack_resealed,pack_struct,e2e,regex,reports,bundle}
   find rules -name '*.guard' -print0 | collect "$s/rules"
   find rules -name '*.yml' -print0 | collect "$s/yaml"
   if [[ -d "$cases" ]]; then

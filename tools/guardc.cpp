@@ -1,12 +1,16 @@
-// guardc: compiles Guard rules files into a rule pack (.gpack), and
-// disassembles packs into a readable listing. Errors are printed as
-// `file:line:col: error: message` with the source line and a caret; so are
-// the lint warnings of compiler/lint.h (on by default; `-W` options below).
+// guardc: compiles Guard rules files into a rule pack (.gpack), builds rule
+// bundles from rule-set manifests (--rule-set: a pack with the set's name,
+// version, description and controls, tools/cli/bundles.h), lists installed
+// bundles (--list), and disassembles packs into a readable listing. Errors
+// are printed as `file:line:col: error: message` with the source line and a
+// caret; so are the lint warnings of compiler/lint.h (on by default; `-W`
+// options below).
 #include <string>
 #include <vector>
 
 #include <CLI/CLI.hpp>
 
+#include "tools/cli/bundles.h"
 #include "tools/cli/common.h"
 #include "tools/cli/sources.h"
 #include "tools/cli/version.h"
@@ -41,7 +45,10 @@ Result<WarningOptions> readWarningOptions(const std::vector<std::string>& values
   return o;
 }
 
-int compileCommand(const std::vector<std::string>& inputs, const std::string& output, const WarningOptions& wo) {
+// Compiles `inputs` into the pack `output`; with `bundle`, the pack carries
+// it as its metadata (one controls entry per input file).
+int compileCommand(const std::vector<std::string>& inputs, const std::string& output, const WarningOptions& wo,
+                   const vm::BundleInfo* bundle = nullptr) {
   auto sources = cli::readRulesSources(inputs);
   if (!sources.ok()) {
     cli::err("guardc: " + sources.error().message + "\n");
@@ -58,25 +65,73 @@ int compileCommand(const std::vector<std::string>& inputs, const std::string& ou
     cli::err("guardc: internal error: " + compiled.internalError + "\n");
     return 1;
   }
-  if (auto saved = cli::savePack(*compiled.program, output); !saved.ok()) {
+  std::string bytes = vm::writePack(*compiled.program);
+  if (bundle) {
+    auto attached = vm::attachBundleInfo(bytes, uint32_t(compiled.program->files.size()), *bundle);
+    if (!attached.ok()) {
+      cli::err("guardc: " + output + ": " + attached.error().message + "\n");
+      return 1;
+    }
+    bytes = std::move(attached.value());
+  }
+  if (auto saved = cli::savePackBytes(bytes, output); !saved.ok()) {
     cli::err("guardc: " + saved.error().message + "\n");
     return 1;
   }
   return 0;
 }
 
+// --rule-set MANIFEST: the manifest's rules files, in its order, as one
+// bundle. Each mapping names one file, so the pack's files line up with the
+// manifest's controls.
+int ruleSetCommand(const std::string& manifest, const std::string& rulesRoot, const std::string& output,
+                   const WarningOptions& wo) {
+  auto set = cli::readRuleSetManifest(manifest, rulesRoot);
+  if (!set.ok()) {
+    cli::err("guardc: " + set.error().message + "\n");
+    return 1;
+  }
+  for (const auto& f : set.value().files)
+    if (!cli::isRegularFile(f)) {
+      cli::err("guardc: " + manifest + ": rules file " + f + " does not exist (is --rules-root right?)\n");
+      return 1;
+    }
+  return compileCommand(set.value().files, output, wo, &set.value().info);
+}
+
+// --list: the installed bundles; --list NAME|PACK: one bundle in detail.
+int listCommand(const std::string& which) {
+  if (which.empty()) {
+    cli::out(cli::bundleListing());
+    return 0;
+  }
+  std::string path = which;
+  if (!cli::pathExists(which)) {
+    auto found = cli::findBundle(which[0] == '@' ? which.substr(1) : which);
+    if (!found.ok()) {
+      cli::err("guardc: " + found.error().message + "\n");
+      return 1;
+    }
+    path = found.value();
+  }
+  auto pack = cli::describePack(path);
+  if (!pack.ok()) {
+    cli::err("guardc: " + pack.error().message + "\n");
+    return 1;
+  }
+  cli::out(cli::bundleDetails(pack.value()));
+  return 0;
+}
+
 int disasmCommand(const std::string& path) {
-  auto bytes = cli::readFile(path, cli::kMaxRulesBytes);
-  if (!bytes.ok()) {
-    cli::err("guardc: " + path + ": " + bytes.error().message + "\n");
+  auto pack = cli::describePack(path);
+  if (!pack.ok()) {
+    cli::err("guardc: " + pack.error().message + "\n");
     return 1;
   }
-  auto program = vm::readPack(bytes.value(), path);
-  if (!program.ok()) {
-    cli::err("guardc: " + path + ": " + program.error().message + "\n");
-    return 1;
-  }
-  cli::out(vm::disassemble(*program.value()));
+  // A bundle's metadata heads the listing; a plain pack's listing is unchanged.
+  if (pack.value().bundle) cli::out(cli::bundleDetails(pack.value()));
+  cli::out(vm::disassemble(*pack.value().program));
   return 0;
 }
 
@@ -84,14 +139,22 @@ int disasmCommand(const std::string& path) {
 
 int main(int argc, char** argv) {
   CLI::App app{"guardc: compile Guard rules into rule packs (.gpack), or list a pack's bytecode"};
-  std::string output, disasm;
+  std::string output, disasm, ruleSet, rulesRoot = ".", listName;
   std::vector<std::string> inputs, warningValues;
   app.add_option("-o,--output", output, "the pack to write");
   app.add_option("-W", warningValues,
                  "-Werror: any warning fails the compilation (no pack); -Wno-lint: no lint warnings; "
                  "-Wno-<id>: not this lint warning (docs/lint.md)")
       ->allow_extra_args(false);
-  app.add_option("--disasm", disasm, "print the bytecode listing of a pack");
+  app.add_option("--disasm", disasm, "print the bytecode listing of a pack (and its bundle metadata)");
+  app.add_option("--rule-set", ruleSet,
+                 "build a rule bundle from a rule-set manifest (the AWS Guard Rules Registry's "
+                 "mappings/rule_set_*.json format; docs/bundles.md)");
+  app.add_option("--rules-root", rulesRoot, "where the manifest's guardFilePath entries are relative to")
+      ->capture_default_str();
+  app.add_option("--list", listName,
+                 "list the installed rule bundles; with a bundle name or pack: its rules and controls")
+      ->expected(0, 1);
   app.add_option("inputs", inputs, "rules files or directories");
   app.set_version_flag("-V,--version", [] {  // CLI11 adds the final newline
     std::string text = cli::versionText("guardc");
@@ -111,10 +174,15 @@ int main(int argc, char** argv) {
   int rc;
   if (!disasm.empty()) {
     rc = disasmCommand(disasm);
-  } else if (!output.empty() && !inputs.empty()) {
+  } else if (app.count("--list")) {
+    rc = listCommand(listName);
+  } else if (!ruleSet.empty() && !output.empty() && inputs.empty()) {
+    rc = ruleSetCommand(ruleSet, rulesRoot, output, warningOptions.value());
+  } else if (!output.empty() && !inputs.empty() && ruleSet.empty()) {
     rc = compileCommand(inputs, output, warningOptions.value());
   } else {
-    cli::err("usage: guardc -o OUT.gpack RULES... | guardc --disasm PACK\n");
+    cli::err("usage: guardc -o OUT.gpack RULES... | guardc -o OUT.gpack --rule-set MANIFEST [--rules-root DIR] |\n"
+             "       guardc --disasm PACK | guardc --list [NAME|PACK]\n");
     rc = 2;
   }
   return cli::finishOutput(rc, 1);

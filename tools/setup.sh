@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # One-step set-up for a fresh Debian 12 machine (run as root):
 #   tools/setup.sh demo   install what is missing, build guardvm, guardc and libguardvm
-#                         only, compile rules/ into packs, install libguardvm and the
+#                         only, build the rule bundles (rules/, the registry's rule sets
+#                         when ../shared has it, Control Tower's controls from npm:
+#                         docs/bundles.md), install libguardvm and the
 #                         Python package (`import guardvm`) under /usr/local, and validate
 #                         the bundled seed example
 #   tools/setup.sh test   install what is missing, build, install everything under
@@ -21,9 +23,27 @@ build="${GUARD_BUILD_DIR:-build}"
 bash tools/install-deps.sh
 
 jobs=$(nproc 2>/dev/null || echo 2)
-cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release
+# Rule bundles (docs/bundles.md): one per rule set of the AWS Guard Rules
+# Registry when its checkout is beside us (../shared/corpus/registry), and
+# AWS Control Tower's proactive controls from the npm package (pinned,
+# checksum verified; skipped with a note when the registry is unreachable).
+bundle_args=()
+if [ -d ../shared/corpus/registry/mappings ]; then
+  bundle_args+=("-DGUARD_REGISTRY_DIR=$(cd ../shared/corpus/registry && pwd)")
+fi
+case "$build" in /*) build_abs=$build ;; *) build_abs=$PWD/$build ;; esac
+set +e
+ct_dir=$(python3 tools/fetch-control-tower.py "$build_abs/control-tower")
+ct_rc=$?
+set -e
+case $ct_rc in
+  0) bundle_args+=("-DGUARD_CONTROL_TOWER_DIR=$ct_dir") ;;
+  3) bundle_args+=("-DGUARD_CONTROL_TOWER_DIR=") ;;  # unreachable: said on stderr; built without it
+  *) echo "tools/fetch-control-tower.py failed (exit $ct_rc)" >&2; exit 1 ;;
+esac
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release "${bundle_args[@]}"
 if [ "$mode" = demo ]; then
-  # Only what the demo runs and installs: the two programs, the shipped pack
+  # Only what the demo runs and installs: the two programs, the rule bundles
   # and libguardvm (no test suite).
   cmake --build "$build" -j "$jobs" --target guardvm guardc rule_packs guardvm_c
   install_args=(--component library)
@@ -42,9 +62,9 @@ fi
 
 case "$mode" in
   demo)
-    echo "== guardvm validate on the seed example (rules/examples/seed), with the shipped pack"
+    echo "== guardvm validate on the seed example (rules/examples/seed), with the shipped bundle"
     set +e
-    "$build/guardvm" validate --data rules/examples/seed/*.yml --rules "$build/rules/shipped.gpack" --show-summary all
+    "$build/guardvm" validate --data rules/examples/seed/*.yml --rules "$build/bundles/shipped.gpack" --show-summary all
     rc=$?
     set -e
     echo "== exit code $rc (19: a rule failed, as cfn-guard reports for bad-task-defs.yml)"

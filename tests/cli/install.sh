@@ -46,7 +46,7 @@ if [ -z "$zshdir" ]; then
 fi
 install_into "$prefix"
 
-expected=(bin/guardvm bin/guardc share/guardvm/shipped.gpack
+expected=(bin/guardvm bin/guardc share/guardvm/bundles/shipped.gpack
   share/guardvm/examples/seed/bad-task-defs.yml share/guardvm/examples/seed/safe-task-defs.yml
   share/man/man1/guardvm.1 share/man/man1/guardc.1
   share/bash-completion/completions/guardvm share/bash-completion/completions/guardc
@@ -128,7 +128,7 @@ run() {
     return 1
   fi
 }
-pack="$moved/share/guardvm/shipped.gpack"
+pack="$moved/share/guardvm/bundles/shipped.gpack"
 check "validate a non-compliant example (19)" run 19 "$moved/bin/guardvm" validate -r "$pack" -d bad.yml
 grep -q "FAIL" "$scratch/out.txt" || fail "the non-compliant report does not say FAIL"
 check "validate a compliant example (0)" run 0 "$moved/bin/guardvm" validate -r "$pack" -d safe.yml
@@ -137,6 +137,15 @@ check "validate the examples folder by absolute path" \
 check "guardc compiles the installed rules" run 0 "$moved/bin/guardc" -o "$elsewhere/mine.gpack" "$moved/share/guardvm/rules"
 check "validate with that pack (19)" run 19 "$moved/bin/guardvm" validate -r mine.gpack -d bad.yml
 check "guardc --disasm the installed pack" run 0 "$moved/bin/guardc" --disasm "$pack"
+# Installed bundles by name, found relative to the moved programs (no environment).
+check "validate -r @shipped (19)" run 19 "$moved/bin/guardvm" validate -r @shipped -d bad.yml
+check "validate -r @shipped (0)" run 0 "$moved/bin/guardvm" validate -r @shipped -d safe.yml
+check "guardc --list names the installed bundles" run 0 "$moved/bin/guardc" --list
+grep -q "@shipped" "$scratch/out.txt" || fail "guardc --list does not list @shipped"
+check "guardc --list shipped" run 0 "$moved/bin/guardc" --list shipped
+grep -q "; bundle shipped" "$scratch/out.txt" || fail "guardc --list shipped does not describe it"
+check "validate -r @absent is an error (255)" run 255 "$moved/bin/guardvm" validate -r @absent -d bad.yml
+grep -q "no installed rule bundle is named 'absent'" "$scratch/out.txt" || fail "no clear error for @absent"
 if [ "$link" = ON ]; then
   check "cfn-guard --version" run 0 "$moved/bin/cfn-guard" --version
   grep -qx "cfn-guard 3.1.1" "$scratch/out.txt" || fail "cfn-guard --version: $(cat "$scratch/out.txt")"

@@ -170,7 +170,10 @@ CompiledRules compileRules(const std::vector<SourceFile>& sources, const LintOpt
 }
 
 Result<Unit> savePack(const vm::Program& program, const std::string& path) {
-  const std::string bytes = vm::writePack(program);
+  return savePackBytes(vm::writePack(program), path);
+}
+
+Result<Unit> savePackBytes(std::string_view bytes, const std::string& path) {
   const std::string temp = path + ".tmp";
   std::ofstream out(temp, std::ios::binary | std::ios::trunc);
   out.write(bytes.data(), std::streamsize(bytes.size()));

@@ -88,5 +88,7 @@ CompiledRules compileRules(const std::vector<SourceFile>& sources, const LintOpt
 // complete and closed, so a failed write (a full disk) never leaves a
 // truncated pack. The error reads "cannot write PATH: <system text>".
 Result<Unit> savePack(const vm::Program& program, const std::string& path);
+// The same for pack bytes already made (a bundle: writePack, then attachBundleInfo).
+Result<Unit> savePackBytes(std::string_view bytes, const std::string& path);
 
 }  // namespace guard::cli

@@ -5,6 +5,7 @@
 #include "tools/cli/args.h"
 #include "tools/cli/command_line.h"
 #include "tools/cli/commands.h"
+#include "tools/cli/bundles.h"
 #include "tools/cli/common.h"
 #include "tools/cli/compile_cache.h"
 #include "tools/cli/help.h"
@@ -245,9 +246,21 @@ int Validator::collectRules() {
     return 0;
   }
   WalkOrder order = opt_.lastModified ? WalkOrder::ByModified : WalkOrder::ByName;
-  for (const auto& arg : opt_.rules)
-    if (!pathExists(arg)) return fatal("The path `" + arg + "` does not exist");
+  // `-r @NAME` names an installed bundle (tools/cli/bundles.h); an existing
+  // path is always a path, as for cfn-guard.
+  std::vector<std::string> paths;
   for (const auto& arg : opt_.rules) {
+    if (!isBundleReference(arg)) {
+      paths.push_back(arg);
+      continue;
+    }
+    auto bundle = findBundle(arg.substr(1));
+    if (!bundle.ok()) return fatal(bundle.error().message);
+    paths.push_back(bundle.value());
+  }
+  for (const auto& arg : paths)
+    if (!pathExists(arg)) return fatal("The path `" + arg + "` does not exist");
+  for (const auto& arg : paths) {
     bool dir = isDirectory(arg);
     for (const auto& f : walk(arg, order, false)) {
       if (dir && !hasRulesExtension(baseName(f.path))) continue;
