@@ -132,9 +132,9 @@ set(CPACK_PACKAGE_DESCRIPTION
     "guardc compiles AWS Guard rules files into verified rule packs, and guardvm evaluates
 JSON/YAML documents (CloudFormation templates) against packs or rules files with
 the commands, options, reports and exit codes of cfn-guard 3.1.1; it is installed as
-cfn-guard too. Ships a rule pack in /usr/share/guardvm, the engine as a C library
-(libguardvm, guardvm/guardvm.h, pkg-config guardvm) and a Python package on it
-(import guardvm; python3 -m guardvm.fleet for scans on Dask).")
+cfn-guard too. Ships rule bundles in /usr/share/guardvm/bundles (validate -r @NAME),
+the engine as a C library (libguardvm, guardvm/guardvm.h, pkg-config guardvm) and a
+Python package on it (import guardvm; python3 -m guardvm.fleet for scans on Dask).")
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)

@@ -8,7 +8,9 @@
 #                         the bundled seed example
 #   tools/setup.sh test   install what is missing, build, install everything under
 #                         /usr/local (GUARD_INSTALL=0 skips it), and run every test
-#                         (ctest); then build the `asan` preset (ASan + UBSan, build-asan/)
+#                         (ctest); then, as root, make the Debian package, dpkg -i it,
+#                         check the installed programs and dpkg -r it (GUARD_CI_DEB=0
+#                         skips it); then build the `asan` preset (ASan + UBSan, build-asan/)
 #                         and run every test there too (GUARD_CI_ASAN=0 skips it); then
 #                         the C API's tests under ThreadSanitizer (the `tsan` preset,
 #                         GUARD_CI_TSAN=0 skips it); then the fuzz smoke: each libFuzzer
@@ -71,6 +73,10 @@ case "$mode" in
     ;;
   test)
     ctest --test-dir "$build" --output-on-failure -j "$jobs"
+    if [ "${GUARD_CI_DEB:-1}" != 0 ] && [ "$(id -u)" -eq 0 ]; then
+      echo "== the Debian package: cpack -G DEB, dpkg -i, the installed programs, dpkg -r"
+      bash tests/cli/debian_package.sh "$build"
+    fi
     if [ "${GUARD_CI_ASAN:-1}" != 0 ]; then
       echo "== the whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/)"
       cmake --preset asan >/dev/null
