@@ -15,6 +15,7 @@ packages=(
   googletest libgtest-dev libbenchmark-dev
   clang-14 libclang-rt-14-dev  # libFuzzer targets (tools/fuzz.sh; CI runs the fuzz smoke)
   pre-commit           # tests/cli/pre_commit.sh runs the guardvm-validate hook through it
+  zsh fish             # tests/cli/completions.sh loads and runs the completion scripts in them
   dpkg-dev             # cpack -G DEB computes the package's dependencies with dpkg-shlibdeps
   python3-distributed  # Dask: python3 -m guardvm.fleet (python/guardvm/fleet.py)
   python3-pytest       # the Python package's tests (tests/python/)

@@ -6,6 +6,8 @@
 # directory, with a bare environment, after the prefix has been moved. With
 # libguardvm built, docs/embedding.md's two examples (docs/examples/embed.c,
 # built through pkg-config, and embed.py) run against the moved prefix too.
+# The completion scripts installed for cfn-guard are cfn-guard's own (the
+# goldens c01-c03 of ../shared, when SOURCE_DIR has it beside it).
 # Installs only (no build). Called by ctest (`install_tree`):
 #   install.sh CMAKE BUILD_DIR CFN_GUARD_LINK(ON|OFF) zsh=GUARD_ZSH_COMPLETION_DIR [SOURCE_DIR]
 set -u
@@ -194,6 +196,18 @@ for n in "${names[@]}"; do
   out=$(bash -c '. "$1" && complete -p "$2"' _ "$moved/share/bash-completion/completions/$n" "$n" 2>&1)
   case "$out" in *" $n") echo "ok   bash completion of $n" ;; *) fail "bash completion of $n: $out" ;; esac
 done
+
+# cfn-guard's installed scripts are cfn-guard 3.1.1's own (the goldens c01-c03).
+golden="$source/../shared/spec/golden"
+if [ "$link" = ON ] && [ -n "$source" ] && [ -d "$golden" ]; then
+  scripts=(share/bash-completion/completions/cfn-guard "$zshdir/_cfn-guard"
+    share/fish/vendor_completions.d/cfn-guard.fish)
+  goldens=(c01-completions-bash c02-completions-zsh c03-completions-fish)
+  for i in 0 1 2; do
+    cmp -s "$moved/${scripts[i]}" "$golden/${goldens[i]}/stdout" && echo "ok   ${scripts[i]} is cfn-guard's" ||
+      fail "${scripts[i]} differs from golden ${goldens[i]}"
+  done
+fi
 
 # The man pages format without warnings.
 if command -v man >/dev/null; then

@@ -19,13 +19,6 @@ fi
 # Cases that are expected to differ, one per line: "<case> <how> # why".
 # how = exit: only the exit code is compared; skip: not compared at all.
 EXPECTED='
-# The completion scripts are shorter ones written by guardvm (the scripts that
-# clap_complete generates are not reproduced; they complete the same commands
-# and flags); only their exit codes must match. Every help and usage-error
-# text matches in full (h01-h08, v68, v72, v73, v79).
-c01-completions-bash exit
-c02-completions-zsh exit
-c03-completions-fish exit
 # Where cfn-guard panics (exit 101), guardvm prints a clear error instead
 # (docs/compatibility.md, "Where cfn-guard panics"; tests/cli/panics.sh).
 v48-cfn-deep-path-panic skip

@@ -2,7 +2,8 @@
 // that guardvm accepts what cfn-guard accepts and refuses the rest with
 // cfn-guard's words: flags, values, conflicts, required arguments, help
 // requests, suggestions and usage lines (docs/compatibility.md, "Flags
-// guardvm adds"). A command is described by a table (tools/cli/command_line.cpp);
+// guardvm adds"). A command is described by a table (tools/cli/command_line.cpp),
+// which also holds the helps that the help texts and completion scripts show;
 // parse() returns what to do, errors as values. Used by tools/guardvm.cpp and
 // the subcommands in tools/cli/; tested by tests/cli_args_test.cpp.
 #pragma once
@@ -36,6 +37,10 @@ struct Arg {
   // Why a value is refused (empty: accepted), as clap prints a value parser's error.
   std::string (*check)(std::string_view value) = nullptr;
   Action action = Action::Normal;
+  // clap's help of the argument (its first line on the help's row) and the
+  // default its help names; the help texts and the completion scripts show them.
+  std::string help;
+  std::string defaultValue;
 
   // clap's name of the argument in messages: "--rules [<RULES>...]".
   std::string display() const;
@@ -47,14 +52,19 @@ struct Group {
   bool required = false;
 };
 
-// A subcommand's long flags, for top-level suggestions ("'validate --rules' exists").
+// A subcommand of the top level: its name and about (the help's command list,
+// the completion scripts), its long flags (top-level suggestions: "'validate
+// --rules' exists").
 struct Subcommand {
   std::string name;
   std::vector<std::string> longs;
+  std::string about;
 };
 
 struct Command {
   std::string bin;                      // "cfn-guard validate": how usage lines start
+  std::string about;                    // what the command does: the start of its help
+  bool nextLineHelp = false;            // clap's layout of the help: each argument's help under it
   std::vector<Arg> args;                // declaration order; help (and version) last
   std::vector<Group> groups;            // clap's order
   std::vector<Subcommand> subcommands;  // the top level's; one of them is required

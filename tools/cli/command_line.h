@@ -1,9 +1,11 @@
 // The command line guardvm accepts, as tables for the clap-rules parser
-// (tools/cli/args.h): cfn-guard 3.1.1's commands with their arguments,
-// groups and conflicts, plus guardvm's own flags (-j/--jobs, --no-cache, --lint),
-// which are hidden from every text when the program is invoked as
-// `cfn-guard`. Used by tools/guardvm.cpp, the subcommands in tools/cli/ and
-// help.cpp; tested by tests/cli_args_test.cpp.
+// (tools/cli/args.h): cfn-guard 3.1.1's commands with their abouts,
+// arguments, helps, groups and conflicts, plus guardvm's own flags
+// (-j/--jobs, --no-cache, --lint), which are hidden from every text when the
+// program is invoked as `cfn-guard`. The one source of the parser, the help
+// texts (help.cpp) and the completion scripts (completions.cpp). Used by
+// tools/guardvm.cpp and the subcommands in tools/cli/; tested by
+// tests/cli_args_test.cpp.
 #pragma once
 
 #include <optional>
@@ -24,6 +26,9 @@ args::Command testCommand();
 args::Command parseTreeCommand();
 args::Command rulegenCommand();
 args::Command completionsCommand();
+
+// The about of clap's `help` subcommand (it has no table: guardvm.cpp parses it).
+std::string helpCommandAbout();
 
 // The subcommand called `name`, if there is one (not `help`).
 std::optional<args::Command> subcommand(std::string_view name);

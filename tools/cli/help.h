@@ -1,9 +1,9 @@
 // The help texts of guardvm's commands: cfn-guard 3.1.1's, word for word
-// (goldens h01-h04, v73), with the program's name in the usage line and,
-// when it is not invoked as `cfn-guard`, guardvm's own flags (validate:
-// -j/--jobs, --no-cache; test: --no-cache) described in the same style
-// before `-h, --help`. Used by tools/guardvm.cpp and the subcommands in
-// tools/cli/.
+// (goldens h01-h04, v73), rendered from the command tables
+// (command_line.h) with the program's name in the usage line and, when it
+// is not invoked as `cfn-guard`, guardvm's own flags (validate: -j/--jobs,
+// --no-cache, --lint; test: --no-cache) in the same layout before
+// `-h, --help`. Used by tools/guardvm.cpp and the subcommands in tools/cli/.
 #pragma once
 
 #include <string>

@@ -2,7 +2,9 @@
 # Writes guardvm's shell completion scripts (`guardvm completions --shell ...`)
 # for each NAME the program is installed under (guardvm, cfn-guard): the
 # program registers its completions under the name it was invoked as, so it is
-# run with argv[0] set to NAME. Called by the build (cmake/GuardInstall.cmake):
+# run with argv[0] set to NAME (as cfn-guard, it prints cfn-guard 3.1.1's own
+# scripts, tools/cli/completion_scripts.cpp). Called by the build
+# (cmake/GuardInstall.cmake):
 #   generate.sh GUARDVM OUTDIR NAME...
 # Writes OUTDIR/bash/NAME, OUTDIR/zsh/_NAME and OUTDIR/fish/NAME.fish.
 set -euo pipefail
