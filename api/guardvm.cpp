@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "report/model.h"
 #include "report/report.h"
 #include "tools/cli/common.h"
 #include "tools/cli/sources.h"
@@ -47,6 +48,7 @@ struct guardvm_result {
   std::vector<File> files;
   std::string combined;  // guardvm_result_report's text, made on first use
   bool combinedMade = false;
+  std::string structured;  // GUARDVM_STRUCTURED: the combined report (report::combine)
 };
 
 struct guardvm_file_list {
@@ -129,6 +131,12 @@ guardvm_status worse(guardvm_status a, guardvm_status b) { return a > b ? a : b;
 guardvm_code evaluate(const vm::Program& program, const Document& doc, const std::string& name, unsigned flags,
                       guardvm_result** result, guardvm_error** error) {
   auto r = std::make_unique<guardvm_result>();
+  // --structured's combined report, as tools/cli/validate.cpp folds it. Its
+  // parts point at values each FileResult owns: kept until it is written.
+  const bool structured = flags & GUARDVM_STRUCTURED;
+  vm::report::FileReportModel combined;
+  combined.name = name;
+  std::vector<vm::FileResult> kept;
   for (uint32_t f = 0; f < program.files.size(); ++f) {
     const vm::FileInfo& info = program.files[f];
     if (info.empty) continue;
@@ -140,13 +148,14 @@ guardvm_code evaluate(const vm::Program& program, const Document& doc, const std
     file.status = statusOf(fr.status);
     for (const vm::RuleResult& rule : fr.rules)
       file.rules.push_back({program.str(program.rules[rule.rule].name), statusOf(rule.status)});
-    if (!(flags & GUARDVM_STATUS_ONLY)) {
-      vm::PairView view{program, fr, doc, doc.text(), file.name, name};
-      vm::writeFileReportJson(file.report, view);
-    }
+    vm::PairView view{program, fr, doc, doc.text(), file.name, name};
+    if (!(flags & GUARDVM_STATUS_ONLY)) vm::writeFileReportJson(file.report, view);
+    if (structured) vm::report::combine(combined, vm::report::buildFileReport(view));
     r->status = worse(r->status, file.status);
     r->files.push_back(std::move(file));
+    if (structured) kept.push_back(std::move(evaluated.value()));
   }
+  if (structured) vm::report::writeJsonPretty(r->structured, combined);
   *result = r.release();
   return GUARDVM_OK;
 }
@@ -366,6 +375,13 @@ const char* guardvm_result_file_report(const guardvm_result* result, size_t file
   const auto* f = fileAt(result, file);
   if (length) *length = f ? f->report.size() : 0;
   return f ? f->report.c_str() : nullptr;
+}
+
+const char* guardvm_result_structured_report(const guardvm_result* result, size_t* length) {
+  if (length) *length = 0;
+  if (!result) return nullptr;
+  if (length) *length = result->structured.size();
+  return result->structured.c_str();
 }
 
 const char* guardvm_result_report(const guardvm_result* result, size_t* length) {

@@ -130,6 +130,7 @@ GUARDVM_EXPORT void guardvm_file_list_free(guardvm_file_list* list);
 
 /* Flags of guardvm_validate. */
 #define GUARDVM_STATUS_ONLY 1u /* statuses only: no JSON report is written */
+#define GUARDVM_STRUCTURED 2u  /* also the combined report (guardvm_result_structured_report) */
 
 /* Evaluates one document (JSON or YAML text of `length` bytes) against every
  * rules file of the pack. `name` is the document's name in the report (the
@@ -167,6 +168,12 @@ GUARDVM_EXPORT const char* guardvm_result_file_report(const guardvm_result* resu
 /* Every file's report in order, concatenated: the bytes `guardvm validate
  * -r PACK -d FILE -o json -S none` writes to stdout. */
 GUARDVM_EXPORT const char* guardvm_result_report(const guardvm_result* result, size_t* length);
+/* With GUARDVM_STRUCTURED: the document's combined report over every rules
+ * file, the object that `guardvm validate --structured -o json` lists for
+ * it (every rules file's report folded into one: FAIL over PASS over SKIP,
+ * failures in rules-file order). The same JSON value as that list's element;
+ * the text is that object printed on its own. Empty without the flag. */
+GUARDVM_EXPORT const char* guardvm_result_structured_report(const guardvm_result* result, size_t* length);
 GUARDVM_EXPORT void guardvm_result_free(guardvm_result* result);
 
 #ifdef __cplusplus

@@ -88,18 +88,25 @@ class FileResult:
 
 
 class Result:
-    """A document's evaluation: `status` (FAIL over PASS over SKIP) and one
-    FileResult per evaluated rules file, in pack order."""
+    """A document's evaluation: `status` (FAIL over PASS over SKIP), one
+    FileResult per evaluated rules file, in pack order, and (when asked for
+    with structured=True) `structured_text`, the combined report."""
 
-    __slots__ = ("status", "files")
+    __slots__ = ("status", "files", "structured_text")
 
-    def __init__(self, status, files):
-        self.status, self.files = status, files
+    def __init__(self, status, files, structured_text=""):
+        self.status, self.files, self.structured_text = status, files, structured_text
 
     @property
     def text(self):
         """The bytes `guardvm validate -r PACK -d FILE -o json -S none` writes, as text."""
         return "".join(f.report_text for f in self.files)
+
+    @property
+    def structured(self):
+        """The combined report `validate --structured -o json` lists for this
+        document, as Python objects (None unless evaluated with structured=True)."""
+        return json.loads(self.structured_text) if self.structured_text else None
 
     def __repr__(self):
         return "Result(%r, %r)" % (self.status, self.files)
@@ -118,9 +125,16 @@ def _result(handle):
             text = ctypes.string_at(ptr, length.value).decode("utf-8") if length.value else ""
             files.append(FileResult(_lib.guardvm_result_file_name(handle, i).decode("utf-8", "replace"),
                                     _native.STATUS_NAMES[_lib.guardvm_result_file_status(handle, i)], rules, text))
-        return Result(_native.STATUS_NAMES[_lib.guardvm_result_status(handle)], files)
+        length = ctypes.c_size_t()
+        ptr = _lib.guardvm_result_structured_report(handle, ctypes.byref(length))
+        structured = ctypes.string_at(ptr, length.value).decode("utf-8") if length.value else ""
+        return Result(_native.STATUS_NAMES[_lib.guardvm_result_status(handle)], files, structured)
     finally:
         _lib.guardvm_result_free(handle)
+
+
+def _flags(report, structured):
+    return (0 if report else _native.STATUS_ONLY) | (_native.STRUCTURED if structured else 0)
 
 
 class Pack:
@@ -156,30 +170,37 @@ class Pack:
         return [_lib.guardvm_pack_file_name(self._handle, i).decode("utf-8", "replace")
                 for i in range(_lib.guardvm_pack_file_count(self._handle))]
 
-    def evaluate(self, data, name="STDIN", report=True):
+    def evaluate(self, data, name="STDIN", report=True, structured=False):
         """Evaluates a document (JSON or YAML, str or bytes) into a Result.
         `name` is the document's name in the report; report=False skips the
-        JSON reports (statuses only, faster)."""
+        JSON reports (statuses only, faster); structured=True adds the
+        combined report of `validate --structured` (Result.structured)."""
         handle = ctypes.c_void_p()
         data = _bytes(data)
-        _call(_lib.guardvm_validate, self._handle, data, len(data), _bytes(name),
-              0 if report else _native.STATUS_ONLY, ctypes.byref(handle))
+        _call(_lib.guardvm_validate, self._handle, data, len(data), _bytes(name), _flags(report, structured),
+              ctypes.byref(handle))
         return _result(handle)
 
-    def evaluate_file(self, path, name=None, report=True):
+    def evaluate_file(self, path, name=None, report=True, structured=False):
         """As evaluate(), reading `path` as `guardvm validate -d` does; the
         report names it by its canonical path unless `name` is given."""
         handle = ctypes.c_void_p()
         _call(_lib.guardvm_validate_file, self._handle, _fspath(path), None if name is None else _bytes(name),
-              0 if report else _native.STATUS_ONLY, ctypes.byref(handle))
+              _flags(report, structured), ctypes.byref(handle))
         return _result(handle)
 
-    def validate(self, data, name="STDIN"):
+    def validate(self, data, name="STDIN", structured=False):
         """The reports `guardvm validate -o json` prints for this document:
-        one object per evaluated rules file, as Python objects."""
+        one object per evaluated rules file, as Python objects. With
+        structured=True, the one combined object `validate --structured -o
+        json` lists for it instead."""
+        if structured:
+            return self.evaluate(data, name, report=False, structured=True).structured
         return [f.report for f in self.evaluate(data, name).files]
 
-    def validate_file(self, path, name=None):
+    def validate_file(self, path, name=None, structured=False):
+        if structured:
+            return self.evaluate_file(path, name, report=False, structured=True).structured
         return [f.report for f in self.evaluate_file(path, name).files]
 
     def __reduce__(self):

@@ -92,7 +92,9 @@ _sig("guardvm_result_rule_name", ctypes.c_char_p, ctypes.c_void_p, ctypes.c_size
 _sig("guardvm_result_rule_status", ctypes.c_int, ctypes.c_void_p, ctypes.c_size_t, ctypes.c_size_t)
 # The reports are read with their length (ctypes.string_at), never as C strings.
 _sig("guardvm_result_file_report", ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t, c_size_p)
+_sig("guardvm_result_structured_report", ctypes.c_void_p, ctypes.c_void_p, c_size_p)
 _sig("guardvm_result_free", None, ctypes.c_void_p)
 
 STATUS_ONLY = 1
+STRUCTURED = 2
 STATUS_NAMES = {0: "SKIP", 1: "PASS", 2: "FAIL"}

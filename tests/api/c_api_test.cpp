@@ -171,6 +171,36 @@ TEST(CApi, ReportIsTheCliReport) {
   EXPECT_EQ(n, 0u);
 }
 
+// GUARDVM_STRUCTURED: the combined object is the element `validate
+// --structured -o json` lists for the document, which prints it indented by
+// two more spaces inside `[` and `]`.
+TEST(CApi, StructuredReportIsTheClisElement) {
+  TempDir dir;
+  std::string rules = dir.file("s3.guard", kRules);
+  std::string other = dir.file("other.guard", "rule any_resources { Resources !empty }\n");
+  std::string data = dir.file("bad.json", kBad);
+  std::vector<const char*> paths{dir.path().c_str()};
+  guardvm_pack* raw = nullptr;
+  ASSERT_EQ(guardvm_compile_files(paths.data(), paths.size(), &raw, nullptr), GUARDVM_OK);
+  PackPtr pack(raw);
+  guardvm_result* r = nullptr;
+  ASSERT_EQ(guardvm_validate_file(pack.get(), data.c_str(), nullptr, GUARDVM_STRUCTURED, &r, nullptr), GUARDVM_OK);
+  ResultPtr result(r);
+  size_t n = 0;
+  const char* text = guardvm_result_structured_report(r, &n);
+  std::string element = "  ";
+  for (char c : std::string(text, n)) element += c == '\n' ? std::string("\n  ") : std::string(1, c);
+  auto [cli, rc] = runGuardvm("validate -r " + dir.path() + " -d " + data + " --structured -o json -S none");
+  EXPECT_EQ(rc, 19);
+  EXPECT_EQ("[\n" + element + "\n]", cli);
+  EXPECT_FALSE(reportOf(r).empty());  // the per-file reports are there too
+
+  // Without the flag there is none.
+  ResultPtr plain = validate(pack.get(), kBad, "x");
+  EXPECT_STREQ(guardvm_result_structured_report(plain.get(), &n), "");
+  EXPECT_EQ(n, 0u);
+}
+
 TEST(CApi, PacksRoundTrip) {
   PackPtr pack = compileText("s3.guard", kRules);
   char* bytes = nullptr;

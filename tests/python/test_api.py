@@ -53,6 +53,29 @@ def test_statuses_and_reports_match_the_cli(tmp_path, guardvm_program):
     assert quick.status == "FAIL" and quick.files[1].report_text == ""
 
 
+def test_structured_report_is_the_clis(tmp_path, guardvm_program):
+    """structured=True gives the combined object `validate --structured -o json` lists per document."""
+    (tmp_path / "s3.guard").write_text(RULES)
+    (tmp_path / "other.guard").write_text("rule has_resources { Resources !empty }\n")
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "a-bad.json").write_text(BAD)
+    (data / "b-good.json").write_text(GOOD)
+    (data / "c-empty.yaml").write_text("Resources: {}\n")
+    pack = guardvm.compile([str(tmp_path / "s3.guard"), str(tmp_path / "other.guard")])
+    out, _, rc = run_cli(guardvm_program, "validate", "-r", str(tmp_path / "s3.guard"), "-r",
+                         str(tmp_path / "other.guard"), "-d", str(data), "--structured", "-o", "json", "-S", "none")
+    assert rc == 19
+    expected = json.loads(out)
+    got = [pack.validate_file(path, name, structured=True) for path, name in guardvm.list_data_files([str(data)])]
+    assert got == expected
+    assert [g["status"] for g in got] == ["FAIL", "PASS", "FAIL"]
+    # Evaluated with the flag, both forms are there; without it, no combined report.
+    both = pack.evaluate(BAD, structured=True)
+    assert both.structured["status"] == "FAIL" and len(both.files) == 2 and both.files[0].report_text
+    assert pack.evaluate(BAD).structured is None
+
+
 def test_packs_round_trip(tmp_path, guardvm_program):
     pack = guardvm.compile_text({"s3.guard": RULES})
     path = tmp_path / "s3.gpack"

@@ -1,6 +1,7 @@
 """Pack.validate against `guardvm validate -o json -S none` on every test
 input of the AWS Guard Rules Registry (../shared/corpus/registry): the same
-bytes for each rules file over its inputs, and the same exit code."""
+bytes for each rules file over its inputs, and the same exit code; and the
+structured=True reports against `validate --structured -o json`."""
 import importlib.machinery
 import importlib.util
 import json
@@ -46,7 +47,7 @@ def test_registry_inputs(shared_dir, guardvm_program, tmp_path):
         results = []
         for path, name in files:
             try:
-                results.append(pack.evaluate_file(path, name))
+                results.append(pack.evaluate_file(path, name, structured=True))
             except guardvm.GuardError as e:
                 results.append(e)
         errors = [r for r in results if isinstance(r, guardvm.GuardError)]
@@ -56,6 +57,10 @@ def test_registry_inputs(shared_dir, guardvm_program, tmp_path):
             continue
         assert b"".join(r.text.encode() for r in results) == out, rules_rel
         assert rc == (19 if any(r.status == "FAIL" for r in results) else 0), rules_rel
+        # The combined reports are --structured's.
+        s_out, _, s_rc = run_cli(guardvm_program, "validate", "-r", rules_path, "-d", str(folder), "--structured",
+                                 "-o", "json", "-S", "none")
+        assert s_rc == rc and json.loads(s_out) == [r.structured for r in results], rules_rel
         # validate() on the text gives the same objects as the file.
         for (path, name), r in zip(files, results):
             index = int(os.path.basename(path).split(".")[0])
