@@ -7,6 +7,8 @@
 // adding a section only appends a table entry and the payload and reseals.
 #include "vm/bundle.h"
 
+#include <cctype>
+
 #include <simdjson.h>
 
 #include "vm/pack.h"
@@ -39,7 +41,7 @@ uint32_t sealedChecksum(std::string_view pack) {
 }
 
 struct SectionEntry {
-  uint16_t id;
+  uint16_t id, flags;
   uint32_t offset, length;
 };
 
@@ -53,7 +55,7 @@ Result<std::vector<SectionEntry>> sectionTable(std::string_view pack) {
   std::vector<SectionEntry> table;
   for (uint32_t i = 0; i < n; ++i) {
     const size_t at = kPackHeaderSize + size_t(i) * kSectionEntrySize;
-    SectionEntry e{loadU16(pack, at), loadU32(pack, at + 4), loadU32(pack, at + 8)};
+    SectionEntry e{loadU16(pack, at), loadU16(pack, at + 2), loadU32(pack, at + 4), loadU32(pack, at + 8)};
     if (uint64_t(e.offset) + e.length > pack.size()) return Error::plain("a section lies outside the pack");
     table.push_back(e);
   }
@@ -211,7 +213,7 @@ Result<std::string> attachBundleInfo(std::string_view pack, uint32_t fileCount, 
   std::string out(pack.substr(0, kPackHeaderSize));
   for (const SectionEntry& e : table.value()) {
     appendU16(out, e.id);
-    appendU16(out, loadU16(pack, kPackHeaderSize + (&e - table.value().data()) * kSectionEntrySize + 2));
+    appendU16(out, e.flags);
     appendU32(out, e.offset + uint32_t(kSectionEntrySize));
     appendU32(out, e.length);
   }
