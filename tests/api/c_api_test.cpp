@@ -138,16 +138,22 @@ TEST(CApi, StatusesPerFileAndRule) {
 }
 
 // The report is the bytes `guardvm validate -o json -S none` writes.
+// guardvm_compile_files of the whole directory, as `-r DIR` compiles it.
+PackPtr compileDirectory(const TempDir& dir) {
+  std::vector<const char*> paths{dir.path().c_str()};
+  guardvm_pack* raw = nullptr;
+  EXPECT_EQ(guardvm_compile_files(paths.data(), paths.size(), &raw, nullptr), GUARDVM_OK);
+  return PackPtr(raw);
+}
+
 TEST(CApi, ReportIsTheCliReport) {
   TempDir dir;
   std::string rules = dir.file("s3.guard", kRules);
   std::string other = dir.file("other.guard", "rule any_resources { Resources !empty }\n# only a comment below\n");
   std::string comments = dir.file("zz_comments.guard", "# nothing but a comment\n");
   std::string data = dir.file("bad.json", kBad);
-  std::vector<const char*> paths{dir.path().c_str()};
-  guardvm_pack* raw = nullptr;
-  ASSERT_EQ(guardvm_compile_files(paths.data(), paths.size(), &raw, nullptr), GUARDVM_OK);
-  PackPtr pack(raw);
+  PackPtr pack = compileDirectory(dir);
+  ASSERT_TRUE(pack);
   ASSERT_EQ(guardvm_pack_file_count(pack.get()), 3u);  // other, s3, zz_comments (name order)
 
   guardvm_result* r = nullptr;
@@ -179,10 +185,8 @@ TEST(CApi, StructuredReportIsTheClisElement) {
   std::string rules = dir.file("s3.guard", kRules);
   std::string other = dir.file("other.guard", "rule any_resources { Resources !empty }\n");
   std::string data = dir.file("bad.json", kBad);
-  std::vector<const char*> paths{dir.path().c_str()};
-  guardvm_pack* raw = nullptr;
-  ASSERT_EQ(guardvm_compile_files(paths.data(), paths.size(), &raw, nullptr), GUARDVM_OK);
-  PackPtr pack(raw);
+  PackPtr pack = compileDirectory(dir);
+  ASSERT_TRUE(pack);
   guardvm_result* r = nullptr;
   ASSERT_EQ(guardvm_validate_file(pack.get(), data.c_str(), nullptr, GUARDVM_STRUCTURED, &r, nullptr), GUARDVM_OK);
   ResultPtr result(r);
