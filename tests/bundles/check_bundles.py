@@ -157,8 +157,17 @@ def check_control_tower(guardvm, guardc, bundle_dir, ct_dir, root, tool, expecte
     paths = materialize(tool, root, sorted({l["test"] for l in expected}), folder)
     files = [m["guardFilePath"] for m in manifest["mappings"]]
     errors, out = compare_with_sources(guardvm, bundle_dir, name, os.path.join(ct_dir, "package"), files, folder)
-    errors += check_listing(guardc, bundle, manifest)[0]
-    return errors, len(json_objects(out.decode("utf-8"))) if not errors else 0
+    listing_errors, silent = check_listing(guardc, bundle, manifest)
+    errors += listing_errors
+    if errors:
+        return errors, 0
+    # One report per (rules file with named rules, input): none lost.
+    reports = len(json_objects(out.decode("utf-8")))
+    reporting = [f for f in files if os.path.basename(f) not in silent]
+    if reports != len(reporting) * len(paths):
+        errors.append("%s: %d reports for %d reporting rules files x %d inputs"
+                      % (name, reports, len(reporting), len(paths)))
+    return errors, reports
 
 
 def main(argv):
