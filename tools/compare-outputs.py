@@ -33,9 +33,9 @@ CASE_MODES = {
     "summary-all": ["--show-summary", "all"],
     "verbose": ["--verbose", "-S", "none"],
     "print-json": ["--print-json", "-S", "none"],
-    "z-json": ["-z", "-o", "json"],
-    "z-junit": ["-z", "-o", "junit"],
-    "z-sarif": ["-z", "-o", "sarif"],
+    "z-json": ["-z", "-S", "none", "-o", "json"],
+    "z-junit": ["-z", "-S", "none", "-o", "junit"],
+    "z-sarif": ["-z", "-S", "none", "-o", "sarif"],
 }
 
 
