@@ -283,7 +283,11 @@ class Translator {
   Result<Translation> run() {
     if (parseAlt(0) && i_ < s_.size()) fail("unmatched closing parenthesis");
     if (!error_ && cost_ > kRegexSizeLimit) failTooBig();
-    if (error_) return Error::plain(*error_);
+    if (error_) {
+      Error e = Error::plain(ErrorKind::RegexInvalid, *error_);
+      e.offset = errorAt_;  // a byte of the pattern
+      return e;
+    }
     t_.pattern = std::move(out_);
     return std::move(t_);
   }
@@ -300,6 +304,7 @@ class Translator {
   std::string out_;
   Translation t_;
   std::optional<std::string> error_;
+  size_t errorAt_ = 0;  // where error_ was found
   uint64_t cost_ = 0;  // estimated NFA bytes in the reference (kRegexSizeLimit)
 
   // The members of \w, \s, \d and \D, as class items (see ClassRange).
@@ -321,7 +326,10 @@ class Translator {
   }
 
   bool fail(std::string why) {
-    if (!error_) error_ = why + " at offset " + std::to_string(i_);
+    if (!error_) {
+      error_ = why + " at offset " + std::to_string(i_);
+      errorAt_ = i_;
+    }
     return false;
   }
   bool atEnd() const { return i_ >= s_.size(); }
@@ -1509,19 +1517,19 @@ class PcreRegex final : public EngineRegex {
     if (rc >= 0) return true;
     if (rc == PCRE2_ERROR_NOMATCH) return false;
     if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT)
-      return Error::plain("regex /" + pattern_ + "/ exceeded the backtracking limit (" +
+      return Error::plain(ErrorKind::RegexBudget, "regex /" + pattern_ + "/ exceeded the backtracking limit (" +
                           std::to_string(kPcre2MatchLimit) + " steps) on a value of " +
                           std::to_string(text.size()) + " bytes");
     PCRE2_UCHAR buf[256];
     pcre2_get_error_message(rc, buf, sizeof buf);
-    return Error::plain("regex /" + pattern_ + "/ failed: " + reinterpret_cast<const char*>(buf));
+    return Error::plain(ErrorKind::RegexFailed, "regex /" + pattern_ + "/ failed: " + reinterpret_cast<const char*>(buf));
   }
 
   pcre2_code* code_;
 };
 
 Error compileError(std::string_view pattern, const std::string& why) {
-  return Error::plain("invalid regular expression '" + std::string(pattern) + "': " + why);
+  return Error::plain(ErrorKind::RegexInvalid, "invalid regular expression '" + std::string(pattern) + "': " + why);
 }
 
 // PCRE2's compiled form of a translated pattern, or nullptr with `why` set.
@@ -1601,7 +1609,8 @@ class SharedEngines {
     // Compiled outside the lock: another thread may want another pattern meanwhile.
     auto r = compileTranslated(pattern, t);
     if (!r.ok()) {
-      error = Error::plain("regex /" + pattern + "/ does not compile: " + r.error().message);
+      error = r.takeError();
+      error.message = "regex /" + pattern + "/ does not compile: " + error.message;
       return nullptr;
     }
     std::shared_ptr<const Regex> engine = std::move(r.value());

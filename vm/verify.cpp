@@ -78,7 +78,7 @@ class Verifier {
               checkClauses() && checkBlocks() && checkRuleRefs() && checkParamCalls() &&
               checkCalls() && checkRules() && checkFiles() && checkCode() && checkCallGraph();
     if (ok) return Unit{};
-    return Error::plain(error_);
+    return Error::plain(ErrorKind::PackVerify, error_);
   }
 
  private:

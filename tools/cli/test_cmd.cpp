@@ -150,15 +150,15 @@ std::string notUtf8ReadError() { return std::string("I/O error when reading ") +
 Result<std::unique_ptr<Document>> loadTestFile(const std::string& path) {
   auto text = readFile(path);
   if (!text.ok())
-    return Error::plain("Parser Error when parsing `Unable to process data in file " + path + ", Error " +
-                        text.error().message + "`");
-  if (!isUtf8(text.value())) return Error::plain(notUtf8ReadError());
+    return Error::plain(text.error().kind, "Parser Error when parsing `Unable to process data in file " + path +
+                                               ", Error " + text.error().message + "`");
+  if (!isUtf8(text.value())) return Error::plain(ErrorKind::DataNotUtf8, notUtf8ReadError());
   std::string body = text.value();
   if (body.find_first_not_of(" \t\r\n") == std::string::npos) return std::unique_ptr<Document>();
   auto loaded = loadDocument(body, path);
   if (loaded.ok() && isTestSpecList(loaded.value()->root())) return std::move(loaded.value());
-  return Error::plain("Parser Error when parsing `Unable to process data in file " + path + ", Error " +
-                      serdeJsonError(body) + "`");
+  return Error::plain(ErrorKind::DataShape, "Parser Error when parsing `Unable to process data in file " + path +
+                                                ", Error " + serdeJsonError(body) + "`");
 }
 
 class TestRunner {
@@ -418,6 +418,17 @@ double millisSince(std::chrono::steady_clock::time_point t0) {
 }
 
 // -d DIR: rules files grouped by directory, test files from a sibling tests/ folder.
+
+// Why a rules file cannot be tested, in cfn-guard's words: a pack that does
+// not load, or the parse error without the nom context label (cfn-guard's
+// `test` prints none). Empty for a pack without rules files, as before.
+std::string unloadableText(const Result<std::vector<RulesUnit>>& loaded, const std::string& text) {
+  if (!loaded.ok()) return loaded.error().message;
+  if (loaded.value().empty()) return {};
+  const RulesUnit& u = loaded.value()[0];
+  return parseErrorMessage(*u.parseFailure, u.name, text, ParseContext::Omit);
+}
+
 int runDirectory(const TestOptions& o) {
   if (!pathExists(o.dir)) {
     err("Error occurred The path `" + o.dir + "` does not exist\n");
@@ -482,13 +493,11 @@ int runDirectory(const TestOptions& o) {
                                          millisSince(t0)});
         continue;
       }
-      std::string loadError;
-      std::vector<RulesUnit> units;
-      if (text.ok()) units = loadRules(e.path, e.stem, text.value(), &loadError, cache.get());
-      if (!text.ok() || units.empty() || !units[0].parseError.empty()) {
+      Result<std::vector<RulesUnit>> loaded = std::vector<RulesUnit>();
+      if (text.ok()) loaded = loadRules(e.path, e.stem, text.value(), cache.get());
+      if (!text.ok() || !loaded.ok() || loaded.value().empty() || loaded.value()[0].parseFailure) {
         std::string why = "Parser Error when parsing `" +
-                          cfnParseMessage(!text.ok() ? text.error().message
-                                          : units.empty() ? loadError : units[0].parseError) + "`";
+                          (!text.ok() ? text.error().message : unloadableText(loaded, text.value())) + "`";
         if (o.structured()) {
           results.push_back(TestFileResult{e.path, {}, why, millisSince(t0)});
           continue;
@@ -497,6 +506,7 @@ int runDirectory(const TestOptions& o) {
         code = kExitTestFailed;  // a parse error always sets 7 (§10.6)
         continue;
       }
+      const std::vector<RulesUnit>& units = loaded.value();
       if (units[0].empty) {
         if (!o.structured()) out("---\n");
         continue;
@@ -547,12 +557,10 @@ int runSingle(const TestOptions& o) {
     out("Unable to read rule file content " + why);  // cfn-guard ends it without a newline
     return 1;
   }
-  std::string loadError;
   const std::unique_ptr<CompileCache> cache = CompileCache::fromEnvironment(o.noCache);
-  auto units = loadRules(o.rulesFile, baseName(o.rulesFile), text.value(), &loadError, cache.get());
-  if (units.empty() || !units[0].parseError.empty()) {
-    std::string why =
-        "Parser Error when parsing `" + cfnParseMessage(units.empty() ? loadError : units[0].parseError) + "`";
+  auto loaded = loadRules(o.rulesFile, baseName(o.rulesFile), text.value(), cache.get());
+  if (!loaded.ok() || loaded.value().empty() || loaded.value()[0].parseFailure) {
+    std::string why = "Parser Error when parsing `" + unloadableText(loaded, text.value()) + "`";
     if (o.structured()) {  // reported, but the exit code stays 0 (§10.6)
       writeStructured(o, {TestFileResult{o.rulesFile, {}, why, millisSince(t0)}}, false);
       return kExitOk;
@@ -560,6 +568,7 @@ int runSingle(const TestOptions& o) {
     out("Parse Error on ruleset file " + why + "\n");
     return 1;
   }
+  const std::vector<RulesUnit>& units = loaded.value();
   if (units[0].empty) return kExitOk;
   std::vector<std::string> tests;
   WalkOrder order = o.lastModified ? WalkOrder::ByModified : WalkOrder::ByName;

@@ -367,7 +367,7 @@ PairOutcome Validator::evaluatePair(const RulesUnit& unit, const DataFile& d, co
 // messages and output keep their order.
 struct CompiledSource {
   std::vector<RulesUnit> units;
-  std::string loadError;
+  std::optional<Error> loadError;  // a pack that does not load, a compiler bug
 };
 
 std::vector<CompiledSource> compileAll(const std::vector<RulesSource>& sources, unsigned jobs, bool noCache) {
@@ -375,8 +375,10 @@ std::vector<CompiledSource> compileAll(const std::vector<RulesSource>& sources, 
   std::vector<CompiledSource> out(sources.size());
   parallelFor(sources.size(), jobs, [&](size_t i) {
     const RulesSource& src = sources[i];
-    if (src.readError.empty())
-      out[i].units = loadRules(src.path, src.name, src.text, &out[i].loadError, cache.get());
+    if (!src.readError.empty()) return;
+    auto loaded = loadRules(src.path, src.name, src.text, cache.get());
+    if (loaded.ok()) out[i].units = std::move(loaded.value());
+    else out[i].loadError = loaded.takeError();
   });
   return out;
 }
@@ -401,12 +403,12 @@ int Validator::evaluateConsole() {
       steps.push_back({ConsoleStep::ReadError, s});
       continue;
     }
-    if (!compiled[s].loadError.empty()) {
+    if (compiled[s].loadError) {
       steps.push_back({ConsoleStep::LoadError, s});
       continue;
     }
     for (const auto& unit : compiled[s].units) {
-      if (!unit.parseError.empty()) {
+      if (unit.parseFailure) {
         steps.push_back({ConsoleStep::ParseError, s, &unit});
         continue;
       }
@@ -440,12 +442,12 @@ int Validator::evaluateConsole() {
         return true;
       }
       case ConsoleStep::LoadError:
-        err("Error occurred " + compiled[st.source].loadError + "\n");
-        exitCode = kExitError;
+        err("Error occurred " + compiled[st.source].loadError->message + "\n");
+        exitCode = exitCodeOf(*compiled[st.source].loadError);
         return true;
       case ConsoleStep::ParseError:
         printParseError(*st.unit);
-        exitCode = kExitParseError;
+        exitCode = exitCodeOf(*st.unit->parseFailure);
         return true;
       case ConsoleStep::Pair:
         break;
@@ -499,16 +501,15 @@ int Validator::evaluateStructured() {
   std::vector<RulesUnit> units;
   std::vector<CompiledSource> compiled = compileAll(sources_, effectiveJobs(opt_.jobs), opt_.noCache);
   for (CompiledSource& c : compiled) {
-    const std::string& loadError = c.loadError;
     for (auto& unit : c.units) {
-      if (!unit.parseError.empty()) {
+      if (unit.parseFailure) {
         printParseError(unit);
         parseFailed = true;
       } else if (!unit.empty) {
         units.push_back(std::move(unit));
       }
     }
-    if (!loadError.empty()) return fatal(loadError);
+    if (c.loadError) return fatal(c.loadError->message);
   }
   // cfn-guard panics on a parameter clash here (before any output); guardvm
   // reports it as an error (docs/compatibility.md).
