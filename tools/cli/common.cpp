@@ -372,7 +372,15 @@ std::string parseErrorMessage(const Error& e, const std::string& fileName, const
          ", fragment " + text.substr(off);
 }
 
-int exitCodeOf(const Error& e) { return e.group() == ErrorGroup::Rules ? kExitParseError : kExitError; }
+int exitCodeOf(const Error& e) {
+  switch (e.kind) {
+    case ErrorKind::RulesNotUtf8:  // cfn-guard cannot read it: an I/O error
+    case ErrorKind::RulesWarning:  // never a failure; here only by mistake
+      return kExitError;
+    default:
+      return e.group() == ErrorGroup::Rules ? kExitParseError : kExitError;
+  }
+}
 
 // A pack read through a pipe has no `.gpack` name; its magic and the zero
 // high byte of its format version (no Guard source has a NUL) tell.

@@ -125,8 +125,8 @@ enum class ParseContext : uint8_t { Label, Omit };
 std::string parseErrorMessage(const Error& e, const std::string& fileName, const std::string& text,
                               ParseContext context = ParseContext::Label);
 
-// The exit code for an error the CLI stops on: rules that do not parse are
-// cfn-guard's 5, everything else 255.
+// The exit code for an error the CLI stops on: rules that do not parse (or
+// do not compile) are cfn-guard's 5, everything else 255.
 int exitCodeOf(const Error& e);
 
 }  // namespace guard::cli

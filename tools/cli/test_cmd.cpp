@@ -52,7 +52,7 @@ struct SpecResult {
     std::vector<std::string> evaluated;
   };
   std::vector<Unmet> failed;
-  std::string error;  // fatal: bad expectation word or evaluation error
+  std::optional<Error> error;  // fatal: bad expectation word or evaluation error
   std::string tree;   // -v: the evaluation record tree (§8.1, empty data name)
 };
 
@@ -191,7 +191,7 @@ SpecResult TestRunner::runSpec(const RulesUnit& unit, const Document& doc, const
   limits.trace = opt_.verbose && !opt_.structured();
   auto result = vm::evaluateFile(*unit.program, unit.file, doc, root, limits);
   if (!result.ok()) {
-    res.error = result.error().message;
+    res.error = result.takeError();
     return res;
   }
   if (limits.trace) {
@@ -210,7 +210,8 @@ SpecResult TestRunner::runSpec(const RulesUnit& unit, const Document& doc, const
     }
     std::string w = want->kind == NodeKind::String ? std::string(want->text()) : "";
     if (w != "PASS" && w != "FAIL" && w != "SKIP") {
-      res.error = "Types or variable assignments are incompatible `Status code is incorrect " + w + "`";
+      res.error = Error::plain(ErrorKind::DataShape,
+                               "Types or variable assignments are incompatible `Status code is incorrect " + w + "`");
       return res;
     }
     bool met;
@@ -232,7 +233,7 @@ SpecResult TestRunner::runSpec(const RulesUnit& unit, const Document& doc, const
 void TestRunner::printSpec(const SpecResult& r, int number) const {
   out("Test Case #" + std::to_string(number) + "\n");
   if (r.name) out("Name: " + *r.name + "\n");
-  if (!r.error.empty()) return;
+  if (r.error) return;
   for (const auto& rule : r.noExpectation) out("  No Test expectation was set for Rule " + rule + "\n");
   if (!r.tree.empty()) out(r.tree);
   if (!r.failed.empty()) {
@@ -274,16 +275,16 @@ RunOutcome TestRunner::runFile(const RulesUnit& unit, const std::vector<std::str
     for (uint32_t i = 0; i < list->list.size; ++i) {
       SpecResult r = runSpec(unit, *doc.value(), list->list.items[i]);
       ++number;
-      if (!r.error.empty()) {
-        total.code = result ? 1 : kExitError;
+      if (r.error) {
+        total.code = result ? 1 : exitCodeOf(*r.error);
         total.fatal = !result;
         if (result) {
           result->cases.clear();
-          result->error = r.error;
+          result->error = r.error->message;
           return total;
         }
         printSpec(r, number);
-        err("Error occurred " + r.error + "\n");
+        err("Error occurred " + r.error->message + "\n");
         return total;
       }
       if (!r.failed.empty()) total.code = kExitTestFailed;
