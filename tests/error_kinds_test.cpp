@@ -267,6 +267,8 @@ TEST(ErrorKinds, RegexOverBudgetAndInvalidPatterns) {
   auto bad = Regex::compile("ab(c");
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().kind, ErrorKind::RegexInvalid);
+  EXPECT_TRUE(bad.error().hasOffset()) << bad.error().message;  // a byte of the pattern
+  EXPECT_LE(bad.error().offset, 4u);
 }
 
 TEST(ErrorKinds, EvaluationErrorsAreEvalKinds) {
