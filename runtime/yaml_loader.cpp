@@ -571,7 +571,8 @@ bool YamlBuilder::onScalar(const yaml_event_t& ev) {
 
   const uint32_t line = uint32_t(ev.start_mark.line), col = uint32_t(ev.start_mark.column);
   Typed t = typeScalar(ev, text, serde_ ? &scalarError_ : nullptr);
-  if (!scalarError_.empty()) return fail(ErrorKind::DataSyntax, scalarError_, line + 1, col + 1);
+  if (!scalarError_.empty())
+    return fail(ErrorKind::DataSyntax, scalarError_, line + 1, col + 1, byteOffsetOfChar(ev.start_mark.index));
   Node* n = newAt(doc_, NodeKind::String, line, col);
   applyTyped(doc_, n, t, text, t.kind == NodeKind::String ? inText(ev, text) : nullptr);
   if (t.bad && !haveBad_) {
@@ -593,7 +594,8 @@ bool YamlBuilder::onKeyScalar(Frame& f, const yaml_event_t& ev, std::string_view
   const uint32_t line = uint32_t(ev.start_mark.line), col = uint32_t(ev.start_mark.column);
   f.expectKey = false;
   Typed t = typeScalar(ev, text, serde_ ? &scalarError_ : nullptr);
-  if (!scalarError_.empty()) return fail(ErrorKind::DataSyntax, scalarError_, line + 1, col + 1);
+  if (!scalarError_.empty())
+    return fail(ErrorKind::DataSyntax, scalarError_, line + 1, col + 1, byteOffsetOfChar(ev.start_mark.index));
   if (t.kind != NodeKind::String || t.bad || t.wrapKey) {
     if (!f.badKey) {
       f.badKey = true;
@@ -626,7 +628,7 @@ bool YamlBuilder::checkSimpleKeyLength(const yaml_event_t& ev) {
   return fail(ErrorKind::DataSyntax,
               "could not find expected ':' at " + markText(colon) +
                   ", while scanning a simple key at " + markText(ev.start_mark),
-              uint32_t(colon.line + 1), uint32_t(colon.column + 1));
+              uint32_t(colon.line + 1), uint32_t(colon.column + 1), p);
 }
 
 size_t YamlBuilder::byteOffsetOfChar(size_t charIndex) {

@@ -183,6 +183,20 @@ TEST(ErrorKinds, BadJsonAndYamlDocuments) {
   EXPECT_EQ(dataErrorKind("# only a comment\n"), ErrorKind::DataNoDocument);
 }
 
+TEST(ErrorKinds, YamlErrorOffsetsAgreeWithLinesAndColumns) {
+  // libyaml counts characters; the offset is a byte (é is two).
+  int checked = 0;
+  for (const std::string text : {"a: é\nb: [1, 2\n", "é: [1\n", "k: \"é\n", "a: *nope\n",
+                                 "x: [é, {a: 1}\n", "{\"é\": 1, \"b\": ]\n"}) {
+    Error e;
+    (void)dataErrorKind(text, &e);
+    if (!e.hasOffset()) continue;
+    EXPECT_EQ(e.offset, offsetOfLineColumn(text, e.line, e.column)) << text << " " << e.message;
+    ++checked;
+  }
+  EXPECT_GE(checked, 4);
+}
+
 TEST(ErrorKinds, TooDeepDocumentPointsAtTheContainerPastTheLimit) {
   std::string text;
   for (uint32_t i = 0; i < kMaxDocumentDepth + 5; ++i) text += "[";
