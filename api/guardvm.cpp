@@ -358,8 +358,7 @@ guardvm_code guardvm_validate_file(const guardvm_pack* pack, const char* path, c
       reported = walked.size() == 1 ? cli::lossyUtf8(walked[0].canonical) : std::string(path);
     }
     auto text = cli::readFile(path);
-    if (!text.ok())
-      return fail(error, text.error().prefixed(std::string("I/O error when reading ") + path + ": "));
+    if (!text.ok()) return fail(error, text.error().prefixed(std::string("I/O error when reading ") + path + ": "));
     if (!cli::isUtf8(text.value()))
       return fail(error, ErrorKind::DataNotUtf8,
                   std::string("I/O error when reading ") + path + ": " + cli::notUtf8Where(text.value()));

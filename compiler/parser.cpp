@@ -244,8 +244,7 @@ class Parser {
   // ------------------------------------------------------------ clauses
   St item(Items kind, size_t& p, Clause& out);
   St disjunction(Items kind, size_t& p, Disjunction& out);
-  St cnf(Items kind, size_t& p, Conjunction& out, const char* emptyMsg,
-         ErrorKind emptyKind = ErrorKind::RulesSyntax);
+  St cnf(Items kind, size_t& p, Conjunction& out, const char* emptyMsg, ErrorKind emptyKind = ErrorKind::RulesSyntax);
   St block(Items kind, size_t& p, Block& out);
   St whenConditions(size_t& p, Conjunction& out);
   St whenBlock(Items bodyKind, size_t& p, Clause& out);

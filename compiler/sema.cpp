@@ -84,8 +84,7 @@ class Collector {
 };
 
 // A diagnostic at the start of `s`; warnings unless a kind says otherwise.
-Error at(const std::string& path, const ast::Span& s, std::string message,
-         ErrorKind kind = ErrorKind::RulesWarning) {
+Error at(const std::string& path, const ast::Span& s, std::string message, ErrorKind kind = ErrorKind::RulesWarning) {
   return Error::at(kind, path, s.begin.line, s.begin.column, std::move(message), s.begin.offset);
 }
 

@@ -115,8 +115,7 @@ Error dataFileError(Error e, std::string_view text, const std::string& name) {
   e.file = name;
   switch (e.kind) {
     case ErrorKind::DataNonStringKey:
-    case ErrorKind::DataBadValue:
-      return e;  // cfn-guard passes these texts through
+    case ErrorKind::DataBadValue: return e;  // cfn-guard passes these texts through
     case ErrorKind::DataNoDocument:
       e.message = "thread 'main' panicked at guard/src/rules/libyaml/event.rs:63:14:\nnot implemented";
       return e;
@@ -155,7 +154,8 @@ Result<Unit> checkDataSize(uint64_t bytes, const std::string& name) {
 Result<std::unique_ptr<Document>> loadDocument(std::string text, std::string name) {
   if (auto size = checkDataSize(text.size(), name); !size) return size.takeError();
   if (isBlank(text))
-    return Error::at(ErrorKind::DataEmpty, name, 0, 0, "Unable to parse a template from data file: " + name + " is empty");
+    return Error::at(ErrorKind::DataEmpty, name, 0, 0,
+                     "Unable to parse a template from data file: " + name + " is empty");
   auto doc = std::make_unique<Document>();
   // Room for simdjson's padding saves the JSON path a copy of the text.
   if (looksLikeJson(text) && text.capacity() < text.size() + kJsonPadding)

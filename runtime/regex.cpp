@@ -1518,11 +1518,12 @@ class PcreRegex final : public EngineRegex {
     if (rc == PCRE2_ERROR_NOMATCH) return false;
     if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT)
       return Error::plain(ErrorKind::RegexBudget, "regex /" + pattern_ + "/ exceeded the backtracking limit (" +
-                          std::to_string(kPcre2MatchLimit) + " steps) on a value of " +
-                          std::to_string(text.size()) + " bytes");
+                                                      std::to_string(kPcre2MatchLimit) + " steps) on a value of " +
+                                                      std::to_string(text.size()) + " bytes");
     PCRE2_UCHAR buf[256];
     pcre2_get_error_message(rc, buf, sizeof buf);
-    return Error::plain(ErrorKind::RegexFailed, "regex /" + pattern_ + "/ failed: " + reinterpret_cast<const char*>(buf));
+    return Error::plain(ErrorKind::RegexFailed,
+                        "regex /" + pattern_ + "/ failed: " + reinterpret_cast<const char*>(buf));
   }
 
   pcre2_code* code_;
@@ -1535,7 +1536,9 @@ Error compileError(std::string_view pattern, const std::string& why, size_t offs
   e.offset = offset;
   return e;
 }
-Error compileError(std::string_view pattern, const Error& why) { return compileError(pattern, why.message, why.offset); }
+Error compileError(std::string_view pattern, const Error& why) {
+  return compileError(pattern, why.message, why.offset);
+}
 
 // PCRE2's compiled form of a translated pattern; the error is PCRE2's text
 // (its offset is in the translated pattern, so it is not kept).

@@ -557,9 +557,9 @@ Result<Node*> YamlBuilder::finish() {
   // than its own mark (a root map keeps its mark).
   if (root_->kind == NodeKind::List) root_->line = root_->col = 0;
   if (haveBad_) {
-    return Error::at(ErrorKind::DataBadValue, {}, badLine_ + 1, badCol_ + 1,
-                     "Bad Value encountered parsing incoming file Value = " + badText_ + ", Loc = " +
-                         locText(badLine_, badCol_));
+    return Error::at(
+        ErrorKind::DataBadValue, {}, badLine_ + 1, badCol_ + 1,
+        "Bad Value encountered parsing incoming file Value = " + badText_ + ", Loc = " + locText(badLine_, badCol_));
   }
   return root_;
 }
@@ -626,8 +626,8 @@ bool YamlBuilder::checkSimpleKeyLength(const yaml_event_t& ev) {
   yaml_mark_t colon = ev.end_mark;
   colon.column += p - end;  // only blanks in between
   return fail(ErrorKind::DataSyntax,
-              "could not find expected ':' at " + markText(colon) +
-                  ", while scanning a simple key at " + markText(ev.start_mark),
+              "could not find expected ':' at " + markText(colon) + ", while scanning a simple key at " +
+                  markText(ev.start_mark),
               uint32_t(colon.line + 1), uint32_t(colon.column + 1), p);
 }
 
@@ -668,8 +668,8 @@ bool YamlBuilder::onStart(const yaml_event_t& ev, bool isMap) {
   }
   uint32_t depth = (frames_.empty() ? 0 : frames_.back().depth) + 1 + (wrapKey ? 1 : 0);
   if (depth > kMaxDocumentDepth)
-    return failAt(ev.start_mark, "documents nested deeper than " +
-                                     std::to_string(kMaxDocumentDepth) + " levels are not supported",
+    return failAt(ev.start_mark,
+                  "documents nested deeper than " + std::to_string(kMaxDocumentDepth) + " levels are not supported",
                   ErrorKind::DataTooDeep);
   Frame f;
   f.isMap = isMap;

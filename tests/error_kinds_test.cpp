@@ -141,8 +141,7 @@ TEST(ErrorKinds, TheCliWordsParseErrorsByKind) {
   const std::string text = "rule r when { x exists }";
   Error e = parseError(text);
   const std::string msg = cli::parseErrorMessage(e, "r.guard", text);
-  EXPECT_NE(msg.find("when handling There were no clauses present r.guard#1@13, fragment "), std::string::npos)
-      << msg;
+  EXPECT_NE(msg.find("when handling There were no clauses present r.guard#1@13, fragment "), std::string::npos) << msg;
   const std::string bare = cli::parseErrorMessage(e, "r.guard", text, cli::ParseContext::Omit);
   EXPECT_NE(bare.find("when handling , fragment { x exists }"), std::string::npos) << bare;
   EXPECT_EQ(cli::exitCodeOf(e), cli::kExitParseError);
@@ -186,8 +185,8 @@ TEST(ErrorKinds, BadJsonAndYamlDocuments) {
 TEST(ErrorKinds, YamlErrorOffsetsAgreeWithLinesAndColumns) {
   // libyaml counts characters; the offset is a byte (é is two).
   int checked = 0;
-  for (const std::string text : {"a: é\nb: [1, 2\n", "é: [1\n", "k: \"é\n", "a: *nope\n",
-                                 "x: [é, {a: 1}\n", "{\"é\": 1, \"b\": ]\n"}) {
+  for (const std::string text :
+       {"a: é\nb: [1, 2\n", "é: [1\n", "k: \"é\n", "a: *nope\n", "x: [é, {a: 1}\n", "{\"é\": 1, \"b\": ]\n"}) {
     Error e;
     (void)dataErrorKind(text, &e);
     if (!e.hasOffset()) continue;

@@ -29,7 +29,6 @@ bool parseRustF64(std::string_view s, double* out);
 namespace guard {
 namespace {
 
-
 std::unique_ptr<Document> load(const std::string& text) {
   auto r = loadDocument(text, "data.yaml");
   EXPECT_TRUE(r.ok()) << text << "\n-> " << (r.ok() ? "" : r.error().message);

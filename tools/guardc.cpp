@@ -39,7 +39,8 @@ Result<WarningOptions> readWarningOptions(const std::vector<std::string>& values
     } else if (v.rfind("no-", 0) == 0 && lint::isWarningId(v.substr(3))) {
       o.lint.disabled.push_back(v.substr(3));
     } else {
-      return Error::plain(ErrorKind::Usage, "unknown warning option -W" + v + " (known: -Werror, -Wno-lint, -Wno-<id>; ids in docs/lint.md)");
+      return Error::plain(ErrorKind::Usage, "unknown warning option -W" + v +
+                                                " (known: -Werror, -Wno-lint, -Wno-<id>; ids in docs/lint.md)");
     }
   }
   return o;

@@ -48,7 +48,8 @@ struct SectionEntry {
 // The section table of a pack; checked again here (bounds only) although the
 // callers pass bytes readPack accepted, so that misuse cannot read out of bounds.
 Result<std::vector<SectionEntry>> sectionTable(std::string_view pack) {
-  if (pack.size() < kPackHeaderSize) return Error::plain(ErrorKind::BundleFormat, "not a rule pack: shorter than its header");
+  if (pack.size() < kPackHeaderSize)
+    return Error::plain(ErrorKind::BundleFormat, "not a rule pack: shorter than its header");
   const uint32_t n = loadU32(pack, kSectionCountAt);
   if (n > kMaxSections || kPackHeaderSize + uint64_t(n) * kSectionEntrySize > pack.size())
     return Error::plain(ErrorKind::BundleFormat, "the section table does not fit in the pack");
@@ -99,18 +100,18 @@ Status0 checkInfo(const BundleInfo& info, uint32_t fileCount) {
   if (Status0 name = checkBundleName(info.name); !name.ok()) return name;
   if (info.version.size() > kMaxBundleVersionBytes || !printableAscii(info.version))
     return infoError("version '" + info.version.substr(0, 80) + "' is not printable ASCII of at most " +
-           std::to_string(kMaxBundleVersionBytes) + " bytes");
+                     std::to_string(kMaxBundleVersionBytes) + " bytes");
   if (info.description.size() > kMaxBundleTextBytes || !validUtf8(info.description))
     return infoError("the description is not UTF-8 of at most " + std::to_string(kMaxBundleTextBytes) + " bytes");
   if (info.source.size() > kMaxBundleTextBytes || !validUtf8(info.source))
     return infoError("the source is not UTF-8 of at most " + std::to_string(kMaxBundleTextBytes) + " bytes");
   if (info.controls.size() != fileCount)
-    return infoError("controls are given for " + std::to_string(info.controls.size()) +
-                     " rules files, the pack has " + std::to_string(fileCount));
+    return infoError("controls are given for " + std::to_string(info.controls.size()) + " rules files, the pack has " +
+                     std::to_string(fileCount));
   for (size_t f = 0; f < info.controls.size(); ++f) {
     if (info.controls[f].size() > kMaxControlsPerFile)
-      return infoError("rules file " + std::to_string(f) + " has more than " +
-                       std::to_string(kMaxControlsPerFile) + " controls");
+      return infoError("rules file " + std::to_string(f) + " has more than " + std::to_string(kMaxControlsPerFile) +
+                       " controls");
     for (const auto& c : info.controls[f])
       if (c.empty() || c.size() > kMaxControlBytes || !validUtf8(c))
         return infoError("rules file " + std::to_string(f) + " has a control that is empty, not UTF-8 or over " +
@@ -221,7 +222,8 @@ Result<std::string> attachBundleInfo(std::string_view pack, uint32_t fileCount, 
     return Error::plain(ErrorKind::BundleFormat, "the pack's section table is full");
   const std::string payload = encode(info);
   if (pack.size() + kSectionEntrySize + payload.size() > kMaxPackBytes)
-    return Error::plain(ErrorKind::BundleFormat, "the pack would exceed " + std::to_string(kMaxPackBytes >> 20) + " MiB");
+    return Error::plain(ErrorKind::BundleFormat,
+                        "the pack would exceed " + std::to_string(kMaxPackBytes >> 20) + " MiB");
 
   // Every section moves down by one table entry; the new one goes last.
   const size_t tableEnd = kPackHeaderSize + table.value().size() * kSectionEntrySize;

@@ -91,7 +91,7 @@ Status Machine::checkUnary(const ClauseInfo& c, uint32_t clauseId, const ResultS
             case NodeKind::Bool: b = false; break;
             default:
               fail(ErrorKind::EvalError, std::string("Attempting EMPTY operation on type ") + nodeKindName(n->kind) +
-                   " that does not support it");
+                                             " that does not support it");
               return Status::Skip;
           }
         }

@@ -452,9 +452,11 @@ bool Machine::stepInterp(ResultSet& set, const Part& part, uint32_t partId, Fram
       for (uint32_t i = 0; i < count; ++i) {
         const Node* key = isList ? k->list.items[i] : k;
         if (key->kind != NodeKind::String)
-          return fail(ErrorKind::EvalError, "Comparing incoming context with literals or dynamic results wasn't possible "
-                      "`Variable projections inside Query " + P.remainingQuery(part.query, 0) +
-                      ", is returning a non-string value for key " + typeInfo(k) + "`");
+          return fail(ErrorKind::EvalError,
+                      "Comparing incoming context with literals or dynamic results wasn't possible "
+                      "`Variable projections inside Query " +
+                          P.remainingQuery(part.query, 0) + ", is returning a non-string value for key " + typeInfo(k) +
+                          "`");
         if (const Node* hit = D.lookupKeyText(n, key->text()))
           tmp.push_back(v.child(hit));
         else
@@ -483,8 +485,9 @@ static void forgetKeyIds(Node* n, uint32_t depth) {
 bool Machine::call(const CallInfo& c, const ResultSet* args, ResultSet& out) {
   if (c.builtin < 0) return fail(ErrorKind::FunctionUnknown, "No function named " + P.str(c.name) + " was found");
   if (builtinArity(c.builtin) != c.numArgs)
-    return fail(ErrorKind::FunctionArgument, "Function " + P.str(c.name) + " expects " + std::to_string(builtinArity(c.builtin)) +
-                " arguments, but " + std::to_string(c.numArgs) + " were given");
+    return fail(ErrorKind::FunctionArgument, "Function " + P.str(c.name) + " expects " +
+                                                 std::to_string(builtinArity(c.builtin)) + " arguments, but " +
+                                                 std::to_string(c.numArgs) + " were given");
   std::vector<ResultSet> argv(args, args + c.numArgs);
   auto r = callBuiltin(c.builtin, argv, scratch());
   if (!r.ok()) return fail(r.takeError());

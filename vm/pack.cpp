@@ -672,13 +672,14 @@ class PackLoader {
     uint32_t stored = loadU32(bytes_, kChecksumOffset), computed = packChecksum(bytes_);
     if (stored != computed)
       return bad(ErrorKind::PackChecksum, kChecksumOffset,
-                 "pack is damaged: checksum mismatch (stored 0x" + hex(stored) + ", computed 0x" + hex(computed) +
-                     ")");
+                 "pack is damaged: checksum mismatch (stored 0x" + hex(stored) + ", computed 0x" + hex(computed) + ")");
     if (uint32_t set = loadU32(bytes_, 28); set != instructionSetId())
       return bad(ErrorKind::PackInstructionSet, 28,
                  "pack was compiled for another instruction set (0x" + hex(set) + ", this guardvm has 0x" +
-                     hex(instructionSetId()) + "): recompile it with this guardc (the pack was written by "
-                     "guardc " + producer() + ")");
+                     hex(instructionSetId()) +
+                     "): recompile it with this guardc (the pack was written by "
+                     "guardc " +
+                     producer() + ")");
     return okStatus();
   }
 
@@ -700,15 +701,15 @@ class PackLoader {
     const uint64_t total = loadU32(bytes_, 16), size = bytes_.size();
     if (size > kMaxPackBytes)
       return bad(ErrorKind::PackTooLarge, kMaxPackBytes,
-                 "pack of " + std::to_string(size) + " bytes exceeds the limit of " +
-                     std::to_string(kMaxPackBytes) + " bytes");
+                 "pack of " + std::to_string(size) + " bytes exceeds the limit of " + std::to_string(kMaxPackBytes) +
+                     " bytes");
     if (size < total)
       return bad(ErrorKind::PackTruncated, size,
                  "truncated pack: " + std::to_string(size) + " bytes, the header says " + std::to_string(total));
     if (size > total)
       return bad(ErrorKind::PackTrailingBytes, total,
-                 "pack has " + std::to_string(size - total) + " unexpected bytes after its " +
-                     std::to_string(total) + "-byte length");
+                 "pack has " + std::to_string(size - total) + " unexpected bytes after its " + std::to_string(total) +
+                     "-byte length");
     return okStatus();
   }
 
@@ -747,8 +748,8 @@ class PackLoader {
     const uint32_t offset = loadU32(bytes_, at + 4), length = loadU32(bytes_, at + 8);
     if (offset < tableEnd || uint64_t(offset) + length > bytes_.size())
       return bad(ErrorKind::PackSectionTable, at,
-                 "section " + std::to_string(id) + " at " + std::to_string(offset) + ", " +
-                     std::to_string(length) + " bytes, lies outside the pack's sections");
+                 "section " + std::to_string(id) + " at " + std::to_string(offset) + ", " + std::to_string(length) +
+                     " bytes, lies outside the pack's sections");
     if (id < kFirstSection || id > kLastSection) {
       // Unknown sections come from newer minor versions: optional ones are skipped.
       if (flags & kSectionRequired)

@@ -4,12 +4,12 @@
 // function and instruction index. Tested by tests/pack_test.cpp.
 #include "vm/verify.h"
 
-#include "runtime/functions.h"
-
 #include <optional>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
+
+#include "runtime/functions.h"
 
 namespace guard::vm {
 namespace {

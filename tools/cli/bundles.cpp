@@ -129,7 +129,7 @@ Result<RuleSetManifest> readRuleSetManifest(const std::string& manifestPath, con
   if (!doc.ok()) {
     const Error& e = doc.error();
     return manifestError(manifestPath + (e.line ? ":" + std::to_string(e.line) + ":" + std::to_string(e.column) : "") +
-                        ": not a rule-set manifest: " + (e.detail.empty() ? e.message : e.detail));
+                         ": not a rule-set manifest: " + (e.detail.empty() ? e.message : e.detail));
   }
   const Node* root = doc.value()->root();
   if (!root || root->kind != NodeKind::Map)

@@ -192,6 +192,10 @@ std::string osErrorText(int e) {
 }
 
 namespace {
+// A failed system call's error: errno in the OS's words, a missing file as
+// IoNotFound and anything else as IoRead.
+Error osError(int e) { return Error::plain(e == ENOENT ? ErrorKind::IoNotFound : ErrorKind::IoRead, osErrorText(e)); }
+
 // Reads fd to its end, in chunks; `sizeHint` (a regular file's size) lets the
 // common case be one read into a buffer of the right size. The string keeps
 // 64 bytes of spare capacity (simdjson's padding) so the JSON loader parses
@@ -200,12 +204,6 @@ namespace {
 // treats rules given through a pipe as empty (a silent pass). More than
 // `limit` bytes are refused (a stream such as /dev/zero or an endless pipe
 // would otherwise be read until memory runs out).
-// A failed system call's error: errno in the OS's words, a missing file as
-// IoNotFound and anything else as IoRead.
-Error osError(int e) {
-  return Error::plain(e == ENOENT ? ErrorKind::IoNotFound : ErrorKind::IoRead, osErrorText(e));
-}
-
 Result<std::string> readAll(int fd, size_t sizeHint, uint64_t limit) {
   std::string s = guard::newTextBuffer(sizeHint);  // + padding, huge pages
   // The announced size straight into the string: its pages are touched once
@@ -273,7 +271,7 @@ Result<std::string> readRegular(int fd, size_t size, uint64_t limit) {
   // must not be evaluated on its prefix as if it were whole.
   if (text.ok() && text.value().size() < size)
     return Error::plain(ErrorKind::IoRead, "the file shrank while it was read (" + std::to_string(text.value().size()) +
-                        " of " + std::to_string(size) + " bytes)");
+                                               " of " + std::to_string(size) + " bytes)");
   return text;
 }
 
@@ -352,12 +350,10 @@ static std::string cfnGuardContext(const Error& e, const std::string& fileName) 
     case ErrorKind::RulesEmptyCondition:
       return "There were no clauses present " + fileName + "#" + std::to_string(e.line) + "@" +
              std::to_string(e.column);
-    case ErrorKind::RulesUnterminatedMessage:
-      return "Unable to find a closing >> tag for message";
+    case ErrorKind::RulesUnterminatedMessage: return "Unable to find a closing >> tag for message";
     case ErrorKind::RulesNestingLimit:
       return e.message;  // guardvm's own limit, which cfn-guard has no text for: said in our words
-    default:
-      return "";
+    default: return "";
   }
 }
 
@@ -366,10 +362,10 @@ std::string parseErrorMessage(const Error& e, const std::string& fileName, const
   // The fragment starts where the error points; an error without a position
   // (a rules file too complex to lower) shows the whole text.
   const size_t off = e.hasOffset() ? std::min(e.offset, text.size()) : 0;
-  return "Parsing Error Error parsing file " + fileName + " at line " + std::to_string(e.line) +
-         " at column " + std::to_string(e.column) + ", when handling " +
-         (context == ParseContext::Label ? cfnGuardContext(e, fileName) : std::string()) +
-         ", fragment " + text.substr(off);
+  return "Parsing Error Error parsing file " + fileName + " at line " + std::to_string(e.line) + " at column " +
+         std::to_string(e.column) + ", when handling " +
+         (context == ParseContext::Label ? cfnGuardContext(e, fileName) : std::string()) + ", fragment " +
+         text.substr(off);
 }
 
 int exitCodeOf(const Error& e) {
@@ -377,8 +373,7 @@ int exitCodeOf(const Error& e) {
     case ErrorKind::RulesNotUtf8:  // cfn-guard cannot read it: an I/O error
     case ErrorKind::RulesWarning:  // never a failure; here only by mistake
       return kExitError;
-    default:
-      return e.group() == ErrorGroup::Rules ? kExitParseError : kExitError;
+    default: return e.group() == ErrorGroup::Rules ? kExitParseError : kExitError;
   }
 }
 
@@ -431,9 +426,9 @@ Result<std::vector<RulesUnit>> loadRules(const std::string& path, const std::str
   } else if (auto verified = vm::verifyProgram(*program); !verified.ok()) {
     // The compiler's output runs only once the verifier has proved it safe,
     // like a pack's (a compiler bug must not become a crash).
-    return Error::plain(ErrorKind::Internal,
-                        "rules file " + path + ": internal error: the compiled program does not verify: " +
-                            verified.error().message);
+    return Error::plain(
+        ErrorKind::Internal,
+        "rules file " + path + ": internal error: the compiled program does not verify: " + verified.error().message);
   } else {
     vm::attachFacts(*program);
     u.program = program;

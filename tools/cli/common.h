@@ -104,8 +104,8 @@ struct RulesUnit {
   std::shared_ptr<vm::Program> program;
   uint32_t file = 0;
   bool empty = false;
-  std::optional<Error> parseFailure;   // set: the file did not parse (kind, position)
-  std::string parseError;              // then its cfn-guard text (parseErrorMessage)
+  std::optional<Error> parseFailure;  // set: the file did not parse (kind, position)
+  std::string parseError;             // then its cfn-guard text (parseErrorMessage)
 };
 
 // A rule pack (by its `.gpack` name or its magic), not Guard source text.

@@ -325,7 +325,8 @@ Result<Unit> CompileCache::store(const CacheKey& key, const vm::Program& program
   const int dir = dirFd();
   if (dir < 0) return Error::plain(ErrorKind::CacheMiss, "no usable cache directory");
   const std::string pack = vm::writePack(program);
-  if (pack.size() > vm::kMaxPackBytes) return Error::plain(ErrorKind::CacheMiss, "the pack is larger than a pack may be");
+  if (pack.size() > vm::kMaxPackBytes)
+    return Error::plain(ErrorKind::CacheMiss, "the pack is larger than a pack may be");
   // A name no other writer uses: this process and a counter (O_EXCL makes
   // sure; a name left by a crashed run with our pid is skipped).
   static std::atomic<uint64_t> counter{0};

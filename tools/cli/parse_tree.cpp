@@ -388,8 +388,7 @@ int runParseTree(std::vector<std::string> args) {
   if (!readError.empty()) return fail(readError);
   auto parsed = parseRules(text, "");
   if (!parsed.ok())
-    return fail("Parser Error when parsing `" + parseErrorMessage(parsed.error(), "", text, ParseContext::Omit) +
-                "`");
+    return fail("Parser Error when parsing `" + parseErrorMessage(parsed.error(), "", text, ParseContext::Omit) + "`");
   Value tree = rulesFile(parsed.value());
   std::string rendered;
   if (o.printJson) json::writePretty(rendered, tree);

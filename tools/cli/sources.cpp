@@ -171,7 +171,8 @@ CompiledRules compileRules(const std::vector<SourceFile>& sources, const LintOpt
   // The compiler's output runs only once the verifier has proved it safe,
   // like a pack's (a compiler bug must not become a crash).
   if (auto verified = vm::verifyProgram(*program); !verified.ok()) {
-    out.internalError = Error::plain(ErrorKind::Internal, "the compiled program does not verify: " + verified.error().message);
+    out.internalError =
+        Error::plain(ErrorKind::Internal, "the compiled program does not verify: " + verified.error().message);
     return out;
   }
   vm::attachFacts(*program);
@@ -191,7 +192,8 @@ Result<Unit> savePackBytes(std::string_view bytes, const std::string& path) {
   if (!out || std::rename(temp.c_str(), path.c_str()) != 0) {
     const int e = errno;
     std::remove(temp.c_str());
-    return Error::plain(ErrorKind::IoWrite, "cannot write " + path + (e ? std::string(": ") + std::strerror(e) : std::string()));
+    return Error::plain(ErrorKind::IoWrite,
+                        "cannot write " + path + (e ? std::string(": ") + std::strerror(e) : std::string()));
   }
   return Unit{};
 }

@@ -382,8 +382,10 @@ std::vector<CompiledSource> compileAll(const std::vector<RulesSource>& sources, 
     const RulesSource& src = sources[i];
     if (src.readError) return;
     auto loaded = loadRules(src.path, src.name, src.text, cache.get());
-    if (loaded.ok()) out[i].units = std::move(loaded.value());
-    else out[i].loadError = loaded.takeError();
+    if (loaded.ok())
+      out[i].units = std::move(loaded.value());
+    else
+      out[i].loadError = loaded.takeError();
   });
   return out;
 }
@@ -431,7 +433,8 @@ int Validator::evaluateConsole() {
     const ConsoleStep& st = steps[k];
     PairOutcome o;
     if (st.kind != ConsoleStep::Pair) return o;
-    if (data_[st.data].mergeError) o.error = data_[st.data].mergeError;
+    if (data_[st.data].mergeError)
+      o.error = data_[st.data].mergeError;
     else o = evaluatePair(*st.unit, data_[st.data], turn);
     return o;
   };
