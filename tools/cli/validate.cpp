@@ -149,43 +149,43 @@ int Validator::loadAllData() {
   // Files are read and parsed in parallel; the first error in command-line
   // order is the one reported, as a sequential run would.
   data_.resize(files.size());
-  std::vector<std::string> errors(files.size());
-  std::vector<char> unreadable(files.size(), 0);
+  std::vector<std::optional<Error>> errors(files.size());
   parallelFor(files.size(), effectiveJobs(opt_.jobs), [&](size_t i) {
     DataFile& d = data_[i];
     d.name = lossyUtf8(files[i].canonical);
     auto text = readFile(files[i].path);
     if (!text.ok()) {
-      errors[i] = "I/O error when reading " + files[i].path + ": " + text.error().message;
-      unreadable[i] = 1;
+      errors[i] = text.error().prefixed("I/O error when reading " + files[i].path + ": ");
       return;
     }
     // Read but not text: a bad input, which stops the run like a parse error.
     if (!isUtf8(text.value())) {
-      errors[i] = "I/O error when reading " + files[i].path + ": " + notUtf8Where(text.value());
+      errors[i] = Error::plain(ErrorKind::DataNotUtf8,
+                               "I/O error when reading " + files[i].path + ": " + notUtf8Where(text.value()));
       return;
     }
     auto doc = loadDataText(d.name, std::move(text.value()));
     if (!doc.ok()) {
-      errors[i] = doc.error().message;
+      errors[i] = doc.takeError();
       return;
     }
     d.doc = std::move(doc.value());
   });
-  // A file that cannot be read is reported and left out; the others are
-  // still evaluated and the exit code is non-zero (cfn-guard stops at the
-  // first one). A file that was read but does not parse stops the run with
-  // 255, as in cfn-guard (goldens v64-v67).
+  // A file that cannot be read (an I/O kind) is reported and left out; the
+  // others are still evaluated and the exit code is non-zero (cfn-guard stops
+  // at the first one). A file that was read but does not parse (a data kind)
+  // stops the run with 255, as in cfn-guard (goldens v64-v67).
+  auto unreadable = [&](size_t i) { return errors[i] && errors[i]->group() == ErrorGroup::Io; };
   for (size_t i = 0; i < errors.size(); ++i) {
-    if (errors[i].empty()) continue;
-    if (!unreadable[i]) return fatal(errors[i]);
-    fatal(errors[i]);
+    if (!errors[i]) continue;
+    if (!unreadable(i)) return fatal(*errors[i]);
+    fatal(*errors[i]);
     inputUnreadable_ = true;
   }
   if (inputUnreadable_) {
     std::vector<DataFile> readable;
     for (size_t i = 0; i < data_.size(); ++i)
-      if (!unreadable[i]) readable.push_back(std::move(data_[i]));
+      if (!unreadable(i)) readable.push_back(std::move(data_[i]));
     data_ = std::move(readable);
   }
   return 0;
@@ -530,7 +530,7 @@ int Validator::evaluateStructured() {
   // function results), which their FileResult owns: keep each alive until the
   // combined output is written.
   std::vector<std::vector<vm::FileResult>> results(data_.size());
-  std::vector<std::string> errors(data_.size());
+  std::vector<std::optional<Error>> errors(data_.size());
   parallelFor(data_.size(), effectiveJobs(opt_.jobs), [&](size_t i) {
     const DataFile& d = data_[i];
     suites[i].dataName = d.name;
@@ -538,7 +538,7 @@ int Validator::evaluateStructured() {
       auto t0 = Clock::now();
       auto result = vm::evaluateFile(*unit.program, unit.file, *d.doc);
       if (!result.ok()) {
-        errors[i] = result.error().message;
+        errors[i] = result.takeError();
         return;
       }
       vm::PairView view{*unit.program, result.value(), *d.doc, d.doc->text(), unit.name, d.name};
@@ -548,7 +548,7 @@ int Validator::evaluateStructured() {
     suites[i].millis = millis(start);
   });
   for (const auto& e : errors)
-    if (!e.empty()) return fatal(e);
+    if (e) return fatal(*e);
 
   bool anyFail = false;
   std::vector<vm::report::FileReportModel> combined;
