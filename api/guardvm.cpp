@@ -186,7 +186,7 @@ guardvm_code evaluate(const vm::Program& program, const Document& doc, const std
 guardvm_code validateText(const guardvm_pack* pack, std::string text, const std::string& name, unsigned flags,
                           guardvm_result** result, guardvm_error** error) {
   if (!cli::isUtf8(text))
-    return fail(error, ErrorKind::DataNotUtf8, "I/O error when reading " + name + ": " + cli::notUtf8Where(text));
+    return fail(error, cli::notUtf8Error(ErrorKind::DataNotUtf8, text).prefixed("I/O error when reading " + name + ": "));
   auto doc = cli::loadDataText(name, std::move(text));
   if (!doc.ok()) return fail(error, doc.error());
   return evaluate(*pack->program, *doc.value(), name, flags, result, error);
@@ -229,7 +229,7 @@ guardvm_code guardvm_compile(const guardvm_source* sources, size_t count, guardv
         return badArgument(error, "guardvm_compile: source " + std::to_string(i) + " has no name or text");
       std::string text(s.text ? s.text : "", s.length);
       if (!cli::isUtf8(text))
-        return fail(error, ErrorKind::RulesNotUtf8, std::string(s.name) + ": " + cli::notUtf8Where(text));
+        return fail(error, cli::notUtf8Error(ErrorKind::RulesNotUtf8, text).prefixed(std::string(s.name) + ": "));
       list.push_back(SourceFile{s.name, s.name, std::move(text)});
     }
     return compileInto(list, pack, error);
@@ -360,8 +360,8 @@ guardvm_code guardvm_validate_file(const guardvm_pack* pack, const char* path, c
     auto text = cli::readFile(path);
     if (!text.ok()) return fail(error, text.error().prefixed(std::string("I/O error when reading ") + path + ": "));
     if (!cli::isUtf8(text.value()))
-      return fail(error, ErrorKind::DataNotUtf8,
-                  std::string("I/O error when reading ") + path + ": " + cli::notUtf8Where(text.value()));
+      return fail(error, cli::notUtf8Error(ErrorKind::DataNotUtf8, text.value())
+                             .prefixed(std::string("I/O error when reading ") + path + ": "));
     return validateText(pack, std::move(text.value()), reported, flags, result, error);
   });
 }

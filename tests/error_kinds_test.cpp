@@ -212,6 +212,16 @@ TEST(ErrorKinds, TheCliKeepsTheLoadersKind) {
   EXPECT_EQ(d.error().message.rfind("Parser Error when parsing `Error encountered while parsing data file", 0), 0u);
 }
 
+TEST(ErrorKinds, NotUtf8PointsAtTheFirstBadByte) {
+  const std::string text = "a: 1\nb: x\xff\n";
+  Error e = cli::notUtf8Error(ErrorKind::DataNotUtf8, text);
+  EXPECT_EQ(e.kind, ErrorKind::DataNotUtf8);
+  EXPECT_EQ(e.offset, text.find('\xff'));
+  EXPECT_EQ(e.line, 2u);
+  EXPECT_EQ(e.column, 5u);
+  EXPECT_EQ(e.message, cli::notUtf8Where(text));
+}
+
 TEST(ErrorKinds, DataSizeLimit) {
   auto r = checkDataSize(kMaxDataFileBytes + 1, "big.json");
   ASSERT_FALSE(r.ok());

@@ -322,15 +322,20 @@ size_t firstNonUtf8(std::string_view text) {
   return std::string_view::npos;
 }
 
-std::string notUtf8Where(std::string_view text) {
+Error notUtf8Error(ErrorKind kind, std::string_view text) {
   const size_t bad = std::min(firstNonUtf8(text), text.size());
   const std::string_view before = text.substr(0, bad);
   const size_t line = 1 + size_t(std::count(before.begin(), before.end(), '\n'));
   const size_t lastBreak = before.rfind('\n');
   const size_t lineStart = lastBreak == std::string_view::npos ? 0 : lastBreak + 1;
-  return std::string(kNotUtf8) + " (line " + std::to_string(line) + ", column " + std::to_string(bad - lineStart + 1) +
-         ")";
+  const size_t column = bad - lineStart + 1;
+  return Error::at(kind, {}, uint32_t(line), uint32_t(column),
+                   std::string(kNotUtf8) + " (line " + std::to_string(line) + ", column " + std::to_string(column) +
+                       ")",
+                   bad);
 }
+
+std::string notUtf8Where(std::string_view text) { return notUtf8Error(ErrorKind::DataNotUtf8, text).message; }
 
 Result<std::string> readStdin(uint64_t limit) {
   struct stat st {};

@@ -97,6 +97,9 @@ std::string lossyUtf8(std::string_view text);
 // kNotUtf8 with where the first offending byte is: "... (line 3, column 7)"
 // (1-based; columns in bytes). For messages guardvm writes to stderr.
 std::string notUtf8Where(std::string_view text);
+// The same as an error of `kind` (RulesNotUtf8, DataNotUtf8): the message is
+// notUtf8Where's, the offset the first offending byte.
+Error notUtf8Error(ErrorKind kind, std::string_view text);
 
 // One rules file ready to run: a program and the file's index in it.
 struct RulesUnit {

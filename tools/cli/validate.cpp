@@ -160,8 +160,8 @@ int Validator::loadAllData() {
     }
     // Read but not text: a bad input, which stops the run like a parse error.
     if (!isUtf8(text.value())) {
-      errors[i] = Error::plain(ErrorKind::DataNotUtf8,
-                               "I/O error when reading " + files[i].path + ": " + notUtf8Where(text.value()));
+      errors[i] = notUtf8Error(ErrorKind::DataNotUtf8, text.value())
+                      .prefixed("I/O error when reading " + files[i].path + ": ");
       return;
     }
     auto doc = loadDataText(d.name, std::move(text.value()));
@@ -275,7 +275,7 @@ int Validator::collectRules() {
       // cfn-guard reads rules into a Rust String and refuses other bytes
       // (a pack is binary).
       else if (!isPackInput(f.path, text.value()) && !isUtf8(text.value()))
-        src.readError = Error::plain(ErrorKind::RulesNotUtf8, notUtf8Where(text.value()));
+        src.readError = notUtf8Error(ErrorKind::RulesNotUtf8, text.value());
       else src.text = std::move(text.value());
       sources_.push_back(std::move(src));
     }
