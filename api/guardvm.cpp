@@ -59,11 +59,34 @@ namespace {
 
 using namespace guard;
 
-// What a failed call reports: an error value, or nothing when the caller
-// passed no place for it.
-guardvm_code fail(guardvm_error** error, guardvm_code code, std::string message) {
-  if (error) *error = new (std::nothrow) guardvm_error{code, std::move(message)};
+// The C error code of an error, from its kind's group (runtime/error_kinds.def).
+guardvm_code codeOf(ErrorKind kind) {
+  if (kind == ErrorKind::OutOfMemory) return GUARDVM_E_NOMEM;
+  switch (errorKindGroup(kind)) {
+    case ErrorGroup::Rules: return GUARDVM_E_RULES;
+    case ErrorGroup::Data: return GUARDVM_E_DATA;
+    case ErrorGroup::Pack: return GUARDVM_E_PACK;
+    case ErrorGroup::Io: return GUARDVM_E_IO;
+    case ErrorGroup::Usage: return GUARDVM_E_ARGUMENT;
+    case ErrorGroup::Eval: return GUARDVM_E_EVAL;
+    case ErrorGroup::Internal: break;
+  }
+  return GUARDVM_E_INTERNAL;
+}
+
+// What a failed call reports: an error value (code from its kind, and its
+// message), or nothing when the caller passed no place for it.
+guardvm_code fail(guardvm_error** error, const Error& e) {
+  const guardvm_code code = codeOf(e.kind);
+  if (error) *error = new (std::nothrow) guardvm_error{code, e.message};
   return code;
+}
+guardvm_code fail(guardvm_error** error, ErrorKind kind, std::string message) {
+  return fail(error, Error::plain(kind, std::move(message)));
+}
+// A NULL or unusable argument of an entry point.
+guardvm_code badArgument(guardvm_error** error, std::string message) {
+  return fail(error, ErrorKind::Usage, std::move(message));
 }
 
 // LLVM's containers report exhausted memory through this handler; the
@@ -85,11 +108,11 @@ guardvm_code guarded(guardvm_error** error, Body&& body) {
     installHandlers();
     return body();
   } catch (const std::bad_alloc&) {
-    return fail(error, GUARDVM_E_NOMEM, "out of memory");
+    return fail(error, ErrorKind::OutOfMemory, "out of memory");
   } catch (const std::exception& e) {
-    return fail(error, GUARDVM_E_INTERNAL, std::string("internal error: ") + e.what());
+    return fail(error, ErrorKind::Internal, std::string("internal error: ") + e.what());
   } catch (...) {
-    return fail(error, GUARDVM_E_INTERNAL, "internal error");
+    return fail(error, ErrorKind::Internal, "internal error");
   }
 }
 
@@ -100,8 +123,8 @@ guardvm_code makePack(std::unique_ptr<vm::Program> program, guardvm_pack** pack)
 
 guardvm_code compileInto(const std::vector<SourceFile>& sources, guardvm_pack** pack, guardvm_error** error) {
   cli::CompiledRules compiled = cli::compileRules(sources);
-  if (compiled.failures) return fail(error, GUARDVM_E_RULES, compiled.diagnostics);
-  if (!compiled.program) return fail(error, GUARDVM_E_INTERNAL, "internal error: " + compiled.internalError);
+  if (compiled.failures) return fail(error, compiled.firstFailure->kind, compiled.diagnostics);
+  if (!compiled.program) return fail(error, compiled.internalError->prefixed("internal error: "));
   return makePack(std::move(compiled.program), pack);
 }
 
@@ -141,7 +164,7 @@ guardvm_code evaluate(const vm::Program& program, const Document& doc, const std
     const vm::FileInfo& info = program.files[f];
     if (info.empty) continue;
     auto evaluated = vm::evaluateFile(program, f, doc);
-    if (!evaluated.ok()) return fail(error, GUARDVM_E_EVAL, evaluated.error().message);
+    if (!evaluated.ok()) return fail(error, evaluated.error());
     const vm::FileResult& fr = evaluated.value();
     guardvm_result::File file;
     file.name = program.str(info.name);
@@ -163,9 +186,9 @@ guardvm_code evaluate(const vm::Program& program, const Document& doc, const std
 guardvm_code validateText(const guardvm_pack* pack, std::string text, const std::string& name, unsigned flags,
                           guardvm_result** result, guardvm_error** error) {
   if (!cli::isUtf8(text))
-    return fail(error, GUARDVM_E_DATA, "I/O error when reading " + name + ": " + cli::notUtf8Where(text));
+    return fail(error, cli::notUtf8Error(ErrorKind::DataNotUtf8, text).prefixed("I/O error when reading " + name + ": "));
   auto doc = cli::loadDataText(name, std::move(text));
-  if (!doc.ok()) return fail(error, GUARDVM_E_DATA, doc.error().message);
+  if (!doc.ok()) return fail(error, doc.error());
   return evaluate(*pack->program, *doc.value(), name, flags, result, error);
 }
 
@@ -197,16 +220,16 @@ void guardvm_error_free(guardvm_error* error) { delete error; }
 guardvm_code guardvm_compile(const guardvm_source* sources, size_t count, guardvm_pack** pack,
                              guardvm_error** error) {
   return guarded(error, [&] {
-    if (!pack || (count && !sources)) return fail(error, GUARDVM_E_ARGUMENT, "guardvm_compile: NULL argument");
+    if (!pack || (count && !sources)) return badArgument(error, "guardvm_compile: NULL argument");
     *pack = nullptr;
     std::vector<SourceFile> list;
     for (size_t i = 0; i < count; ++i) {
       const guardvm_source& s = sources[i];
       if (!s.name || (s.length && !s.text))
-        return fail(error, GUARDVM_E_ARGUMENT, "guardvm_compile: source " + std::to_string(i) + " has no name or text");
+        return badArgument(error, "guardvm_compile: source " + std::to_string(i) + " has no name or text");
       std::string text(s.text ? s.text : "", s.length);
       if (!cli::isUtf8(text))
-        return fail(error, GUARDVM_E_RULES, std::string(s.name) + ": " + cli::notUtf8Where(text));
+        return fail(error, cli::notUtf8Error(ErrorKind::RulesNotUtf8, text).prefixed(std::string(s.name) + ": "));
       list.push_back(SourceFile{s.name, s.name, std::move(text)});
     }
     return compileInto(list, pack, error);
@@ -216,12 +239,12 @@ guardvm_code guardvm_compile(const guardvm_source* sources, size_t count, guardv
 guardvm_code guardvm_compile_files(const char* const* paths, size_t count, guardvm_pack** pack,
                                    guardvm_error** error) {
   return guarded(error, [&] {
-    if (!pack || (count && !paths)) return fail(error, GUARDVM_E_ARGUMENT, "guardvm_compile_files: NULL argument");
+    if (!pack || (count && !paths)) return badArgument(error, "guardvm_compile_files: NULL argument");
     *pack = nullptr;
     std::vector<std::string> inputs;
-    if (!pathsOf(paths, count, inputs)) return fail(error, GUARDVM_E_ARGUMENT, "guardvm_compile_files: NULL path");
+    if (!pathsOf(paths, count, inputs)) return badArgument(error, "guardvm_compile_files: NULL path");
     auto sources = cli::readRulesSources(inputs);
-    if (!sources.ok()) return fail(error, GUARDVM_E_IO, sources.error().message);
+    if (!sources.ok()) return fail(error, sources.error());
     return compileInto(sources.value(), pack, error);
   });
 }
@@ -229,37 +252,37 @@ guardvm_code guardvm_compile_files(const char* const* paths, size_t count, guard
 guardvm_code guardvm_pack_read(const void* bytes, size_t size, const char* name, guardvm_pack** pack,
                                guardvm_error** error) {
   return guarded(error, [&] {
-    if (!pack || (size && !bytes)) return fail(error, GUARDVM_E_ARGUMENT, "guardvm_pack_read: NULL argument");
+    if (!pack || (size && !bytes)) return badArgument(error, "guardvm_pack_read: NULL argument");
     *pack = nullptr;
     const std::string fileName = name ? name : "pack";
     auto program = vm::readPack(std::string_view(static_cast<const char*>(bytes), size), fileName);
-    if (!program.ok()) return fail(error, GUARDVM_E_PACK, "rule pack " + fileName + ": " + program.error().message);
+    if (!program.ok()) return fail(error, program.error().prefixed("rule pack " + fileName + ": "));
     return makePack(std::move(program.value()), pack);
   });
 }
 
 guardvm_code guardvm_pack_load(const char* path, guardvm_pack** pack, guardvm_error** error) {
   return guarded(error, [&] {
-    if (!pack || !path) return fail(error, GUARDVM_E_ARGUMENT, "guardvm_pack_load: NULL argument");
+    if (!pack || !path) return badArgument(error, "guardvm_pack_load: NULL argument");
     *pack = nullptr;
     auto bytes = cli::readFile(path, cli::kMaxRulesBytes);
-    if (!bytes.ok()) return fail(error, GUARDVM_E_IO, std::string(path) + ": " + bytes.error().message);
+    if (!bytes.ok()) return fail(error, bytes.error().prefixed(std::string(path) + ": "));
     return guardvm_pack_read(bytes.value().data(), bytes.value().size(), path, pack, error);
   });
 }
 
 guardvm_code guardvm_pack_save(const guardvm_pack* pack, const char* path, guardvm_error** error) {
   return guarded(error, [&] {
-    if (!pack || !path) return fail(error, GUARDVM_E_ARGUMENT, "guardvm_pack_save: NULL argument");
+    if (!pack || !path) return badArgument(error, "guardvm_pack_save: NULL argument");
     auto saved = cli::savePack(*pack->program, path);
-    if (!saved.ok()) return fail(error, GUARDVM_E_IO, saved.error().message);
+    if (!saved.ok()) return fail(error, saved.error());
     return GUARDVM_OK;
   });
 }
 
 guardvm_code guardvm_pack_bytes(const guardvm_pack* pack, char** bytes, size_t* size, guardvm_error** error) {
   return guarded(error, [&] {
-    if (!pack || !bytes || !size) return fail(error, GUARDVM_E_ARGUMENT, "guardvm_pack_bytes: NULL argument");
+    if (!pack || !bytes || !size) return badArgument(error, "guardvm_pack_bytes: NULL argument");
     *bytes = nullptr;
     *size = 0;
     const std::string written = vm::writePack(*pack->program);
@@ -286,12 +309,12 @@ void guardvm_pack_free(guardvm_pack* pack) { delete pack; }
 guardvm_code guardvm_list_data_files(const char* const* paths, size_t count, int by_modified,
                                      guardvm_file_list** list, guardvm_error** error) {
   return guarded(error, [&] {
-    if (!list || (count && !paths)) return fail(error, GUARDVM_E_ARGUMENT, "guardvm_list_data_files: NULL argument");
+    if (!list || (count && !paths)) return badArgument(error, "guardvm_list_data_files: NULL argument");
     *list = nullptr;
     std::vector<std::string> args;
-    if (!pathsOf(paths, count, args)) return fail(error, GUARDVM_E_ARGUMENT, "guardvm_list_data_files: NULL path");
+    if (!pathsOf(paths, count, args)) return badArgument(error, "guardvm_list_data_files: NULL path");
     auto walked = cli::walkDataPaths(args, by_modified ? cli::WalkOrder::ByModified : cli::WalkOrder::ByName);
-    if (!walked.ok()) return fail(error, GUARDVM_E_IO, walked.error().message);
+    if (!walked.ok()) return fail(error, walked.error());
     auto out = std::make_unique<guardvm_file_list>();
     for (auto& f : walked.value()) {
       out->names.push_back(cli::lossyUtf8(f.canonical));
@@ -314,7 +337,7 @@ void guardvm_file_list_free(guardvm_file_list* list) { delete list; }
 guardvm_code guardvm_validate(const guardvm_pack* pack, const char* data, size_t length, const char* name,
                               unsigned flags, guardvm_result** result, guardvm_error** error) {
   return guarded(error, [&] {
-    if (!pack || !result || (length && !data)) return fail(error, GUARDVM_E_ARGUMENT, "guardvm_validate: NULL argument");
+    if (!pack || !result || (length && !data)) return badArgument(error, "guardvm_validate: NULL argument");
     *result = nullptr;
     return validateText(pack, std::string(data ? data : "", length), name ? name : "STDIN", flags, result, error);
   });
@@ -323,22 +346,22 @@ guardvm_code guardvm_validate(const guardvm_pack* pack, const char* data, size_t
 guardvm_code guardvm_validate_file(const guardvm_pack* pack, const char* path, const char* name, unsigned flags,
                                    guardvm_result** result, guardvm_error** error) {
   return guarded(error, [&] {
-    if (!pack || !path || !result) return fail(error, GUARDVM_E_ARGUMENT, "guardvm_validate_file: NULL argument");
+    if (!pack || !path || !result) return badArgument(error, "guardvm_validate_file: NULL argument");
     *result = nullptr;
     std::string reported;
     if (name) {
       reported = name;
     } else {
-      if (!cli::pathExists(path)) return fail(error, GUARDVM_E_IO, std::string("The path `") + path + "` does not exist");
+      if (!cli::pathExists(path))
+        return fail(error, ErrorKind::IoNotFound, std::string("The path `") + path + "` does not exist");
       auto walked = cli::walk(path, cli::WalkOrder::ByName, false);
       reported = walked.size() == 1 ? cli::lossyUtf8(walked[0].canonical) : std::string(path);
     }
     auto text = cli::readFile(path);
-    if (!text.ok())
-      return fail(error, GUARDVM_E_IO, std::string("I/O error when reading ") + path + ": " + text.error().message);
+    if (!text.ok()) return fail(error, text.error().prefixed(std::string("I/O error when reading ") + path + ": "));
     if (!cli::isUtf8(text.value()))
-      return fail(error, GUARDVM_E_DATA,
-                  std::string("I/O error when reading ") + path + ": " + cli::notUtf8Where(text.value()));
+      return fail(error, cli::notUtf8Error(ErrorKind::DataNotUtf8, text.value())
+                             .prefixed(std::string("I/O error when reading ") + path + ": "));
     return validateText(pack, std::move(text.value()), reported, flags, result, error);
   });
 }

@@ -248,7 +248,7 @@ class Linter {
   void warn(std::string_view id, const ast::SourceLoc& at, std::string why, std::string fix) {
     Warning w;
     w.id = std::string(id);
-    w.where = Error::at(path_, at.line, at.column, std::move(why));
+    w.where = Error::at(ErrorKind::RulesWarning, path_, at.line, at.column, std::move(why), at.offset);
     w.fix = std::move(fix);
     out_.push_back(std::move(w));
   }

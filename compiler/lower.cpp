@@ -958,10 +958,11 @@ Result<Unit> Lowerer::lowerFile(const ast::RulesFile& f) {
   if (warnings_)
     for (const auto& [name, span] : unresolvedNames_)
       if (!fs->slots.count(name))
-        warnings_->push_back(Error::at(path_, span.begin.line, span.begin.column,
-                                       "no variable named `" + name + "` is visible here"));
+        warnings_->push_back(Error::at(ErrorKind::RulesWarning, path_, span.begin.line, span.begin.column,
+                                       "no variable named `" + name + "` is visible here", span.begin.offset));
   if (tooComplex_)
-    return Error::plain("rules file " + f.name + " is too complex (more than 255 registers in one function)");
+    return Error::plain(ErrorKind::RulesTooComplex,
+                        "rules file " + f.name + " is too complex (more than 255 registers in one function)");
   return Unit{};
 }
 

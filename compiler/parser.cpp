@@ -98,29 +98,37 @@ class Parser {
 
  private:
   // ------------------------------------------------------------ outcomes
+  // The latest failure: a byte offset, our message and its kind (the tools
+  // choose cfn-guard's words by kind). Only the one that ends the parse
+  // leaves the parser, as a typed Error (toError).
   struct Failure {
     size_t pos = 0;
     std::string msg;
+    ErrorKind kind = ErrorKind::RulesSyntax;
   };
 
-  St soft(size_t pos, std::string msg) {
-    err_ = {pos, std::move(msg)};
+  St soft(size_t pos, std::string msg, ErrorKind kind = ErrorKind::RulesSyntax) {
+    err_ = {pos, std::move(msg), kind};
     return St::Soft;
   }
-  St hard(size_t pos, std::string msg) {
-    err_ = {pos, std::move(msg)};
+  St hard(size_t pos, std::string msg, ErrorKind kind = ErrorKind::RulesSyntax) {
+    err_ = {pos, std::move(msg), kind};
     return St::Hard;
   }
   // nom's `cut`: a Soft failure of a committed sub-parser becomes Hard,
-  // keeping its position. A non-empty `msg` replaces the soft message.
-  St commit(St s, std::string msg = {}) {
+  // keeping its position. A non-empty `msg` replaces the soft message (and
+  // its kind).
+  St commit(St s, std::string msg = {}, ErrorKind kind = ErrorKind::RulesSyntax) {
     if (s != St::Soft) return s;
-    if (!msg.empty()) err_.msg = std::move(msg);
+    if (!msg.empty()) {
+      err_.msg = std::move(msg);
+      err_.kind = kind;
+    }
     return St::Hard;
   }
   Error toError(const Failure& f) const {
     SourceLoc l = loc(f.pos);
-    return Error::at(file_, l.line, l.column, f.msg);
+    return Error::at(f.kind, file_, l.line, l.column, f.msg, f.pos);
   }
 
   // Bounds recursion: every nesting construct holds one of these.
@@ -134,8 +142,10 @@ class Parser {
     Parser& p_;
   };
   St tooDeep(size_t pos) {
-    return hard(pos, "rules nested too deeply (more than " + std::to_string(kMaxRuleNesting) +
-                         " levels of blocks, filters, literals or calls)");
+    return hard(pos,
+                "rules nested too deeply (more than " + std::to_string(kMaxRuleNesting) +
+                    " levels of blocks, filters, literals or calls)",
+                ErrorKind::RulesNestingLimit);
   }
 
   // ------------------------------------------------------------ positions
@@ -234,7 +244,7 @@ class Parser {
   // ------------------------------------------------------------ clauses
   St item(Items kind, size_t& p, Clause& out);
   St disjunction(Items kind, size_t& p, Disjunction& out);
-  St cnf(Items kind, size_t& p, Conjunction& out, const char* emptyMsg);
+  St cnf(Items kind, size_t& p, Conjunction& out, const char* emptyMsg, ErrorKind emptyKind = ErrorKind::RulesSyntax);
   St block(Items kind, size_t& p, Block& out);
   St whenConditions(size_t& p, Conjunction& out);
   St whenBlock(Items bodyKind, size_t& p, Clause& out);
@@ -447,13 +457,15 @@ St Parser::stringLit(size_t& p, std::string& out) {
     size_t runEnd = k == std::string_view::npos ? src_.size() : k;
     std::string_view run = src_.substr(q, runEnd - q);
     if (!run.empty() && run.back() == '\\') {
-      if (k == std::string_view::npos) return hard(src_.size(), "unterminated string literal");
+      if (k == std::string_view::npos)
+        return hard(src_.size(), "unterminated string literal", ErrorKind::RulesUnterminatedString);
       text.append(run.substr(0, run.size() - 1));
       text.push_back(quote);
       q = k + 1;
       continue;
     }
-    if (k == std::string_view::npos) return hard(src_.size(), "unterminated string literal");
+    if (k == std::string_view::npos)
+      return hard(src_.size(), "unterminated string literal", ErrorKind::RulesUnterminatedString);
     text.append(run);
     out = std::move(text);
     p = k + 1;
@@ -534,7 +546,7 @@ St Parser::regexLit(size_t& p, std::string& out) {
     // the engine (an RE2 compile is ~10x the check), which lower.cpp's
     // literal builds on first use only.
     auto compiled = Regex::compileLazy(pattern);
-    if (!compiled.ok()) return soft(p, "invalid regex: " + compiled.error().message);
+    if (!compiled.ok()) return soft(p, "invalid regex: " + compiled.error().message, ErrorKind::RulesBadRegex);
     if (k == std::string_view::npos) return soft(p, "unterminated regex");
     out = std::move(pattern);
     p = k + 1;
@@ -714,7 +726,7 @@ St Parser::customMessage(size_t& p, std::string& out) {
   if (!startsWith(p, "<<")) return soft(p, "expected a custom message");
   size_t k = src_.find(">>", p + 2);
   if (k == std::string_view::npos)
-    return hard(p + 2, "unterminated custom message: no closing '>>'");
+    return hard(p + 2, "unterminated custom message: no closing '>>'", ErrorKind::RulesUnterminatedMessage);
   out.assign(src_.substr(p + 2, k - p - 2));
   p = k + 2;
   return St::Ok;
@@ -1064,7 +1076,8 @@ St Parser::letStmt(size_t& p, LetStmt& out) {
     if (functionCall(r, e) != St::Ok) {
       r = skipWs(q);
       s = query(r, e.query);
-      if (s != St::Ok) return commit(s, "expected a value, a function call or a query after '='");
+      if (s != St::Ok)
+        return commit(s, "expected a value, a function call or a query after '='", ErrorKind::RulesMissingValue);
       e.kind = ExprKind::Query;
       e.span = e.query.span;
     }
@@ -1132,7 +1145,7 @@ St Parser::disjunction(Items kind, size_t& p, Disjunction& out) {
 }
 
 // cnf(P) = P_disj { P_disj }, at least one (Hard if none).
-St Parser::cnf(Items kind, size_t& p, Conjunction& out, const char* emptyMsg) {
+St Parser::cnf(Items kind, size_t& p, Conjunction& out, const char* emptyMsg, ErrorKind emptyKind) {
   size_t q = p;
   Conjunction c;
   for (;;) {
@@ -1144,7 +1157,7 @@ St Parser::cnf(Items kind, size_t& p, Conjunction& out, const char* emptyMsg) {
     c.items.push_back(std::move(d));
     q = r;
   }
-  if (c.items.empty()) return hard(p, emptyMsg);
+  if (c.items.empty()) return hard(p, emptyMsg, emptyKind);
   out = std::move(c);
   p = q;
   return St::Ok;
@@ -1195,7 +1208,8 @@ St Parser::whenConditions(size_t& p, Conjunction& out) {
   size_t q = skipWs(p);
   if (!keyword(q, "when", "WHEN")) return soft(q, "expected 'when'");
   if (!ws1(q)) return hard(q, "expected whitespace after 'when'");
-  if (St s = cnf(Items::Condition, q, out, "expected a condition after 'when'"); s != St::Ok)
+  if (St s = cnf(Items::Condition, q, out, "expected a condition after 'when'", ErrorKind::RulesEmptyCondition);
+      s != St::Ok)
     return s;
   p = q;
   return St::Ok;
@@ -1377,7 +1391,7 @@ St Parser::rhs(size_t& p, size_t opPos, Clause& c, size_t& end) {
     std::string op(src_.substr(opPos, start - opPos));
     std::string text = "expected a value, a function call or a query after '" + op + "'";
     if (s == St::Hard) text += ": " + err_.msg;
-    return hard(start, std::move(text));
+    return hard(start, std::move(text), ErrorKind::RulesMissingValue);
   }
   c.rhs = std::move(e);
   p = q;

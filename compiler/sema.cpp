@@ -83,8 +83,9 @@ class Collector {
   std::vector<const ast::Clause*> pending_;
 };
 
-Error at(const std::string& path, const ast::Span& s, std::string message) {
-  return Error::at(path, s.begin.line, s.begin.column, std::move(message));
+// A diagnostic at the start of `s`; warnings unless a kind says otherwise.
+Error at(const std::string& path, const ast::Span& s, std::string message, ErrorKind kind = ErrorKind::RulesWarning) {
+  return Error::at(kind, path, s.begin.line, s.begin.column, std::move(message), s.begin.offset);
 }
 
 }  // namespace
@@ -181,7 +182,8 @@ SemaResult checkRulesFile(const ast::RulesFile& file, const std::string& path) {
       if (colour[e.to] == Grey) {
         out.errors.push_back(at(path, e.ref->span,
                                 "rule `" + file.rules[node].name + "` refers to `" + e.ref->name +
-                                    "`, which leads back to it: a cycle of rule references"));
+                                    "`, which leads back to it: a cycle of rule references",
+                                ErrorKind::RulesSemantic));
         break;
       }
       if (colour[e.to] == White) {

@@ -56,7 +56,8 @@ std::optional<Result<bool>> regexSearch(const Node* a, const Node* b) {
   } else {
     return std::nullopt;
   }
-  if (!re->str.re) return Result<bool>(Error::plain("regex /" + std::string(re->text()) + "/ was not compiled"));
+  if (!re->str.re)
+    return Result<bool>(Error::plain(ErrorKind::Internal, "regex /" + std::string(re->text()) + "/ was not compiled"));
   return re->str.re->search(s->text());
 }
 

@@ -518,10 +518,12 @@ const Regex* cachedRegex(std::string_view pattern, Error& error) {
 Result<ResultSet> fnRegexReplace(const Args& a, Document& doc) {
   const Node* pattern = firstValue(a[1]);
   if (!pattern || pattern->kind != NodeKind::String)
-    return Error::plain("regex_replace function requires the second argument to be a string");
+    return Error::plain(ErrorKind::FunctionArgument,
+                        "regex_replace function requires the second argument to be a string");
   const Node* replacement = firstValue(a[2]);
   if (!replacement || replacement->kind != NodeKind::String)
-    return Error::plain("regex_replace function requires the third argument to be a string");
+    return Error::plain(ErrorKind::FunctionArgument,
+                        "regex_replace function requires the third argument to be a string");
   ResultSet out;
   const Regex* re = nullptr;
   Status0 s = forEachValue(a[0], [&](const Node* v) -> Status0 {
@@ -548,7 +550,8 @@ Result<ResultSet> fnJoin(const Args& a, Document& doc) {
   } else if (delim && delim->kind == NodeKind::Char) {
     delimiter = charText(delim->ch);
   } else {
-    return Error::plain("join function requires the second argument to be either a char or string");
+    return Error::plain(ErrorKind::FunctionArgument,
+                        "join function requires the second argument to be either a char or string");
   }
   std::string joined;
   const Node* first = nullptr;
@@ -556,10 +559,11 @@ Result<ResultSet> fnJoin(const Args& a, Document& doc) {
     const QValue& q = a[0][k];
     if (q.isUnresolved()) {
       std::string at = q.node ? " Path=" + where(q.node) + " Value=" + valueOnly(q.node) : "";
-      return Error::plain("Joining unresolved values is not allowed" + at);
+      return Error::plain(ErrorKind::FunctionArgument, "Joining unresolved values is not allowed" + at);
     }
     if (q.node->kind != NodeKind::String)
-      return Error::plain("Joining non string values Path=" + where(q.node) + " Value=" + valueOnly(q.node));
+      return Error::plain(ErrorKind::FunctionArgument,
+                          "Joining non string values Path=" + where(q.node) + " Value=" + valueOnly(q.node));
     if (!first) first = q.node;
     if (k) joined += delimiter;
     joined.append(q.node->text());
@@ -574,9 +578,11 @@ Result<ResultSet> fnSubstring(const Args& a, Document& doc) {
     return asU16(n);
   };
   const auto from = offset(a[1]);
-  if (!from) return Error::plain("substring function requires the second argument to be a number");
+  if (!from)
+    return Error::plain(ErrorKind::FunctionArgument, "substring function requires the second argument to be a number");
   const auto to = offset(a[2]);
-  if (!to) return Error::plain("substring function requires the third argument to be a number");
+  if (!to)
+    return Error::plain(ErrorKind::FunctionArgument, "substring function requires the third argument to be a number");
   ResultSet out;
   Status0 s = forEachValue(a[0], [&](const Node* v) -> Status0 {
     if (v->kind != NodeKind::String) return okStatus();
@@ -584,8 +590,9 @@ Result<ResultSet> fnSubstring(const Args& a, Document& doc) {
     if (text.empty() || *from >= *to || *to > text.size()) return okStatus();
     // 3.1.1 slices bytes and aborts when an offset falls inside a character.
     if (!isCharBoundary(text, *from) || !isCharBoundary(text, *to))
-      return Error::plain("substring offsets " + std::to_string(*from) + ".." + std::to_string(*to) +
-                          " are not on character boundaries of the string at " + where(v));
+      return Error::plain(ErrorKind::FunctionArgument,
+                          "substring offsets " + std::to_string(*from) + ".." + std::to_string(*to) +
+                              " are not on character boundaries of the string at " + where(v));
     out.push_back(QValue::resolved(newString(doc, text.substr(*from, *to - *from), v)));
     return okStatus();
   });
@@ -642,8 +649,8 @@ Result<ResultSet> fnParseInt(const Args& a, Document& doc) {
       case NodeKind::String: {
         auto n = parseRustInt(v->text());
         if (!n)
-          return Error::plain("failed to convert a string: " + std::string(v->text()) + " into an integer at " +
-                              where(v));
+          return Error::plain(ErrorKind::FunctionConversion, "failed to convert a string: " + std::string(v->text()) +
+                                                                 " into an integer at " + where(v));
         out.push_back(QValue::resolved(newInt(doc, *n, v)));
         break;
       }
@@ -652,8 +659,8 @@ Result<ResultSet> fnParseInt(const Args& a, Document& doc) {
       case NodeKind::Char: {
         auto d = asciiDigit(v->ch);
         if (!d)
-          return Error::plain("failed to convert a character: " + charText(v->ch) + " into an integer at " +
-                              where(v));
+          return Error::plain(ErrorKind::FunctionConversion,
+                              "failed to convert a character: " + charText(v->ch) + " into an integer at " + where(v));
         out.push_back(QValue::resolved(newInt(doc, *d, v)));
         break;
       }
@@ -672,8 +679,8 @@ Result<ResultSet> fnParseFloat(const Args& a, Document& doc) {
       case NodeKind::String: {
         auto f = parseRustFloat(v->text());
         if (!f)
-          return Error::plain("failed to convert a string: " + std::string(v->text()) + " into a float at " +
-                              where(v));
+          return Error::plain(ErrorKind::FunctionConversion,
+                              "failed to convert a string: " + std::string(v->text()) + " into a float at " + where(v));
         out.push_back(QValue::resolved(newFloat(doc, *f, v)));
         break;
       }
@@ -682,8 +689,8 @@ Result<ResultSet> fnParseFloat(const Args& a, Document& doc) {
       case NodeKind::Char: {
         auto d = asciiDigit(v->ch);
         if (!d)
-          return Error::plain("failed to convert a character: " + charText(v->ch) + " into a float at " +
-                              where(v));
+          return Error::plain(ErrorKind::FunctionConversion,
+                              "failed to convert a character: " + charText(v->ch) + " into a float at " + where(v));
         out.push_back(QValue::resolved(newFloat(doc, double(*d), v)));
         break;
       }
@@ -708,8 +715,8 @@ Result<ResultSet> fnParseBoolean(const Args& a, Document& doc) {
       } else if (equalsIgnoreAsciiCase(v->text(), "false")) {
         out.push_back(QValue::resolved(newBool(doc, false, v)));
       } else {
-        return Error::plain("failed to convert a string: " + std::string(v->text()) + " into a boolean at " +
-                            where(v));
+        return Error::plain(ErrorKind::FunctionConversion,
+                            "failed to convert a string: " + std::string(v->text()) + " into a boolean at " + where(v));
       }
     }
     return okStatus();
@@ -740,14 +747,16 @@ Result<ResultSet> fnParseChar(const Args& a, Document& doc) {
     switch (v->kind) {
       case NodeKind::Int:
         if (v->i < 0 || v->i > 9)
-          return Error::plain("failed to convert an int: " + std::to_string(v->i) + " into a char at " + where(v));
+          return Error::plain(ErrorKind::FunctionConversion,
+                              "failed to convert an int: " + std::to_string(v->i) + " into a char at " + where(v));
         out.push_back(QValue::resolved(newChar(doc, uint32_t('0' + v->i), v)));
         break;
       case NodeKind::String: {
         const std::string_view t = v->text();
         // 3.1.1 checks the byte length, so one non-ASCII character is rejected.
         if (t.size() > 1)
-          return Error::plain("failed to convert an string: " + std::string(t) + " into a char at " + where(v));
+          return Error::plain(ErrorKind::FunctionConversion,
+                              "failed to convert an string: " + std::string(t) + " into a char at " + where(v));
         if (t.size() == 1) out.push_back(QValue::resolved(newChar(doc, static_cast<unsigned char>(t[0]), v)));
         break;
       }
@@ -793,11 +802,13 @@ int builtinCount() { return kNumBuiltins; }
 int builtinArity(int id) { return id >= 0 && id < kNumBuiltins ? kBuiltins[id].arity : -1; }
 
 Result<ResultSet> callBuiltin(int id, const std::vector<ResultSet>& args, Document& scratch) {
-  if (id < 0 || id >= kNumBuiltins) return Error::plain("no such function (id " + std::to_string(id) + ") exists");
+  if (id < 0 || id >= kNumBuiltins)
+    return Error::plain(ErrorKind::FunctionUnknown, "no such function (id " + std::to_string(id) + ") exists");
   const BuiltinInfo& info = kBuiltins[id];
   if (int(args.size()) != info.arity)
-    return Error::plain(std::string(info.name) + " function requires " + std::to_string(info.arity) +
-                        " arguments be passed, but received " + std::to_string(args.size()));
+    return Error::plain(ErrorKind::FunctionArgument,
+                        std::string(info.name) + " function requires " + std::to_string(info.arity) +
+                            " arguments be passed, but received " + std::to_string(args.size()));
   switch (id) {
     case kCount: return fnCount(args, scratch);
     case kJsonParse: return fnJsonParse(args, scratch);
@@ -814,7 +825,7 @@ Result<ResultSet> callBuiltin(int id, const std::vector<ResultSet>& args, Docume
     case kParseChar: return fnParseChar(args, scratch);
     default: break;
   }
-  return Error::plain("no such function");
+  return Error::plain(ErrorKind::FunctionUnknown, "no such function");
 }
 
 // ---------------------------------------------------------------------------

@@ -26,8 +26,7 @@ namespace guard {
 
 namespace detail {
 // --- Shared between the loader files (defined in yaml_loader.cpp / json_loader.cpp).
-enum class LoadFailure : uint8_t { Syntax, KeyType, BadValue, NoDocument, TooDeep };
-Result<Node*> parseYaml(Document& doc, std::string_view text, LoadFailure* why);
+Result<Node*> parseYaml(Document& doc, std::string_view text);
 Result<Node*> parseYamlValue(Document& doc, std::string_view text);
 Node* parseJson(Document& doc, std::string_view text, size_t capacity);
 // ---
@@ -72,12 +71,11 @@ bool looksLikeJson(std::string_view s) {
   return i < s.size() && (s[i] == '{' || s[i] == '[');
 }
 
-Result<Node*> parseText(Document& doc, std::string_view text, size_t capacity,
-                        detail::LoadFailure* why) {
+Result<Node*> parseText(Document& doc, std::string_view text, size_t capacity) {
   if (looksLikeJson(text))
     if (Node* root = detail::parseJson(doc, text, capacity)) return root;
   // Not JSON, or JSON that YAML might read differently: YAML decides.
-  return detail::parseYaml(doc, text, why);
+  return detail::parseYaml(doc, text);
 }
 
 bool isContinuation(uint8_t c) { return (c & 0xC0) == 0x80; }
@@ -113,21 +111,19 @@ std::string excerptPanic(std::string_view text) {
          (shown < text.size() ? "[...]" : "");
 }
 
-Error dataFileError(Error e, detail::LoadFailure why, std::string_view text,
-                    const std::string& name) {
+Error dataFileError(Error e, std::string_view text, const std::string& name) {
   e.file = name;
-  switch (why) {
-    case detail::LoadFailure::KeyType:
-    case detail::LoadFailure::BadValue:
-      return e;  // cfn-guard passes these texts through
-    case detail::LoadFailure::NoDocument:
+  switch (e.kind) {
+    case ErrorKind::DataNonStringKey:
+    case ErrorKind::DataBadValue: return e;  // cfn-guard passes these texts through
+    case ErrorKind::DataNoDocument:
       e.message = "thread 'main' panicked at guard/src/rules/libyaml/event.rs:63:14:\nnot implemented";
       return e;
-    case detail::LoadFailure::TooDeep:
+    case ErrorKind::DataTooDeep:
       // Our limit, which cfn-guard's text cannot name: say which and where.
       e.detail = e.message;
       break;
-    case detail::LoadFailure::Syntax:
+    default:  // DataSyntax
       break;
   }
   if (text.size() > 100 && isContinuation(uint8_t(text[100]))) {
@@ -150,15 +146,16 @@ std::string newTextBuffer(size_t size) {
 
 Result<Unit> checkDataSize(uint64_t bytes, const std::string& name) {
   if (bytes <= kMaxDataFileBytes) return Unit{};
-  return Error{"data file " + name + " is " + std::to_string(bytes) + " bytes; the largest accepted is " +
-                   std::to_string(kMaxDataFileBytes) + " bytes (2 GiB)",
-               name, 0, 0};
+  return Error::at(ErrorKind::DataTooLarge, name, 0, 0,
+                   "data file " + name + " is " + std::to_string(bytes) + " bytes; the largest accepted is " +
+                       std::to_string(kMaxDataFileBytes) + " bytes (2 GiB)");
 }
 
 Result<std::unique_ptr<Document>> loadDocument(std::string text, std::string name) {
   if (auto size = checkDataSize(text.size(), name); !size) return size.takeError();
   if (isBlank(text))
-    return Error{"Unable to parse a template from data file: " + name + " is empty", name, 0, 0};
+    return Error::at(ErrorKind::DataEmpty, name, 0, 0,
+                     "Unable to parse a template from data file: " + name + " is empty");
   auto doc = std::make_unique<Document>();
   // Room for simdjson's padding saves the JSON path a copy of the text.
   if (looksLikeJson(text) && text.capacity() < text.size() + kJsonPadding)
@@ -167,9 +164,8 @@ Result<std::unique_ptr<Document>> loadDocument(std::string text, std::string nam
   // loaders may point string nodes into it rather than copy them.
   doc->setText(std::move(text));
   const std::string& own = doc->text();
-  detail::LoadFailure why = detail::LoadFailure::Syntax;
-  Result<Node*> root = parseText(*doc, own, own.capacity(), &why);
-  if (!root) return dataFileError(root.takeError(), why, own, name);
+  Result<Node*> root = parseText(*doc, own, own.capacity());
+  if (!root) return dataFileError(root.takeError(), own, name);
   doc->setRoot(root.value());
   doc->setName(std::move(name));
   return doc;
@@ -179,7 +175,7 @@ Result<std::unique_ptr<Document>> loadDocument(std::string text, std::string nam
 // rules (0x1F and True resolve, 010 and inf do not), which the JSON fast
 // path's typing does not know.
 Result<Node*> parseInto(Document& doc, std::string_view text) {
-  if (text.empty()) return Error::plain("cannot parse an empty text");
+  if (text.empty()) return Error::plain(ErrorKind::DataEmpty, "cannot parse an empty text");
   return detail::parseYamlValue(doc, text);
 }
 

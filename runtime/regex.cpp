@@ -283,7 +283,11 @@ class Translator {
   Result<Translation> run() {
     if (parseAlt(0) && i_ < s_.size()) fail("unmatched closing parenthesis");
     if (!error_ && cost_ > kRegexSizeLimit) failTooBig();
-    if (error_) return Error::plain(*error_);
+    if (error_) {
+      Error e = Error::plain(ErrorKind::RegexInvalid, *error_);
+      e.offset = errorAt_;  // a byte of the pattern
+      return e;
+    }
     t_.pattern = std::move(out_);
     return std::move(t_);
   }
@@ -300,6 +304,7 @@ class Translator {
   std::string out_;
   Translation t_;
   std::optional<std::string> error_;
+  size_t errorAt_ = 0;  // where error_ was found
   uint64_t cost_ = 0;  // estimated NFA bytes in the reference (kRegexSizeLimit)
 
   // The members of \w, \s, \d and \D, as class items (see ClassRange).
@@ -321,7 +326,10 @@ class Translator {
   }
 
   bool fail(std::string why) {
-    if (!error_) error_ = why + " at offset " + std::to_string(i_);
+    if (!error_) {
+      error_ = why + " at offset " + std::to_string(i_);
+      errorAt_ = i_;
+    }
     return false;
   }
   bool atEnd() const { return i_ >= s_.size(); }
@@ -1509,23 +1517,32 @@ class PcreRegex final : public EngineRegex {
     if (rc >= 0) return true;
     if (rc == PCRE2_ERROR_NOMATCH) return false;
     if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT)
-      return Error::plain("regex /" + pattern_ + "/ exceeded the backtracking limit (" +
-                          std::to_string(kPcre2MatchLimit) + " steps) on a value of " +
-                          std::to_string(text.size()) + " bytes");
+      return Error::plain(ErrorKind::RegexBudget, "regex /" + pattern_ + "/ exceeded the backtracking limit (" +
+                                                      std::to_string(kPcre2MatchLimit) + " steps) on a value of " +
+                                                      std::to_string(text.size()) + " bytes");
     PCRE2_UCHAR buf[256];
     pcre2_get_error_message(rc, buf, sizeof buf);
-    return Error::plain("regex /" + pattern_ + "/ failed: " + reinterpret_cast<const char*>(buf));
+    return Error::plain(ErrorKind::RegexFailed,
+                        "regex /" + pattern_ + "/ failed: " + reinterpret_cast<const char*>(buf));
   }
 
   pcre2_code* code_;
 };
 
-Error compileError(std::string_view pattern, const std::string& why) {
-  return Error::plain("invalid regular expression '" + std::string(pattern) + "': " + why);
+// Why `pattern` does not compile, in the words every caller shows; `offset`
+// is the byte of the pattern where the translator or PCRE2 stopped, if known.
+Error compileError(std::string_view pattern, const std::string& why, size_t offset = kNoOffset) {
+  Error e = Error::plain(ErrorKind::RegexInvalid, "invalid regular expression '" + std::string(pattern) + "': " + why);
+  e.offset = offset;
+  return e;
+}
+Error compileError(std::string_view pattern, const Error& why) {
+  return compileError(pattern, why.message, why.offset);
 }
 
-// PCRE2's compiled form of a translated pattern, or nullptr with `why` set.
-pcre2_code* pcreCode(const Translation& t, std::string* why) {
+// PCRE2's compiled form of a translated pattern; the error is PCRE2's text
+// (its offset is in the translated pattern, so it is not kept).
+Result<pcre2_code*> pcreCode(const Translation& t) {
   pcre2_compile_context* cc = pcre2_compile_context_create(nullptr);
   pcre2_set_newline(cc, PCRE2_NEWLINE_LF);
   pcre2_set_compile_extra_options(cc, PCRE2_EXTRA_ALLOW_LOOKAROUND_BSK);  // fancy-regex takes \K there
@@ -1538,21 +1555,19 @@ pcre2_code* pcreCode(const Translation& t, std::string* why) {
   pcre2_code* re = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(t.pattern.data()), t.pattern.size(), options,
                                  &code, &offset, cc);
   pcre2_compile_context_free(cc);
-  if (!re && why) {
-    PCRE2_UCHAR buf[256];
-    pcre2_get_error_message(code, buf, sizeof buf);
-    *why = reinterpret_cast<const char*>(buf);
-  }
-  return re;
+  if (re) return re;
+  PCRE2_UCHAR buf[256];
+  pcre2_get_error_message(code, buf, sizeof buf);
+  return Error::plain(ErrorKind::RegexInvalid, reinterpret_cast<const char*>(buf));
 }
 
 Result<std::unique_ptr<Regex>> compilePcre(std::string_view pattern, Translation t) {
   if (t.caselessSpan > kMaxCaselessSpan)
     return compileError(pattern, "too expensive to compile: its case-insensitive classes span more than " +
                                      std::to_string(kMaxCaselessSpan) + " code points");
-  std::string why;
-  pcre2_code* re = pcreCode(t, &why);
-  if (!re) return compileError(pattern, why);
+  Result<pcre2_code*> compiled = pcreCode(t);
+  if (!compiled.ok()) return compileError(pattern, compiled.error().message);
+  pcre2_code* re = compiled.value();
   pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);  // without JIT support, the interpreter runs
   return std::unique_ptr<Regex>(new PcreRegex(std::string(pattern), std::move(t), re));
 }
@@ -1601,7 +1616,8 @@ class SharedEngines {
     // Compiled outside the lock: another thread may want another pattern meanwhile.
     auto r = compileTranslated(pattern, t);
     if (!r.ok()) {
-      error = Error::plain("regex /" + pattern + "/ does not compile: " + r.error().message);
+      error = r.takeError();
+      error.message = "regex /" + pattern + "/ does not compile: " + error.message;
       return nullptr;
     }
     std::shared_ptr<const Regex> engine = std::move(r.value());
@@ -1687,20 +1703,20 @@ class LazyRegex final : public Regex {
 
 Result<std::unique_ptr<Regex>> Regex::compile(std::string_view pattern) {
   Result<Translation> t = Translator(pattern).run();
-  if (!t.ok()) return compileError(pattern, t.error().message);
+  if (!t.ok()) return compileError(pattern, t.error());
   return compileTranslated(pattern, std::move(*t));
 }
 
 Result<std::unique_ptr<Regex>> Regex::compileLazy(std::string_view pattern) {
   Result<Translation> t = Translator(pattern).run();
-  if (!t.ok()) return compileError(pattern, t.error().message);
+  if (!t.ok()) return compileError(pattern, t.error());
   // A pattern PCRE2 refuses may still be one RE2 takes: compile it now, so
   // that whether it loads, and its error, are exactly compile's.
   // What compilePcre refuses besides PCRE2's compiler, compile decides now.
   if (t->caselessSpan > kMaxCaselessSpan) return compileTranslated(pattern, std::move(*t));
-  pcre2_code* probe = pcreCode(*t, nullptr);
-  if (!probe) return compileTranslated(pattern, std::move(*t));
-  pcre2_code_free(probe);
+  Result<pcre2_code*> probe = pcreCode(*t);
+  if (!probe.ok()) return compileTranslated(pattern, std::move(*t));
+  pcre2_code_free(probe.value());
   // An ASCII translation only for RE2 patterns whose classes change with it
   // (a backtracking pattern is cheap to compile on PCRE2 anyway). Where the
   // Unicode program is too big for RE2 and falls back to PCRE2, the ASCII one

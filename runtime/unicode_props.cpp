@@ -57,7 +57,7 @@ void append(std::vector<CodeRange>& out, const NamedRanges& t) {
 }
 
 Error notFound(std::string_view spec) {
-  return Error::plain("Unicode property not found: '" + std::string(spec) + "'");
+  return Error::plain(ErrorKind::RegexInvalid, "Unicode property not found: '" + std::string(spec) + "'");
 }
 
 template <size_t N>

@@ -24,8 +24,7 @@ namespace guard::detail {
 
 // --- Shared between the loader files (there is no private header; the same
 // declarations appear in loader.cpp, json_loader.cpp and tests/loader_test.cpp).
-enum class LoadFailure : uint8_t { Syntax, KeyType, BadValue, NoDocument, TooDeep };
-Result<Node*> parseYaml(Document& doc, std::string_view text, LoadFailure* why);
+Result<Node*> parseYaml(Document& doc, std::string_view text);
 Result<Node*> parseYamlValue(Document& doc, std::string_view text);
 bool parseRustI64(std::string_view s, int64_t* out);
 bool parseRustF64(std::string_view s, double* out);
@@ -432,7 +431,7 @@ class YamlBuilder {
   }
   ~YamlBuilder() { yaml_parser_delete(&parser_); }
 
-  Result<Node*> run(LoadFailure* why);
+  Result<Node*> run();
 
  private:
   struct Frame {
@@ -459,14 +458,15 @@ class YamlBuilder {
   size_t byteOffsetOfChar(size_t charIndex);
   const char* inText(const yaml_event_t& ev, std::string_view value) const;
 
-  bool fail(LoadFailure kind, std::string message, uint32_t line1, uint32_t col1) {
-    failure_ = kind;
-    error_ = Error{std::move(message), {}, line1, col1};
+  // The first failure ends the parse; `offset` is a byte of the text.
+  bool fail(ErrorKind kind, std::string message, uint32_t line1, uint32_t col1, size_t offset = kNoOffset) {
+    error_ = Error::at(kind, {}, line1, col1, std::move(message), offset);
     return false;
   }
-  bool failAt(const yaml_mark_t& m, std::string message, LoadFailure kind = LoadFailure::Syntax) {
-    return fail(kind, std::move(message) + " at " + markText(m),
-                uint32_t(m.line + 1), uint32_t(m.column + 1));
+  // libyaml's marks count characters; the Error's offset is a byte.
+  bool failAt(const yaml_mark_t& m, std::string message, ErrorKind kind = ErrorKind::DataSyntax) {
+    return fail(kind, std::move(message) + " at " + markText(m), uint32_t(m.line + 1), uint32_t(m.column + 1),
+                byteOffsetOfChar(m.index));
   }
 
   bool onAlias(const yaml_event_t& ev);
@@ -493,11 +493,10 @@ class YamlBuilder {
   uint32_t badLine_ = 0, badCol_ = 0;
   // Monotonic cursor mapping libyaml's character index to a byte offset.
   size_t cursorChar_ = 0, cursorByte_ = 0;
-  LoadFailure failure_ = LoadFailure::Syntax;
   Error error_;
 };
 
-Result<Node*> YamlBuilder::run(LoadFailure* why) {
+Result<Node*> YamlBuilder::run() {
   frames_.reserve(32);
   items_.reserve(256);
   entries_.reserve(256);
@@ -507,8 +506,8 @@ Result<Node*> YamlBuilder::run(LoadFailure* why) {
     if (!yaml_parser_parse(&parser_, &h.ev)) {
       const yaml_mark_t& m = parser_.problem_mark;
       bool hasMark = m.line != 0 || m.column != 0;
-      fail(LoadFailure::Syntax, libyamlMessage(parser_), hasMark ? uint32_t(m.line + 1) : 0,
-           hasMark ? uint32_t(m.column + 1) : 0);
+      fail(ErrorKind::DataSyntax, libyamlMessage(parser_), hasMark ? uint32_t(m.line + 1) : 0,
+           hasMark ? uint32_t(m.column + 1) : 0, byteOffsetOfChar(m.index));
       break;
     }
     h.live = true;
@@ -521,15 +520,11 @@ Result<Node*> YamlBuilder::run(LoadFailure* why) {
       case YAML_DOCUMENT_END_EVENT:
         // Only the first document counts; the rest of the stream is never
         // parsed, so errors after it go unnoticed, as in cfn-guard.
-        {
-          Result<Node*> r = finish();
-          if (!r.ok() && why) *why = failure_;
-          return r;
-        }
+        return finish();
       case YAML_STREAM_END_EVENT:
       case YAML_NO_EVENT:
         // A stream without a document (only comments): cfn-guard 3.1.1 panics.
-        fail(LoadFailure::NoDocument, "the stream holds no YAML document", 0, 0);
+        fail(ErrorKind::DataNoDocument, "the stream holds no YAML document", 0, 0);
         ok = false;
         break;
       case YAML_ALIAS_EVENT:
@@ -553,20 +548,18 @@ Result<Node*> YamlBuilder::run(LoadFailure* why) {
     }
     if (!ok) break;
   }
-  if (why) *why = failure_;
   return std::move(error_);
 }
 
 Result<Node*> YamlBuilder::finish() {
-  if (!root_) return Error::plain("the document has no content");  // libyaml always gives one
+  if (!root_) return Error::plain(ErrorKind::DataSyntax, "the document has no content");  // libyaml always gives one
   // cfn-guard gives a root *list* the root path's location, L:0,C:0, rather
   // than its own mark (a root map keeps its mark).
   if (root_->kind == NodeKind::List) root_->line = root_->col = 0;
   if (haveBad_) {
-    failure_ = LoadFailure::BadValue;
-    return Error{"Bad Value encountered parsing incoming file Value = " + badText_ +
-                     ", Loc = " + locText(badLine_, badCol_),
-                 {}, badLine_ + 1, badCol_ + 1};
+    return Error::at(
+        ErrorKind::DataBadValue, {}, badLine_ + 1, badCol_ + 1,
+        "Bad Value encountered parsing incoming file Value = " + badText_ + ", Loc = " + locText(badLine_, badCol_));
   }
   return root_;
 }
@@ -578,7 +571,8 @@ bool YamlBuilder::onScalar(const yaml_event_t& ev) {
 
   const uint32_t line = uint32_t(ev.start_mark.line), col = uint32_t(ev.start_mark.column);
   Typed t = typeScalar(ev, text, serde_ ? &scalarError_ : nullptr);
-  if (!scalarError_.empty()) return fail(LoadFailure::Syntax, scalarError_, line + 1, col + 1);
+  if (!scalarError_.empty())
+    return fail(ErrorKind::DataSyntax, scalarError_, line + 1, col + 1, byteOffsetOfChar(ev.start_mark.index));
   Node* n = newAt(doc_, NodeKind::String, line, col);
   applyTyped(doc_, n, t, text, t.kind == NodeKind::String ? inText(ev, text) : nullptr);
   if (t.bad && !haveBad_) {
@@ -600,7 +594,8 @@ bool YamlBuilder::onKeyScalar(Frame& f, const yaml_event_t& ev, std::string_view
   const uint32_t line = uint32_t(ev.start_mark.line), col = uint32_t(ev.start_mark.column);
   f.expectKey = false;
   Typed t = typeScalar(ev, text, serde_ ? &scalarError_ : nullptr);
-  if (!scalarError_.empty()) return fail(LoadFailure::Syntax, scalarError_, line + 1, col + 1);
+  if (!scalarError_.empty())
+    return fail(ErrorKind::DataSyntax, scalarError_, line + 1, col + 1, byteOffsetOfChar(ev.start_mark.index));
   if (t.kind != NodeKind::String || t.bad || t.wrapKey) {
     if (!f.badKey) {
       f.badKey = true;
@@ -630,10 +625,10 @@ bool YamlBuilder::checkSimpleKeyLength(const yaml_event_t& ev) {
   if (p - start <= 1024) return true;
   yaml_mark_t colon = ev.end_mark;
   colon.column += p - end;  // only blanks in between
-  return fail(LoadFailure::Syntax,
-              "could not find expected ':' at " + markText(colon) +
-                  ", while scanning a simple key at " + markText(ev.start_mark),
-              uint32_t(colon.line + 1), uint32_t(colon.column + 1));
+  return fail(ErrorKind::DataSyntax,
+              "could not find expected ':' at " + markText(colon) + ", while scanning a simple key at " +
+                  markText(ev.start_mark),
+              uint32_t(colon.line + 1), uint32_t(colon.column + 1), p);
 }
 
 size_t YamlBuilder::byteOffsetOfChar(size_t charIndex) {
@@ -673,9 +668,9 @@ bool YamlBuilder::onStart(const yaml_event_t& ev, bool isMap) {
   }
   uint32_t depth = (frames_.empty() ? 0 : frames_.back().depth) + 1 + (wrapKey ? 1 : 0);
   if (depth > kMaxDocumentDepth)
-    return failAt(ev.start_mark, "documents nested deeper than " +
-                                     std::to_string(kMaxDocumentDepth) + " levels are not supported",
-                  LoadFailure::TooDeep);
+    return failAt(ev.start_mark,
+                  "documents nested deeper than " + std::to_string(kMaxDocumentDepth) + " levels are not supported",
+                  ErrorKind::DataTooDeep);
   Frame f;
   f.isMap = isMap;
   f.line = uint32_t(ev.start_mark.line);
@@ -749,7 +744,7 @@ bool YamlBuilder::checkUniqueKeys(const MapEntry* entries, uint32_t n) {
   for (uint32_t i = 1; i < n; ++i)
     for (uint32_t j = 0; j < i; ++j)
       if (entries[j].id == entries[i].id)
-        return fail(LoadFailure::Syntax, "duplicate entry with key \"" + std::string(entries[i].keyText()) + "\"",
+        return fail(ErrorKind::DataSyntax, "duplicate entry with key \"" + std::string(entries[i].keyText()) + "\"",
                     entries[i].line + 1, entries[i].col + 1);
   return true;
 }
@@ -770,7 +765,7 @@ bool YamlBuilder::onMappingEnd() {
   Frame f = frames_.back();
   frames_.pop_back();
   if (f.badKey) {
-    return fail(LoadFailure::KeyType,
+    return fail(ErrorKind::DataNonStringKey,
                 "non string type detected for key in a map at " + locText(f.badLine, f.badCol) +
                     ", cfn-guard only supports keys that are string types",
                 f.badLine + 1, f.badCol + 1);
@@ -932,16 +927,16 @@ Node* makeMap(Document& doc, uint32_t line, uint32_t col, MapEntry* entries, uin
   return map;
 }
 
-Result<Node*> parseYaml(Document& doc, std::string_view text, LoadFailure* why) {
+Result<Node*> parseYaml(Document& doc, std::string_view text) {
   YamlBuilder b(doc, text);
-  return b.run(why);
+  return b.run();
 }
 
 // json_parse's reading of a string (spec §12.2): serde_yaml's scalar
 // resolution, aliases and duplicate-key error.
 Result<Node*> parseYamlValue(Document& doc, std::string_view text) {
   YamlBuilder b(doc, text, true);
-  return b.run(nullptr);
+  return b.run();
 }
 
 }  // namespace guard::detail

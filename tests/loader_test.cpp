@@ -19,8 +19,7 @@
 
 namespace guard::detail {
 // --- Shared between the loader files (defined in yaml_loader.cpp / json_loader.cpp).
-enum class LoadFailure : uint8_t { Syntax, KeyType, BadValue, NoDocument };
-Result<Node*> parseYaml(Document& doc, std::string_view text, LoadFailure* why);
+Result<Node*> parseYaml(Document& doc, std::string_view text);
 Node* parseJson(Document& doc, std::string_view text, size_t capacity);
 bool parseRustI64(std::string_view s, int64_t* out);
 bool parseRustF64(std::string_view s, double* out);
@@ -29,8 +28,6 @@ bool parseRustF64(std::string_view s, double* out);
 
 namespace guard {
 namespace {
-
-using detail::LoadFailure;
 
 std::unique_ptr<Document> load(const std::string& text) {
   auto r = loadDocument(text, "data.yaml");
@@ -317,10 +314,9 @@ TEST(LoaderAnchors, AnchorsIgnoredAliasesRefused) {
   EXPECT_EQ(e.rfind("Error encountered while parsing data file: data.yaml, data beginning with \n", 0), 0u)
       << e;
   Document doc;
-  LoadFailure why;
-  auto r = detail::parseYaml(doc, "a: &x 1\nb: [*x]\n", &why);
+  auto r = detail::parseYaml(doc, "a: &x 1\nb: [*x]\n");
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(why, LoadFailure::Syntax);
+  EXPECT_EQ(r.error().kind, ErrorKind::DataSyntax);
   EXPECT_EQ(r.error().line, 2u);
 }
 
@@ -624,8 +620,7 @@ void expectJsonMatchesYaml(const std::string& text, bool viaJson = true) {
   Document jd, yd;
   Node* j = detail::parseJson(jd, text, text.size());
   EXPECT_EQ(j != nullptr, viaJson) << text;
-  LoadFailure why;
-  auto y = detail::parseYaml(yd, text, &why);
+  auto y = detail::parseYaml(yd, text);
   ASSERT_TRUE(y.ok()) << text << "\n" << y.error().message;
   if (j) expectSameTree(j, y.value());
   // And through the public entry point.

@@ -39,7 +39,8 @@ Result<WarningOptions> readWarningOptions(const std::vector<std::string>& values
     } else if (v.rfind("no-", 0) == 0 && lint::isWarningId(v.substr(3))) {
       o.lint.disabled.push_back(v.substr(3));
     } else {
-      return Error::plain("unknown warning option -W" + v + " (known: -Werror, -Wno-lint, -Wno-<id>; ids in docs/lint.md)");
+      return Error::plain(ErrorKind::Usage, "unknown warning option -W" + v +
+                                                " (known: -Werror, -Wno-lint, -Wno-<id>; ids in docs/lint.md)");
     }
   }
   return o;
@@ -62,7 +63,7 @@ int compileCommand(const std::vector<std::string>& inputs, const std::string& ou
     return 1;
   }
   if (!compiled.program) {
-    cli::err("guardc: internal error: " + compiled.internalError + "\n");
+    cli::err("guardc: internal error: " + compiled.internalError->message + "\n");
     return 1;
   }
   std::string bytes = vm::writePack(*compiled.program);

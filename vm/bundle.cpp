@@ -48,15 +48,17 @@ struct SectionEntry {
 // The section table of a pack; checked again here (bounds only) although the
 // callers pass bytes readPack accepted, so that misuse cannot read out of bounds.
 Result<std::vector<SectionEntry>> sectionTable(std::string_view pack) {
-  if (pack.size() < kPackHeaderSize) return Error::plain("not a rule pack: shorter than its header");
+  if (pack.size() < kPackHeaderSize)
+    return Error::plain(ErrorKind::BundleFormat, "not a rule pack: shorter than its header");
   const uint32_t n = loadU32(pack, kSectionCountAt);
   if (n > kMaxSections || kPackHeaderSize + uint64_t(n) * kSectionEntrySize > pack.size())
-    return Error::plain("the section table does not fit in the pack");
+    return Error::plain(ErrorKind::BundleFormat, "the section table does not fit in the pack");
   std::vector<SectionEntry> table;
   for (uint32_t i = 0; i < n; ++i) {
     const size_t at = kPackHeaderSize + size_t(i) * kSectionEntrySize;
     SectionEntry e{loadU16(pack, at), loadU16(pack, at + 2), loadU32(pack, at + 4), loadU32(pack, at + 8)};
-    if (uint64_t(e.offset) + e.length > pack.size()) return Error::plain("a section lies outside the pack");
+    if (uint64_t(e.offset) + e.length > pack.size())
+      return Error::plain(ErrorKind::BundleFormat, "a section lies outside the pack");
     table.push_back(e);
   }
   return table;
@@ -91,29 +93,31 @@ bool printableAscii(std::string_view s) {
 
 bool validUtf8(std::string_view s) { return simdjson::validate_utf8(s.data(), s.size()); }
 
-// Why `info` cannot be written (or was read wrong), or "".
-std::string infoProblem(const BundleInfo& info, uint32_t fileCount) {
-  if (std::string p = bundleNameProblem(info.name); !p.empty()) return p;
+Error infoError(std::string why) { return Error::plain(ErrorKind::BundleInfo, std::move(why)); }
+
+// Why `info` cannot be written (or was read wrong), as a BundleInfo error.
+Status0 checkInfo(const BundleInfo& info, uint32_t fileCount) {
+  if (Status0 name = checkBundleName(info.name); !name.ok()) return name;
   if (info.version.size() > kMaxBundleVersionBytes || !printableAscii(info.version))
-    return "version '" + info.version.substr(0, 80) + "' is not printable ASCII of at most " +
-           std::to_string(kMaxBundleVersionBytes) + " bytes";
+    return infoError("version '" + info.version.substr(0, 80) + "' is not printable ASCII of at most " +
+                     std::to_string(kMaxBundleVersionBytes) + " bytes");
   if (info.description.size() > kMaxBundleTextBytes || !validUtf8(info.description))
-    return "the description is not UTF-8 of at most " + std::to_string(kMaxBundleTextBytes) + " bytes";
+    return infoError("the description is not UTF-8 of at most " + std::to_string(kMaxBundleTextBytes) + " bytes");
   if (info.source.size() > kMaxBundleTextBytes || !validUtf8(info.source))
-    return "the source is not UTF-8 of at most " + std::to_string(kMaxBundleTextBytes) + " bytes";
+    return infoError("the source is not UTF-8 of at most " + std::to_string(kMaxBundleTextBytes) + " bytes");
   if (info.controls.size() != fileCount)
-    return "controls are given for " + std::to_string(info.controls.size()) + " rules files, the pack has " +
-           std::to_string(fileCount);
+    return infoError("controls are given for " + std::to_string(info.controls.size()) + " rules files, the pack has " +
+                     std::to_string(fileCount));
   for (size_t f = 0; f < info.controls.size(); ++f) {
     if (info.controls[f].size() > kMaxControlsPerFile)
-      return "rules file " + std::to_string(f) + " has more than " + std::to_string(kMaxControlsPerFile) +
-             " controls";
+      return infoError("rules file " + std::to_string(f) + " has more than " + std::to_string(kMaxControlsPerFile) +
+                       " controls");
     for (const auto& c : info.controls[f])
       if (c.empty() || c.size() > kMaxControlBytes || !validUtf8(c))
-        return "rules file " + std::to_string(f) + " has a control that is empty, not UTF-8 or over " +
-               std::to_string(kMaxControlBytes) + " bytes";
+        return infoError("rules file " + std::to_string(f) + " has a control that is empty, not UTF-8 or over " +
+                         std::to_string(kMaxControlBytes) + " bytes");
   }
-  return {};
+  return okStatus();
 }
 
 // Bounds-checked reads of the payload; the first failure sticks.
@@ -145,11 +149,16 @@ class Decoder {
     return n;
   }
   void fail(std::string why) {
-    if (error_.empty()) error_ = "bundle section at byte " + std::to_string(at_) + ": " + std::move(why);
+    if (error_.empty()) {
+      error_ = "bundle section at byte " + std::to_string(at_) + ": " + std::move(why);
+      errorAt_ = at_;
+    }
     at_ = b_.size();
   }
   bool atEnd() const { return at_ == b_.size(); }
-  const std::string& error() const { return error_; }
+  bool ok() const { return error_.empty(); }
+  // The first failure; its offset is the byte in the section's payload.
+  Error error() const { return Error::at(ErrorKind::BundleFormat, {}, 0, 0, error_, errorAt_); }
 
  private:
   bool need(size_t n) {
@@ -163,6 +172,7 @@ class Decoder {
   std::string_view b_;
   size_t at_ = 0;
   std::string error_;
+  size_t errorAt_ = 0;
 };
 
 Result<BundleInfo> decode(std::string_view payload, uint32_t fileCount) {
@@ -173,40 +183,47 @@ Result<BundleInfo> decode(std::string_view payload, uint32_t fileCount) {
   info.description = d.string(kMaxBundleTextBytes);
   info.source = d.string(kMaxBundleTextBytes);
   const uint32_t files = d.count(4, fileCount);
-  for (uint32_t f = 0; f < files && d.error().empty(); ++f) {
+  for (uint32_t f = 0; f < files && d.ok(); ++f) {
     auto& controls = info.controls.emplace_back();
     const uint32_t n = d.count(5, kMaxControlsPerFile);
-    for (uint32_t i = 0; i < n && d.error().empty(); ++i) controls.push_back(d.string(kMaxControlBytes));
+    for (uint32_t i = 0; i < n && d.ok(); ++i) controls.push_back(d.string(kMaxControlBytes));
   }
-  if (d.error().empty() && !d.atEnd()) d.fail("bytes left over");
-  if (!d.error().empty()) return Error::plain(d.error());
-  if (std::string p = infoProblem(info, fileCount); !p.empty()) return Error::plain("bundle section: " + p);
+  if (d.ok() && !d.atEnd()) d.fail("bytes left over");
+  if (!d.ok()) return d.error();
+  if (Status0 checked = checkInfo(info, fileCount); !checked.ok()) {
+    Error e = checked.takeError();
+    e.message = "bundle section: " + e.message;
+    return e;
+  }
   return info;
 }
 
 }  // namespace
 
-std::string bundleNameProblem(std::string_view name) {
-  if (name.empty()) return "a bundle name cannot be empty";
+Status0 checkBundleName(std::string_view name) {
+  if (name.empty()) return infoError("a bundle name cannot be empty");
   if (name.size() > kMaxBundleNameBytes)
-    return "a bundle name has at most " + std::to_string(kMaxBundleNameBytes) + " bytes";
-  if (name[0] == '.') return "a bundle name cannot start with '.'";
+    return infoError("a bundle name has at most " + std::to_string(kMaxBundleNameBytes) + " bytes");
+  if (name[0] == '.') return infoError("a bundle name cannot start with '.'");
   for (char c : name)
     if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-'))
-      return "bundle name '" + std::string(name) + "' has a character other than letters, digits, '.', '_' and '-'";
-  return {};
+      return infoError("bundle name '" + std::string(name) +
+                       "' has a character other than letters, digits, '.', '_' and '-'");
+  return okStatus();
 }
 
 Result<std::string> attachBundleInfo(std::string_view pack, uint32_t fileCount, const BundleInfo& info) {
-  if (std::string p = infoProblem(info, fileCount); !p.empty()) return Error::plain(p);
+  if (Status0 checked = checkInfo(info, fileCount); !checked.ok()) return checked.takeError();
   auto table = sectionTable(pack);
   if (!table.ok()) return table.takeError();
   for (const SectionEntry& e : table.value())
-    if (e.id == kBundleSectionId) return Error::plain("the pack already has a bundle section");
-  if (table.value().size() + 1 > kMaxSections) return Error::plain("the pack's section table is full");
+    if (e.id == kBundleSectionId) return Error::plain(ErrorKind::BundleFormat, "the pack already has a bundle section");
+  if (table.value().size() + 1 > kMaxSections)
+    return Error::plain(ErrorKind::BundleFormat, "the pack's section table is full");
   const std::string payload = encode(info);
   if (pack.size() + kSectionEntrySize + payload.size() > kMaxPackBytes)
-    return Error::plain("the pack would exceed " + std::to_string(kMaxPackBytes >> 20) + " MiB");
+    return Error::plain(ErrorKind::BundleFormat,
+                        "the pack would exceed " + std::to_string(kMaxPackBytes >> 20) + " MiB");
 
   // Every section moves down by one table entry; the new one goes last.
   const size_t tableEnd = kPackHeaderSize + table.value().size() * kSectionEntrySize;
@@ -235,7 +252,7 @@ Result<std::optional<BundleInfo>> readBundleInfo(std::string_view pack, uint32_t
   const SectionEntry* found = nullptr;
   for (const SectionEntry& e : table.value()) {
     if (e.id != kBundleSectionId) continue;
-    if (found) return Error::plain("the pack has two bundle sections");
+    if (found) return Error::plain(ErrorKind::BundleFormat, "the pack has two bundle sections");
     found = &e;
   }
   if (!found) return std::optional<BundleInfo>();

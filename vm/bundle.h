@@ -39,8 +39,8 @@ struct BundleInfo {
   std::vector<std::vector<std::string>> controls;
 };
 
-// Why `name` cannot name a bundle, or "" when it can.
-std::string bundleNameProblem(std::string_view name);
+// Whether `name` can name a bundle; a BundleInfo error says why not.
+Status0 checkBundleName(std::string_view name);
 
 // Returns `pack` (bytes writePack made or readPack accepted) with `info` as
 // its bundle section; `info.controls` must have one entry per rules file

@@ -90,8 +90,8 @@ Status Machine::checkUnary(const ClauseInfo& c, uint32_t clauseId, const ResultS
             case NodeKind::String: b = n->str.size == 0; break;
             case NodeKind::Bool: b = false; break;
             default:
-              fail(std::string("Attempting EMPTY operation on type ") + nodeKindName(n->kind) +
-                   " that does not support it");
+              fail(ErrorKind::EvalError, std::string("Attempting EMPTY operation on type ") + nodeKindName(n->kind) +
+                                             " that does not support it");
               return Status::Skip;
           }
         }
@@ -499,7 +499,7 @@ Status Machine::checkBinary(const ClauseInfo& c, uint32_t clauseId, const Result
     }
   }
   if (ev.error) {
-    fail("a regular expression was too expensive to match (backtracking limit reached)");
+    fail(ErrorKind::RegexBudget, "a regular expression was too expensive to match (backtracking limit reached)");
     return Status::Skip;
   }
 

@@ -157,7 +157,8 @@ Status Machine::evalRule(uint32_t local, bool fresh) {
   if (ruleState_[local] == 2 && !fresh) return ruleStatus_[local];
   const uint32_t ri = P.files[file_].rules[local];
   if (ruleState_[local] == 1) {
-    fail("rule " + P.str(P.rules[ri].name) + " refers to itself (a cycle of rule references)");
+    fail(ErrorKind::EvalRuleCycle,
+         "rule " + P.str(P.rules[ri].name) + " refers to itself (a cycle of rule references)");
     return Status::Skip;
   }
   ruleState_[local] = 1;
@@ -214,8 +215,9 @@ Status Machine::ruleRef(const RuleRefInfo& ref, uint32_t& which) {
       break;
     }
   }
-  if (!found) fail("Rule " + name + " was not found in the rules file (referenced at line " +
-                   std::to_string(ref.line) + ")");
+  if (!found)
+    fail(ErrorKind::EvalRuleNotFound,
+         "Rule " + name + " was not found in the rules file (referenced at line " + std::to_string(ref.line) + ")");
   return s;
 }
 
@@ -226,8 +228,8 @@ Status Machine::paramCall(const ParamCallInfo& call, const ResultSet* args, Fram
     const RuleInfo& r = P.rules[ri];
     if (r.kind != RuleKind::Parameterized || P.str(r.name) != name) continue;
     if (r.numParams != call.numArgs) {
-      fail("Parameterized rule " + name + " expects " + std::to_string(r.numParams) +
-           " arguments but was called with " + std::to_string(call.numArgs));
+      fail(ErrorKind::EvalError, "Parameterized rule " + name + " expects " + std::to_string(r.numParams) +
+                                     " arguments but was called with " + std::to_string(call.numArgs));
       return Status::Skip;
     }
     Frame frame;
@@ -246,7 +248,7 @@ Status Machine::paramCall(const ParamCallInfo& call, const ResultSet* args, Fram
     if (trace_) tclose(trec, s);
     return s;
   }
-  fail("Parameterized rule " + name + " was not found in the rules file");
+  fail(ErrorKind::EvalRuleNotFound, "Parameterized rule " + name + " was not found in the rules file");
   return Status::Skip;
 }
 
@@ -286,7 +288,7 @@ Status Machine::callCnfInFrame(uint32_t func, Frame& frame) {
 }
 
 bool Machine::callSet(uint32_t func, Frame& frame, const Node* self, ResultSet& out) {
-  if (depth_ + 1 >= kMaxCallDepth) return fail("evaluation nested too deeply");
+  if (depth_ + 1 >= kMaxCallDepth) return fail(ErrorKind::EvalTooDeep, "evaluation nested too deeply");
   ++depth_;
   const size_t floor = enterTraceFloor();
   leaveTraceFloor(floor, exec(func, frame, self, &out));
@@ -297,13 +299,13 @@ bool Machine::callSet(uint32_t func, Frame& frame, const Node* self, ResultSet& 
 bool Machine::variable(Frame& frame, uint32_t depth, uint32_t slot, ResultSet& out) {
   Frame* f = &frame;
   for (uint32_t i = 0; i < depth && f; ++i) f = f->parent;
-  if (!f || slot >= f->slots.size()) return fail("corrupt program: variable slot out of range");
+  if (!f || slot >= f->slots.size()) return fail(ErrorKind::Internal, "corrupt program: variable slot out of range");
   SlotState& st = f->slots[slot];
   if (st.state == 2) {
     out = st.value;
     return true;
   }
-  if (st.state == 1) return fail("a variable is defined in terms of itself");
+  if (st.state == 1) return fail(ErrorKind::EvalRuleCycle, "a variable is defined in terms of itself");
   // Captures and parameters have no initializer. Parameters are filled when
   // the call starts; a capture exists only once its query has captured a
   // key, and until then the name means the same name further out, as in
@@ -332,7 +334,8 @@ bool Machine::variable(Frame& frame, uint32_t depth, uint32_t slot, ResultSet& o
 bool Machine::callerVariable(Frame& frame, uint32_t depth, uint32_t name, ResultSet& out) {
   Frame* f = &frame;
   for (uint32_t i = 0; i < depth && f; ++i) f = f->parent;
-  if (!f || !f->caller) return fail("corrupt program: no parameterized rule frame for a caller's variable");
+  if (!f || !f->caller)
+    return fail(ErrorKind::Internal, "corrupt program: no parameterized rule frame for a caller's variable");
   return variableNamed(f->caller, name, out);
 }
 
@@ -349,8 +352,9 @@ bool Machine::variableNamed(Frame* start, uint32_t name, ResultSet& out) {
       return variable(*c, 0, slot, out);
     }
   }
-  return fail("There was no variable or value object to resolve. Error = `Could not resolve variable by name " +
-              P.str(name) + " across scopes`");
+  return fail(ErrorKind::EvalUnresolvedVariable,
+              "There was no variable or value object to resolve. Error = `Could not resolve variable by name " +
+                  P.str(name) + " across scopes`");
 }
 
 
@@ -599,8 +603,10 @@ Status Machine::loop(uint32_t fi, Frame& frame, const Node* self, ResultSet* set
           Status s;
           if (v.isUnresolved()) {
             if (typeBlock) {
-              fail("There was no variable or value object to resolve. Error = `Unable to resolve "
-                   "type block query: " + P.str(bi.typeName) + "`");
+              fail(ErrorKind::EvalUnresolvedVariable,
+                   "There was no variable or value object to resolve. Error = `Unable to resolve "
+                   "type block query: " +
+                       P.str(bi.typeName) + "`");
               return Status::Skip;
             }
             leaf(RecKind::BlockMissing, in.c, v);
@@ -711,19 +717,15 @@ Status Machine::loop(uint32_t fi, Frame& frame, const Node* self, ResultSet* set
       case Op::RET_SET:
         if (setOut) *setOut = std::move(R[in.a]);
         return Status::Skip;
-      case Op::RAISE:
-        fail(P.str(in.c));
-        return Status::Skip;
-      case Op::Count_:
-        fail("corrupt program: bad opcode");
-        return Status::Skip;
+      case Op::RAISE: fail(ErrorKind::EvalError, P.str(in.c)); return Status::Skip;
+      case Op::Count_: fail(ErrorKind::Internal, "corrupt program: bad opcode"); return Status::Skip;
     }
     if constexpr (kTrace) traceAfter(anns[at], in, code, at, T);
     // Every instruction whose A operand is a result-set register wrote it:
     // that is where a query could grow past the bound on one result set.
     if (opInfo(in.op).a == OperandKind::Reg && R[in.a].size() > limits_.maxResultSetSize) {
-      fail("a query selected more than " + std::to_string(limits_.maxResultSetSize) +
-           " values (the limit on one result set)");
+      fail(ErrorKind::EvalResultSetLimit, "a query selected more than " + std::to_string(limits_.maxResultSetSize) +
+                                              " values (the limit on one result set)");
       return Status::Skip;
     }
   }

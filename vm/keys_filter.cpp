@@ -369,7 +369,7 @@ bool Machine::stepKeysFilter(ResultSet& set, const Part& part, uint32_t partId, 
       const MapEntry& e = n->map.entries[i];
       Node key = keyNode(e);
       Cmp c = matcher.usable() ? matcher.selected(e.keyText()) : keySelected(&key, part, rhs);
-      if (c == Cmp::Error) return fail("regular expression too expensive to match");
+      if (c == Cmp::Error) return fail(ErrorKind::RegexBudget, "regular expression too expensive to match");
       if (trace_) traceKey(n, e, c == Cmp::True, rhs, part, traceSet);
       if (c == Cmp::True) {
         out.push_back(v.child(e.value));
@@ -391,7 +391,7 @@ bool Machine::stepKeysFilter(ResultSet& set, const Part& part, uint32_t partId, 
 bool Machine::interpolatedNames(const Part& part, Frame& frame, const Node* self, ResultSet& names,
                                 const QValueSpan*& indexMiss) {
   if (!callSet(part.func, frame, self, names)) return false;
-  if (part.key != kNone) return fail(P.str(part.key));
+  if (part.key != kNone) return fail(ErrorKind::EvalError, P.str(part.key));
   if (!part.pickIndex) return true;
   const uint64_t index = part.index < 0 ? uint64_t(-(part.index + 1)) + 1 : uint64_t(part.index);
   if (index >= names.size()) {
@@ -452,9 +452,11 @@ bool Machine::stepInterp(ResultSet& set, const Part& part, uint32_t partId, Fram
       for (uint32_t i = 0; i < count; ++i) {
         const Node* key = isList ? k->list.items[i] : k;
         if (key->kind != NodeKind::String)
-          return fail("Comparing incoming context with literals or dynamic results wasn't possible "
-                      "`Variable projections inside Query " + P.remainingQuery(part.query, 0) +
-                      ", is returning a non-string value for key " + typeInfo(k) + "`");
+          return fail(ErrorKind::EvalError,
+                      "Comparing incoming context with literals or dynamic results wasn't possible "
+                      "`Variable projections inside Query " +
+                          P.remainingQuery(part.query, 0) + ", is returning a non-string value for key " + typeInfo(k) +
+                          "`");
         if (const Node* hit = D.lookupKeyText(n, key->text()))
           tmp.push_back(v.child(hit));
         else
@@ -481,13 +483,14 @@ static void forgetKeyIds(Node* n, uint32_t depth) {
 }
 
 bool Machine::call(const CallInfo& c, const ResultSet* args, ResultSet& out) {
-  if (c.builtin < 0) return fail("No function named " + P.str(c.name) + " was found");
+  if (c.builtin < 0) return fail(ErrorKind::FunctionUnknown, "No function named " + P.str(c.name) + " was found");
   if (builtinArity(c.builtin) != c.numArgs)
-    return fail("Function " + P.str(c.name) + " expects " + std::to_string(builtinArity(c.builtin)) +
-                " arguments, but " + std::to_string(c.numArgs) + " were given");
+    return fail(ErrorKind::FunctionArgument, "Function " + P.str(c.name) + " expects " +
+                                                 std::to_string(builtinArity(c.builtin)) + " arguments, but " +
+                                                 std::to_string(c.numArgs) + " were given");
   std::vector<ResultSet> argv(args, args + c.numArgs);
   auto r = callBuiltin(c.builtin, argv, scratch());
-  if (!r.ok()) return fail(r.error().message);
+  if (!r.ok()) return fail(r.takeError());
   out = std::move(r.value());
   // Maps built by functions (json_parse) are searched by key text, not by
   // this document's key ids.

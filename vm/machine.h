@@ -250,8 +250,11 @@ class Machine {
   // 1.6 to 6.4 KB, and a chain of kMaxCallDepth rule references (one loop
   // frame each) overflowed the 8 MB stack (LimitCallDepth).
   [[gnu::noinline]] bool stepAllValuesOfType(ResultSet& set, const Instr& filter, ResultSet& tmp, Frame& frame);
-  bool fail(std::string message) {
-    if (!err_) err_ = Error::plain(std::move(message));
+  // The first error of a run sticks (evaluation stops at it); what leaves the
+  // machine is that typed Error.
+  bool fail(ErrorKind kind, std::string message) { return fail(Error::plain(kind, std::move(message))); }
+  bool fail(Error e) {
+    if (!err_) err_ = std::move(e);
     return false;
   }
   bool failed() const { return err_.has_value(); }
@@ -419,7 +422,7 @@ class Machine {
   // Out of line: the message's temporaries would otherwise sit in the frame
   // of every call level (each byte counts kMaxCallDepth times under ASan).
   [[gnu::noinline, gnu::cold]] void failTooDeep() {
-    fail("evaluation nested deeper than " + std::to_string(kMaxCallDepth) + " levels");
+    fail(ErrorKind::EvalTooDeep, "evaluation nested deeper than " + std::to_string(kMaxCallDepth) + " levels");
   }
   size_t enterTraceFloor() {
     if (!trace_) return 0;

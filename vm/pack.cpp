@@ -167,7 +167,8 @@ class Reader {
       : data_(data), base_(base), section_(section) {}
 
   bool ok() const { return error_.empty(); }
-  const std::string& error() const { return error_; }
+  // The first failure as an Error: its offset is the byte in the pack.
+  Error error() const { return Error::at(ErrorKind::PackSection, {}, 0, 0, error_, errorAt_); }
   size_t remaining() const { return data_.size() - pos_; }
   bool atEnd() const { return pos_ == data_.size(); }
 
@@ -177,6 +178,7 @@ class Reader {
     if (!ok()) return;
     error_ = "section '" + std::string(section_) + "' at byte " + std::to_string(base_ + at) +
              ": " + msg;
+    errorAt_ = base_ + at;
     pos_ = data_.size();
   }
 
@@ -241,6 +243,7 @@ class Reader {
   const char* section_;
   size_t pos_ = 0;
   std::string error_;
+  size_t errorAt_ = 0;
 
   uint64_t take(size_t n) {
     if (!ok()) return 0;
@@ -618,13 +621,17 @@ class PackLoader {
   PackLoader(std::string_view bytes, const std::string& fileName) : bytes_(bytes), file_(fileName) {}
 
   Result<std::unique_ptr<Program>> load() {
-    std::string e = checkHeader();
-    if (e.empty()) e = readSectionTable();
     auto program = std::make_unique<Program>();
-    if (e.empty()) e = readSections(*program);
-    if (!e.empty()) return Error{e, file_, 0, 0};
+    Status0 s = checkHeader();
+    if (s.ok()) s = readSectionTable();
+    if (s.ok()) s = readSections(*program);
+    if (!s.ok()) return inFile(s.takeError());
     auto verified = verifyProgram(*program);
-    if (!verified.ok()) return Error{"invalid pack: " + verified.error().message, file_, 0, 0};
+    if (!verified.ok()) {
+      Error e = verified.takeError();
+      e.message = "invalid pack: " + e.message;
+      return inFile(std::move(e));
+    }
     attachFacts(*program);
     return program;
   }
@@ -634,58 +641,76 @@ class PackLoader {
   const std::string& file_;
   std::array<SectionSpan, kLastSection + 1> sections_{};
 
+  Error inFile(Error e) const {
+    e.file = file_;
+    return e;
+  }
+  // A failure of the header or the section table, at byte `offset` of the pack.
+  static Error bad(ErrorKind kind, size_t offset, std::string message) {
+    return Error::at(kind, {}, 0, 0, std::move(message), offset);
+  }
+
   std::string producer() const {
     return std::to_string(uint8_t(bytes_[8])) + "." + std::to_string(uint8_t(bytes_[9])) + "." +
            std::to_string(uint8_t(bytes_[10]));
   }
 
   // Magic, version, flags, length, checksum, instruction set: in that order, one message each.
-  std::string checkHeader() {
+  Status0 checkHeader() {
     const size_t size = bytes_.size();
     if (size < 4 || std::memcmp(bytes_.data(), kPackMagic, 4) != 0)
-      return "not a guardvm rule pack (it does not start with \"GPAK\")";
+      return bad(ErrorKind::PackNotAPack, 0, "not a guardvm rule pack (it does not start with \"GPAK\")");
     if (size < kPackHeaderSize)
-      return "truncated pack: " + std::to_string(size) + " bytes, shorter than the " +
-             std::to_string(kPackHeaderSize) + "-byte header";
-    if (std::string e = checkVersion(); !e.empty()) return e;
+      return bad(ErrorKind::PackTruncated, size,
+                 "truncated pack: " + std::to_string(size) + " bytes, shorter than the " +
+                     std::to_string(kPackHeaderSize) + "-byte header");
+    if (Status0 v = checkVersion(); !v.ok()) return v;
     if (uint32_t flags = loadU32(bytes_, 12); flags != 0)
-      return "pack has unknown flags 0x" + hex(flags) + " (written by guardc " + producer() + ")";
-    if (std::string e = checkLength(); !e.empty()) return e;
+      return bad(ErrorKind::PackFlags, 12,
+                 "pack has unknown flags 0x" + hex(flags) + " (written by guardc " + producer() + ")");
+    if (Status0 l = checkLength(); !l.ok()) return l;
     uint32_t stored = loadU32(bytes_, kChecksumOffset), computed = packChecksum(bytes_);
     if (stored != computed)
-      return "pack is damaged: checksum mismatch (stored 0x" + hex(stored) + ", computed 0x" +
-             hex(computed) + ")";
+      return bad(ErrorKind::PackChecksum, kChecksumOffset,
+                 "pack is damaged: checksum mismatch (stored 0x" + hex(stored) + ", computed 0x" + hex(computed) + ")");
     if (uint32_t set = loadU32(bytes_, 28); set != instructionSetId())
-      return "pack was compiled for another instruction set (0x" + hex(set) + ", this guardvm has 0x" +
-             hex(instructionSetId()) + "): recompile it with this guardc (the pack was written by "
-             "guardc " + producer() + ")";
-    return {};
+      return bad(ErrorKind::PackInstructionSet, 28,
+                 "pack was compiled for another instruction set (0x" + hex(set) + ", this guardvm has 0x" +
+                     hex(instructionSetId()) +
+                     "): recompile it with this guardc (the pack was written by "
+                     "guardc " +
+                     producer() + ")");
+    return okStatus();
   }
 
-  std::string checkVersion() const {
+  Status0 checkVersion() const {
     const uint16_t major = loadU16(bytes_, 4), minor = loadU16(bytes_, 6);
     const std::string v = std::to_string(major) + "." + std::to_string(minor);
     const std::string supported = "(" + std::to_string(kPackMajor) + ".x)";
     if (major > kPackMajor)
-      return "pack format version " + v + " is newer than this guardvm supports " + supported +
-             "; it was written by guardc " + producer();
+      return bad(ErrorKind::PackVersion, 4,
+                 "pack format version " + v + " is newer than this guardvm supports " + supported +
+                     "; it was written by guardc " + producer());
     if (major < kPackMajor)
-      return "pack format version " + v + " is older than this guardvm supports " + supported;
-    return {};
+      return bad(ErrorKind::PackVersion, 4,
+                 "pack format version " + v + " is older than this guardvm supports " + supported);
+    return okStatus();
   }
 
-  std::string checkLength() const {
+  Status0 checkLength() const {
     const uint64_t total = loadU32(bytes_, 16), size = bytes_.size();
     if (size > kMaxPackBytes)
-      return "pack of " + std::to_string(size) + " bytes exceeds the limit of " +
-             std::to_string(kMaxPackBytes) + " bytes";
+      return bad(ErrorKind::PackTooLarge, kMaxPackBytes,
+                 "pack of " + std::to_string(size) + " bytes exceeds the limit of " + std::to_string(kMaxPackBytes) +
+                     " bytes");
     if (size < total)
-      return "truncated pack: " + std::to_string(size) + " bytes, the header says " +
-             std::to_string(total);
+      return bad(ErrorKind::PackTruncated, size,
+                 "truncated pack: " + std::to_string(size) + " bytes, the header says " + std::to_string(total));
     if (size > total)
-      return "pack has " + std::to_string(size - total) + " unexpected bytes after its " +
-             std::to_string(total) + "-byte length";
-    return {};
+      return bad(ErrorKind::PackTrailingBytes, total,
+                 "pack has " + std::to_string(size - total) + " unexpected bytes after its " + std::to_string(total) +
+                     "-byte length");
+    return okStatus();
   }
 
   static std::string hex(uint32_t v) {
@@ -694,42 +719,52 @@ class PackLoader {
     return buf;
   }
 
-  std::string readSectionTable() {
+  Status0 readSectionTable() {
     const uint32_t n = loadU32(bytes_, 20);
-    if (n > kMaxSections) return "pack declares " + std::to_string(n) + " sections (at most " +
-                                 std::to_string(kMaxSections) + ")";
+    if (n > kMaxSections)
+      return bad(ErrorKind::PackSectionTable, 20,
+                 "pack declares " + std::to_string(n) + " sections (at most " + std::to_string(kMaxSections) + ")");
     const uint64_t tableEnd = kPackHeaderSize + uint64_t(kSectionEntrySize) * n;
-    if (tableEnd > bytes_.size()) return "section table runs past the end of the pack";
+    if (tableEnd > bytes_.size())
+      return bad(ErrorKind::PackSectionTable, kPackHeaderSize, "section table runs past the end of the pack");
     for (uint32_t i = 0; i < n; ++i) {
-      std::string e = readSectionEntry(kPackHeaderSize + kSectionEntrySize * i, tableEnd);
-      if (!e.empty()) return "section table entry " + std::to_string(i) + ": " + e;
+      Status0 entry = readSectionEntry(kPackHeaderSize + kSectionEntrySize * i, tableEnd);
+      if (!entry.ok()) {
+        Error e = entry.takeError();
+        e.message = "section table entry " + std::to_string(i) + ": " + e.message;
+        return e;
+      }
     }
     for (uint16_t id = kFirstSection; id <= kLastSection; ++id)
       if (!sections_[id].present && SectionId(id) != SectionId::Lines)
-        return std::string("missing section '") + sectionName(SectionId(id)) + "'";
-    return {};
+        return bad(ErrorKind::PackSectionTable, kPackHeaderSize,
+                   std::string("missing section '") + sectionName(SectionId(id)) + "'");
+    return okStatus();
   }
 
-  std::string readSectionEntry(size_t at, uint64_t tableEnd) {
+  // The table entry at byte `at`; errors point at the entry.
+  Status0 readSectionEntry(size_t at, uint64_t tableEnd) {
     const uint16_t id = loadU16(bytes_, at), flags = loadU16(bytes_, at + 2);
     const uint32_t offset = loadU32(bytes_, at + 4), length = loadU32(bytes_, at + 8);
     if (offset < tableEnd || uint64_t(offset) + length > bytes_.size())
-      return "section " + std::to_string(id) + " at " + std::to_string(offset) + ", " +
-             std::to_string(length) + " bytes, lies outside the pack's sections";
+      return bad(ErrorKind::PackSectionTable, at,
+                 "section " + std::to_string(id) + " at " + std::to_string(offset) + ", " + std::to_string(length) +
+                     " bytes, lies outside the pack's sections");
     if (id < kFirstSection || id > kLastSection) {
       // Unknown sections come from newer minor versions: optional ones are skipped.
       if (flags & kSectionRequired)
-        return "unknown required section " + std::to_string(id) + " (written by guardc " +
-               producer() + ")";
-      return {};
+        return bad(ErrorKind::PackSectionTable, at,
+                   "unknown required section " + std::to_string(id) + " (written by guardc " + producer() + ")");
+      return okStatus();
     }
-    if (sections_[id].present) return std::string("second '") + sectionName(SectionId(id)) + "' section";
+    if (sections_[id].present)
+      return bad(ErrorKind::PackSectionTable, at, std::string("second '") + sectionName(SectionId(id)) + "' section");
     sections_[id] = {true, offset, length};
-    return {};
+    return okStatus();
   }
 
   // Sections are decoded in id order: every later table may refer to earlier ones.
-  std::string readSections(Program& p) {
+  Status0 readSections(Program& p) {
     for (uint16_t id = kFirstSection; id <= kLastSection; ++id) {
       const SectionSpan& s = sections_[id];
       if (!s.present) continue;
@@ -740,7 +775,7 @@ class PackLoader {
     }
     if (!sections_[uint16_t(SectionId::Lines)].present)  // stripped: every line unknown
       for (Function& f : p.functions) f.lines.assign(f.code.size(), 0);
-    return {};
+    return okStatus();
   }
 
   static void decodeSection(Reader& r, Program& p, SectionId id) {

@@ -4,11 +4,12 @@
 // function and instruction index. Tested by tests/pack_test.cpp.
 #include "vm/verify.h"
 
-#include "runtime/functions.h"
-
+#include <optional>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
+
+#include "runtime/functions.h"
 
 namespace guard::vm {
 namespace {
@@ -78,7 +79,7 @@ class Verifier {
               checkClauses() && checkBlocks() && checkRuleRefs() && checkParamCalls() &&
               checkCalls() && checkRules() && checkFiles() && checkCode() && checkCallGraph();
     if (ok) return Unit{};
-    return Error::plain(error_);
+    return error_ ? std::move(*error_) : Error::plain(ErrorKind::PackVerify, "");
   }
 
  private:
@@ -89,11 +90,13 @@ class Verifier {
   const char* table_ = nullptr;
   size_t index_ = 0;
   uint32_t func_ = kNone, instr_ = kNone;
-  std::string error_;
+  // The failure that ended the checks (each check stops at its first one);
+  // run() hands it over.
+  std::optional<Error> error_;
 
   bool fail(const std::string& msg) {
     const std::string w = where();
-    error_ = w.empty() ? msg : w + ": " + msg;
+    error_ = Error::plain(ErrorKind::PackVerify, w.empty() ? msg : w + ": " + msg);
     return false;
   }
   void at(const char* table, size_t i) { table_ = table, index_ = i, func_ = instr_ = kNone; }

@@ -36,6 +36,8 @@ const Node* member(const Node* map, std::string_view key) {
   return nullptr;
 }
 
+Error manifestError(std::string message) { return Error::plain(ErrorKind::BundleManifest, std::move(message)); }
+
 std::string where(const std::string& file, const Node* n) {
   return file + ":" + std::to_string(n->line + 1) + ":" + std::to_string(n->col + 1);
 }
@@ -45,10 +47,10 @@ Result<std::string> stringMember(const std::string& file, const Node* map, std::
   const Node* v = member(map, key);
   if (!v) {
     if (!required) return std::string();
-    return Error::plain(where(file, map) + ": the rule set has no \"" + std::string(key) + "\"");
+    return manifestError(where(file, map) + ": the rule set has no \"" + std::string(key) + "\"");
   }
   if (v->kind != NodeKind::String)
-    return Error::plain(where(file, v) + ": \"" + std::string(key) + "\" must be a string");
+    return manifestError(where(file, v) + ": \"" + std::string(key) + "\" must be a string");
   return std::string(v->text());
 }
 
@@ -58,11 +60,11 @@ Result<Unit> readMapping(const std::string& file, const Node* m, const std::stri
   if (!path.ok()) return path.takeError();
   const Node* controls = member(m, "controls");
   if (controls && controls->kind != NodeKind::List)
-    return Error::plain(where(file, controls) + ": \"controls\" must be a list of strings");
+    return manifestError(where(file, controls) + ": \"controls\" must be a list of strings");
   std::vector<std::string> ids;
   for (uint32_t i = 0; controls && i < controls->list.size; ++i) {
     const Node* c = controls->list.items[i];
-    if (c->kind != NodeKind::String) return Error::plain(where(file, c) + ": a control must be a string");
+    if (c->kind != NodeKind::String) return manifestError(where(file, c) + ": a control must be a string");
     ids.emplace_back(c->text());
   }
   fs::path p(path.value());
@@ -122,16 +124,16 @@ std::vector<std::string> reportedRuleNames(const vm::Program& p, const vm::FileI
 
 Result<RuleSetManifest> readRuleSetManifest(const std::string& manifestPath, const std::string& rulesRoot) {
   auto text = readFile(manifestPath, kMaxManifestBytes);
-  if (!text.ok()) return Error::plain(manifestPath + ": " + text.error().message);
+  if (!text.ok()) return text.error().prefixed(manifestPath + ": ");
   auto doc = loadDocument(std::move(text.value()), manifestPath);
   if (!doc.ok()) {
     const Error& e = doc.error();
-    return Error::plain(manifestPath + (e.line ? ":" + std::to_string(e.line) + ":" + std::to_string(e.column) : "") +
-                        ": not a rule-set manifest: " + (e.detail.empty() ? e.message : e.detail));
+    return manifestError(manifestPath + (e.line ? ":" + std::to_string(e.line) + ":" + std::to_string(e.column) : "") +
+                         ": not a rule-set manifest: " + (e.detail.empty() ? e.message : e.detail));
   }
   const Node* root = doc.value()->root();
   if (!root || root->kind != NodeKind::Map)
-    return Error::plain(manifestPath + ": a rule-set manifest is a JSON object");
+    return manifestError(manifestPath + ": a rule-set manifest is a JSON object");
   RuleSetManifest out;
   auto name = stringMember(manifestPath, root, "ruleSetName", true);
   auto version = stringMember(manifestPath, root, "version", false);
@@ -142,11 +144,11 @@ Result<RuleSetManifest> readRuleSetManifest(const std::string& manifestPath, con
   out.info.version = version.value();
   out.info.description = description.value();
   out.info.source = baseName(manifestPath);
-  if (std::string p = vm::bundleNameProblem(out.info.name); !p.empty())
-    return Error::plain(where(manifestPath, member(root, "ruleSetName")) + ": " + p);
+  if (Status0 named = vm::checkBundleName(out.info.name); !named.ok())
+    return manifestError(where(manifestPath, member(root, "ruleSetName")) + ": " + named.error().message);
   const Node* mappings = member(root, "mappings");
   if (!mappings || mappings->kind != NodeKind::List || mappings->list.size == 0)
-    return Error::plain(manifestPath + ": \"mappings\" must be a non-empty list");
+    return manifestError(manifestPath + ": \"mappings\" must be a non-empty list");
   for (uint32_t i = 0; i < mappings->list.size; ++i)
     if (auto r = readMapping(manifestPath, mappings->list.items[i], rulesRoot, out); !r.ok()) return r.takeError();
   return out;
@@ -175,7 +177,7 @@ bool isBundleReference(const std::string& rulesArgument) {
 Result<std::string> findBundle(const std::string& name) {
   const auto dirs = bundleDirectories();
   for (const auto& d : dirs)
-    if (std::string p = d + "/" + name + ".gpack"; vm::bundleNameProblem(name).empty() && isRegularFile(p)) return p;
+    if (std::string p = d + "/" + name + ".gpack"; vm::checkBundleName(name).ok() && isRegularFile(p)) return p;
   std::vector<std::string> matches, known;
   for (const auto& d : dirs)
     for (const auto& f : bundleFilesIn(d)) {
@@ -187,16 +189,16 @@ Result<std::string> findBundle(const std::string& name) {
   if (matches.size() > 1) msg = "'" + name + "' names several bundles: " + joined(matches, ", ");
   msg += " (searched " + (dirs.empty() ? std::string("nothing") : joined(dirs, ", ")) + ")";
   if (!known.empty() && matches.empty()) msg += "; installed: " + joined(known, ", ");
-  return Error::plain(msg);
+  return Error::plain(ErrorKind::IoNotFound, msg);
 }
 
 Result<DescribedPack> describePack(const std::string& path) {
   auto bytes = readFile(path, kMaxRulesBytes);
-  if (!bytes.ok()) return Error::plain(path + ": " + bytes.error().message);
+  if (!bytes.ok()) return bytes.error().prefixed(path + ": ");
   auto program = vm::readPack(bytes.value(), path);
-  if (!program.ok()) return Error::plain(path + ": " + program.error().message);
+  if (!program.ok()) return program.error().prefixed(path + ": ");
   auto bundle = vm::readBundleInfo(bytes.value(), uint32_t(program.value()->files.size()));
-  if (!bundle.ok()) return Error::plain(path + ": " + bundle.error().message);
+  if (!bundle.ok()) return bundle.error().prefixed(path + ": ");
   return DescribedPack{path, std::move(program.value()), std::move(bundle.value())};
 }
 

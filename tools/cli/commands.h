@@ -14,10 +14,4 @@ int runParseTree(std::vector<std::string> args);  // parse_tree.cpp
 int runRulegen(std::vector<std::string> args);    // rulegen.cpp
 int runCompletions(std::vector<std::string> args);  // completions.cpp
 
-// A parse error message as cfn-guard prints it: the "when handling <context>"
-// part is left empty, as cfn-guard leaves it for most errors (our parser's
-// explanation stays in guardc's diagnostics). Defined in parse_tree.cpp;
-// used by parse-tree and test.
-std::string cfnParseMessage(std::string message);
-
 }  // namespace guard::cli

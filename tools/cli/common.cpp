@@ -192,6 +192,10 @@ std::string osErrorText(int e) {
 }
 
 namespace {
+// A failed system call's error: errno in the OS's words, a missing file as
+// IoNotFound and anything else as IoRead.
+Error osError(int e) { return Error::plain(e == ENOENT ? ErrorKind::IoNotFound : ErrorKind::IoRead, osErrorText(e)); }
+
 // Reads fd to its end, in chunks; `sizeHint` (a regular file's size) lets the
 // common case be one read into a buffer of the right size. The string keeps
 // 64 bytes of spare capacity (simdjson's padding) so the JSON loader parses
@@ -210,7 +214,7 @@ Result<std::string> readAll(int fd, size_t sizeHint, uint64_t limit) {
   while (have < s.size()) {
     ssize_t n = ::read(fd, s.data() + have, s.size() - have);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return Error::plain(osErrorText(errno));
+    if (n < 0) return osError(errno);
     if (n == 0) break;
     have += size_t(n);
   }
@@ -218,10 +222,10 @@ Result<std::string> readAll(int fd, size_t sizeHint, uint64_t limit) {
   // Whatever follows (pipes, a file that grew): 64 KB at a time.
   char buf[1 << 16];
   for (;;) {
-    if (s.size() > limit) return Error::plain(tooLargeText(limit));
+    if (s.size() > limit) return Error::plain(ErrorKind::IoTooLarge, tooLargeText(limit));
     ssize_t n = ::read(fd, buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return Error::plain(osErrorText(errno));
+    if (n < 0) return osError(errno);
     if (n == 0) return s;
     s.append(buf, size_t(n));
   }
@@ -234,18 +238,18 @@ std::string tooLargeText(uint64_t limit) {
 }
 
 Result<std::string> readFile(const std::string& path, uint64_t limit) {
-  if (path.size() >= PATH_MAX) return Error::plain(osErrorText(ENAMETOOLONG));
+  if (path.size() >= PATH_MAX) return osError(ENAMETOOLONG);
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Error::plain(osErrorText(errno));
+  if (fd < 0) return osError(errno);
   struct stat st {};
   if (::fstat(fd, &st) != 0) {
     int e = errno;
     ::close(fd);
-    return Error::plain(osErrorText(e));
+    return osError(e);
   }
   if (S_ISDIR(st.st_mode)) {
     ::close(fd);
-    return Error::plain(osErrorText(EISDIR));
+    return osError(EISDIR);
   }
   // A regular file's size is known before it is read; anything else (pipes,
   // devices) is a stream, bounded more tightly since it is read into memory
@@ -253,7 +257,7 @@ Result<std::string> readFile(const std::string& path, uint64_t limit) {
   const bool regular = S_ISREG(st.st_mode);
   if (regular && uint64_t(st.st_size) > limit) {
     ::close(fd);
-    return Error::plain(tooLargeText(limit));
+    return Error::plain(ErrorKind::IoTooLarge, tooLargeText(limit));
   }
   auto text = regular ? readRegular(fd, size_t(st.st_size), limit)
                       : readAll(fd, 0, std::min(limit, kMaxStreamBytes));
@@ -266,8 +270,8 @@ Result<std::string> readRegular(int fd, size_t size, uint64_t limit) {
   // A file cut short while it was read (truncated, or replaced by a writer)
   // must not be evaluated on its prefix as if it were whole.
   if (text.ok() && text.value().size() < size)
-    return Error::plain("the file shrank while it was read (" + std::to_string(text.value().size()) +
-                        " of " + std::to_string(size) + " bytes)");
+    return Error::plain(ErrorKind::IoRead, "the file shrank while it was read (" + std::to_string(text.value().size()) +
+                                               " of " + std::to_string(size) + " bytes)");
   return text;
 }
 
@@ -318,61 +322,64 @@ size_t firstNonUtf8(std::string_view text) {
   return std::string_view::npos;
 }
 
-std::string notUtf8Where(std::string_view text) {
+Error notUtf8Error(ErrorKind kind, std::string_view text) {
   const size_t bad = std::min(firstNonUtf8(text), text.size());
   const std::string_view before = text.substr(0, bad);
   const size_t line = 1 + size_t(std::count(before.begin(), before.end(), '\n'));
   const size_t lastBreak = before.rfind('\n');
   const size_t lineStart = lastBreak == std::string_view::npos ? 0 : lastBreak + 1;
-  return std::string(kNotUtf8) + " (line " + std::to_string(line) + ", column " + std::to_string(bad - lineStart + 1) +
-         ")";
+  const size_t column = bad - lineStart + 1;
+  return Error::at(kind, {}, uint32_t(line), uint32_t(column),
+                   std::string(kNotUtf8) + " (line " + std::to_string(line) + ", column " + std::to_string(column) +
+                       ")",
+                   bad);
 }
+
+std::string notUtf8Where(std::string_view text) { return notUtf8Error(ErrorKind::DataNotUtf8, text).message; }
 
 Result<std::string> readStdin(uint64_t limit) {
   struct stat st {};
   const bool regular = ::fstat(0, &st) == 0 && S_ISREG(st.st_mode);
-  if (regular && uint64_t(st.st_size) > limit) return Error::plain(tooLargeText(limit));
+  if (regular && uint64_t(st.st_size) > limit) return Error::plain(ErrorKind::IoTooLarge, tooLargeText(limit));
   return readAll(0, regular ? size_t(st.st_size) : 0, regular ? limit : std::min(limit, kMaxStreamBytes));
-}
-
-// Byte offset of a 1-based (line, character column) position.
-static size_t offsetOf(const std::string& text, uint32_t line, uint32_t column) {
-  size_t off = 0;
-  for (uint32_t l = 1; l < line && off < text.size(); ++l) {
-    size_t nl = text.find('\n', off);
-    if (nl == std::string::npos) return text.size();
-    off = nl + 1;
-  }
-  for (uint32_t c = 1; c < column && off < text.size(); ++c) {
-    unsigned char ch = static_cast<unsigned char>(text[off]);
-    size_t len = ch < 0x80 ? 1 : ch < 0xE0 ? 2 : ch < 0xF0 ? 3 : 4;
-    off += len;
-  }
-  return std::min(off, text.size());
 }
 
 // cfn-guard's parser names a context only for a few failures (its nom
 // `context` labels); everywhere else the context is empty. Our parser's
-// messages are more precise, so they are mapped back to those labels here
+// messages are more precise; its error kinds say which label each maps to
 // (guardc keeps printing its own messages).
 static std::string cfnGuardContext(const Error& e, const std::string& fileName) {
-  auto starts = [&](std::string_view p) { return e.message.compare(0, p.size(), p) == 0; };
-  if (starts("expected a value, a function call or a query after"))
-    return "expecting either a property access \"engine.core\" or value like \"string\" or [\"this\", \"that\"]";
-  if (starts("expected a condition after 'when'"))
-    return "There were no clauses present " + fileName + "#" + std::to_string(e.line) + "@" +
-           std::to_string(e.column);
-  if (starts("unterminated custom message")) return "Unable to find a closing >> tag for message";
-  // guardvm's own limit, which cfn-guard has no text for: said in our words.
-  if (starts("rules nested too deeply")) return e.message;
-  return "";
+  switch (e.kind) {
+    case ErrorKind::RulesMissingValue:
+      return "expecting either a property access \"engine.core\" or value like \"string\" or [\"this\", \"that\"]";
+    case ErrorKind::RulesEmptyCondition:
+      return "There were no clauses present " + fileName + "#" + std::to_string(e.line) + "@" +
+             std::to_string(e.column);
+    case ErrorKind::RulesUnterminatedMessage: return "Unable to find a closing >> tag for message";
+    case ErrorKind::RulesNestingLimit:
+      return e.message;  // guardvm's own limit, which cfn-guard has no text for: said in our words
+    default: return "";
+  }
 }
 
-std::string parseErrorMessage(const Error& e, const std::string& fileName, const std::string& text) {
-  size_t off = offsetOf(text, e.line, e.column);
-  return "Parsing Error Error parsing file " + fileName + " at line " + std::to_string(e.line) +
-         " at column " + std::to_string(e.column) + ", when handling " + cfnGuardContext(e, fileName) +
-         ", fragment " + text.substr(off);
+std::string parseErrorMessage(const Error& e, const std::string& fileName, const std::string& text,
+                              ParseContext context) {
+  // The fragment starts where the error points; an error without a position
+  // (a rules file too complex to lower) shows the whole text.
+  const size_t off = e.hasOffset() ? std::min(e.offset, text.size()) : 0;
+  return "Parsing Error Error parsing file " + fileName + " at line " + std::to_string(e.line) + " at column " +
+         std::to_string(e.column) + ", when handling " +
+         (context == ParseContext::Label ? cfnGuardContext(e, fileName) : std::string()) + ", fragment " +
+         text.substr(off);
+}
+
+int exitCodeOf(const Error& e) {
+  switch (e.kind) {
+    case ErrorKind::RulesNotUtf8:  // cfn-guard cannot read it: an I/O error
+    case ErrorKind::RulesWarning:  // never a failure; here only by mistake
+      return kExitError;
+    default: return e.group() == ErrorGroup::Rules ? kExitParseError : kExitError;
+  }
 }
 
 // A pack read through a pipe has no `.gpack` name; its magic and the zero
@@ -385,16 +392,12 @@ bool isPackInput(const std::string& path, const std::string& text) {
   return endsWith(path, ".gpack") || looksLikePack(text);
 }
 
-std::vector<RulesUnit> loadRules(const std::string& path, const std::string& reportedName,
-                                 const std::string& text, std::string* loadError,
-                                 const CompileCache* cache) {
+Result<std::vector<RulesUnit>> loadRules(const std::string& path, const std::string& reportedName,
+                                         const std::string& text, const CompileCache* cache) {
   std::vector<RulesUnit> units;
   if (isPackInput(path, text)) {
     auto pack = vm::readPack(text, path);
-    if (!pack.ok()) {
-      *loadError = "rule pack " + path + ": " + pack.error().message;
-      return units;
-    }
+    if (!pack.ok()) return pack.error().prefixed("rule pack " + path + ": ");
     std::shared_ptr<vm::Program> program(std::move(pack.value()));
     for (uint32_t f = 0; f < program->files.size(); ++f) {
       RulesUnit u;
@@ -424,13 +427,13 @@ std::vector<RulesUnit> loadRules(const std::string& path, const std::string& rep
   auto r = compileInto(SourceFile{reportedName, path, text}, *program);
   if (!r.ok()) {
     u.parseError = parseErrorMessage(r.error(), reportedName, text);
+    u.parseFailure = r.takeError();
   } else if (auto verified = vm::verifyProgram(*program); !verified.ok()) {
     // The compiler's output runs only once the verifier has proved it safe,
     // like a pack's (a compiler bug must not become a crash).
-    *loadError = "rules file " + path + ": internal error: the compiled program does not verify: " +
-                 verified.error().message;
-    units.clear();
-    return units;
+    return Error::plain(
+        ErrorKind::Internal,
+        "rules file " + path + ": internal error: the compiled program does not verify: " + verified.error().message);
   } else {
     vm::attachFacts(*program);
     u.program = program;

@@ -7,6 +7,7 @@
 
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -96,6 +97,9 @@ std::string lossyUtf8(std::string_view text);
 // kNotUtf8 with where the first offending byte is: "... (line 3, column 7)"
 // (1-based; columns in bytes). For messages guardvm writes to stderr.
 std::string notUtf8Where(std::string_view text);
+// The same as an error of `kind` (RulesNotUtf8, DataNotUtf8): the message is
+// notUtf8Where's, the offset the first offending byte.
+Error notUtf8Error(ErrorKind kind, std::string_view text);
 
 // One rules file ready to run: a program and the file's index in it.
 struct RulesUnit {
@@ -103,7 +107,8 @@ struct RulesUnit {
   std::shared_ptr<vm::Program> program;
   uint32_t file = 0;
   bool empty = false;
-  std::string parseError;              // non-empty: the file did not parse
+  std::optional<Error> parseFailure;  // set: the file did not parse (kind, position)
+  std::string parseError;             // then its cfn-guard text (parseErrorMessage)
 };
 
 // A rule pack (by its `.gpack` name or its magic), not Guard source text.
@@ -111,11 +116,20 @@ bool isPackInput(const std::string& path, const std::string& text);
 // Compiles one .guard source (or loads every rules file of a .gpack). With a
 // `cache`, a source's program is taken from it when it holds one, and a
 // source that compiled is stored in it; either way the units are the same.
-std::vector<RulesUnit> loadRules(const std::string& path, const std::string& reportedName,
-                                 const std::string& text, std::string* loadError,
-                                 const CompileCache* cache = nullptr);
+// A parse error is not a failure here: it is the unit's parseFailure (cfn-guard
+// reports it and goes on). The error is a pack that does not load or a
+// compiler bug (a program that does not verify).
+Result<std::vector<RulesUnit>> loadRules(const std::string& path, const std::string& reportedName,
+                                         const std::string& text, const CompileCache* cache = nullptr);
 
-// The cfn-guard-style parse error text for stderr (spec §6.3).
-std::string parseErrorMessage(const Error& e, const std::string& fileName, const std::string& text);
+// The cfn-guard-style parse error text for stderr (spec §6.3). cfn-guard's
+// `test` and `parse-tree` print it without the nom context label.
+enum class ParseContext : uint8_t { Label, Omit };
+std::string parseErrorMessage(const Error& e, const std::string& fileName, const std::string& text,
+                              ParseContext context = ParseContext::Label);
+
+// The exit code for an error the CLI stops on: rules that do not parse (or
+// do not compile) are cfn-guard's 5, everything else 255.
+int exitCodeOf(const Error& e);
 
 }  // namespace guard::cli

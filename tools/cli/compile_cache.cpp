@@ -296,36 +296,37 @@ bool CompileCache::usable() const { return dirFd() >= 0; }
 Result<std::unique_ptr<vm::Program>> CompileCache::find(const CacheKey& key,
                                                         std::string_view reportedName) const {
   const int dir = dirFd();
-  if (dir < 0) return Error::plain("no usable cache directory");
+  if (dir < 0) return Error::plain(ErrorKind::CacheMiss, "no usable cache directory");
   const std::string name = entryName(key);
   const int fd = ::openat(dir, name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0) return Error::plain("no entry: " + osErrorText(errno));
+  if (fd < 0) return Error::plain(ErrorKind::CacheMiss, "no entry: " + osErrorText(errno));
   struct stat st {};
   const uint64_t limit = kEntryKeyBytes + vm::kMaxPackBytes;
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != ::geteuid() ||
       uint64_t(st.st_size) > limit) {
     ::close(fd);
-    return Error::plain("not an entry of ours (a special file, another owner, or too large)");
+    return Error::plain(ErrorKind::CacheMiss, "not an entry of ours (a special file, another owner, or too large)");
   }
   auto bytes = readRegular(fd, size_t(st.st_size), limit);
   ::close(fd);
   if (!bytes.ok()) return bytes.takeError();
   const std::string_view entry = bytes.value();
   if (entry.size() < kEntryKeyBytes || std::memcmp(entry.data(), key.data(), kEntryKeyBytes) != 0)
-    return Error::plain("the entry holds another key");
+    return Error::plain(ErrorKind::CacheMiss, "the entry holds another key");
   auto program = vm::readPack(entry.substr(kEntryKeyBytes), dir_ + "/" + name);
   if (!program.ok()) return program.takeError();
   const vm::Program& p = *program.value();
   if (p.files.size() != 1 || p.str(p.files[0].name) != reportedName)
-    return Error::plain("the entry holds other rules files");
+    return Error::plain(ErrorKind::CacheMiss, "the entry holds other rules files");
   return program;
 }
 
 Result<Unit> CompileCache::store(const CacheKey& key, const vm::Program& program) const {
   const int dir = dirFd();
-  if (dir < 0) return Error::plain("no usable cache directory");
+  if (dir < 0) return Error::plain(ErrorKind::CacheMiss, "no usable cache directory");
   const std::string pack = vm::writePack(program);
-  if (pack.size() > vm::kMaxPackBytes) return Error::plain("the pack is larger than a pack may be");
+  if (pack.size() > vm::kMaxPackBytes)
+    return Error::plain(ErrorKind::CacheMiss, "the pack is larger than a pack may be");
   // A name no other writer uses: this process and a counter (O_EXCL makes
   // sure; a name left by a crashed run with our pid is skipped).
   static std::atomic<uint64_t> counter{0};
@@ -337,7 +338,7 @@ Result<Unit> CompileCache::store(const CacheKey& key, const vm::Program& program
     fd = ::openat(dir, tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0 && errno != EEXIST) break;
   }
-  if (fd < 0) return Error::plain("cannot create a temporary entry: " + osErrorText(errno));
+  if (fd < 0) return Error::plain(ErrorKind::CacheMiss, "cannot create a temporary entry: " + osErrorText(errno));
   bool ok = writeAllTo(fd, std::string_view(reinterpret_cast<const char*>(key.data()), key.size())) &&
             writeAllTo(fd, pack);
   int e = ok ? 0 : errno;
@@ -353,7 +354,7 @@ Result<Unit> CompileCache::store(const CacheKey& key, const vm::Program& program
   }
   if (!ok) {
     ::unlinkat(dir, tmp.c_str(), 0);
-    return Error::plain("cannot write the entry: " + osErrorText(e));
+    return Error::plain(ErrorKind::CacheMiss, "cannot write the entry: " + osErrorText(e));
   }
   return Unit{};
 }

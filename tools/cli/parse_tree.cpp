@@ -355,15 +355,6 @@ int fail(const std::string& message) {
 
 }  // namespace
 
-std::string cfnParseMessage(std::string message) {
-  static constexpr std::string_view kHandling = ", when handling ", kFragment = ", fragment ";
-  size_t h = message.find(kHandling);
-  if (h == std::string::npos) return message;
-  size_t f = message.find(kFragment, h + kHandling.size());
-  if (f == std::string::npos) return message;
-  return message.erase(h + kHandling.size(), f - h - kHandling.size());
-}
-
 int runParseTree(std::vector<std::string> args) {
   const args::Parsed line = args::parse(parseTreeCommand(), args);
   if (int rc = settle(line, parseTreeHelp()); rc >= 0) return rc;
@@ -397,8 +388,7 @@ int runParseTree(std::vector<std::string> args) {
   if (!readError.empty()) return fail(readError);
   auto parsed = parseRules(text, "");
   if (!parsed.ok())
-    return fail("Parser Error when parsing `" + cfnParseMessage(parseErrorMessage(parsed.error(), "", text)) +
-                "`");
+    return fail("Parser Error when parsing `" + parseErrorMessage(parsed.error(), "", text, ParseContext::Omit) + "`");
   Value tree = rulesFile(parsed.value());
   std::string rendered;
   if (o.printJson) json::writePretty(rendered, tree);

@@ -45,15 +45,18 @@ std::string renderValue(const Node* v) {
 
 // Walks Resources; the error is cfn-guard's message (exit 1).
 Result<Collected> collect(const Node* root) {
-  if (!root || root->kind == NodeKind::Null) return Error::plain("Template lacks a Resources section");
+  if (!root || root->kind == NodeKind::Null)
+    return Error::plain(ErrorKind::DataShape, "Template lacks a Resources section");
   if (root->kind != NodeKind::Map)
-    return Error::plain(std::string("Parsing error handling template file, Error = invalid type: ") +
-                        (root->kind == NodeKind::List ? "sequence" : "value") + ", expected a map");
+    return Error::plain(ErrorKind::DataShape,
+                        std::string("Parsing error handling template file, Error = invalid type: ") +
+                            (root->kind == NodeKind::List ? "sequence" : "value") + ", expected a map");
   const Node* resources = member(root, "Resources");
-  if (!resources) return Error::plain("Template lacks a Resources section");
+  if (!resources) return Error::plain(ErrorKind::DataShape, "Template lacks a Resources section");
   if (resources->kind != NodeKind::Map)
-    return Error::plain(std::string("Template Resources section has an invalid structure: invalid type: ") +
-                        (resources->kind == NodeKind::List ? "sequence" : "value") + ", expected a map");
+    return Error::plain(ErrorKind::DataShape,
+                        std::string("Template Resources section has an invalid structure: invalid type: ") +
+                            (resources->kind == NodeKind::List ? "sequence" : "value") + ", expected a map");
   Collected c;
   for (uint32_t i = 0; i < resources->map.size; ++i) {
     const Node* res = resources->map.entries[i].value;

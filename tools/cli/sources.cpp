@@ -26,7 +26,7 @@ bool hasDataExtension(std::string_view p) {
 Result<std::vector<WalkedFile>> walkDataPaths(const std::vector<std::string>& paths, WalkOrder order) {
   std::vector<WalkedFile> files;
   for (const auto& arg : paths) {
-    if (!pathExists(arg)) return Error::plain("The path `" + arg + "` does not exist");
+    if (!pathExists(arg)) return Error::plain(ErrorKind::IoNotFound, "The path `" + arg + "` does not exist");
     for (auto& f : walk(arg, order, false))
       if (f.stream || hasDataExtension(f.canonical)) files.push_back(std::move(f));
   }
@@ -36,8 +36,8 @@ Result<std::vector<WalkedFile>> walkDataPaths(const std::vector<std::string>& pa
 Result<std::unique_ptr<Document>> loadDataText(const std::string& name, std::string text) {
   bool blank = text.find_first_not_of(" \t\r\n") == std::string::npos;
   if (blank)
-    return Error::plain("Parser Error when parsing `Unable to parse a template from data file: " + name +
-                        " is empty`");
+    return Error::plain(ErrorKind::DataEmpty,
+                        "Parser Error when parsing `Unable to parse a template from data file: " + name + " is empty`");
   // The excerpt of the error message: cfn-guard cuts at byte 100 and panics
   // when that splits a UTF-8 character; guardvm cuts before that character
   // instead (docs/compatibility.md).
@@ -47,16 +47,20 @@ Result<std::unique_ptr<Document>> loadDataText(const std::string& name, std::str
   std::string head = text.substr(0, cut);  // text moves below
   auto doc = loadDocument(std::move(text), name);
   if (!doc.ok()) {
-    const Error& e = doc.error();
-    if (e.message.find("non string type detected") != std::string::npos)
-      return Error::plain("Parser Error when parsing `" + e.message + "`");
+    // The loader's kind and position stay; the message becomes cfn-guard's.
+    Error e = doc.takeError();
+    if (e.kind == ErrorKind::DataNonStringKey) {  // cfn-guard passes this text through
+      e.message = "Parser Error when parsing `" + e.message + "`";
+      return e;
+    }
     // cfn-guard's text, then where and why in ours (its text names neither).
     std::string where;
     if (!e.detail.empty())
       where = "\n" + name + (e.line ? ":" + std::to_string(e.line) + ":" + std::to_string(e.column) : "") +
               ": " + e.detail;
-    return Error::plain("Parser Error when parsing `Error encountered while parsing data file: " + name +
-                        ", data beginning with \n" + head + "\n ...`" + where);
+    e.message = "Parser Error when parsing `Error encountered while parsing data file: " + name +
+                ", data beginning with \n" + head + "\n ...`" + where;
+    return e;
   }
   return doc;
 }
@@ -66,10 +70,16 @@ std::string diagnosticText(const Error& e, const std::string& text, const char* 
                   severity + ": " + e.message + "\n";
   if (e.line == 0) return s;
   size_t start = 0;
-  for (uint32_t l = 1; l < e.line; ++l) {
-    size_t nl = text.find('\n', start);
-    if (nl == std::string::npos) return s;
-    start = nl + 1;
+  if (e.hasOffset() && e.offset <= text.size()) {
+    // The line the error's byte offset is on.
+    const size_t nl = e.offset == 0 ? std::string::npos : text.rfind('\n', e.offset - 1);
+    start = nl == std::string::npos ? 0 : nl + 1;
+  } else {
+    for (uint32_t l = 1; l < e.line; ++l) {
+      size_t nl = text.find('\n', start);
+      if (nl == std::string::npos) return s;
+      start = nl + 1;
+    }
   }
   size_t end = text.find('\n', start);
   std::string line = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
@@ -89,13 +99,13 @@ std::string diagnosticText(const Error& e, const std::string& text, const char* 
 Result<std::vector<SourceFile>> readRulesSources(const std::vector<std::string>& inputs) {
   std::vector<SourceFile> sources;
   for (const auto& in : inputs) {
-    if (!pathExists(in)) return Error::plain(in + ": no such file or directory");
+    if (!pathExists(in)) return Error::plain(ErrorKind::IoNotFound, in + ": no such file or directory");
     const bool dir = isDirectory(in);
     for (const auto& f : walk(in, WalkOrder::ByName, false)) {
       std::string base = baseName(f.path);
       if (dir && !endsWith(base, ".guard") && !endsWith(base, ".ruleset")) continue;
       auto text = readFile(f.path, kMaxRulesBytes);
-      if (!text.ok()) return Error::plain(f.path + ": " + text.error().message);
+      if (!text.ok()) return text.error().prefixed(f.path + ": ");
       sources.push_back(SourceFile{base, f.path, std::move(text.value())});
     }
   }
@@ -150,7 +160,7 @@ CompiledRules compileRules(const std::vector<SourceFile>& sources, const LintOpt
     out.compilerWarnings += int(warnings.size());
     if (!r.ok()) {
       out.diagnostics += diagnosticText(r.error(), s.text, "error");
-      ++out.failures;
+      if (!out.failures++) out.firstFailure = r.takeError();
       continue;
     }
     LintReport linted = lintSource(s, lint);
@@ -161,7 +171,8 @@ CompiledRules compileRules(const std::vector<SourceFile>& sources, const LintOpt
   // The compiler's output runs only once the verifier has proved it safe,
   // like a pack's (a compiler bug must not become a crash).
   if (auto verified = vm::verifyProgram(*program); !verified.ok()) {
-    out.internalError = "the compiled program does not verify: " + verified.error().message;
+    out.internalError =
+        Error::plain(ErrorKind::Internal, "the compiled program does not verify: " + verified.error().message);
     return out;
   }
   vm::attachFacts(*program);
@@ -181,7 +192,8 @@ Result<Unit> savePackBytes(std::string_view bytes, const std::string& path) {
   if (!out || std::rename(temp.c_str(), path.c_str()) != 0) {
     const int e = errno;
     std::remove(temp.c_str());
-    return Error::plain("cannot write " + path + (e ? std::string(": ") + std::strerror(e) : std::string()));
+    return Error::plain(ErrorKind::IoWrite,
+                        "cannot write " + path + (e ? std::string(": ") + std::strerror(e) : std::string()));
   }
   return Unit{};
 }

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -70,17 +71,18 @@ std::string lintRulesInput(const std::string& path, const std::string& text);
 
 // Compiles sources into one program, verified and with its facts attached.
 // `diagnostics` receives every warning and error in source order; the
-// program is null when any source failed (then `failures` counts them) or
-// when the result does not verify (then `internalError` says why). Lint
-// warnings (when `lint.enabled`) are counted in `lintWarnings`; they never
-// make a source fail.
+// program is null when any source failed (then `failures` counts them and
+// `firstFailure` is the first one's error) or when the result does not verify
+// (then `internalError`, of kind Internal, says why). Lint warnings (when
+// `lint.enabled`) are counted in `lintWarnings`; they never make a source fail.
 struct CompiledRules {
   std::unique_ptr<vm::Program> program;
   std::string diagnostics;
   int failures = 0;
+  std::optional<Error> firstFailure;
   int compilerWarnings = 0;  // the compiler's own (sema.h), always reported
   int lintWarnings = 0;
-  std::string internalError;
+  std::optional<Error> internalError;
 };
 CompiledRules compileRules(const std::vector<SourceFile>& sources, const LintOptions& lint = {});
 

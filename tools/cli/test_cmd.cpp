@@ -52,7 +52,7 @@ struct SpecResult {
     std::vector<std::string> evaluated;
   };
   std::vector<Unmet> failed;
-  std::string error;  // fatal: bad expectation word or evaluation error
+  std::optional<Error> error;  // fatal: bad expectation word or evaluation error
   std::string tree;   // -v: the evaluation record tree (§8.1, empty data name)
 };
 
@@ -150,15 +150,15 @@ std::string notUtf8ReadError() { return std::string("I/O error when reading ") +
 Result<std::unique_ptr<Document>> loadTestFile(const std::string& path) {
   auto text = readFile(path);
   if (!text.ok())
-    return Error::plain("Parser Error when parsing `Unable to process data in file " + path + ", Error " +
-                        text.error().message + "`");
-  if (!isUtf8(text.value())) return Error::plain(notUtf8ReadError());
+    return Error::plain(text.error().kind, "Parser Error when parsing `Unable to process data in file " + path +
+                                               ", Error " + text.error().message + "`");
+  if (!isUtf8(text.value())) return Error::plain(ErrorKind::DataNotUtf8, notUtf8ReadError());
   std::string body = text.value();
   if (body.find_first_not_of(" \t\r\n") == std::string::npos) return std::unique_ptr<Document>();
   auto loaded = loadDocument(body, path);
   if (loaded.ok() && isTestSpecList(loaded.value()->root())) return std::move(loaded.value());
-  return Error::plain("Parser Error when parsing `Unable to process data in file " + path + ", Error " +
-                      serdeJsonError(body) + "`");
+  return Error::plain(ErrorKind::DataShape, "Parser Error when parsing `Unable to process data in file " + path +
+                                                ", Error " + serdeJsonError(body) + "`");
 }
 
 class TestRunner {
@@ -191,7 +191,7 @@ SpecResult TestRunner::runSpec(const RulesUnit& unit, const Document& doc, const
   limits.trace = opt_.verbose && !opt_.structured();
   auto result = vm::evaluateFile(*unit.program, unit.file, doc, root, limits);
   if (!result.ok()) {
-    res.error = result.error().message;
+    res.error = result.takeError();
     return res;
   }
   if (limits.trace) {
@@ -210,7 +210,8 @@ SpecResult TestRunner::runSpec(const RulesUnit& unit, const Document& doc, const
     }
     std::string w = want->kind == NodeKind::String ? std::string(want->text()) : "";
     if (w != "PASS" && w != "FAIL" && w != "SKIP") {
-      res.error = "Types or variable assignments are incompatible `Status code is incorrect " + w + "`";
+      res.error = Error::plain(ErrorKind::DataShape,
+                               "Types or variable assignments are incompatible `Status code is incorrect " + w + "`");
       return res;
     }
     bool met;
@@ -232,7 +233,7 @@ SpecResult TestRunner::runSpec(const RulesUnit& unit, const Document& doc, const
 void TestRunner::printSpec(const SpecResult& r, int number) const {
   out("Test Case #" + std::to_string(number) + "\n");
   if (r.name) out("Name: " + *r.name + "\n");
-  if (!r.error.empty()) return;
+  if (r.error) return;
   for (const auto& rule : r.noExpectation) out("  No Test expectation was set for Rule " + rule + "\n");
   if (!r.tree.empty()) out(r.tree);
   if (!r.failed.empty()) {
@@ -274,16 +275,16 @@ RunOutcome TestRunner::runFile(const RulesUnit& unit, const std::vector<std::str
     for (uint32_t i = 0; i < list->list.size; ++i) {
       SpecResult r = runSpec(unit, *doc.value(), list->list.items[i]);
       ++number;
-      if (!r.error.empty()) {
-        total.code = result ? 1 : kExitError;
+      if (r.error) {
+        total.code = result ? 1 : exitCodeOf(*r.error);
         total.fatal = !result;
         if (result) {
           result->cases.clear();
-          result->error = r.error;
+          result->error = r.error->message;
           return total;
         }
         printSpec(r, number);
-        err("Error occurred " + r.error + "\n");
+        err("Error occurred " + r.error->message + "\n");
         return total;
       }
       if (!r.failed.empty()) total.code = kExitTestFailed;
@@ -418,6 +419,17 @@ double millisSince(std::chrono::steady_clock::time_point t0) {
 }
 
 // -d DIR: rules files grouped by directory, test files from a sibling tests/ folder.
+
+// Why a rules file cannot be tested, in cfn-guard's words: a pack that does
+// not load, or the parse error without the nom context label (cfn-guard's
+// `test` prints none). Empty for a pack without rules files, as before.
+std::string unloadableText(const Result<std::vector<RulesUnit>>& loaded, const std::string& text) {
+  if (!loaded.ok()) return loaded.error().message;
+  if (loaded.value().empty()) return {};
+  const RulesUnit& u = loaded.value()[0];
+  return parseErrorMessage(*u.parseFailure, u.name, text, ParseContext::Omit);
+}
+
 int runDirectory(const TestOptions& o) {
   if (!pathExists(o.dir)) {
     err("Error occurred The path `" + o.dir + "` does not exist\n");
@@ -482,13 +494,11 @@ int runDirectory(const TestOptions& o) {
                                          millisSince(t0)});
         continue;
       }
-      std::string loadError;
-      std::vector<RulesUnit> units;
-      if (text.ok()) units = loadRules(e.path, e.stem, text.value(), &loadError, cache.get());
-      if (!text.ok() || units.empty() || !units[0].parseError.empty()) {
+      Result<std::vector<RulesUnit>> loaded = std::vector<RulesUnit>();
+      if (text.ok()) loaded = loadRules(e.path, e.stem, text.value(), cache.get());
+      if (!text.ok() || !loaded.ok() || loaded.value().empty() || loaded.value()[0].parseFailure) {
         std::string why = "Parser Error when parsing `" +
-                          cfnParseMessage(!text.ok() ? text.error().message
-                                          : units.empty() ? loadError : units[0].parseError) + "`";
+                          (!text.ok() ? text.error().message : unloadableText(loaded, text.value())) + "`";
         if (o.structured()) {
           results.push_back(TestFileResult{e.path, {}, why, millisSince(t0)});
           continue;
@@ -497,6 +507,7 @@ int runDirectory(const TestOptions& o) {
         code = kExitTestFailed;  // a parse error always sets 7 (§10.6)
         continue;
       }
+      const std::vector<RulesUnit>& units = loaded.value();
       if (units[0].empty) {
         if (!o.structured()) out("---\n");
         continue;
@@ -547,12 +558,10 @@ int runSingle(const TestOptions& o) {
     out("Unable to read rule file content " + why);  // cfn-guard ends it without a newline
     return 1;
   }
-  std::string loadError;
   const std::unique_ptr<CompileCache> cache = CompileCache::fromEnvironment(o.noCache);
-  auto units = loadRules(o.rulesFile, baseName(o.rulesFile), text.value(), &loadError, cache.get());
-  if (units.empty() || !units[0].parseError.empty()) {
-    std::string why =
-        "Parser Error when parsing `" + cfnParseMessage(units.empty() ? loadError : units[0].parseError) + "`";
+  auto loaded = loadRules(o.rulesFile, baseName(o.rulesFile), text.value(), cache.get());
+  if (!loaded.ok() || loaded.value().empty() || loaded.value()[0].parseFailure) {
+    std::string why = "Parser Error when parsing `" + unloadableText(loaded, text.value()) + "`";
     if (o.structured()) {  // reported, but the exit code stays 0 (§10.6)
       writeStructured(o, {TestFileResult{o.rulesFile, {}, why, millisSince(t0)}}, false);
       return kExitOk;
@@ -560,6 +569,7 @@ int runSingle(const TestOptions& o) {
     out("Parse Error on ruleset file " + why + "\n");
     return 1;
   }
+  const std::vector<RulesUnit>& units = loaded.value();
   if (units[0].empty) return kExitOk;
   std::vector<std::string> tests;
   WalkOrder order = o.lastModified ? WalkOrder::ByModified : WalkOrder::ByName;

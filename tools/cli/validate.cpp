@@ -37,13 +37,13 @@ struct ValidateOptions {
 struct DataFile {
   std::string name;  // data name: canonical absolute path, STDIN, DATA_STDIN[n]
   std::unique_ptr<Document> doc;  // owns the file's text too (doc->text())
-  std::string mergeError;  // --input-params clash, reported when the file is evaluated
+  std::optional<Error> mergeError;  // --input-params clash, reported when the file is evaluated
 };
 
 // One rules source in processing order, read before anything is evaluated.
 struct RulesSource {
   std::string path, name, text;
-  std::string readError;  // OS text when the file could not be read
+  std::optional<Error> readError;  // the file could not be read (or is not text)
 };
 
 bool hasRulesExtension(std::string_view p) {
@@ -68,15 +68,20 @@ int fatal(const std::string& message) {
   err("Error occurred " + message + "\n");
   return kExitError;
 }
+// An error that stops the run: its message, and the exit code of its kind.
+int fatal(const Error& e) {
+  err("Error occurred " + e.message + "\n");
+  return exitCodeOf(e);
+}
 
 // What evaluating one (rules file, data file) pair produced.
 struct PairOutcome {
   std::string text;          // rendered report(s), after what went to `spill`
   // The beginning of a report too big to keep in memory (see reportDrain).
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> spill{nullptr, &std::fclose};
-  std::string spillError;
+  std::optional<Error> spillError;
   bool failed = false;       // the data file FAILed the rules file
-  std::string error;         // an evaluation error (exit 255)
+  std::optional<Error> error;  // an evaluation error (exit 255)
   bool panicked = false;     // cfn-guard would panic in its reporter here
   std::string panicMessage;
 };
@@ -144,43 +149,43 @@ int Validator::loadAllData() {
   // Files are read and parsed in parallel; the first error in command-line
   // order is the one reported, as a sequential run would.
   data_.resize(files.size());
-  std::vector<std::string> errors(files.size());
-  std::vector<char> unreadable(files.size(), 0);
+  std::vector<std::optional<Error>> errors(files.size());
   parallelFor(files.size(), effectiveJobs(opt_.jobs), [&](size_t i) {
     DataFile& d = data_[i];
     d.name = lossyUtf8(files[i].canonical);
     auto text = readFile(files[i].path);
     if (!text.ok()) {
-      errors[i] = "I/O error when reading " + files[i].path + ": " + text.error().message;
-      unreadable[i] = 1;
+      errors[i] = text.error().prefixed("I/O error when reading " + files[i].path + ": ");
       return;
     }
     // Read but not text: a bad input, which stops the run like a parse error.
     if (!isUtf8(text.value())) {
-      errors[i] = "I/O error when reading " + files[i].path + ": " + notUtf8Where(text.value());
+      errors[i] = notUtf8Error(ErrorKind::DataNotUtf8, text.value())
+                      .prefixed("I/O error when reading " + files[i].path + ": ");
       return;
     }
     auto doc = loadDataText(d.name, std::move(text.value()));
     if (!doc.ok()) {
-      errors[i] = doc.error().message;
+      errors[i] = doc.takeError();
       return;
     }
     d.doc = std::move(doc.value());
   });
-  // A file that cannot be read is reported and left out; the others are
-  // still evaluated and the exit code is non-zero (cfn-guard stops at the
-  // first one). A file that was read but does not parse stops the run with
-  // 255, as in cfn-guard (goldens v64-v67).
+  // A file that cannot be read (an I/O kind) is reported and left out; the
+  // others are still evaluated and the exit code is non-zero (cfn-guard stops
+  // at the first one). A file that was read but does not parse (a data kind)
+  // stops the run with 255, as in cfn-guard (goldens v64-v67).
+  auto unreadable = [&](size_t i) { return errors[i] && errors[i]->group() == ErrorGroup::Io; };
   for (size_t i = 0; i < errors.size(); ++i) {
-    if (errors[i].empty()) continue;
-    if (!unreadable[i]) return fatal(errors[i]);
-    fatal(errors[i]);
+    if (!errors[i]) continue;
+    if (!unreadable(i)) return fatal(*errors[i]);
+    fatal(*errors[i]);
     inputUnreadable_ = true;
   }
   if (inputUnreadable_) {
     std::vector<DataFile> readable;
     for (size_t i = 0; i < data_.size(); ++i)
-      if (!unreadable[i]) readable.push_back(std::move(data_[i]));
+      if (!unreadable(i)) readable.push_back(std::move(data_[i]));
     data_ = std::move(readable);
   }
   return 0;
@@ -230,7 +235,7 @@ int Validator::loadParams() {
   if (auto r = checkParams(params_); !r.ok()) return fatal(r.error().message);
   parallelFor(data_.size(), effectiveJobs(opt_.jobs), [&](size_t i) {
     auto r = mergeParamsInto(*data_[i].doc, params_);
-    if (!r.ok()) data_[i].mergeError = r.error().message;
+    if (!r.ok()) data_[i].mergeError = r.takeError();
   });
   return 0;
 }
@@ -266,11 +271,11 @@ int Validator::collectRules() {
       if (dir && !hasRulesExtension(baseName(f.path))) continue;
       RulesSource src{f.path, lossyUtf8(baseName(f.path)), {}, {}};
       auto text = readFile(f.path, kMaxRulesBytes);
-      if (!text.ok()) src.readError = text.error().message;
+      if (!text.ok()) src.readError = text.takeError();
       // cfn-guard reads rules into a Rust String and refuses other bytes
       // (a pack is binary).
       else if (!isPackInput(f.path, text.value()) && !isUtf8(text.value()))
-        src.readError = notUtf8Where(text.value());
+        src.readError = notUtf8Error(ErrorKind::RulesNotUtf8, text.value());
       else src.text = std::move(text.value());
       sources_.push_back(std::move(src));
     }
@@ -283,7 +288,7 @@ int Validator::collectRules() {
 // without the flag.
 void Validator::printLintWarnings() const {
   for (const RulesSource& src : sources_)
-    if (src.readError.empty()) err(lintRulesInput(src.path, src.text));
+    if (!src.readError) err(lintRulesInput(src.path, src.text));
 }
 
 void Validator::printParseError(const RulesUnit& unit) const {
@@ -311,11 +316,11 @@ static vm::ReportDrain reportDrain(PairOutcome& o, const OutputTurn& turn) {
   constexpr size_t kStreamAt = size_t(1) << 20;
   constexpr size_t kSpillAt = size_t(64) << 20;
   return [&o, turn](std::string& text) {
-    if (text.size() < kStreamAt || !o.spillError.empty()) return;
+    if (text.size() < kStreamAt || o.spillError) return;
     if (turn.mine()) {
       if (o.spill) {
         if (!copySpill(o.spill.get())) {
-          o.spillError = "cannot read back the report from its temporary file";
+          o.spillError = Error::plain(ErrorKind::IoRead, "cannot read back the report from its temporary file");
           return;
         }
         o.spill.reset();
@@ -328,7 +333,7 @@ static vm::ReportDrain reportDrain(PairOutcome& o, const OutputTurn& turn) {
     if (!o.spill) o.spill.reset(std::tmpfile());
     if (!o.spill) return;  // no temporary file: the report stays in memory
     if (std::fwrite(text.data(), 1, text.size(), o.spill.get()) != text.size()) {
-      o.spillError = "cannot write the report to a temporary file (disk full?)";
+      o.spillError = Error::plain(ErrorKind::IoWrite, "cannot write the report to a temporary file (disk full?)");
       return;
     }
     text.clear();
@@ -341,7 +346,7 @@ PairOutcome Validator::evaluatePair(const RulesUnit& unit, const DataFile& d, co
   limits.trace = opt_.verbose || opt_.printJson;  // the full record tree (§8)
   auto result = vm::evaluateFile(*unit.program, unit.file, *d.doc, nullptr, limits);
   if (!result.ok()) {
-    o.error = result.error().message;
+    o.error = result.takeError();
     return o;
   }
   const vm::FileResult& r = result.value();
@@ -367,7 +372,7 @@ PairOutcome Validator::evaluatePair(const RulesUnit& unit, const DataFile& d, co
 // messages and output keep their order.
 struct CompiledSource {
   std::vector<RulesUnit> units;
-  std::string loadError;
+  std::optional<Error> loadError;  // a pack that does not load, a compiler bug
 };
 
 std::vector<CompiledSource> compileAll(const std::vector<RulesSource>& sources, unsigned jobs, bool noCache) {
@@ -375,8 +380,12 @@ std::vector<CompiledSource> compileAll(const std::vector<RulesSource>& sources, 
   std::vector<CompiledSource> out(sources.size());
   parallelFor(sources.size(), jobs, [&](size_t i) {
     const RulesSource& src = sources[i];
-    if (src.readError.empty())
-      out[i].units = loadRules(src.path, src.name, src.text, &out[i].loadError, cache.get());
+    if (src.readError) return;
+    auto loaded = loadRules(src.path, src.name, src.text, cache.get());
+    if (loaded.ok())
+      out[i].units = std::move(loaded.value());
+    else
+      out[i].loadError = loaded.takeError();
   });
   return out;
 }
@@ -397,16 +406,16 @@ int Validator::evaluateConsole() {
   std::vector<CompiledSource> compiled = compileAll(sources_, jobs, opt_.noCache);
   std::vector<ConsoleStep> steps;
   for (size_t s = 0; s < sources_.size(); ++s) {
-    if (!sources_[s].readError.empty()) {
+    if (sources_[s].readError) {
       steps.push_back({ConsoleStep::ReadError, s});
       continue;
     }
-    if (!compiled[s].loadError.empty()) {
+    if (compiled[s].loadError) {
       steps.push_back({ConsoleStep::LoadError, s});
       continue;
     }
     for (const auto& unit : compiled[s].units) {
-      if (!unit.parseError.empty()) {
+      if (unit.parseFailure) {
         steps.push_back({ConsoleStep::ParseError, s, &unit});
         continue;
       }
@@ -424,7 +433,8 @@ int Validator::evaluateConsole() {
     const ConsoleStep& st = steps[k];
     PairOutcome o;
     if (st.kind != ConsoleStep::Pair) return o;
-    if (!data_[st.data].mergeError.empty()) o.error = data_[st.data].mergeError;
+    if (data_[st.data].mergeError)
+      o.error = data_[st.data].mergeError;
     else o = evaluatePair(*st.unit, data_[st.data], turn);
     return o;
   };
@@ -435,23 +445,23 @@ int Validator::evaluateConsole() {
         // cfn-guard prints this and goes on with exit 0 as if the file had
         // passed; guardvm names the file and makes the exit code non-zero.
         const RulesSource& src = sources_[st.source];
-        err("Unable read content from file " + src.path + ": I/O error when reading " + src.readError + "\n");
+        err("Unable read content from file " + src.path + ": I/O error when reading " + src.readError->message + "\n");
         exitCode = kExitError;
         return true;
       }
       case ConsoleStep::LoadError:
-        err("Error occurred " + compiled[st.source].loadError + "\n");
-        exitCode = kExitError;
+        err("Error occurred " + compiled[st.source].loadError->message + "\n");
+        exitCode = exitCodeOf(*compiled[st.source].loadError);
         return true;
       case ConsoleStep::ParseError:
         printParseError(*st.unit);
-        exitCode = kExitParseError;
+        exitCode = exitCodeOf(*st.unit->parseFailure);
         return true;
       case ConsoleStep::Pair:
         break;
     }
-    if (!o.error.empty() || !o.spillError.empty()) {
-      stopCode = fatal(o.error.empty() ? o.spillError : o.error);
+    if (o.error || o.spillError) {
+      stopCode = fatal(o.error ? *o.error : *o.spillError);
       return false;
     }
     if (o.spill && !copySpill(o.spill.get())) {
@@ -491,29 +501,28 @@ int Validator::evaluateStructured() {
     return uint64_t(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - since).count());
   };
   for (const RulesSource& src : sources_)
-    if (!src.readError.empty()) {
-      err("Unable to read content from file " + src.path + ": I/O error when reading " + src.readError + "\n");
-      return fatal("I/O error when reading " + src.path + ": " + src.readError);
+    if (src.readError) {
+      err("Unable to read content from file " + src.path + ": I/O error when reading " + src.readError->message + "\n");
+      return fatal("I/O error when reading " + src.path + ": " + src.readError->message);
     }
   bool parseFailed = false;
   std::vector<RulesUnit> units;
   std::vector<CompiledSource> compiled = compileAll(sources_, effectiveJobs(opt_.jobs), opt_.noCache);
   for (CompiledSource& c : compiled) {
-    const std::string& loadError = c.loadError;
     for (auto& unit : c.units) {
-      if (!unit.parseError.empty()) {
+      if (unit.parseFailure) {
         printParseError(unit);
         parseFailed = true;
       } else if (!unit.empty) {
         units.push_back(std::move(unit));
       }
     }
-    if (!loadError.empty()) return fatal(loadError);
+    if (c.loadError) return fatal(c.loadError->message);
   }
   // cfn-guard panics on a parameter clash here (before any output); guardvm
   // reports it as an error (docs/compatibility.md).
   for (const DataFile& d : data_)
-    if (!d.mergeError.empty()) return fatal(d.mergeError);
+    if (d.mergeError) return fatal(*d.mergeError);
 
   // One test case per (data file, rules file), evaluated in parallel per data file.
   std::vector<vm::report::JunitSuite> suites(data_.size());
@@ -521,7 +530,7 @@ int Validator::evaluateStructured() {
   // function results), which their FileResult owns: keep each alive until the
   // combined output is written.
   std::vector<std::vector<vm::FileResult>> results(data_.size());
-  std::vector<std::string> errors(data_.size());
+  std::vector<std::optional<Error>> errors(data_.size());
   parallelFor(data_.size(), effectiveJobs(opt_.jobs), [&](size_t i) {
     const DataFile& d = data_[i];
     suites[i].dataName = d.name;
@@ -529,7 +538,7 @@ int Validator::evaluateStructured() {
       auto t0 = Clock::now();
       auto result = vm::evaluateFile(*unit.program, unit.file, *d.doc);
       if (!result.ok()) {
-        errors[i] = result.error().message;
+        errors[i] = result.takeError();
         return;
       }
       vm::PairView view{*unit.program, result.value(), *d.doc, d.doc->text(), unit.name, d.name};
@@ -539,7 +548,7 @@ int Validator::evaluateStructured() {
     suites[i].millis = millis(start);
   });
   for (const auto& e : errors)
-    if (!e.empty()) return fatal(e);
+    if (e) return fatal(*e);
 
   bool anyFail = false;
   std::vector<vm::report::FileReportModel> combined;

@@ -75,13 +75,15 @@ std::string unexpected(const Node* n) {
 Result<std::vector<std::string>> stringList(const std::string& text, const Node* n) {
   size_t end = endOfValue(text, offsetOf(text, n->line, n->col));
   if (n->kind != NodeKind::List)
-    return Error::plain(("invalid type: " + unexpected(n) + ", expected a sequence") + at(text, end));
+    return Error::plain(ErrorKind::DataShape,
+                        ("invalid type: " + unexpected(n) + ", expected a sequence") + at(text, end));
   std::vector<std::string> out;
   for (uint32_t i = 0; i < n->list.size; ++i) {
     const Node* item = n->list.items[i];
     if (item->kind != NodeKind::String) {
       size_t e = endOfValue(text, offsetOf(text, item->line, item->col));
-      return Error::plain("invalid type: " + unexpected(item) + ", expected a string" + at(text, e));
+      return Error::plain(ErrorKind::DataShape,
+                          "invalid type: " + unexpected(item) + ", expected a string" + at(text, e));
     }
     out.emplace_back(item->text());
   }
@@ -107,8 +109,9 @@ Result<Node*> merge(Document& doc, const Node* left, const Node* right) {
   if (left->kind == NodeKind::Map && right->kind == NodeKind::Map) {
     for (uint32_t i = 0; i < right->map.size; ++i)
       if (Document::lookupText(left, right->map.entries[i].keyText()))
-        return Error::plain("Conflicting rule or variable assignments inside the same scope `Key " +
-                            std::string(right->map.entries[i].keyText()) + ", already exists in map`");
+        return Error::plain(ErrorKind::DataMergeConflict,
+                            "Conflicting rule or variable assignments inside the same scope `Key " +
+                                std::string(right->map.entries[i].keyText()) + ", already exists in map`");
     Node* m = doc.newNode(NodeKind::Map);
     m->line = right->line;
     m->col = right->col;
@@ -134,8 +137,10 @@ Result<Node*> merge(Document& doc, const Node* left, const Node* right) {
     for (uint32_t i = 0; i < right->list.size; ++i) l->list.items[left->list.size + i] = right->list.items[i];
     return l;
   }
-  return Error::plain(std::string("Types or variable assignments are incompatible `Types are not compatible for merges ") +
-                      mergeType(left) + ", " + mergeType(right) + "`");
+  return Error::plain(
+      ErrorKind::DataMergeConflict,
+      std::string("Types or variable assignments are incompatible `Types are not compatible for merges ") +
+          mergeType(left) + ", " + mergeType(right) + "`");
 }
 
 }  // namespace
@@ -145,12 +150,12 @@ Result<Payload> parsePayload(const std::string& text) {
   bool json = text.find_first_not_of(" \t\r\n") != std::string::npos &&
               text[text.find_first_not_of(" \t\r\n")] == '{';
   if (!doc.ok() || !json || !doc.value()->root())
-    return Error::plain("Parser Error when parsing `expected value" + at(text, 1) + "`");
+    return Error::plain(ErrorKind::DataSyntax, "Parser Error when parsing `expected value" + at(text, 1) + "`");
   const Node* root = doc.value()->root();
   size_t end = endOfValue(text, offsetOf(text, root->line, root->col));
   if (root->kind != NodeKind::Map)
-    return Error::plain("Parser Error when parsing `invalid type: " + unexpected(root) +
-                        ", expected struct Payload" + at(text, end) + "`");
+    return Error::plain(ErrorKind::DataShape, "Parser Error when parsing `invalid type: " + unexpected(root) +
+                                                  ", expected struct Payload" + at(text, end) + "`");
   Payload p;
   bool haveRules = false, haveData = false;
   for (uint32_t i = 0; i < root->map.size; ++i) {
@@ -158,13 +163,14 @@ Result<Payload> parsePayload(const std::string& text) {
     bool rules = e.keyText() == "rules", data = e.keyText() == "data";
     if (!rules && !data) continue;
     auto list = stringList(text, e.value);
-    if (!list.ok()) return Error::plain("Parser Error when parsing `" + list.error().message + "`");
+    if (!list.ok()) return Error::plain(list.error().kind, "Parser Error when parsing `" + list.error().message + "`");
     (rules ? p.rules : p.data) = std::move(list.value());
     (rules ? haveRules : haveData) = true;
   }
   for (auto [have, field] : {std::pair{haveRules, "rules"}, std::pair{haveData, "data"}})
     if (!have)
-      return Error::plain(std::string("Parser Error when parsing `missing field `") + field + "`" + at(text, end) + "`");
+      return Error::plain(ErrorKind::DataShape, std::string("Parser Error when parsing `missing field `") + field +
+                                                    "`" + at(text, end) + "`");
   return p;
 }
 
@@ -174,8 +180,9 @@ Result<Unit> checkParams(const std::vector<ParamText>& params) {
   for (const ParamText& p : params) {
     auto node = parseInto(doc, p.text);
     if (!node.ok())
-      return Error::plain("Parser Error when parsing `Error encountered while parsing data file: " + p.name +
-                          ", data beginning with \n" + p.text.substr(0, 100) + "\n ...`");
+      return Error::plain(ErrorKind::DataSyntax,
+                          "Parser Error when parsing `Error encountered while parsing data file: " + p.name +
+                              ", data beginning with \n" + p.text.substr(0, 100) + "\n ...`");
     if (!acc) {
       acc = node.value();
       continue;
