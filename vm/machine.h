@@ -156,7 +156,7 @@ class Machine {
  public:
   Machine(const Program& p, const Document& d, const Node* root, const EvalLimits& limits)
       : P(p), D(d), root_(root ? root : d.root()), limits_(limits),
-        facts_(p.facts ? p.facts : std::make_shared<const ProgramFacts>(analyzeProgram(p))),
+        facts_(p.facts ? p.facts.get() : &kNoFacts),
         trace_(limits.trace), keyStamp_(keyIdTable.newStamp(p.strings.size())) {}
   ~Machine() { giveBackBuffers(B_); }
   Machine(const Machine&) = delete;
@@ -172,10 +172,20 @@ class Machine {
   bool callSet(uint32_t func, Frame& frame, const Node* self, ResultSet& out);
   Status exec(uint32_t func, Frame& frame, const Node* self, ResultSet* setOut);
   bool refine(const Instr& in, RegFile& rf, Frame& frame, const Node* self);
+  bool refineSelect(const Instr& in, RegFile& rf, Frame& frame, const Node* self);
   static uint32_t queryEnd(const Function& f, uint32_t from, uint8_t reg);
   static bool recordsAgain(const Function& f, uint32_t from, uint32_t end);
   bool refineDepthFirst(const Function& f, uint32_t at, uint32_t end, RegFile& rf, Frame& frame,
-                        const Node* self);
+                        const Node* self, bool selectFirst = false);
+  template <bool kTrace>
+  bool valuesThenSelect(const Function& f, uint32_t at, const Instr& in, RegFile& rf, Frame& frame,
+                        const Node* self, uint32_t& pc);
+  bool tooManyValues(const ResultSet& set) {
+    if (set.size() <= limits_.maxResultSetSize) return false;
+    fail("a query selected more than " + std::to_string(limits_.maxResultSetSize) +
+         " values (the limit on one result set)");
+    return true;
+  }
   // The interpreter loop; kTrace adds the trace hooks (one instantiation
   // each, so the default path carries no trace test per instruction).
   template <bool kTrace>
@@ -249,7 +259,8 @@ class Machine {
   // Kept out of loop(): inlined, its locals grew loop's frame under ASan from
   // 1.6 to 6.4 KB, and a chain of kMaxCallDepth rule references (one loop
   // frame each) overflowed the 8 MB stack (LimitCallDepth).
-  [[gnu::noinline]] bool stepAllValuesOfType(ResultSet& set, const Instr& filter, ResultSet& tmp, Frame& frame);
+  [[gnu::noinline]] bool stepAllValuesOfType(ResultSet& set, bool typeSelect, uint32_t selectPart,
+                                             ResultSet& tmp, Frame& frame);
   bool fail(std::string message) {
     if (!err_) err_ = Error::plain(std::move(message));
     return false;
@@ -257,24 +268,13 @@ class Machine {
   bool failed() const { return err_.has_value(); }
 
   // ---- trace mode (EvalLimits::trace): cfn-guard's full record stream
-  // Per-instruction trace actions, derived once per function from the shapes
-  // compiler/lower.cpp emits (see traceAnnotations).
-  enum : uint8_t {
-    kOpenClause = 1,     // CLAUSE_BEGIN of an access clause (info = clause)
-    kOpenBlock = 2,      // CLAUSE_BEGIN of a block clause (info = block)
-    kOpenType = 4,       // first instruction of a type block (block = block)
-    kOpenTypeWhen = 8,   // COND_BEGIN of a type block's conditions
-    kOpenWhen = 16,      // COND_BEGIN of a `when` clause
-  };
-  enum : uint8_t { kCloseCond = 1, kCloseWhen = 2, kCloseType = 4 };
-  struct Ann {
-    uint8_t open = 0, close = 0;
-    uint8_t disj = 0;    // DISJ_BEGIN: 0 GuardClause, 1 RuleClause, 2 WhenGuardClause
-    uint32_t info = kNone, block = kNone;
-  };
+  // Per-instruction trace actions: the compiler's trace marks (TraceMark,
+  // vm/program.h; proved by the verifier), one per instruction of a function
+  // (see traceAnnotations).
+  using Ann = TraceMark;
   const std::vector<Ann>& traceAnnotations(uint32_t func);
   void traceBefore(const Ann& a, uint32_t func);
-  void traceAfter(const Ann& a, const Instr& in, const Instr* code, uint32_t pc, const std::vector<Status>& T);
+  void traceAfter(const Ann& a, const Instr& in, const std::vector<Status>& T);
   uint32_t topen(TraceKind k, TraceContext ctx, uint32_t ctxId = kNone, uint32_t ctxN = 0) {
     TraceRecord r;
     r.kind = k;
@@ -389,9 +389,9 @@ class Machine {
   // stepAllValuesOfType's scratch: the kept tags' entry lists, merged.
   std::vector<const std::vector<uint32_t>*>& keptLists_ = B_.keptLists;
   std::vector<uint32_t>& keptOrder_ = B_.keptOrder;
-  // The program's facts (vm/analysis.h): its own, or computed for this
-  // machine when a program built by hand has none.
-  std::shared_ptr<const ProgramFacts> facts_;
+  // The program's proved facts (vm/analysis.h), or none.
+  static inline const ProgramFacts kNoFacts{};
+  const ProgramFacts* facts_;
   ResultSet& guardLeft_ = B_.guardLeft;  // guardFirstConjunct's operands
   ResultSet& guardRight_ = B_.guardRight;
   // The outcome lists of checkUnary/checkBinary, reused from clause to clause

@@ -432,7 +432,7 @@ std::vector<RulesUnit> loadRules(const std::string& path, const std::string& rep
     units.clear();
     return units;
   } else {
-    vm::attachFacts(*program);
+    stateFacts(*program);
     u.program = program;
     u.file = 0;
     u.empty = program->files[0].empty;
