@@ -120,9 +120,9 @@ Result<FileResult> Machine::run(uint32_t file) {
   for (const Slot& slot : P.functions[fi.scope].slots) captures |= slot.init == kNone;
 
   if (trace_ && !P.hasTrace)
-    return Error::plain("the rule pack has no trace information (its optional debug section 15, "
-                        "which --verbose, --print-json and test -v need): compile it again with this "
-                        "guardc");
+    return Error::plain("the rule pack of " + P.str(fi.name) +
+                        " has no trace information (its optional debug section 15, which --verbose, "
+                        "--print-json and test -v need): compile it again with this guardc");
   FileResult out;
   out.file = file;
   out.rules.reserve(fileRules);
