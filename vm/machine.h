@@ -180,11 +180,16 @@ class Machine {
   template <bool kTrace>
   bool valuesThenSelect(const Function& f, uint32_t at, const Instr& in, RegFile& rf, Frame& frame,
                         const Node* self, uint32_t& pc);
+  // The limit on one result set, checked after every step that writes one:
+  // the test inline, the message out of line (it is on the dispatch path).
   bool tooManyValues(const ResultSet& set) {
-    if (set.size() <= limits_.maxResultSetSize) return false;
+    if (set.size() <= limits_.maxResultSetSize) [[likely]] return false;
+    failTooManyValues();
+    return true;
+  }
+  [[gnu::noinline, gnu::cold]] void failTooManyValues() {
     fail("a query selected more than " + std::to_string(limits_.maxResultSetSize) +
          " values (the limit on one result set)");
-    return true;
   }
   // The interpreter loop; kTrace adds the trace hooks (one instantiation
   // each, so the default path carries no trace test per instruction).
