@@ -90,15 +90,17 @@ class Lowerer {
   }
   uint32_t here() { return uint32_t(fn().code.size()); }
   // States a trace mark at instruction `at` of the current function, merged
-  // with one already there; lowerFile sorts each function's marks at the end.
+  // with one already there (found through markIndex_, so that a function of
+  // many clauses stays linear); lowerFile sorts each function's marks at the end.
   TraceMark& mark(uint32_t at) {
     std::vector<TraceMark>& marks = fn().trace;
-    for (auto it = marks.rbegin(); it != marks.rend(); ++it)
-      if (it->at == at) return *it;
-    TraceMark m;
-    m.at = at;
-    marks.push_back(m);
-    return marks.back();
+    auto [it, added] = markIndex_.try_emplace((uint64_t(cur_->func) << 32) | at, uint32_t(marks.size()));
+    if (added) {
+      TraceMark m;
+      m.at = at;
+      marks.push_back(m);
+    }
+    return marks[it->second];
   }
   void patch(uint32_t at, uint32_t target) { fn().code[at].c = target; }
   uint8_t newReg() {
@@ -176,6 +178,7 @@ class Lowerer {
   bool tooComplex_ = false;
   std::vector<std::unique_ptr<Scope>> scopes_;
   std::string fileName_;
+  std::unordered_map<uint64_t, uint32_t> markIndex_;  // (function, instruction) -> its trace mark
 };
 
 // ------------------------------------------------------------------ texts

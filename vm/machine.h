@@ -412,10 +412,11 @@ class Machine {
   std::vector<TraceRecord> trace_rec_;
   std::vector<uint32_t> tstack_;              // open records of exec's annotations
   // The records below tstack_[tfloor_] belong to the functions further up the
-  // call chain. The trace annotations expect the lowering's instruction
-  // shapes; a pack whose code has other shapes (it still verifies) could open
-  // trace records it never closes, or close its callers'. So a called
-  // function closes only what it opened, and all of it when it returns: the
+  // call chain. The verifier proves that a function's trace marks and
+  // instructions open and close records in nested pairs on every path to a
+  // return; a function left early (an evaluation error) still returns with
+  // records open. So, as a backstop, a called function closes only what it
+  // opened, and all of it when it returns: the
   // trace tree nests like the calls, whatever the code (a mutated pack once
   // nested it thousands deep). Kept in the callers' frames (callCnfInFrame,
   // callSet), not a wrapper's: kMaxCallDepth rule references must fit the
