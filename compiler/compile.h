@@ -32,7 +32,12 @@ Result<Unit> lowerRulesFile(const ast::RulesFile& file, const std::string& sourc
 Result<Unit> compileInto(const SourceFile& source, vm::Program& program,
                          std::vector<Error>* warnings = nullptr);
 
-// Parses, lowers and verifies several sources into one program (a pack).
+// States the facts of a verified program that the interpreter may rely on
+// (vm/analysis.h; written to packs as section 16, proved when read). Called
+// by compileSources and the tools after verifyProgram accepts the program.
+void stateFacts(vm::Program& program);
+
+// Parses, lowers and verifies several sources into one program (a pack), with its facts.
 Result<std::unique_ptr<vm::Program>> compileSources(const std::vector<SourceFile>& sources);
 
 // The clause text of spec/cli-and-reports.md §7.6.1 for a query.

@@ -10,7 +10,14 @@
 //    frame, so block-level lets are per visited value); every let value is
 //    a Set function run lazily in the frame that declares it;
 //  * clause conjunctions and disjunctions are straight-line code over status
-//    registers (ST_CONJ / ST_DISJ, with JUMP_IF_PASS short-circuiting `or`).
+//    registers (ST_CONJ / ST_DISJ, with JUMP_IF_PASS short-circuiting `or`);
+//  * `.*` followed by a filter on the same register is one fused instruction
+//    (Q_VALUES_FILTER, Q_VALUES_OF_TYPE), so the interpreter can select a
+//    big map's values by type without looking ahead at its code;
+//  * where each clause, block, `when` and type block opens and closes for
+//    cfn-guard's trace is stated as TraceMarks (vm/program.h), so that trace
+//    mode never has to recognise these shapes in the code.
+#include <algorithm>
 #include <cstdlib>
 #include <map>
 #include <unordered_map>
@@ -60,6 +67,10 @@ class Lowerer {
   struct Builder {
     uint32_t func;
     uint32_t nextReg = 0, nextStatus = 0;
+    // What trace records its disjunctions open in (TraceMark::disj): 0 any
+    // other function, 1 a rule body, 2 a rule's `when` conditions.
+    uint8_t role = 0;
+    uint32_t condDepth = 0;  // inside COND_BEGIN..COND_END of this function
   };
 
   Function& fn() { return P.functions[cur_->func]; }
@@ -78,6 +89,19 @@ class Lowerer {
     return uint32_t(f.code.size() - 1);
   }
   uint32_t here() { return uint32_t(fn().code.size()); }
+  // States a trace mark at instruction `at` of the current function, merged
+  // with one already there (found through markIndex_, so that a function of
+  // many clauses stays linear); lowerFile sorts each function's marks at the end.
+  TraceMark& mark(uint32_t at) {
+    std::vector<TraceMark>& marks = fn().trace;
+    auto [it, added] = markIndex_.try_emplace((uint64_t(cur_->func) << 32) | at, uint32_t(marks.size()));
+    if (added) {
+      TraceMark m;
+      m.at = at;
+      marks.push_back(m);
+    }
+    return marks[it->second];
+  }
   void patch(uint32_t at, uint32_t target) { fn().code[at].c = target; }
   uint8_t newReg() {
     uint32_t r = cur_->nextReg++;
@@ -96,8 +120,9 @@ class Lowerer {
 
   // Runs `body` with a fresh builder for function `func` and scope `scope`.
   template <typename F>
-  void inFunction(uint32_t func, Scope* scope, F&& body) {
+  void inFunction(uint32_t func, Scope* scope, F&& body, uint8_t role = 0) {
     Builder b{func};
+    b.role = role;
     Builder* savedB = cur_;
     Scope* savedS = scope_;
     cur_ = &b;
@@ -116,7 +141,7 @@ class Lowerer {
   uint32_t literal(const ast::Literal& lit);
   Node* buildLiteral(const ast::Literal& lit);
   uint32_t cnfFunction(const ast::Conjunction& conj, const std::vector<ast::LetStmt>* lets,
-                       const std::string& name, Scope* parentScope);
+                       const std::string& name, Scope* parentScope, uint8_t role = 0);
   uint8_t lowerConjunction(const ast::Conjunction& conj);
   uint8_t lowerDisjunction(const ast::Disjunction& d);
   uint8_t lowerClause(const ast::Clause& c);
@@ -133,6 +158,8 @@ class Lowerer {
   void lowerInterpolation(const std::vector<ast::QueryPart>& parts, size_t at, uint32_t part);
   void lowerVariable(const std::string& name, uint8_t dst, const ast::Span& span);
   uint32_t newPart(PartKind kind, uint32_t query, uint32_t position);
+  bool fuseAfterValues(const std::vector<ast::QueryPart>& parts, size_t i, uint8_t dst,
+                       uint32_t filterPart, Op fused);
   uint32_t queryTextOf(const ast::Query& q);
   bool isTypeEqualityFilter(const ast::QueryPart& p, std::string& type) const;
   std::string clauseContext(const ast::Clause& c) const;
@@ -151,6 +178,7 @@ class Lowerer {
   bool tooComplex_ = false;
   std::vector<std::unique_ptr<Scope>> scopes_;
   std::string fileName_;
+  std::unordered_map<uint64_t, uint32_t> markIndex_;  // (function, instruction) -> its trace mark
 };
 
 // ------------------------------------------------------------------ texts
@@ -404,7 +432,7 @@ bool Lowerer::resolve(const std::string& name, VarRef& out) const {
 // ------------------------------------------------------------------ CNF
 
 uint32_t Lowerer::cnfFunction(const ast::Conjunction& conj, const std::vector<ast::LetStmt>* lets,
-                              const std::string& name, Scope* parentScope) {
+                              const std::string& name, Scope* parentScope, uint8_t role) {
   uint32_t func = newFunction(FuncKind::Cnf, name);
   auto scope = std::make_unique<Scope>();
   scope->parent = parentScope;
@@ -415,7 +443,7 @@ uint32_t Lowerer::cnfFunction(const ast::Conjunction& conj, const std::vector<as
     if (lets) declareLets(*s, *lets);
     uint8_t t = lowerConjunction(conj);
     emit(Op::RET_STATUS, t);
-  });
+  }, role);
   return func;
 }
 
@@ -434,7 +462,8 @@ uint8_t Lowerer::lowerConjunction(const ast::Conjunction& conj) {
 uint8_t Lowerer::lowerDisjunction(const ast::Disjunction& d) {
   if (d.size() == 1) return lowerClause(d[0]);
   uint8_t acc = newStatus();
-  emit(Op::DISJ_BEGIN);
+  const uint32_t begin = emit(Op::DISJ_BEGIN);
+  mark(begin).disj = cur_->condDepth > 0 || cur_->role == 2 ? 2 : cur_->role == 1 ? 1 : 0;
   emit(Op::ST_SET, acc, 0, uint32_t(Status::Skip));
   std::vector<uint32_t> exits;
   for (const auto& c : d) {
@@ -448,10 +477,18 @@ uint8_t Lowerer::lowerDisjunction(const ast::Disjunction& d) {
   return acc;
 }
 
+// The conditions of a `when` or type block; their COND_BEGIN is the
+// instruction before the first of the caller's here(), their COND_END the
+// last emitted: the caller marks both.
 uint8_t Lowerer::lowerConditions(const ast::Conjunction& conds) {
   emit(Op::COND_BEGIN);
+  ++cur_->condDepth;
   uint8_t t = lowerConjunction(conds);
-  emit(Op::COND_END);
+  --cur_->condDepth;
+  const uint32_t end = emit(Op::COND_END);
+  TraceMark& m = mark(end);
+  m.close |= TraceMark::kCloseCond;
+  m.status = t;
   return t;
 }
 
@@ -497,7 +534,9 @@ uint8_t Lowerer::lowerAccess(const ast::Clause& c) {
 
   uint8_t left = newReg();
   uint8_t t = newStatus();
-  emit(Op::CLAUSE_BEGIN);
+  const uint32_t begin = emit(Op::CLAUSE_BEGIN);
+  mark(begin).open |= TraceMark::kOpenClause;
+  mark(begin).info = clauseId;
   if (ast::isUnary(c.op)) {
     lowerQuery(c.query, left);
     emit(Op::CHECK_UNARY, t, left, clauseId);
@@ -519,7 +558,7 @@ uint8_t Lowerer::lowerBlockClause(const ast::Clause& c) {
   info.line = c.span.begin.line;
   info.column = c.span.begin.column;
   uint8_t r = newReg();
-  emit(Op::CLAUSE_BEGIN);
+  const uint32_t begin = emit(Op::CLAUSE_BEGIN);
   lowerQuery(c.query, r);
   info.body = cnfFunction(c.body->body, &c.body->lets,
                           "block@" + std::to_string(c.span.begin.line) + ":" +
@@ -528,21 +567,26 @@ uint8_t Lowerer::lowerBlockClause(const ast::Clause& c) {
   P.blocks.push_back(info);
   uint8_t t = newStatus();
   emit(Op::BLOCK, t, r, uint32_t(P.blocks.size() - 1));
+  mark(begin).open |= TraceMark::kOpenBlock;
+  mark(begin).info = uint32_t(P.blocks.size() - 1);
   return t;
 }
 
 uint8_t Lowerer::lowerWhen(const ast::Clause& c) {
   uint8_t t = newStatus();
+  const uint32_t condBegin = here();
   uint8_t cond = lowerConditions(*c.conditions);
+  mark(condBegin).open |= TraceMark::kOpenWhen;
+  mark(condBegin).disj = cur_->role == 1 ? 1 : 0;  // context RuleClause / GuardConditionClause
   uint32_t skip = emit(Op::JUMP_UNLESS_PASS, cond, 0, 0);
   uint32_t body = cnfFunction(c.body->body, &c.body->lets,
                               "when@" + std::to_string(c.span.begin.line) + ":" +
                                   std::to_string(c.span.begin.column),
                               scope_);
-  emit(Op::CALL_CNF, t, 0, body);
+  mark(emit(Op::CALL_CNF, t, 0, body)).close |= TraceMark::kCloseWhen;
   uint32_t done = emit(Op::JUMP, 0, 0, 0);
   patch(skip, here());
-  emit(Op::ST_SET, t, 0, uint32_t(Status::Skip));
+  mark(emit(Op::ST_SET, t, 0, uint32_t(Status::Skip))).close |= TraceMark::kCloseWhen;
   patch(done, here());
   return t;
 }
@@ -550,9 +594,12 @@ uint8_t Lowerer::lowerWhen(const ast::Clause& c) {
 uint8_t Lowerer::lowerTypeBlock(const ast::Clause& c) {
   uint8_t t = newStatus();
   uint32_t skip = kNone;
+  // The type block's record opens at its conditions, or at its query.
+  const uint32_t open = here();
   if (c.conditions) {
     uint8_t cond = lowerConditions(*c.conditions);
     skip = emit(Op::JUMP_UNLESS_PASS, cond, 0, 0);
+    mark(open).open |= TraceMark::kOpenTypeWhen;
   }
   // Resources.*[ Type == '<name>' ]
   QueryText qt;
@@ -564,11 +611,11 @@ uint8_t Lowerer::lowerTypeBlock(const ast::Clause& c) {
   uint32_t keyPart = newPart(PartKind::Key, q, 0);
   P.parts[keyPart].key = P.intern("Resources");
   emit(Op::Q_KEY, r, 0, keyPart);
-  emit(Op::Q_ALL_VALUES, r, 0, newPart(PartKind::AllValues, q, 1));
-  uint32_t typePart = newPart(PartKind::Filter, q, 2);
+  const uint32_t valuesPart = newPart(PartKind::AllValues, q, 1);
+  uint32_t typePart = newPart(PartKind::Filter, q, 2);  // valuesPart + 1, as Q_VALUES_OF_TYPE needs
   P.parts[typePart].key = P.intern(c.name);
   P.parts[typePart].keyAlternatives = {P.intern("Type"), P.intern("type")};
-  emit(Op::Q_TYPE_SELECT, r, uint32_t(FilterMode::AfterAllValues), typePart);
+  emit(Op::Q_VALUES_OF_TYPE, r, 0, valuesPart);
 
   BlockInfo info;
   info.typeName = P.intern(c.name);
@@ -579,11 +626,14 @@ uint8_t Lowerer::lowerTypeBlock(const ast::Clause& c) {
   info.body = cnfFunction(c.body->body, &c.body->lets,
                           "type " + c.name + "@" + std::to_string(c.span.begin.line), scope_);
   P.blocks.push_back(info);
-  emit(Op::TYPE_BLOCK, t, r, uint32_t(P.blocks.size() - 1));
+  const uint32_t blockId = uint32_t(P.blocks.size() - 1);
+  mark(open).open |= TraceMark::kOpenType;
+  mark(open).block = blockId;
+  mark(emit(Op::TYPE_BLOCK, t, r, blockId)).close |= TraceMark::kCloseType;
   if (skip != kNone) {
     uint32_t done = emit(Op::JUMP, 0, 0, 0);
     patch(skip, here());
-    emit(Op::ST_SET, t, 0, uint32_t(Status::Skip));
+    mark(emit(Op::ST_SET, t, 0, uint32_t(Status::Skip))).close |= TraceMark::kCloseType;
     patch(done, here());
   }
   return t;
@@ -640,6 +690,18 @@ uint32_t Lowerer::newPart(PartKind kind, uint32_t query, uint32_t position) {
   p.position = position;
   P.parts.push_back(std::move(p));
   return uint32_t(P.parts.size() - 1);
+}
+
+// The filter of part `i` right after a `.*` on register `dst`: turns the
+// Q_ALL_VALUES just emitted into the fused instruction `fused`, whose part
+// C+1 is the filter's (the two parts are made one after the other).
+bool Lowerer::fuseAfterValues(const std::vector<ast::QueryPart>& parts, size_t i, uint8_t dst,
+                              uint32_t filterPart, Op fused) {
+  if (i == 0 || parts[i - 1].kind != PartKind::AllValues) return false;
+  Instr& last = fn().code.back();
+  if (last.op != Op::Q_ALL_VALUES || last.a != dst || last.c + 1 != filterPart) return false;
+  last.op = fused;
+  return true;
 }
 
 uint32_t Lowerer::queryTextOf(const ast::Query& q) {
@@ -820,7 +882,8 @@ void Lowerer::lowerQuery(const ast::Query& q, uint8_t dst) {
         if (isTypeEqualityFilter(p, type)) {
           P.parts[part].key = P.intern(type);
           P.parts[part].keyAlternatives = {P.intern("Type"), P.intern("type")};
-          emit(Op::Q_TYPE_SELECT, dst, uint32_t(mode), part);
+          if (!fuseAfterValues(parts, i, dst, part, Op::Q_VALUES_OF_TYPE))
+            emit(Op::Q_TYPE_SELECT, dst, uint32_t(mode), part);
         } else {
           if (!p.name.empty()) P.parts[part].captureSlot = declareCapture(p.name);
           uint32_t f = cnfFunction(*p.filter, nullptr,
@@ -831,7 +894,8 @@ void Lowerer::lowerQuery(const ast::Query& q, uint8_t dst) {
           // The number of conjunctions: verbose records name a filter
           // candidate "Filter/Map#<n>" (vm/interp.cpp, trace mode).
           P.parts[part].index = int64_t(p.filter->items.size());
-          emit(Op::Q_FILTER, dst, uint32_t(mode), part);
+          if (!fuseAfterValues(parts, i, dst, part, Op::Q_VALUES_FILTER))
+            emit(Op::Q_FILTER, dst, uint32_t(mode), part);
         }
         mode = FilterMode::AfterOther;
         break;
@@ -920,7 +984,7 @@ Result<Unit> Lowerer::lowerFile(const ast::RulesFile& f) {
     r.name = P.intern(f.name + "/default");
     r.file = file_;
     r.kind = RuleKind::Default;
-    r.body = cnfFunction(f.defaultRule, nullptr, "rule default", fs);
+    r.body = cnfFunction(f.defaultRule, nullptr, "rule default", fs, /*role=*/1);
     P.rules.push_back(r);
     info.rules.push_back(uint32_t(P.rules.size() - 1));
   }
@@ -931,7 +995,7 @@ Result<Unit> Lowerer::lowerFile(const ast::RulesFile& f) {
     r.kind = rule.parameterized ? RuleKind::Parameterized : RuleKind::Named;
     r.line = rule.span.begin.line;
     line_ = rule.span.begin.line;
-    if (rule.when) r.when = cnfFunction(*rule.when, nullptr, "when " + rule.name, fs);
+    if (rule.when) r.when = cnfFunction(*rule.when, nullptr, "when " + rule.name, fs, /*role=*/2);
     // The body's frame: parameters first, then the rule's lets.
     uint32_t body = newFunction(FuncKind::Cnf, "rule " + rule.name);
     auto scope = std::make_unique<Scope>();
@@ -949,12 +1013,15 @@ Result<Unit> Lowerer::lowerFile(const ast::RulesFile& f) {
       declareLets(*s, rule.body.lets);
       uint8_t t = lowerConjunction(rule.body.body);
       emit(Op::RET_STATUS, t);
-    });
+    }, /*role=*/1);
     r.body = body;
     P.rules.push_back(r);
     if (r.kind != RuleKind::Parameterized || true) info.rules.push_back(uint32_t(P.rules.size() - 1));
   }
   P.files.push_back(std::move(info));
+  for (uint32_t fi = scopeFn; fi < P.functions.size(); ++fi)
+    std::sort(P.functions[fi].trace.begin(), P.functions[fi].trace.end(),
+              [](const TraceMark& a, const TraceMark& b) { return a.at < b.at; });
   if (warnings_)
     for (const auto& [name, span] : unresolvedNames_)
       if (!fs->slots.count(name))
@@ -975,6 +1042,7 @@ Result<Unit> lowerRulesFile(const ast::RulesFile& file, const std::string& sourc
   auto r = l.lowerFile(file);
   if (!r.ok()) return r;
   program.files.back().source = program.intern(source);
+  if (program.files.size() == 1) program.hasTrace = true;  // every file's functions state their marks
   return r;
 }
 

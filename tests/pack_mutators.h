@@ -9,8 +9,10 @@
 //    recomputes the CRC-32C, so the damage reaches the decoder and verifier.
 //  - structural: decodes a pack, changes the program itself (opcodes,
 //    operands, instructions inserted, removed or swapped, table fields,
-//    enum values) and encodes it again: most results are well formed packs
-//    that only the verifier can refuse.
+//    enum values, trace marks of section 15, facts of section 16) and
+//    encodes it again: most results are well formed packs that only the
+//    verifier can refuse (a stated fact it cannot prove, marks that do not
+//    nest).
 #pragma once
 
 #include <cstdint>
@@ -18,6 +20,7 @@
 #include <string>
 #include <utility>
 
+#include "vm/analysis.h"
 #include "vm/pack.h"
 #include "vm/program.h"
 
@@ -185,13 +188,78 @@ inline void mutateTables(vm::Program& p, Rng& rng) {
   }
 }
 
+// A change to the trace marks (section 15): a mark moved, its bits, indices
+// or context changed, a mark removed or doubled, or the section left out.
+inline void mutateTrace(vm::Program& p, Rng& rng) {
+  if (p.functions.empty()) return;
+  if (below(rng, 10) == 0) {  // a pack without the debug section
+    p.hasTrace = false;
+    for (vm::Function& f : p.functions) f.trace.clear();
+    return;
+  }
+  vm::Function& f = p.functions[below(rng, p.functions.size())];
+  if (f.trace.empty()) {
+    if (!f.code.empty()) f.trace.push_back(vm::TraceMark{.at = below(rng, f.code.size()), .open = uint8_t(1u << below(rng, 5))});
+    return;
+  }
+  const size_t i = below(rng, f.trace.size());
+  vm::TraceMark& m = f.trace[i];
+  switch (below(rng, 8)) {
+    case 0: m.at = nearby(rng, m.at, f.code.size()); break;
+    case 1: m.open ^= uint8_t(1u << below(rng, 6)); break;
+    case 2: m.close ^= uint8_t(1u << below(rng, 4)); break;
+    case 3: m.info = nearby(rng, m.info, p.clauses.size()); break;
+    case 4: m.block = nearby(rng, m.block, p.blocks.size()); break;
+    case 5: m.status = nearby(rng, m.status, f.numStatus); break;
+    case 6: m.disj = uint8_t(below(rng, 4)); break;
+    default:
+      if (below(rng, 2)) f.trace.erase(f.trace.begin() + long(i));
+      else f.trace.insert(f.trace.begin() + long(i), f.trace[i]);
+      break;
+  }
+}
+
+// A change to the stated facts (section 16): a type guard's field, a guard
+// stated for another function, a literal value, or no facts at all.
+inline void mutateFacts(vm::Program& p, Rng& rng) {
+  if (!p.facts || p.functions.empty()) return;
+  if (below(rng, 10) == 0) {
+    p.facts.reset();
+    return;
+  }
+  vm::ProgramFacts facts = *p.facts;
+  const size_t n = p.functions.size();
+  std::vector<uint32_t> guarded;
+  for (uint32_t f = 0; f < facts.typeGuards.size(); ++f)
+    if (facts.typeGuards[f].kind != vm::TypeGuardFact::kNone) guarded.push_back(f);
+  const uint32_t f = guarded.empty() || below(rng, 4) == 0 ? below(rng, n) : guarded[below(rng, guarded.size())];
+  vm::TypeGuardFact& g = facts.typeGuards[f];
+  switch (below(rng, 9)) {
+    case 0: g.kind = uint8_t(below(rng, 3)); break;
+    case 1: g.depth = nearby(rng, g.depth, 3); break;
+    case 2: g.literalNodes = nearby(rng, uint32_t(g.literalNodes), 8); break;
+    case 3: g.typeKey = nearby(rng, g.typeKey, p.strings.size()); break;
+    case 4: g.rhsVariable = !g.rhsVariable; break;
+    case 5: g.literal = nearby(rng, g.literal, p.literals.size()); break;
+    case 6: g.varSlot = nearby(rng, g.varSlot, 4); g.varDepth = uint16_t(below(rng, 3)); break;
+    case 7: g.clause = nearby(rng, g.clause, p.clauses.size()); break;
+    default: facts.literalSets[f] = nearby(rng, facts.literalSets[f], p.literals.size()); break;
+  }
+  p.facts = std::make_shared<const vm::ProgramFacts>(std::move(facts));
+}
+
 // 1-3 changes to a decoded program; the caller writes it with writePack
 // (which writes any field values) and reads it back through the verifier.
 inline void mutateProgram(vm::Program& p, Rng& rng, size_t numOps) {
   const uint32_t changes = 1 + below(rng, 3);
   for (uint32_t i = 0; i < changes; ++i) {
-    if (below(rng, 3) != 0 && !p.functions.empty())
+    const uint32_t what = below(rng, 8);
+    if (what < 5 && !p.functions.empty())
       mutateInstruction(p.functions[below(rng, p.functions.size())], rng, numOps);
+    else if (what < 6)
+      mutateTrace(p, rng);
+    else if (what < 7)
+      mutateFacts(p, rng);
     else
       mutateTables(p, rng);
   }

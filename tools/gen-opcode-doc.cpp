@@ -131,7 +131,24 @@ Beyond the operands the verifier checks that every function ends in RET_STATUS,
 RET_SET, JUMP or RAISE, that RET_STATUS appears only in Cnf functions and RET_SET
 only in Set functions, that the static call graph has no cycle, and that every
 cross reference between the tables is in range and of the right kind
-(vm/verify.h lists what is left to the interpreter).)");
+(vm/verify.h lists what is left to the interpreter).
+
+## What the compiler states beside the code
+
+The interpreter never reads the shape of its own code; what it needs to know
+beyond each instruction's operands the compiler states, and the verifier checks:
+
+- `.*` followed by a filter on the same register is one fused instruction,
+  `Q_VALUES_FILTER` or `Q_VALUES_OF_TYPE`, whose filter is the query part after
+  the `.*` part (C+1). The fused opcodes are appended at the end of the table, so
+  that the opcodes of packs of format 2.0 keep their numbers.
+- Trace marks (pack section 15, `TraceMark` in vm/program.h): where each clause,
+  block clause, `when` clause and type block opens and closes for `--verbose`
+  and `--print-json`. The verifier checks that each sits at an instruction of the
+  right opcode and that the records nest on every path.
+- Facts (pack section 16, vm/analysis.h): type guards of filter functions and
+  the literals of `let x = <literal>` functions, each proved by the verifier
+  before the interpreter may use it.)");
 }
 
 void table() {

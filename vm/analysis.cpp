@@ -1,8 +1,7 @@
-// Facts about a verified program that the interpreter relies on, derived
-// once per program by analyzeProgram (vm/analysis.h) instead of once per
-// evaluation: the loaders (vm/pack.cpp readPack, compiler/compile.cpp, the
-// CLI's rules loading) attach them after the verifier has accepted the
-// program, and the machines of every (rules file, document) pair read them.
+// The facts the interpreter may rely on (vm/analysis.h): derived from the
+// code by the compiler's statement of them (deriveFacts) and proved by the
+// verifier (proveFacts, from verifyProgram) by deriving them again and
+// comparing. Runs only on code the verifier has accepted (indices in range).
 #include "vm/analysis.h"
 
 #include <algorithm>
@@ -45,6 +44,7 @@ bool cannotRaise(const Program& P, uint32_t func, size_t from, bool guarded, uin
     switch (in.op) {
       case Op::Q_THIS: case Op::Q_KEY: case Op::Q_INDEX: case Op::Q_ALL_VALUES:
       case Op::Q_ALL_INDICES: case Op::Q_EMPTY: case Op::Q_RESOLVED: case Op::Q_TYPE_SELECT:
+      case Op::Q_VALUES_OF_TYPE:
       case Op::CLAUSE_BEGIN: case Op::JUMP: case Op::JUMP_IF_PASS: case Op::JUMP_UNLESS_PASS:
       case Op::DISJ_BEGIN: case Op::DISJ_END: case Op::COND_BEGIN: case Op::COND_END:
         break;
@@ -120,6 +120,15 @@ TypeGuardFact analyzeTypeGuard(const Program& P, uint32_t func) {
   TypeGuardFact g;
   g.depth = depth;
   g.literalNodes = literalNodes;
+  g.typeKey = P.parts[c[3].c].key;
+  g.rhsVariable = c[4].op == Op::Q_VAR;
+  if (g.rhsVariable) {
+    g.varDepth = c[4].b;
+    g.varSlot = c[4].c;
+  } else {
+    g.literal = c[4].c;
+  }
+  g.clause = c[5].c;
   g.kind = c[4].op == Op::Q_LIT && P.literals[c[4].c]->kind == NodeKind::String && ci.op == CmpOp::Eq &&
                    !ci.opNegated && !ci.clauseNegated
                ? TypeGuardFact::kEqString
@@ -127,17 +136,48 @@ TypeGuardFact analyzeTypeGuard(const Program& P, uint32_t func) {
   return g;
 }
 
+// `let x = <literal>`: the literal, or kNone.
+uint32_t literalSet(const Program& P, uint32_t func) {
+  const Function& f = P.functions[func];
+  const auto& c = f.code;
+  if (f.kind != FuncKind::Set || c.size() != 2 || c[0].op != Op::Q_LIT || c[1].op != Op::RET_SET ||
+      c[1].a != c[0].a)
+    return kNone;
+  return c[0].c;
+}
+
+std::string functionLabel(const Program& P, uint32_t f) {
+  return "function f" + std::to_string(f) + " '" + P.str(P.functions[f].name).substr(0, 200) + "'";
+}
+
 }  // namespace
 
-ProgramFacts analyzeProgram(const Program& P) {
+ProgramFacts deriveFacts(const Program& P) {
   ProgramFacts facts;
   facts.typeGuards.resize(P.functions.size());
-  for (uint32_t f = 0; f < P.functions.size(); ++f) facts.typeGuards[f] = analyzeTypeGuard(P, f);
+  facts.literalSets.resize(P.functions.size(), kNone);
+  for (uint32_t f = 0; f < P.functions.size(); ++f) {
+    facts.typeGuards[f] = analyzeTypeGuard(P, f);
+    facts.literalSets[f] = literalSet(P, f);
+  }
   return facts;
 }
 
-void attachFacts(Program& program) {
-  program.facts = std::make_shared<const ProgramFacts>(analyzeProgram(program));
+std::string proveFacts(const Program& P, const ProgramFacts& facts) {
+  const size_t n = P.functions.size();
+  if (facts.typeGuards.size() != n || facts.literalSets.size() != n)
+    return "facts for " + std::to_string(facts.typeGuards.size()) + " functions, the program has " +
+           std::to_string(n);
+  for (uint32_t f = 0; f < n; ++f) {
+    const TypeGuardFact& stated = facts.typeGuards[f];
+    if (stated.kind != TypeGuardFact::kNone && !(stated == analyzeTypeGuard(P, f)))
+      return functionLabel(P, f) + ": the stated type guard does not hold (its first conjunct, "
+             "depth, literal bound or operands are not what its code does, or the code after it "
+             "can raise)";
+    if (facts.literalSets[f] != kNone && facts.literalSets[f] != literalSet(P, f))
+      return functionLabel(P, f) + ": the stated literal value is not what its code returns";
+  }
+  return {};
 }
 
 }  // namespace guard::vm

@@ -1,41 +1,62 @@
-// Facts about a verified program that the interpreter relies on, derived
-// once per program instead of once per (rules file, document) pair. Called
-// by the loaders right after the verifier accepts a program (readPack,
-// compileSources, the CLI's rules loading); read by the interpreter
-// (vm/machine.h). A program without facts (one built by hand in a test) gets
-// them computed for each evaluation, which is correct but slower.
-//
-// Why not in the pack: a fact read from a pack would have to be proved by
-// the verifier before the VM could trust it, and proving these costs what
-// deriving them costs (one pass over the code at load).
+// Facts about a program that the interpreter relies on beyond what the
+// verifier proves of its code, and their prover. The compiler states them
+// (deriveFacts, called by compiler/compile.cpp stateFacts on its own output);
+// packs carry them in the optional section 16 (vm/pack.cpp); the verifier
+// proves every stated fact (proveFacts, called by verifyProgram) and refuses
+// a program stating a false one; the interpreter (vm/machine.h) reads only
+// proved facts, and never its own code. A program without facts (a pack of
+// format 2.0, or one built by hand in a test) runs without them: correct,
+// slower.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "vm/program.h"
 
 namespace guard::vm {
 
-// A filter function whose first conjunct decides by the candidate's `Type`
-// (vm/analysis.cpp, analyzeTypeGuard): for a candidate whose Type string
-// fails that conjunct the call is FAIL and can be skipped.
+// A filter function whose first conjunct decides by the candidate's `Type`:
+// for a candidate whose Type string fails that conjunct the call is FAIL and
+// can be skipped. The first conjunct is the instruction shape
+//   ST_SET t0 SKIP; CLAUSE_BEGIN; Q_THIS rX; Q_KEY rX .Type;
+//   (Q_LIT rX+1 lit | Q_VAR rX+1 upN sM); CHECK_BINARY tY, rX; ST_CONJ t0, tY
+// and the fields below state its operands, so that the interpreter decides
+// the conjunct from the fact alone.
 struct TypeGuardFact {
   enum Kind : uint8_t { kNone, kEqString, kPredicate };
   uint8_t kind = kNone;
-  uint32_t depth = 0;        // frames a call nests: the function and its blocks
-  size_t literalNodes = 0;   // the most nodes a literal of the skipped code selects
+  uint32_t depth = 0;            // frames a call nests: the function and its blocks
+  uint64_t literalNodes = 0;     // the most nodes a literal of the skipped code selects
+  uint32_t typeKey = kNone;      // string id of the key compared (`Type`)
+  bool rhsVariable = false;      // Q_VAR (else Q_LIT)
+  uint32_t literal = kNone;      // Q_LIT: the literal
+  uint16_t varDepth = 0;         // Q_VAR: frames up from the filter's own (at least 1)
+  uint32_t varSlot = kNone;      // Q_VAR: slot
+  uint32_t clause = kNone;       // the CHECK_BINARY's clause
+
+  bool operator==(const TypeGuardFact&) const = default;
 };
 
 struct ProgramFacts {
-  std::vector<TypeGuardFact> typeGuards;  // per function
+  std::vector<TypeGuardFact> typeGuards;  // per function (kNone for most)
+  // Per function: the literal of a Set function that is exactly
+  // `Q_LIT r, lit; RET_SET r` (a `let x = <literal>`), else kNone. A type
+  // guard comparing with such a variable is decided without evaluating it.
+  std::vector<uint32_t> literalSets;
 };
 
-ProgramFacts analyzeProgram(const Program& program);
+// The facts of a verified program, derived from its code (the compiler's
+// statement of them).
+ProgramFacts deriveFacts(const Program& program);
 
-// Derives the facts of a verified program and attaches them (Program::facts).
-void attachFacts(Program& program);
+// Proves `facts` of a program whose code the verifier has accepted: every
+// stated type guard and literal set must be what deriveFacts finds (a fact
+// left out is allowed: it is only lost speed). Empty when proved, else why
+// not, naming the function.
+std::string proveFacts(const Program& program, const ProgramFacts& facts);
 
 }  // namespace guard::vm

@@ -230,6 +230,8 @@ class Lister {
       if (c == OperandKind::Func) add(in.c);
       if (const BlockInfo* b = c == OperandKind::Block ? get(p_.blocks, in.c) : nullptr) add(b->body);
       if (const Part* pt = c == OperandKind::Part ? get(p_.parts, in.c) : nullptr) add(pt->func);
+      if (isFusedSelect(in.op))
+        if (const Part* pt = get(p_.parts, in.c + 1)) add(pt->func);  // the filter after the .*
     }
     return out;
   }
@@ -420,7 +422,12 @@ class Lister {
       case OperandKind::Imm: return immText(in.op, v);
       case OperandKind::Literal:
         return v < p_.literals.size() ? literalText(p_.literals[v]) : idx("?literal ");
-      case OperandKind::Part: return partText(in.op, v);
+      case OperandKind::Part:
+        // A fused `.*` + filter names both parts: `.*[filter f7]`.
+        if (isFusedSelect(in.op))
+          return partText(Op::Q_ALL_VALUES, v) +
+                 partText(in.op == Op::Q_VALUES_OF_TYPE ? Op::Q_TYPE_SELECT : Op::Q_FILTER, v + 1);
+        return partText(in.op, v);
       case OperandKind::Call: return callText(v, note);
       case OperandKind::Func:
         if (v < p_.functions.size()) note = str(p_.functions[v].name);
@@ -434,6 +441,8 @@ class Lister {
     }
     return "?";
   }
+
+  static bool isFusedSelect(Op op) { return op == Op::Q_VALUES_FILTER || op == Op::Q_VALUES_OF_TYPE; }
 
   static std::string immText(Op op, uint32_t v) {
     if (op == Op::ST_SET && v <= 2) return statusName(Status(v));

@@ -119,6 +119,10 @@ Result<FileResult> Machine::run(uint32_t file) {
   bool captures = false;
   for (const Slot& slot : P.functions[fi.scope].slots) captures |= slot.init == kNone;
 
+  if (trace_ && !P.hasTrace)
+    return Error::plain(ErrorKind::PackNoTrace, "the rule pack of " + P.str(fi.name) +
+                        " has no trace information (its optional debug section 15, which --verbose, "
+                        "--print-json and test -v need): compile it again with this guardc");
   FileResult out;
   out.file = file;
   out.rules.reserve(fileRules);
@@ -392,10 +396,52 @@ inline bool Machine::refine(const Instr& in, RegFile& rf, Frame& frame, const No
       return stepKeysFilter(set, P.parts[in.c], in.c, frame, rf.tmp);
     case Op::Q_INTERP:
       return stepInterp(set, P.parts[in.c], in.c, frame, self, rf.tmp);
+    case Op::Q_VALUES_FILTER:
+    case Op::Q_VALUES_OF_TYPE:
+      stepAll(set, true, in.c, rf.tmp, nullptr);
+      return refineSelect(in, rf, frame, self);
     default:
       GUARD_VERIFIED(false);
       return true;
   }
+}
+
+// The second half of a fused `.*` + filter (Q_VALUES_FILTER,
+// Q_VALUES_OF_TYPE): the filter of part C+1 over the values (after-values).
+inline bool Machine::refineSelect(const Instr& in, RegFile& rf, Frame& frame, const Node* self) {
+  const uint32_t part = in.c + 1;  // checkFusedSelect (vm/verify.cpp)
+  ResultSet& set = rf.r[in.a];
+  if (in.op == Op::Q_VALUES_OF_TYPE)
+    return stepTypeSelect(set, P.parts[part], FilterMode::AfterAllValues, part, contextScope(frame, self),
+                          rf.tmp);
+  return stepFilter(set, P.parts[part], FilterMode::AfterAllValues, part, frame, contextScope(frame, self),
+                    rf.tmp);
+}
+
+// A fused `.*` + filter at dispatch. Outside trace mode the `.*` of one big
+// map keeps only the values of the types the filter can select (the
+// document's type tags, stepAllValuesOfType); then the limit on one result
+// set, as after any step; then the filter, depth first when later steps of
+// the query record (as a Q_FILTER's dispatch does).
+template <bool kTrace>
+bool Machine::valuesThenSelect(const Function& f, uint32_t at, const Instr& in, RegFile& rf,
+                               Frame& frame, const Node* self, uint32_t& pc) {
+  ResultSet& set = rf.r[in.a];
+  const bool typeSelect = in.op == Op::Q_VALUES_OF_TYPE;
+  bool pruned = false;
+  if constexpr (!kTrace) pruned = stepAllValuesOfType(set, typeSelect, in.c + 1, rf.tmp, frame);
+  if (!pruned) stepAll(set, true, in.c, rf.tmp, nullptr);
+  if (tooManyValues(set)) return false;
+  if constexpr (!kTrace) {
+    if (!typeSelect && set.size() > 1 && rec_ && !suppress_) {
+      const uint32_t end = queryEnd(f, pc, in.a);
+      if (recordsAgain(f, pc, end)) {
+        pc = end;
+        return refineDepthFirst(f, at, end, rf, frame, self, /*selectFirst=*/true);
+      }
+    }
+  }
+  return refineSelect(in, rf, frame, self);
 }
 
 static bool isRefineStep(Op op) {
@@ -409,6 +455,8 @@ static bool isRefineStep(Op op) {
     case Op::Q_TYPE_SELECT:
     case Op::Q_KEYS_FILTER:
     case Op::Q_INTERP:
+    case Op::Q_VALUES_FILTER:
+    case Op::Q_VALUES_OF_TYPE:
       return true;
     default:
       return false;
@@ -442,9 +490,10 @@ bool Machine::recordsAgain(const Function& f, uint32_t from, uint32_t end) {
 // later steps come before those of the next member's first step (level 3; the
 // breadth-first steps of `loop` give the same records in another order). Only
 // taken when a later step records too; each recursion level has its own
-// member, so nested splits stay in order.
+// member, so nested splits stay in order. `selectFirst`: the first step is a
+// fused `.*` + filter whose `.*` already ran: only its filter runs.
 bool Machine::refineDepthFirst(const Function& f, uint32_t at, uint32_t end, RegFile& rf,
-                               Frame& frame, const Node* self) {
+                               Frame& frame, const Node* self, bool selectFirst) {
   const uint8_t reg = f.code[at].a;
   ResultSet input = std::move(rf.r[reg]);
   ResultSet out;
@@ -456,7 +505,8 @@ bool Machine::refineDepthFirst(const Function& f, uint32_t at, uint32_t end, Reg
         if (!refineDepthFirst(f, i, end, rf, frame, self)) return false;
         break;
       }
-      if (!refine(in, rf, frame, self)) return false;
+      if (!(i == at && selectFirst ? refineSelect(in, rf, frame, self) : refine(in, rf, frame, self)))
+        return false;
     }
     out.insert(out.end(), rf.r[reg].begin(), rf.r[reg].end());
   }
@@ -518,14 +568,9 @@ Status Machine::loop(uint32_t fi, Frame& frame, const Node* self, ResultSet* set
       case Op::Q_EMPTY:
         R[in.a].clear();
         break;
-      case Op::Q_ALL_VALUES:
-        if constexpr (!kTrace) {
-          const Op next = code[pc].op;
-          if ((next == Op::Q_FILTER || next == Op::Q_TYPE_SELECT) && code[pc].a == in.a &&
-              stepAllValuesOfType(R[in.a], code[pc], rf.tmp, frame))
-            break;
-        }
-        if (!refine(in, rf, frame, self)) return Status::Skip;
+      case Op::Q_VALUES_FILTER:
+      case Op::Q_VALUES_OF_TYPE:
+        if (!valuesThenSelect<kTrace>(f, at, in, rf, frame, self, pc)) return Status::Skip;
         break;
       case Op::Q_FILTER:
       case Op::Q_KEYS_FILTER:
@@ -543,6 +588,7 @@ Status Machine::loop(uint32_t fi, Frame& frame, const Node* self, ResultSet* set
         break;
       case Op::Q_KEY:
       case Op::Q_INDEX:
+      case Op::Q_ALL_VALUES:
       case Op::Q_ALL_INDICES:
       case Op::Q_CAPTURE:
       case Op::Q_TYPE_SELECT:
@@ -720,14 +766,10 @@ Status Machine::loop(uint32_t fi, Frame& frame, const Node* self, ResultSet* set
       case Op::RAISE: fail(ErrorKind::EvalError, P.str(in.c)); return Status::Skip;
       case Op::Count_: fail(ErrorKind::Internal, "corrupt program: bad opcode"); return Status::Skip;
     }
-    if constexpr (kTrace) traceAfter(anns[at], in, code, at, T);
+    if constexpr (kTrace) traceAfter(anns[at], in, T);
     // Every instruction whose A operand is a result-set register wrote it:
     // that is where a query could grow past the bound on one result set.
-    if (opInfo(in.op).a == OperandKind::Reg && R[in.a].size() > limits_.maxResultSetSize) {
-      fail(ErrorKind::EvalResultSetLimit, "a query selected more than " + std::to_string(limits_.maxResultSetSize) +
-                                              " values (the limit on one result set)");
-      return Status::Skip;
-    }
+    if (opInfo(in.op).a == OperandKind::Reg && tooManyValues(R[in.a])) return Status::Skip;
   }
 }
 

@@ -156,7 +156,7 @@ class Machine {
  public:
   Machine(const Program& p, const Document& d, const Node* root, const EvalLimits& limits)
       : P(p), D(d), root_(root ? root : d.root()), limits_(limits),
-        facts_(p.facts ? p.facts : std::make_shared<const ProgramFacts>(analyzeProgram(p))),
+        facts_(p.facts ? p.facts.get() : &kNoFacts),
         trace_(limits.trace), keyStamp_(keyIdTable.newStamp(p.strings.size())) {}
   ~Machine() { giveBackBuffers(B_); }
   Machine(const Machine&) = delete;
@@ -172,10 +172,25 @@ class Machine {
   bool callSet(uint32_t func, Frame& frame, const Node* self, ResultSet& out);
   Status exec(uint32_t func, Frame& frame, const Node* self, ResultSet* setOut);
   bool refine(const Instr& in, RegFile& rf, Frame& frame, const Node* self);
+  bool refineSelect(const Instr& in, RegFile& rf, Frame& frame, const Node* self);
   static uint32_t queryEnd(const Function& f, uint32_t from, uint8_t reg);
   static bool recordsAgain(const Function& f, uint32_t from, uint32_t end);
   bool refineDepthFirst(const Function& f, uint32_t at, uint32_t end, RegFile& rf, Frame& frame,
-                        const Node* self);
+                        const Node* self, bool selectFirst = false);
+  template <bool kTrace>
+  bool valuesThenSelect(const Function& f, uint32_t at, const Instr& in, RegFile& rf, Frame& frame,
+                        const Node* self, uint32_t& pc);
+  // The limit on one result set, checked after every step that writes one:
+  // the test inline, the message out of line (it is on the dispatch path).
+  bool tooManyValues(const ResultSet& set) {
+    if (set.size() <= limits_.maxResultSetSize) [[likely]] return false;
+    failTooManyValues();
+    return true;
+  }
+  [[gnu::noinline, gnu::cold]] void failTooManyValues() {
+    fail(ErrorKind::EvalResultSetLimit, "a query selected more than " + std::to_string(limits_.maxResultSetSize) +
+                                            " values (the limit on one result set)");
+  }
   // The interpreter loop; kTrace adds the trace hooks (one instantiation
   // each, so the default path carries no trace test per instruction).
   template <bool kTrace>
@@ -249,7 +264,8 @@ class Machine {
   // Kept out of loop(): inlined, its locals grew loop's frame under ASan from
   // 1.6 to 6.4 KB, and a chain of kMaxCallDepth rule references (one loop
   // frame each) overflowed the 8 MB stack (LimitCallDepth).
-  [[gnu::noinline]] bool stepAllValuesOfType(ResultSet& set, const Instr& filter, ResultSet& tmp, Frame& frame);
+  [[gnu::noinline]] bool stepAllValuesOfType(ResultSet& set, bool typeSelect, uint32_t selectPart,
+                                             ResultSet& tmp, Frame& frame);
   // The first error of a run sticks (evaluation stops at it); what leaves the
   // machine is that typed Error.
   bool fail(ErrorKind kind, std::string message) { return fail(Error::plain(kind, std::move(message))); }
@@ -260,24 +276,13 @@ class Machine {
   bool failed() const { return err_.has_value(); }
 
   // ---- trace mode (EvalLimits::trace): cfn-guard's full record stream
-  // Per-instruction trace actions, derived once per function from the shapes
-  // compiler/lower.cpp emits (see traceAnnotations).
-  enum : uint8_t {
-    kOpenClause = 1,     // CLAUSE_BEGIN of an access clause (info = clause)
-    kOpenBlock = 2,      // CLAUSE_BEGIN of a block clause (info = block)
-    kOpenType = 4,       // first instruction of a type block (block = block)
-    kOpenTypeWhen = 8,   // COND_BEGIN of a type block's conditions
-    kOpenWhen = 16,      // COND_BEGIN of a `when` clause
-  };
-  enum : uint8_t { kCloseCond = 1, kCloseWhen = 2, kCloseType = 4 };
-  struct Ann {
-    uint8_t open = 0, close = 0;
-    uint8_t disj = 0;    // DISJ_BEGIN: 0 GuardClause, 1 RuleClause, 2 WhenGuardClause
-    uint32_t info = kNone, block = kNone;
-  };
+  // Per-instruction trace actions: the compiler's trace marks (TraceMark,
+  // vm/program.h; proved by the verifier), one per instruction of a function
+  // (see traceAnnotations).
+  using Ann = TraceMark;
   const std::vector<Ann>& traceAnnotations(uint32_t func);
   void traceBefore(const Ann& a, uint32_t func);
-  void traceAfter(const Ann& a, const Instr& in, const Instr* code, uint32_t pc, const std::vector<Status>& T);
+  void traceAfter(const Ann& a, const Instr& in, const std::vector<Status>& T);
   uint32_t topen(TraceKind k, TraceContext ctx, uint32_t ctxId = kNone, uint32_t ctxN = 0) {
     TraceRecord r;
     r.kind = k;
@@ -392,9 +397,9 @@ class Machine {
   // stepAllValuesOfType's scratch: the kept tags' entry lists, merged.
   std::vector<const std::vector<uint32_t>*>& keptLists_ = B_.keptLists;
   std::vector<uint32_t>& keptOrder_ = B_.keptOrder;
-  // The program's facts (vm/analysis.h): its own, or computed for this
-  // machine when a program built by hand has none.
-  std::shared_ptr<const ProgramFacts> facts_;
+  // The program's proved facts (vm/analysis.h), or none.
+  static inline const ProgramFacts kNoFacts{};
+  const ProgramFacts* facts_;
   ResultSet& guardLeft_ = B_.guardLeft;  // guardFirstConjunct's operands
   ResultSet& guardRight_ = B_.guardRight;
   // The outcome lists of checkUnary/checkBinary, reused from clause to clause
@@ -410,10 +415,11 @@ class Machine {
   std::vector<TraceRecord> trace_rec_;
   std::vector<uint32_t> tstack_;              // open records of exec's annotations
   // The records below tstack_[tfloor_] belong to the functions further up the
-  // call chain. The trace annotations expect the lowering's instruction
-  // shapes; a pack whose code has other shapes (it still verifies) could open
-  // trace records it never closes, or close its callers'. So a called
-  // function closes only what it opened, and all of it when it returns: the
+  // call chain. The verifier proves that a function's trace marks and
+  // instructions open and close records in nested pairs on every path to a
+  // return; a function left early (an evaluation error) still returns with
+  // records open. So, as a backstop, a called function closes only what it
+  // opened, and all of it when it returns: the
   // trace tree nests like the calls, whatever the code (a mutated pack once
   // nested it thousands deep). Kept in the callers' frames (callCnfInFrame,
   // callSet), not a wrapper's: kMaxCallDepth rule references must fit the

@@ -15,6 +15,10 @@ enum class Op : uint8_t {
 };
 
 inline constexpr unsigned kNumOps = static_cast<unsigned>(Op::Count_);
+// The opcodes of pack format 2.0: the table up to the fused query steps,
+// which format 2.1 appended. A 2.0 pack declares the instruction set of
+// these (vm/pack.cpp, instructionSetId) and may use no other.
+inline constexpr unsigned kNumOps20 = static_cast<unsigned>(Op::Q_VALUES_FILTER);
 
 // What an operand means; the verifier checks each against the program.
 enum class OperandKind : uint8_t {

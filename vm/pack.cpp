@@ -74,10 +74,13 @@ uint32_t crc32c(std::string_view bytes, uint32_t crc) {
   return ~crc32cTable(~crc, bytes);
 }
 
-uint32_t instructionSetId() {
-  static const uint32_t id = [] {
+namespace {
+
+// The instruction-set fingerprint over the first `numOps` opcodes.
+uint32_t fingerprint(unsigned numOps) {
     std::string table;
-    for (const OpInfo& op : kOpInfo) {
+    for (unsigned i = 0; i < numOps; ++i) {
+      const OpInfo& op = kOpInfo[i];
       table += op.name;
       table += {'\0', char(op.a), char(op.b), char(op.c)};
     }
@@ -97,7 +100,17 @@ uint32_t instructionSetId() {
     for (int b = 0; b < builtinCount(); ++b)
       (table += builtinName(b)) += char('0' + builtinArity(b));
     return crc32c(table);
-  }();
+}
+
+}  // namespace
+
+uint32_t instructionSetId() {
+  static const uint32_t id = fingerprint(kNumOps);
+  return id;
+}
+
+uint32_t instructionSetId20() {
+  static const uint32_t id = fingerprint(kNumOps20);
   return id;
 }
 
@@ -359,6 +372,53 @@ template <class IO, class R> void ruleFields(IO& io, R& r) {
   io.u32(r.line);
 }
 
+template <class IO, class M> void traceMarkFields(IO& io, M& m) {
+  io.u32(m.at);
+  io.u8(m.open);
+  io.u8(m.close);
+  io.u8(m.disj);
+  io.u32(m.info);
+  io.u32(m.block);
+  io.u32(m.status);
+}
+
+// Section 16 lists only the functions a fact is stated for.
+struct StatedGuard {
+  uint32_t func = kNone;
+  TypeGuardFact fact;
+};
+struct StatedLiteralSet {
+  uint32_t func = kNone;
+  uint32_t literal = kNone;
+};
+struct StatedFacts {
+  std::vector<StatedGuard> guards;
+  std::vector<StatedLiteralSet> literalSets;
+};
+
+template <class IO, class G> void statedGuardFields(IO& io, G& s) {
+  io.u32(s.func);
+  io.u8(s.fact.kind);
+  io.u32(s.fact.depth);
+  io.u64(s.fact.literalNodes);
+  io.u32(s.fact.typeKey);
+  io.flag(s.fact.rhsVariable);
+  io.u32(s.fact.literal);
+  io.u16(s.fact.varDepth);
+  io.u32(s.fact.varSlot);
+  io.u32(s.fact.clause);
+}
+
+template <class IO, class L> void statedLiteralSetFields(IO& io, L& s) {
+  io.u32(s.func);
+  io.u32(s.literal);
+}
+
+template <class IO, class S> void statedFactsFields(IO& io, S& s) {
+  io.list(s.guards, [](auto& sub, auto& g) { statedGuardFields(sub, g); });
+  io.list(s.literalSets, [](auto& sub, auto& l) { statedLiteralSetFields(sub, l); });
+}
+
 template <class IO, class F> void fileFields(IO& io, F& f) {
   io.u32(f.name);
   io.u32(f.scope);
@@ -382,7 +442,8 @@ template <class IO, class P> void tableSection(IO& io, P& p, SectionId id) {
     case SectionId::Calls: GUARD_LIST(calls, callFields); break;
     case SectionId::Rules: GUARD_LIST(rules, ruleFields); break;
     case SectionId::Files: GUARD_LIST(files, fileFields); break;
-    case SectionId::Literals: case SectionId::Lines: break;  // hand-written below
+    case SectionId::Literals: case SectionId::Lines: case SectionId::Trace: case SectionId::Facts:
+      break;  // below
   }
 #undef GUARD_LIST
 }
@@ -402,12 +463,24 @@ const char* sectionName(SectionId id) {
     case SectionId::Rules: return "rules";
     case SectionId::Files: return "files";
     case SectionId::Lines: return "lines";
+    case SectionId::Trace: return "trace";
+    case SectionId::Facts: return "facts";
   }
   return "?";
 }
 
 constexpr uint16_t kFirstSection = uint16_t(SectionId::Strings);
-constexpr uint16_t kLastSection = uint16_t(SectionId::Lines);
+constexpr uint16_t kLastSection = uint16_t(SectionId::Facts);
+constexpr uint16_t kBundleSection = 14;  // vm/bundle.cpp's, not the program codec's
+
+// Ids this codec reads and writes (14, a bundle's metadata, is not one).
+bool isProgramSection(uint16_t id) {
+  return id >= kFirstSection && id <= kLastSection && id != kBundleSection;
+}
+// Sections a pack may leave out: debug information and facts.
+bool isOptionalSection(SectionId id) {
+  return id == SectionId::Lines || id == SectionId::Trace || id == SectionId::Facts;
+}
 
 // ---------------------------------------------------------------- literal trees
 // Each node: u8 kind, u8 flags, then its payload (docs/pack-format.md).
@@ -564,14 +637,84 @@ void readLines(Reader& r, Program& p) {
   for (uint32_t i = 0; i < n && r.ok(); ++i) r.u32s(p.functions[i].lines);
 }
 
+// ---------------------------------------------------------------- trace marks
+// One list of marks per function, in function order.
+
+void writeTrace(Writer& w, const Program& p) {
+  w.list(p.functions, [](Writer& sub, const Function& f) {
+    sub.list(f.trace, [](auto& io, auto& m) { traceMarkFields(io, m); });
+  });
+}
+
+void readTrace(Reader& r, Program& p) {
+  uint32_t n = r.count(4);
+  if (r.ok() && n != p.functions.size())
+    return r.fail(std::to_string(n) + " trace mark lists for " + std::to_string(p.functions.size()) +
+                  " functions");
+  for (uint32_t i = 0; i < n && r.ok(); ++i)
+    r.list(p.functions[i].trace, [](auto& io, auto& m) { traceMarkFields(io, m); });
+  if (r.ok()) p.hasTrace = true;
+}
+
+// ---------------------------------------------------------------- facts
+// Stored sparse (the functions a fact is stated for), held dense per function.
+
+void writeFacts(Writer& w, const Program& p) {
+  StatedFacts stated;
+  const ProgramFacts& facts = *p.facts;
+  for (uint32_t f = 0; f < facts.typeGuards.size(); ++f)
+    if (facts.typeGuards[f].kind != TypeGuardFact::kNone) stated.guards.push_back({f, facts.typeGuards[f]});
+  for (uint32_t f = 0; f < facts.literalSets.size(); ++f)
+    if (facts.literalSets[f] != kNone) stated.literalSets.push_back({f, facts.literalSets[f]});
+  statedFactsFields(w, stated);
+}
+
+// Each function at most once, and in range; the verifier proves the rest.
+void readFacts(Reader& r, Program& p) {
+  StatedFacts stated;
+  statedFactsFields(r, stated);
+  if (!r.ok()) return;
+  auto facts = std::make_shared<ProgramFacts>();
+  const size_t n = p.functions.size();
+  facts->typeGuards.resize(n);
+  facts->literalSets.resize(n, kNone);
+  for (const StatedGuard& g : stated.guards) {
+    if (g.func >= n) return r.fail("a type guard for function " + std::to_string(g.func) + " of " + std::to_string(n));
+    if (g.fact.kind == TypeGuardFact::kNone || g.fact.kind > TypeGuardFact::kPredicate)
+      return r.fail("unknown type guard kind " + std::to_string(g.fact.kind));
+    if (facts->typeGuards[g.func].kind != TypeGuardFact::kNone)
+      return r.fail("two type guards for function " + std::to_string(g.func));
+    facts->typeGuards[g.func] = g.fact;
+  }
+  for (const StatedLiteralSet& l : stated.literalSets) {
+    if (l.func >= n) return r.fail("a literal value for function " + std::to_string(l.func) + " of " + std::to_string(n));
+    if (l.literal == kNone) return r.fail("a literal value without a literal");
+    if (facts->literalSets[l.func] != kNone) return r.fail("two literal values for function " + std::to_string(l.func));
+    facts->literalSets[l.func] = l.literal;
+  }
+  p.facts = std::move(facts);
+}
+
 // ---------------------------------------------------------------- writer
 
 std::string encodeSection(const Program& p, SectionId id) {
   Writer w;
   if (id == SectionId::Literals) writeLiterals(w, p);
   else if (id == SectionId::Lines) writeLines(w, p);
+  else if (id == SectionId::Trace) writeTrace(w, p);
+  else if (id == SectionId::Facts) writeFacts(w, p);
   else tableSection(w, p, id);
   return std::move(w.out);
+}
+
+// Whether writePack writes section `id` for this program.
+bool writesSection(const Program& p, SectionId id, const PackOptions& options) {
+  switch (id) {
+    case SectionId::Lines: return !options.stripLines;
+    case SectionId::Trace: return p.hasTrace;
+    case SectionId::Facts: return p.facts != nullptr;
+    default: return isProgramSection(uint16_t(id));
+  }
 }
 
 }  // namespace
@@ -579,7 +722,7 @@ std::string encodeSection(const Program& p, SectionId id) {
 std::string writePack(const Program& program, const PackOptions& options) {
   std::vector<std::pair<SectionId, std::string>> sections;
   for (uint16_t id = kFirstSection; id <= kLastSection; ++id) {
-    if (SectionId(id) == SectionId::Lines && options.stripLines) continue;
+    if (!writesSection(program, SectionId(id), options)) continue;
     sections.emplace_back(SectionId(id), encodeSection(program, SectionId(id)));
   }
   Writer w;
@@ -596,7 +739,7 @@ std::string writePack(const Program& program, const PackOptions& options) {
   uint32_t offset = kPackHeaderSize + kSectionEntrySize * uint32_t(sections.size());
   for (const auto& [id, bytes] : sections) {
     w.u16(uint16_t(id));
-    w.u16(id == SectionId::Lines ? 0 : kSectionRequired);
+    w.u16(isOptionalSection(id) ? 0 : kSectionRequired);
     w.u32(offset);
     w.u32(uint32_t(bytes.size()));
     offset += uint32_t(bytes.size());
@@ -632,7 +775,6 @@ class PackLoader {
       e.message = "invalid pack: " + e.message;
       return inFile(std::move(e));
     }
-    attachFacts(*program);
     return program;
   }
 
@@ -640,6 +782,7 @@ class PackLoader {
   std::string_view bytes_;
   const std::string& file_;
   std::array<SectionSpan, kLastSection + 1> sections_{};
+  unsigned numOps_ = kNumOps;  // the opcodes of the instruction set the pack declares
 
   Error inFile(Error e) const {
     e.file = file_;
@@ -673,7 +816,9 @@ class PackLoader {
     if (stored != computed)
       return bad(ErrorKind::PackChecksum, kChecksumOffset,
                  "pack is damaged: checksum mismatch (stored 0x" + hex(stored) + ", computed 0x" + hex(computed) + ")");
-    if (uint32_t set = loadU32(bytes_, 28); set != instructionSetId())
+    if (uint32_t set = loadU32(bytes_, 28); set == instructionSetId20() && set != instructionSetId())
+      numOps_ = kNumOps20;  // a 2.0 pack: the opcodes before the fused ones
+    else if (set != instructionSetId())
       return bad(ErrorKind::PackInstructionSet, 28,
                  "pack was compiled for another instruction set (0x" + hex(set) + ", this guardvm has 0x" +
                      hex(instructionSetId()) +
@@ -736,7 +881,7 @@ class PackLoader {
       }
     }
     for (uint16_t id = kFirstSection; id <= kLastSection; ++id)
-      if (!sections_[id].present && SectionId(id) != SectionId::Lines)
+      if (isProgramSection(id) && !sections_[id].present && !isOptionalSection(SectionId(id)))
         return bad(ErrorKind::PackSectionTable, kPackHeaderSize,
                    std::string("missing section '") + sectionName(SectionId(id)) + "'");
     return okStatus();
@@ -750,7 +895,7 @@ class PackLoader {
       return bad(ErrorKind::PackSectionTable, at,
                  "section " + std::to_string(id) + " at " + std::to_string(offset) + ", " + std::to_string(length) +
                      " bytes, lies outside the pack's sections");
-    if (id < kFirstSection || id > kLastSection) {
+    if (!isProgramSection(id)) {
       // Unknown sections come from newer minor versions: optional ones are skipped.
       if (flags & kSectionRequired)
         return bad(ErrorKind::PackSectionTable, at,
@@ -775,12 +920,26 @@ class PackLoader {
     }
     if (!sections_[uint16_t(SectionId::Lines)].present)  // stripped: every line unknown
       for (Function& f : p.functions) f.lines.assign(f.code.size(), 0);
+    return checkDeclaredOpcodes(p);
+  }
+
+  // A 2.0 pack's code uses only 2.0's opcodes (the verifier checks the rest).
+  Status0 checkDeclaredOpcodes(const Program& p) const {
+    if (numOps_ == kNumOps) return okStatus();
+    for (size_t f = 0; f < p.functions.size(); ++f)
+      for (const Instr& in : p.functions[f].code)
+        if (unsigned(in.op) >= numOps_ && unsigned(in.op) < kNumOps)
+          return Error::plain(ErrorKind::PackInstructionSet,
+                              "function f" + std::to_string(f) + " uses " + opInfo(in.op).name +
+                                  ", which the instruction set of format 2.0 the pack declares does not have");
     return okStatus();
   }
 
   static void decodeSection(Reader& r, Program& p, SectionId id) {
     if (id == SectionId::Literals) return LiteralReader(r, p).all();
     if (id == SectionId::Lines) return readLines(r, p);
+    if (id == SectionId::Trace) return readTrace(r, p);
+    if (id == SectionId::Facts) return readFacts(r, p);
     tableSection(r, p, id);
   }
 };

@@ -23,7 +23,10 @@ inline constexpr char kPackMagic[4] = {'G', 'P', 'A', 'K'};
 // A reader reads any pack of its own major version (newer minors only add
 // optional sections); a newer major version is refused.
 inline constexpr uint16_t kPackMajor = 2;
-inline constexpr uint16_t kPackMinor = 0;
+// 2.1 added the optional sections 15 (trace marks) and 16 (facts) and the
+// fused opcodes; a 2.1 reader still reads 2.0 packs (their instruction set,
+// without trace marks or facts).
+inline constexpr uint16_t kPackMinor = 1;
 // The guardc version written into each pack (shown in version errors); keep in
 // step with project(VERSION) in CMakeLists.txt.
 inline constexpr uint8_t kProducerVersion[3] = {0, 1, 0};
@@ -45,6 +48,9 @@ enum class SectionId : uint16_t {
   Rules = 11,
   Files = 12,
   Lines = 13,  // debug information: the source line of every instruction (optional)
+  // 14 is a rule bundle's metadata (vm/bundle.h), outside the program codec.
+  Trace = 15,  // debug information: the trace marks of every function (optional; --verbose needs it)
+  Facts = 16,  // facts the compiler states and the verifier proves (optional; vm/analysis.h)
 };
 // Section flag bit 0: a reader that does not know the section must refuse the pack.
 inline constexpr uint16_t kSectionRequired = 1;
@@ -79,6 +85,9 @@ Result<std::unique_ptr<Program>> readPack(std::string_view bytes, const std::str
 // in table order), stored in each pack: opcode numbers are positions in
 // vm/opcodes.def, so a pack compiled against another table is refused.
 uint32_t instructionSetId();
+// The fingerprint of pack format 2.0's instruction set (the first kNumOps20
+// opcodes), which 2.0 packs carry and this reader still accepts.
+uint32_t instructionSetId20();
 
 // CRC-32C (Castagnoli, reflected polynomial 0x82F63B78, initial value and
 // final xor 0xFFFFFFFF): crc32c("123456789") == 0xE3069283.

@@ -37,6 +37,37 @@ struct Slot {
   uint32_t init = kNone;  // Set function that computes it lazily; kNone for params/captures
 };
 
+// Where a construct that cfn-guard's trace (`--verbose`, `--print-json`,
+// `test -v`) shows as a record opens or closes, stated by the compiler
+// (compiler/lower.cpp) for the instruction `at` of its function, checked by
+// the verifier (vm/verify.cpp: indices, opcodes, nesting on every path) and
+// read by trace mode (vm/trace.cpp). Stored in the pack's optional debug
+// section 15; only trace mode needs them.
+struct TraceMark {
+  enum Open : uint8_t {
+    kOpenClause = 1,    // CLAUSE_BEGIN of an access clause (info = clause)
+    kOpenBlock = 2,     // CLAUSE_BEGIN of a block clause (info = block)
+    kOpenType = 4,      // first instruction of a type block (block = the TYPE_BLOCK's block)
+    kOpenTypeWhen = 8,  // COND_BEGIN of a type block's conditions (block as above)
+    kOpenWhen = 16,     // COND_BEGIN of a `when` clause (disj: 1 in a rule body, else 0)
+  };
+  enum Close : uint8_t {
+    kCloseCond = 1,  // COND_END of a `when` or type block (status = the conditions' register)
+    kCloseWhen = 2,  // CALL_CNF of a `when` body, and the ST_SET of its skipped path
+    kCloseType = 4,  // TYPE_BLOCK, and the ST_SET of its skipped path
+  };
+  static constexpr uint8_t kOpenMask = 31, kCloseMask = 7;
+  uint32_t at = 0;      // instruction index
+  uint8_t open = 0;     // Open bits
+  uint8_t close = 0;    // Close bits
+  // DISJ_BEGIN: the record's context, 0 GuardClause, 1 RuleClause, 2
+  // WhenGuardClause; kOpenWhen: 1 in a rule body, else 0.
+  uint8_t disj = 0;
+  uint32_t info = UINT32_MAX;    // kOpenClause: clause; kOpenBlock: block
+  uint32_t block = UINT32_MAX;   // kOpenType / kOpenTypeWhen: block
+  uint32_t status = UINT32_MAX;  // kCloseCond: status register
+};
+
 struct Function {
   uint32_t name = kNone;  // string id, for listings ("rule tasks_denied_root", "filter@3:12")
   FuncKind kind = FuncKind::Cnf;
@@ -46,6 +77,7 @@ struct Function {
   std::vector<Slot> slots;
   std::vector<Instr> code;
   std::vector<uint32_t> lines;  // 1-based source line of each instruction (0 unknown)
+  std::vector<TraceMark> trace;  // in instruction order; see Program::hasTrace
 };
 
 // What a Q_FILTER / Q_TYPE_SELECT takes as candidates, by the query part
@@ -197,8 +229,13 @@ struct Program {
   std::vector<CallInfo> calls;
   std::vector<RuleInfo> rules;
   std::vector<FileInfo> files;
-  // What the interpreter may assume, derived once after verification
-  // (vm/analysis.h attachFacts); never written to a pack. Null until then.
+  // Functions' `trace` marks are present (the compiler states them; a pack
+  // has them when it has the debug section 15). Trace mode needs them.
+  bool hasTrace = false;
+  // What the interpreter may assume beyond what the verifier proves of the
+  // code: stated by the compiler (compiler/compile.h stateFacts), stored in
+  // the pack's optional section 16, and proved by verifyProgram before
+  // anything runs (vm/analysis.h). Null: no facts (correct, slower).
   std::shared_ptr<const ProgramFacts> facts;
 
   const std::string& str(uint32_t id) const { return strings[id]; }

@@ -214,6 +214,7 @@ bool Machine::stepFilter(ResultSet& set, const Part& part, FilterMode mode, uint
 
 // The guard of filter function `func` if it may be used now, else nullptr.
 const Machine::TypeGuard* Machine::usableTypeGuard(uint32_t func) {
+  if (func >= facts_->typeGuards.size()) return nullptr;  // no facts
   const TypeGuard& g = facts_->typeGuards[func];
   if (g.kind == TypeGuard::kNone) return nullptr;
   // The skipped call would have nested g.depth frames, and its queries
@@ -226,32 +227,31 @@ const Machine::TypeGuard* Machine::usableTypeGuard(uint32_t func) {
 
 // The status of guard `func`'s first conjunct for a candidate whose `Type`
 // is the string `typeNode`, computed by the same comparison the call would
-// make. `frame` is the frame the filter is called from. Skip when it cannot
-// be decided here (the variable is not a plain literal, or the comparison
-// raised an error, which the call itself will then raise).
+// make, from the operands its proved fact states. `frame` is the frame the
+// filter is called from. Skip when it cannot be decided here (the variable
+// is not a plain literal, or the comparison raised an error, which the call
+// itself will then raise).
 Status Machine::guardFirstConjunct(uint32_t func, const Node* typeNode, Frame& frame) {
-  const auto& c = P.functions[func].code;
+  const TypeGuard& g = facts_->typeGuards[func];
   guardLeft_.assign(1, QValue::resolved(typeNode));
-  if (c[4].op == Op::Q_LIT) {
-    guardRight_.assign(1, QValue::literal(P.literals[c[4].c]));
+  if (!g.rhsVariable) {
+    guardRight_.assign(1, QValue::literal(P.literals[g.literal]));
   } else {
     // Q_VAR upN: N frames up from the filter's own, i.e. N-1 from `frame`.
     Frame* owner = &frame;
-    for (uint32_t i = 1; i < c[4].b && owner; ++i) owner = owner->parent;
+    for (uint32_t i = 1; i < g.varDepth && owner; ++i) owner = owner->parent;
     if (!owner || owner->func >= P.functions.size()) return Status::Skip;
     const auto& slots = P.functions[owner->func].slots;
-    if (c[4].c >= slots.size() || slots[c[4].c].init >= P.functions.size()) return Status::Skip;
-    const auto& init = P.functions[slots[c[4].c].init].code;
-    if (init.size() != 2 || init[0].op != Op::Q_LIT || init[1].op != Op::RET_SET ||
-        init[1].a != init[0].a)
+    if (g.varSlot >= slots.size() || slots[g.varSlot].init >= facts_->literalSets.size() ||
+        facts_->literalSets[slots[g.varSlot].init] == kNone)
       return Status::Skip;  // only `let x = <literal>` is known to be pure
-    if (!variable(frame, c[4].b - 1, c[4].c, guardRight_)) {
+    if (!variable(frame, g.varDepth - 1, g.varSlot, guardRight_)) {
       err_.reset();
       return Status::Skip;
     }
   }
   ++suppress_;
-  Status s = checkBinary(P.clauses[c[5].c], c[5].c, guardLeft_, guardRight_);
+  Status s = checkBinary(P.clauses[g.clause], g.clause, guardLeft_, guardRight_);
   --suppress_;
   if (failed()) {
     err_.reset();
@@ -263,42 +263,42 @@ Status Machine::guardFirstConjunct(uint32_t func, const Node* typeNode, Frame& f
 bool Machine::typeGuardRejects(uint32_t func, const Node* candidate, Frame& frame) {
   const TypeGuard* g = usableTypeGuard(func);
   if (!g || candidate->kind != NodeKind::Map) return false;
-  const auto& c = P.functions[func].code;
   // Only a plain hit on `Type` counts; a case-converted `type` takes the full path.
-  const Node* t = lookup(candidate, P.parts[c[3].c].key);
+  const Node* t = lookup(candidate, g->typeKey);
   if (!t || t->kind != NodeKind::String) return false;
-  if (g->kind == TypeGuard::kEqString) return eq(t, P.literals[c[4].c]) == Cmp::False;
+  if (g->kind == TypeGuard::kEqString) return eq(t, P.literals[g->literal]) == Cmp::False;
   return guardFirstConjunct(func, t, frame) == Status::Fail;
 }
 
-// `.*` over one big map of the document, when the next instruction selects
-// its values by type: `Resources.*[ Type == 'X' ]` (Q_TYPE_SELECT) or a filter
-// whose function is type-guarded, `Resources.*[ Type in %types <more clauses> ]`.
+// `.*` over one big map of the document, when the fused instruction then
+// selects its values by type: `Resources.*[ Type == 'X' ]` (Q_VALUES_OF_TYPE)
+// or a filter whose function is type-guarded, `Resources.*[ Type in %types
+// <more clauses> ]` (Q_VALUES_FILTER); `selectPart` is the filter's part.
 // The values of other types, which typeMatches / typeGuardRejects would turn
 // away, are left out here already, found by the document's type tags instead
 // of by visiting every resource (each distinct type string is decided once):
 // with 209 rules files over 50,000 resources those visits were the
 // evaluation's cost (cache misses). What is kept, in order, still goes
-// through the next instruction, so records and statuses are unchanged.
+// through the filter, so records and statuses are unchanged.
 // False: take the general path.
-bool Machine::stepAllValuesOfType(ResultSet& set, const Instr& next, ResultSet& tmp, Frame& frame) {
+bool Machine::stepAllValuesOfType(ResultSet& set, bool typeSelect, uint32_t selectPart, ResultSet& tmp,
+                                  Frame& frame) {
   constexpr uint32_t kMinEntries = 2;  // below this a visit is as cheap as a tag
-  if (FilterMode(next.b) != FilterMode::AfterAllValues || set.size() != 1 || set[0].isUnresolved())
-    return false;
+  if (set.size() != 1 || set[0].isUnresolved()) return false;
   const Node* map = set[0].node;
   if (map->kind != NodeKind::Map || map->map.size < kMinEntries || map->map.entries[0].id == kNoKey ||
       map->map.size > limits_.maxResultSetSize)
     return false;  // a literal or computed map, or one the result-set limit will refuse
   uint32_t typeKeyString;  // "Type"
-  const Part& part = P.parts[next.c];
+  const Part& part = P.parts[selectPart];
   const TypeGuard* guard = nullptr;
-  if (next.op == Op::Q_TYPE_SELECT) {
+  if (typeSelect) {
     if (part.keyAlternatives.size() != 2) return false;
     typeKeyString = part.keyAlternatives[0];  // its case conversion `type` is left to typeMatches
   } else {
     guard = usableTypeGuard(part.func);
     if (!guard) return false;
-    typeKeyString = P.parts[P.functions[part.func].code[3].c].key;
+    typeKeyString = guard->typeKey;
   }
   const KeyId typeKey = keyId(typeKeyString);
   if (typeKey == kNoKey) return false;
@@ -307,7 +307,7 @@ bool Machine::stepAllValuesOfType(ResultSet& set, const Instr& next, ResultSet& 
   std::vector<uint8_t>& keep = keepTags_;
   keep.assign(tags.ids.size(), 0);
   if (!guard || guard->kind == TypeGuard::kEqString) {
-    std::string_view want = guard ? P.literals[P.functions[part.func].code[4].c]->text() : P.str(part.key);
+    std::string_view want = guard ? P.literals[guard->literal]->text() : P.str(part.key);
     auto it = tags.ids.find(want);
     if (it != tags.ids.end()) keep[it->second] = 1;
   } else {

@@ -6,91 +6,32 @@
 namespace guard::vm::machine {
 
 
-// Where the constructs of one function begin and end, read off the shapes
-// compiler/lower.cpp emits (lowerAccess, lowerBlockClause, lowerWhen,
-// lowerTypeBlock, lowerDisjunction): a clause runs from its CLAUSE_BEGIN to
-// its CHECK_* / BLOCK; a `when` clause is COND_BEGIN..COND_END,
-// JUMP_UNLESS_PASS, CALL_CNF body, JUMP, ST_SET SKIP; a type block is
-// [conditions, JUMP_UNLESS_PASS] Q_THIS Q_KEY Q_ALL_VALUES Q_TYPE_SELECT
-// TYPE_BLOCK [JUMP, ST_SET SKIP]. Only trace mode reads this, so the
-// bytecode and the pack format carry nothing extra.
+// The trace marks of one function, one per instruction (most empty), made
+// on first use from the marks the compiler stated (Function::trace, sorted
+// and checked by the verifier: every `at` is an instruction of the function).
+// Trace mode reads these and never the shapes of the code.
 const std::vector<Machine::Ann>& Machine::traceAnnotations(uint32_t func) {
   if (anns_.size() != P.functions.size()) anns_.resize(P.functions.size());
   std::vector<Ann>& A = anns_[func];
-  const std::vector<Instr>& code = P.functions[func].code;
-  if (!A.empty() || code.empty()) return A;
-  A.assign(code.size(), Ann{});
-  const size_t n = code.size();
-  uint8_t role = 0;  // 0 block-like body, 1 rule body, 2 rule `when`
-  for (const RuleInfo& r : P.rules) {
-    if (r.body == func) role = 1;
-    else if (r.when == func) role = 2;
-  }
-  for (size_t p = 0; p < n; ++p) {
-    if (code[p].op != Op::CLAUSE_BEGIN) continue;
-    for (size_t q = p + 1; q < n; ++q) {
-      Op op = code[q].op;
-      if (op == Op::CHECK_UNARY || op == Op::CHECK_BINARY) {
-        A[p].open |= kOpenClause;
-        A[p].info = code[q].c;
-        break;
-      }
-      if (op == Op::BLOCK) {
-        A[p].open |= kOpenBlock;
-        A[p].info = code[q].c;
-        break;
-      }
-    }
-  }
-  for (size_t p = 4; p < n; ++p) {
-    if (code[p].op != Op::TYPE_BLOCK) continue;
-    uint32_t blk = code[p].c;
-    A[p].close |= kCloseType;
-    if (p >= 6 && code[p - 5].op == Op::JUMP_UNLESS_PASS && code[p - 6].op == Op::COND_END) {
-      size_t cb = p - 6;
-      while (cb > 0 && code[cb].op != Op::COND_BEGIN) --cb;
-      A[cb].open |= kOpenType | kOpenTypeWhen;
-      A[cb].block = blk;
-      A[p - 6].close |= kCloseCond;
-      if (p + 2 < n) A[p + 2].close |= kCloseType;
-    } else {
-      A[p - 4].open |= kOpenType;
-      A[p - 4].block = blk;
-    }
-  }
-  bool inCond = false;
-  for (size_t p = 0; p < n; ++p) {
-    Op op = code[p].op;
-    if (op == Op::COND_END) inCond = false;
-    if (op == Op::DISJ_BEGIN) A[p].disj = (inCond || role == 2) ? 2 : role == 1 ? 1 : 0;
-    if (op != Op::COND_BEGIN) continue;
-    inCond = true;
-    if (A[p].open & kOpenTypeWhen) continue;
-    size_t e = p + 1;
-    while (e < n && code[e].op != Op::COND_END) ++e;
-    if (e + 4 < n && code[e + 2].op == Op::CALL_CNF) {
-      A[p].open |= kOpenWhen;
-      A[p].disj = role == 1 ? 1 : 0;  // context RuleClause / GuardConditionClause
-      A[e].close |= kCloseCond;
-      A[e + 2].close |= kCloseWhen;
-      A[e + 4].close |= kCloseWhen;
-    }
-  }
+  const Function& f = P.functions[func];
+  if (!A.empty() || f.code.empty()) return A;
+  A.assign(f.code.size(), Ann{});
+  for (const TraceMark& m : f.trace) A[m.at] = m;
   return A;
 }
 
 void Machine::traceBefore(const Ann& a, uint32_t func) {
   if (!a.open) return;
-  if (a.open & kOpenType) {
+  if (a.open & Ann::kOpenType) {
     tpush(TraceKind::Type, TraceContext::Block, a.block);
   }
-  if (a.open & kOpenTypeWhen) tpush(TraceKind::TypeWhen, TraceContext::BlockWhen, a.block);
-  if (a.open & kOpenWhen) {
+  if (a.open & Ann::kOpenTypeWhen) tpush(TraceKind::TypeWhen, TraceContext::BlockWhen, a.block);
+  if (a.open & Ann::kOpenWhen) {
     const bool inRule = a.disj == 1;
     tpush(TraceKind::WhenBlock, inRule ? TraceContext::RuleClause : TraceContext::ConditionClause);
     tpush(TraceKind::WhenCond, inRule ? TraceContext::RuleClauseWhen : TraceContext::ConditionClauseWhen);
   }
-  if (a.open & kOpenClause) {
+  if (a.open & Ann::kOpenClause) {
     const ClauseInfo& c = P.clauses[a.info];
     tpush(TraceKind::ClauseBlock, TraceContext::ClauseBlock, a.info);
     trace_rec_.back().info = a.info;
@@ -99,16 +40,15 @@ void Machine::traceBefore(const Ann& a, uint32_t func) {
     bool bareVariable = ctx.find('.') == std::string::npos && ctx.find(" %") != std::string::npos;
     trace_rec_.back().flag = c.some || (c.emptyOnSet && !bareVariable);
   }
-  if (a.open & kOpenBlock) {
+  if (a.open & Ann::kOpenBlock) {
     tpush(TraceKind::BlockCheck, TraceContext::BlockClause, a.info);
   }
 }
 
-void Machine::traceAfter(const Ann& a, const Instr& in, const Instr* code, uint32_t pc,
-                         const std::vector<Status>& T) {
+void Machine::traceAfter(const Ann& a, const Instr& in, const std::vector<Status>& T) {
   if (!a.close) return;
-  if (a.close & kCloseCond) tpop(T[code[pc + 1].a]);
-  if (a.close & (kCloseWhen | kCloseType)) tpop(T[in.a]);
+  if (a.close & Ann::kCloseCond) tpop(T[a.status]);  // the conditions' status
+  if (a.close & (Ann::kCloseWhen | Ann::kCloseType)) tpop(T[in.a]);
 }
 
 // One record per compared value: passes as GuardClauseValueCheck, failures

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "runtime/functions.h"
+#include "vm/analysis.h"
 
 namespace guard::vm {
 namespace {
@@ -57,6 +58,8 @@ bool expectedPartKind(Op op, PartKind& kind) {
     case Op::Q_TYPE_SELECT: kind = PartKind::Filter; return true;  // a type-equality filter
     case Op::Q_KEYS_FILTER: kind = PartKind::KeysFilter; return true;
     case Op::Q_INTERP: kind = PartKind::Interpolate; return true;
+    case Op::Q_VALUES_FILTER: case Op::Q_VALUES_OF_TYPE:  // the .*; the filter is part C+1
+      kind = PartKind::AllValues; return true;
     default: return false;
   }
 }
@@ -77,7 +80,8 @@ class Verifier {
   Result<Unit> run() {
     bool ok = checkLiterals() && checkFunctionTables() && checkParts() && checkQueries() &&
               checkClauses() && checkBlocks() && checkRuleRefs() && checkParamCalls() &&
-              checkCalls() && checkRules() && checkFiles() && checkCode() && checkCallGraph();
+              checkCalls() && checkRules() && checkFiles() && checkCode() && checkCallGraph() &&
+              checkTrace() && checkFacts();
     if (ok) return Unit{};
     return error_ ? std::move(*error_) : Error::plain(ErrorKind::PackVerify, "");
   }
@@ -520,6 +524,7 @@ class Verifier {
         return func(in.c, "function", expectedFuncKind(op), false);
       case Op::Q_FILTER: case Op::Q_TYPE_SELECT:
         return in.b < kFilterModeCount || fail("unknown filter mode");
+      case Op::Q_VALUES_FILTER: case Op::Q_VALUES_OF_TYPE: return checkFusedSelect(in);
       case Op::ST_SET:
         return in.c <= uint32_t(Status::Fail) || fail("unknown status " + std::to_string(in.c));
       case Op::CHECK_BINARY: return args(f, in.b, 2);
@@ -546,6 +551,19 @@ class Verifier {
     return true;
   }
 
+  // A fused `.*` + filter: part C is the `.*`, part C+1 the filter right
+  // after it in the same query, complete for the opcode it stands for.
+  bool checkFusedSelect(const Instr& in) {
+    if (uint64_t(in.c) + 1 >= p_.parts.size()) return fail("no filter part after the .* part");
+    const Part& values = p_.parts[in.c];
+    const Part& filter = p_.parts[in.c + 1];
+    if (filter.kind != PartKind::Filter) return fail("the part after the .* part is not a filter");
+    if (filter.query != values.query || filter.position != values.position + 1)
+      return fail("the filter part does not follow the .* part in its query");
+    return checkPartUse(in.op == Op::Q_VALUES_FILTER ? Op::Q_FILTER : Op::Q_TYPE_SELECT, filter,
+                        PartKind::Filter);
+  }
+
   // Registers rB .. rB+n-1 hold the arguments; with no arguments B must be 0.
   bool args(const Function& f, uint32_t first, uint32_t n) {
     if (n == 0) return first == 0 || fail("operand B must be 0 for a call without arguments");
@@ -560,6 +578,144 @@ class Verifier {
     if (in.b != 0 || f.kind != FuncKind::Cnf || in.c < f.slots.size()) return true;
     return fail("slot " + std::to_string(in.c) + " beyond the function's " +
                 std::to_string(f.slots.size()) + " slots");
+  }
+
+  // ---------------------------------------------------------------- trace marks
+  // The compiler's statement of where trace records open and close
+  // (Function::trace, TraceMark). Trace mode pushes and pops records by them
+  // and by the instructions that close clauses and disjunctions, so each mark
+  // must sit at an instruction of the right opcode, name table entries in
+  // range, and on every path the records must nest: never a pop of nothing,
+  // the same depth where paths meet, none open at a return.
+
+  bool checkTrace() {
+    if (!p_.hasTrace) {
+      for (size_t i = 0; i < p_.functions.size(); ++i)
+        if (!p_.functions[i].trace.empty()) {
+          atFunction(uint32_t(i));
+          return fail("trace marks in a program without trace information");
+        }
+      return true;
+    }
+    for (uint32_t fi = 0; fi < p_.functions.size(); ++fi)
+      if (!checkTraceMarks(fi) || !checkTraceNesting(fi)) return false;
+    clearWhere();
+    return true;
+  }
+
+  bool checkTraceMarks(uint32_t fi) {
+    const Function& f = p_.functions[fi];
+    for (size_t i = 0; i < f.trace.size(); ++i) {
+      const TraceMark& m = f.trace[i];
+      atFunction(fi);
+      if (m.at >= f.code.size())
+        return fail("trace mark at instruction " + std::to_string(m.at) + " of " +
+                    std::to_string(f.code.size()));
+      if (i > 0 && m.at <= f.trace[i - 1].at) return fail("trace marks out of instruction order");
+      atFunction(fi, m.at);
+      if (!checkTraceMark(f, m)) return false;
+    }
+    return true;
+  }
+
+  bool checkTraceMark(const Function& f, const TraceMark& m) {
+    using M = TraceMark;
+    const Op op = f.code[m.at].op;
+    if ((m.open & ~M::kOpenMask) || (m.close & ~M::kCloseMask)) return fail("unknown trace mark bits");
+    auto need = [&](bool ok, const char* what) { return ok || fail(std::string("trace mark: ") + what); };
+    const uint8_t clauseBits = m.open & (M::kOpenClause | M::kOpenBlock);
+    if (clauseBits && !need(op == Op::CLAUSE_BEGIN && clauseBits != (M::kOpenClause | M::kOpenBlock),
+                            "a clause opens at one CLAUSE_BEGIN"))
+      return false;
+    if ((m.open & M::kOpenClause) && !index(m.info, p_.clauses.size(), "trace clause", false)) return false;
+    if ((m.open & M::kOpenBlock) && !index(m.info, p_.blocks.size(), "trace block", false)) return false;
+    if ((m.open & (M::kOpenType | M::kOpenTypeWhen))) {
+      if (!index(m.block, p_.blocks.size(), "trace type block", false)) return false;
+      if (!need(p_.blocks[m.block].typeName != kNone, "a type block without a type name")) return false;
+    }
+    if ((m.open & M::kOpenTypeWhen) && !need((m.open & M::kOpenType) && op == Op::COND_BEGIN,
+                                             "type block conditions open at a COND_BEGIN with the type block"))
+      return false;
+    if ((m.open & M::kOpenWhen) &&
+        !need(op == Op::COND_BEGIN && !(m.open & (M::kOpenType | M::kOpenTypeWhen)) && m.disj <= 1,
+              "a when clause opens at its COND_BEGIN"))
+      return false;
+    if (!need(m.disj == 0 || op == Op::DISJ_BEGIN || (m.open & M::kOpenWhen), "a context on no disjunction") ||
+        !need(m.disj <= 2, "unknown disjunction context"))
+      return false;
+    if ((m.close & M::kCloseCond) &&
+        (!need(op == Op::COND_END, "conditions close at a COND_END") ||
+         !index(m.status, f.numStatus, "trace status register", false)))
+      return false;
+    if ((m.close & M::kCloseWhen) && !need(op == Op::CALL_CNF || op == Op::ST_SET, "a when clause closes at its call or its skip"))
+      return false;
+    if ((m.close & M::kCloseType) && !need(op == Op::TYPE_BLOCK || op == Op::ST_SET, "a type block closes at TYPE_BLOCK or its skip"))
+      return false;
+    return true;
+  }
+
+  // Records a mark opens before its instruction runs (vm/trace.cpp traceBefore).
+  static int tracePushes(const TraceMark& m) {
+    using M = TraceMark;
+    return !!(m.open & M::kOpenType) + !!(m.open & M::kOpenTypeWhen) + 2 * !!(m.open & M::kOpenWhen) +
+           !!(m.open & M::kOpenClause) + !!(m.open & M::kOpenBlock);
+  }
+  // Records a mark closes after its instruction ran (traceAfter).
+  static int tracePops(const TraceMark& m) {
+    using M = TraceMark;
+    return !!(m.close & M::kCloseCond) + !!(m.close & (M::kCloseWhen | M::kCloseType));
+  }
+  // Records the instruction itself opens (+) or closes (-) in trace mode (interp.cpp).
+  static int traceEffect(Op op) {
+    switch (op) {
+      case Op::CHECK_UNARY: case Op::CHECK_BINARY: case Op::BLOCK: case Op::DISJ_END: return -1;
+      case Op::DISJ_BEGIN: return 1;
+      default: return 0;
+    }
+  }
+
+  bool checkTraceNesting(uint32_t fi) {
+    const Function& f = p_.functions[fi];
+    if (f.code.empty()) return true;
+    constexpr int64_t kUnreachedDepth = -1;
+    std::vector<int64_t> depth(f.code.size(), kUnreachedDepth);
+    depth[0] = 0;
+    auto reach = [&](uint32_t to, int64_t d) {
+      if (depth[to] == kUnreachedDepth || depth[to] == d) {
+        depth[to] = d;
+        return true;
+      }
+      return fail("trace records: paths reach instruction " + std::to_string(to) + " with different open records");
+    };
+    size_t mark = 0;
+    for (uint32_t pc = 0; pc < f.code.size(); ++pc) {
+      atFunction(fi, pc);
+      while (mark < f.trace.size() && f.trace[mark].at < pc) ++mark;
+      const TraceMark* m = mark < f.trace.size() && f.trace[mark].at == pc ? &f.trace[mark] : nullptr;
+      if (depth[pc] == kUnreachedDepth) continue;
+      int64_t d = depth[pc] + (m ? tracePushes(*m) : 0) + traceEffect(f.code[pc].op);
+      if (d < 0) return fail("trace records: closes a record that is not open");
+      if (m) d -= tracePops(*m);
+      if (d < 0) return fail("trace records: closes a record that is not open");
+      const Instr& in = f.code[pc];
+      if (in.op == Op::JUMP || in.op == Op::JUMP_IF_PASS || in.op == Op::JUMP_UNLESS_PASS)
+        if (!reach(in.c, d)) return false;
+      if (in.op == Op::RET_STATUS || in.op == Op::RET_SET) {
+        if (d != 0) return fail("trace records: returns with " + std::to_string(d) + " still open");
+        continue;
+      }
+      if (isTerminator(in.op)) continue;
+      if (pc + 1 < f.code.size() && !reach(pc + 1, d)) return false;
+    }
+    return true;
+  }
+
+  // ---------------------------------------------------------------- facts
+
+  bool checkFacts() {
+    if (!p_.facts) return true;
+    std::string why = proveFacts(p_, *p_.facts);
+    return why.empty() || fail("false fact: " + why);
   }
 
   // ---------------------------------------------------------------- call graph
@@ -614,6 +770,7 @@ class Verifier {
     if (c == OperandKind::Func) out.push_back(in.c);
     if (c == OperandKind::Block) out.push_back(p_.blocks[in.c].body);
     if (c == OperandKind::Part && p_.parts[in.c].func != kNone) out.push_back(p_.parts[in.c].func);
+    if (in.op == Op::Q_VALUES_FILTER) out.push_back(p_.parts[in.c + 1].func);  // checkFusedSelect
     if (c != OperandKind::RuleRef && c != OperandKind::ParamCall) return;
     // A reference resolves among the rules of its own file (the interpreter also
     // bounds its call depth, for packs whose file fields lie).

@@ -22,7 +22,12 @@
 //    CHECK_BINARY and BLOCK close a clause; DISJ_END, COND_END), and none is
 //    open at a return: the interpreter's record and suppression stacks never
 //    underflow, and a clause's end never erases a record still open;
-//  - built-in ids are in the table (or -1, unknown: an evaluation error).
+//  - built-in ids are in the table (or -1, unknown: an evaluation error);
+//  - the trace marks the compiler stated (Program::hasTrace, TraceMark) sit
+//    at instructions of the right opcode, name table entries in range, and
+//    nest on every path with what the instructions themselves open and close;
+//  - every fact the program states (Program::facts, vm/analysis.h) holds: a
+//    program stating a false fact is refused (proveFacts).
 //
 // What it cannot prove statically, and the interpreter must check:
 //  - the frame `Depth` levels up of a Q_VAR exists and has the slot: the

@@ -61,6 +61,38 @@ printf '\xff' | dd of=corrupt.gpack bs=1 seek=$((size - 3)) conv=notrunc status=
 "$vm" validate -r corrupt.gpack -r other.guard -d bad.yaml -S all >out.txt 2>err.txt; rc=$?
 check pack-bad-checksum 255 "other" "corrupt.gpack"
 
+# A pack without its optional debug section 15 (trace marks) still runs; the
+# trace reports (--verbose, --print-json) say why they cannot be made
+# instead of printing a wrong tree.
+python3 - r.gpack notrace.gpack <<'PY'
+import struct, sys
+def crc32c(data, crc=0):
+    crc ^= 0xFFFFFFFF
+    for b in data:
+        crc ^= b
+        for _ in range(8):
+            crc = (crc >> 1) ^ 0x82F63B78 if crc & 1 else crc >> 1
+    return crc ^ 0xFFFFFFFF
+p = open(sys.argv[1], 'rb').read()
+entries = [struct.unpack_from('<HHII', p, 32 + 12 * i) for i in range(struct.unpack_from('<I', p, 20)[0])]
+keep = [e for e in entries if e[0] != 15]
+assert len(keep) == len(entries) - 1, "the pack has no section 15"
+out, table, body = bytearray(p[:32]), b'', b''
+for sid, flags, off, length in keep:
+    table += struct.pack('<HHII', sid, flags, 32 + 12 * len(keep) + len(body), length)
+    body += p[off:off + length]
+out += table + body
+struct.pack_into('<II', out, 16, len(out), len(keep))
+struct.pack_into('<I', out, 24, crc32c(bytes(out[28:]), crc32c(bytes(out[:24]))))
+open(sys.argv[2], 'wb').write(out)
+PY
+"$vm" validate -r notrace.gpack -d bad.yaml -S none >out.txt 2>err.txt; rc=$?
+check pack-without-trace-runs 19 "Rule = needs_user" ""
+for mode in --verbose --print-json; do
+  "$vm" validate -r notrace.gpack -d bad.yaml $mode >out.txt 2>err.txt; rc=$?
+  check "pack-without-trace$mode" 255 "" "has no trace information (its optional debug section 15"
+done
+
 # A pack and a data file through pipes are read too (cfn-guard would skip
 # the data file for its missing extension and evaluate nothing).
 "$vm" validate -r <(cat r.gpack) -d <(cat bad.yaml) -S none >out.txt 2>err.txt; rc=$?

@@ -435,7 +435,7 @@ Result<std::vector<RulesUnit>> loadRules(const std::string& path, const std::str
         ErrorKind::Internal,
         "rules file " + path + ": internal error: the compiled program does not verify: " + verified.error().message);
   } else {
-    vm::attachFacts(*program);
+    stateFacts(*program);
     u.program = program;
     u.file = 0;
     u.empty = program->files[0].empty;

@@ -11,7 +11,7 @@
 #include "compiler/parser.h"
 #include "runtime/loader.h"
 #include "tools/cli/common.h"
-#include "vm/analysis.h"
+#include "compiler/compile.h"
 #include "vm/pack.h"
 #include "vm/verify.h"
 
@@ -175,7 +175,7 @@ CompiledRules compileRules(const std::vector<SourceFile>& sources, const LintOpt
         Error::plain(ErrorKind::Internal, "the compiled program does not verify: " + verified.error().message);
     return out;
   }
-  vm::attachFacts(*program);
+  stateFacts(*program);
   out.program = std::move(program);
   return out;
 }
