@@ -169,6 +169,27 @@ if [ -w /dev/full ]; then
   "$gc" --disasm r.gpack >/dev/full 2>err.txt; rc=$?
   check listing-to-full-disk 1 "" "No space left on device"
 fi
+# A pack written to a device or a FIFO goes to it, never replacing it with a
+# file (as root, `guardc -o /dev/null` replaced /dev/null itself); through a
+# symbolic link, the file it names is replaced and the link stays.
+rm -f fifo && mkfifo fifo
+timeout 20 cat fifo >from-fifo.gpack & reader=$!  # a replaced FIFO has no writer
+"$gc" -o fifo r.guard >out.txt 2>err.txt; rc=$?
+wait $reader
+check pack-to-fifo 0 "" ""
+[ -p fifo ] || fail "pack-to-fifo: the FIFO was replaced by a file"
+"$vm" validate -r from-fifo.gpack -d good.yaml -S none >out.txt 2>err.txt; rc=$?
+check pack-through-fifo-runs 0 "" ""
+"$gc" -o /dev/stdout r.guard >stdout.gpack 2>err.txt; rc=$?
+check pack-to-dev-stdout 0 "" ""
+cmp -s stdout.gpack from-fifo.gpack || fail "pack-to-dev-stdout: not the same pack as through the FIFO"
+"$gc" -o target.gpack other.guard >out.txt 2>err.txt
+ln -sf target.gpack link.gpack
+"$gc" -o link.gpack r.guard >out.txt 2>err.txt; rc=$?
+check pack-through-symlink 0 "" ""
+[ -L link.gpack ] || fail "pack-through-symlink: the link was replaced by a file"
+cmp -s target.gpack from-fifo.gpack || fail "pack-through-symlink: the file the link names was not replaced"
+ls ./*.tmp.* >/dev/null 2>&1 && fail "a temporary pack file was left behind"
 # An empty path is a path that does not exist (cfn-guard's answer), not stdin
 # or "no rules"; test reads its rules only from a regular file (issue 16).
 "$vm" validate -r r.guard -d "" -S none >out.txt 2>err.txt </dev/null; rc=$?

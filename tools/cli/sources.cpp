@@ -5,8 +5,12 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
-#include <fstream>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "compiler/parser.h"
 #include "runtime/loader.h"
@@ -184,16 +188,75 @@ Result<Unit> savePack(const vm::Program& program, const std::string& path) {
   return savePackBytes(vm::writePack(program), path);
 }
 
+namespace {
+
+Error writeError(const std::string& path, int e) {
+  return Error::plain(ErrorKind::IoWrite,
+                      "cannot write " + path + (e ? std::string(": ") + std::strerror(e) : std::string()));
+}
+
+// write(2) until every byte is out; false with errno set.
+bool writeAll(int fd, std::string_view bytes) {
+  while (!bytes.empty()) {
+    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    bytes.remove_prefix(size_t(n));
+  }
+  return true;
+}
+
+// Writes and closes `fd`; the errno of the first failure, or 0.
+int writeAndClose(int fd, std::string_view bytes) {
+  const int e = writeAll(fd, bytes) ? 0 : errno;
+  if (::close(fd) != 0 && e == 0) return errno ? errno : EIO;
+  return e;
+}
+
+// A pack written to what is not a regular file or a directory (a device such
+// as /dev/null or /dev/stdout, a FIFO) goes to it in place: renaming a file
+// over it would replace it (as root, /dev/null itself).
+bool isSpecialFile(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
+}
+
+// The file a symbolic link names is the one replaced, not the link.
+std::string replacedFile(const std::string& path) {
+  struct stat st;
+  if (::lstat(path.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return path;
+  char* real = ::realpath(path.c_str(), nullptr);
+  if (!real) return path;  // a dangling link is replaced like a missing file
+  std::string target = real;
+  std::free(real);
+  return target;
+}
+
+}  // namespace
+
 Result<Unit> savePackBytes(std::string_view bytes, const std::string& path) {
-  const std::string temp = path + ".tmp";
-  std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), std::streamsize(bytes.size()));
-  out.close();
-  if (!out || std::rename(temp.c_str(), path.c_str()) != 0) {
-    const int e = errno;
-    std::remove(temp.c_str());
-    return Error::plain(ErrorKind::IoWrite,
-                        "cannot write " + path + (e ? std::string(": ") + std::strerror(e) : std::string()));
+  if (isSpecialFile(path)) {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return writeError(path, errno);
+    if (int e = writeAndClose(fd, bytes)) return writeError(path, e);
+    return Unit{};
+  }
+  const std::string target = replacedFile(path);
+  // A temporary name of our own beside the target (O_EXCL), so that two runs
+  // writing the same pack (processes or C API threads) never share one.
+  std::string temp;
+  int fd = -1;
+  for (unsigned attempt = 0; fd < 0 && attempt < 100; ++attempt) {
+    temp = target + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(attempt);
+    fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd < 0 && errno != EEXIST) break;
+  }
+  if (fd < 0) return writeError(path, errno);
+  int e = writeAndClose(fd, bytes);
+  if (e == 0 && ::rename(temp.c_str(), target.c_str()) != 0) e = errno;
+  if (e != 0) {
+    ::unlink(temp.c_str());
+    return writeError(path, e);
   }
   return Unit{};
 }

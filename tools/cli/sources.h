@@ -86,9 +86,12 @@ struct CompiledRules {
 };
 CompiledRules compileRules(const std::vector<SourceFile>& sources, const LintOptions& lint = {});
 
-// Writes `program` as a pack to `path`: beside it first, renamed over it once
-// complete and closed, so a failed write (a full disk) never leaves a
-// truncated pack. The error reads "cannot write PATH: <system text>".
+// Writes `program` as a pack to `path`: beside it first (a temporary name of
+// its own), renamed over it once complete and closed, so a failed write (a
+// full disk) never leaves a truncated pack; through a symbolic link, the file
+// it names is replaced. A device or FIFO (`-o /dev/null`, `-o /dev/stdout`)
+// is written in place, never replaced. The error reads "cannot write PATH:
+// <system text>".
 Result<Unit> savePack(const vm::Program& program, const std::string& path);
 // The same for pack bytes already made (a bundle: writePack, then attachBundleInfo).
 Result<Unit> savePackBytes(std::string_view bytes, const std::string& path);
