@@ -10,6 +10,14 @@
 #   tools/fuzz.sh run TARGET SECONDS [JOBS]   a long run (no rebuild: run `build` first);
 #                                       corpus kept in build-fuzz/corpus/TARGET; it stops
 #                                       early after GUARD_FUZZ_RUNS executions if that is set
+#   tools/fuzz.sh campaign LOGDIR TARGET:RUNS...   runs the targets one after the other, each
+#                                       until RUNS executions, logging to LOGDIR/TARGET.log
+#                                       (start one campaign per core; `build` first)
+#   tools/fuzz.sh count LOGDIR          executions each log shows so far, and the fingerprint
+#   tools/fuzz.sh fingerprint           hash of the code the targets reach (compiler/ vm/
+#                                       runtime/ report/ tests/fuzz/ and the tests/*.h they
+#                                       include, as committed): counts of
+#                                       runs on the same fingerprint add up across sessions
 #
 # Targets: rules yaml json pack pack_resealed pack_struct e2e regex reports bundle (executables
 # <target>_fuzz; the two pack_* targets mutate packs past their checksum).
@@ -34,8 +42,10 @@ fuzz_flags=(-timeout="${GUARD_FUZZ_TIMEOUT:-10}" -rss_limit_mb=2048 -max_len=163
 
 build() {
   if [[ ! -f "$bdir/CMakeCache.txt" ]]; then
+    local launcher=()
+    command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
     CC=clang-14 CXX=clang++-14 cmake -S . -B "$bdir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-      -DGUARD_FUZZ=ON -DBUILD_TESTING=OFF >/dev/null
+      -DGUARD_FUZZ=ON -DBUILD_TESTING=OFF "${launcher[@]}" >/dev/null
   fi
   local t list=()
   for t in "${targets[@]}"; do list+=("${t}_fuzz"); done
@@ -120,6 +130,41 @@ replay() {
   echo "replayed $n saved reproducers: clean"
 }
 
+# The committed trees of the directories the targets are built from.
+fingerprint() {
+  git rev-parse HEAD:compiler HEAD:vm HEAD:runtime HEAD:report HEAD:tests/fuzz \
+    HEAD:tests/pack_mutators.h HEAD:tests/exercise_program.h HEAD:tests/bundle_testkit.h | sha256sum | cut -c1-16
+}
+
+# Runs each TARGET:RUNS of "$@" in turn; the log of each keeps libFuzzer's
+# progress lines, so `count` can read how far a run got if it is stopped.
+campaign() {
+  local logs=$1 spec t n
+  shift
+  mkdir -p "$logs"
+  echo "fingerprint $(fingerprint) $(git rev-parse --short HEAD) $(date -u +%FT%TZ)" >>"$logs/campaign.log"
+  for spec in "$@"; do
+    t=${spec%%:*} n=${spec#*:}
+    echo "start $t $n $(date -u +%FT%TZ)" >>"$logs/campaign.log"
+    GUARD_FUZZ_RUNS=$n run "$t" 360000 >"$logs/$t.log" 2>&1 || echo "FAILED $t (see $logs/$t.log)" >>"$logs/campaign.log"
+    echo "end $t $(date -u +%FT%TZ)" >>"$logs/campaign.log"
+  done
+}
+
+# Executions per target log of LOGDIR: the final count when the run ended,
+# else the last progress line ("#N").
+count() {
+  local logs=$1 f n
+  echo "fingerprint $(fingerprint)"
+  for f in "$logs"/*.log; do
+    [[ $(basename "$f") == campaign.log ]] && continue
+    n=$(grep -E '^stat::number_of_executed_units' "$f" | tail -1 | awk '{print $2}')
+    [[ -n "$n" ]] || n="$(grep -oE '^#[0-9]+' "$f" | tail -1 | tr -d '#') (running or stopped)"
+    echo "$(basename "$f" .log) $n"
+  done
+  ls "$bdir"/artifacts/*/ 2>/dev/null | grep -E 'crash|leak|timeout|oom' || echo "no findings in $bdir/artifacts"
+}
+
 smoke() {
   local secs=${1:-20} t
   for t in "${targets[@]}"; do
@@ -141,5 +186,10 @@ case "$mode" in
     # No rebuild here, so that several runs can start side by side (`build` first).
     [[ $# -ge 3 ]] || { echo "usage: tools/fuzz.sh run TARGET SECONDS [JOBS]" >&2; exit 2; }
     run "$2" "$3" "${4:-1}" ;;
-  *) echo "usage: tools/fuzz.sh build|seed|smoke [SECONDS]|replay|run TARGET SECONDS [JOBS]" >&2; exit 2 ;;
+  campaign)
+    [[ $# -ge 3 ]] || { echo "usage: tools/fuzz.sh campaign LOGDIR TARGET:RUNS..." >&2; exit 2; }
+    shift; campaign "$@" ;;
+  count) [[ $# -eq 2 ]] || { echo "usage: tools/fuzz.sh count LOGDIR" >&2; exit 2; }; count "$2" ;;
+  fingerprint) fingerprint ;;
+  *) echo "usage: tools/fuzz.sh build|seed|smoke [SECONDS]|replay|run TARGET SECONDS [JOBS]|campaign LOGDIR TARGET:RUNS...|count LOGDIR|fingerprint" >&2; exit 2 ;;
 esac
