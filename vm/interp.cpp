@@ -48,6 +48,9 @@ void MachineBuffers::reset() {
   for (auto& outcomes : outcomeStack) clearKeeping(outcomes, kMaxKeptEntries);
   if (ruleRecords.size() > kMaxKeptEntries) ruleRecords.resize(kMaxKeptEntries);
   for (auto& records : ruleRecords) clearKeeping(records, kMaxKeptEntries);
+  if (frameSlots.size() > kMaxKeptDepths) frameSlots.resize(kMaxKeptDepths);
+  for (auto& slots : frameSlots)
+    if (slots.size() > kMaxKeptEntries) slots.resize(kMaxKeptEntries);
   if (fileSlots.size() > kMaxKeptEntries) fileSlots.resize(kMaxKeptEntries);
   for (SlotState& slot : fileSlots) {
     slot.state = 0;
@@ -304,7 +307,19 @@ Status Machine::callCnfScoped(uint32_t func, Frame* parent, const Node* self, co
   frame.self = self;
   frame.scope = scope;
   frame.func = func;
-  frame.slots.resize(P.functions[func].slots.size());
+  const size_t n = P.functions[func].slots.size();
+  if (n == 0) return callCnfInFrame(func, frame);
+  // The frame lives at depth_ + 1 while it runs, the only one there: it
+  // borrows that depth's slot list (a longer one is harmless: every slot
+  // index is checked against the function's slots), reset to unevaluated.
+  while (B_.frameSlots.size() <= depth_) B_.frameSlots.emplace_back();
+  std::vector<SlotState>& lent = B_.frameSlots[depth_];
+  if (lent.size() < n) lent.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    lent[i].state = 0;
+    lent[i].value.clear();
+  }
+  LentSlots borrowed(lent, frame.slots);
   return callCnfInFrame(func, frame);
 }
 

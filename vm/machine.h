@@ -124,6 +124,10 @@ struct MachineBuffers {
   // The file scope's slots (its lets' values), swapped into the file frame
   // for one run; at least the file's count, reset to "not evaluated".
   std::vector<SlotState> fileSlots;
+  // The slots of the frames Machine::callCnfScoped opens, one list per call
+  // depth (one live frame per depth): a rule body's lets without an
+  // allocation per call. Reset when lent, not here.
+  std::deque<std::vector<SlotState>> frameSlots;
   bool inUse = false;
 
   void reset();
