@@ -862,22 +862,12 @@ bool fileSkipApplies(const Program& P, uint32_t file, const Document& doc, const
   if (limits.trace || !limits.preAnswer || !P.facts || file >= P.facts->fileSkips.size()) return false;
   const FileSkipFact& fact = P.facts->fileSkips[file];
   if (fact.types.empty()) return false;
-  const Node* top = doc.root();
-  if (!top || (root && root != top) || top->kind != NodeKind::Map || top->map.size == 0 ||
-      top->map.entries[0].id == kNoKey)
-    return false;
+  if (root && root != doc.root()) return false;
   if (doc.nodeCount() > limits.maxResultSetSize || fact.literalNodes > limits.maxResultSetSize) return false;
-  const KeyId resourcesKey = doc.keys().find("Resources");
-  const KeyId typeKey = doc.keys().find("Type");
-  if (resourcesKey == kNoKey || typeKey == kNoKey) return false;
-  const Node* resources = doc.lookup(top, resourcesKey);
-  if (!resources || resources->kind != NodeKind::Map || resources->map.size == 0 ||
-      resources->map.entries[0].id == kNoKey)
-    return false;
-  const TypeTags& tags = doc.typeTags(resources, typeKey);
-  if (!tags.others.empty()) return false;
+  const TypeTags* tags = doc.resourceTypes();  // the root and Resources as the machine finds them
+  if (!tags || !tags->others.empty()) return false;
   for (const std::string& type : fact.types)
-    if (tags.ids.count(type)) return false;
+    if (tags->ids.count(type)) return false;
   return true;
 }
 
