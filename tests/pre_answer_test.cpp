@@ -197,6 +197,38 @@ TEST(FileSkipFact, PacksCarryItInSection17AndRefuseAFalseOne) {
       << refused.error().message;
 }
 
+uint16_t u16At(const std::string& s, size_t at) { return uint16_t(uint8_t(s[at]) | uint8_t(s[at + 1]) << 8); }
+uint32_t u32At(const std::string& s, size_t at) {
+  uint32_t v = 0;
+  for (int i = 3; i >= 0; --i) v = (v << 8) | uint8_t(s[at + i]);
+  return v;
+}
+
+// Section 17 is optional: a 2.1 reader, which does not know it, skips it. Seen
+// here by renumbering it to an id this reader does not know either.
+TEST(FileSkipFact, Section17IsOptionalAndSkippedWhereUnknown) {
+  auto p = compile(kBucketRules);
+  ASSERT_TRUE(p);
+  std::string pack = writePack(*p);
+  EXPECT_EQ(u16At(pack, 6), 2);  // format 2.2
+  size_t entry = 0;
+  for (uint32_t i = 0; i < u32At(pack, 20); ++i)
+    if (u16At(pack, 32 + 12 * i) == uint16_t(SectionId::FileFacts)) entry = 32 + 12 * i;
+  ASSERT_NE(entry, 0u);
+  EXPECT_EQ(u16At(pack, entry + 2), 0);  // not required
+  pack[entry] = char(99);
+  uint32_t crc = crc32c(std::string_view(pack).substr(0, 24));
+  crc = crc32c(std::string_view(pack).substr(28), crc);
+  for (int i = 0; i < 4; ++i) pack[24 + i] = char(crc >> (8 * i));
+  auto loaded = readPack(pack, "t.gpack");
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  EXPECT_TRUE(typesOf(*loaded.value()).empty());
+  auto d = load("Resources:\n  T: {Type: AWS::SNS::Topic}\n");
+  ASSERT_TRUE(d);
+  EXPECT_FALSE(fileSkipApplies(*loaded.value(), 0, *d, nullptr, EvalLimits{}));
+  EXPECT_EQ(bothWays(*loaded.value(), 0, *d).fast, bothWays(*p, 0, *d).fast);
+}
+
 // Documents at the edges of the condition: each is evaluated both ways, and
 // whether it was answered without a machine is as expected.
 TEST(PreAnswer, AgreesWithTheMachineAtTheEdges) {
