@@ -168,6 +168,21 @@ const TypeTags& Document::typeTags(const Node* map, KeyId key) const {
   return t;
 }
 
+const TypeTags* Document::resourceTypes() const {
+  if (resourceTypesKnown_) return resourceTypes_;
+  resourceTypesKnown_ = true;
+  const Node* top = root_;
+  if (!top || top->kind != NodeKind::Map || top->map.size == 0 || top->map.entries[0].id == kNoKey) return nullptr;
+  const KeyId resourcesKey = keys_.find("Resources"), typeKey = keys_.find("Type");
+  if (resourcesKey == kNoKey || typeKey == kNoKey) return nullptr;
+  const Node* resources = lookup(top, resourcesKey);
+  if (!resources || resources->kind != NodeKind::Map || resources->map.size == 0 ||
+      resources->map.entries[0].id == kNoKey)
+    return nullptr;
+  resourceTypes_ = &typeTags(resources, typeKey);
+  return resourceTypes_;
+}
+
 const LineTable& Document::lines() const {
   if (!lines_) lines_ = std::make_unique<LineTable>(text_);
   return *lines_;

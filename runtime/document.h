@@ -173,7 +173,10 @@ class Document {
   const KeyTable& keys() const { return keys_; }
 
   const Node* root() const { return root_; }
-  void setRoot(Node* r) { root_ = r; }
+  void setRoot(Node* r) {
+    root_ = r;
+    resourceTypesKnown_ = false;
+  }
 
   // The name the reports use (a canonical absolute path, STDIN, DATA_STDIN[n]).
   const std::string& name() const { return name_; }
@@ -211,6 +214,12 @@ class Document {
   // this document), built in one pass on first use and kept: every rules file
   // evaluated against the document shares them. Same threading as lookup.
   const TypeTags& typeTags(const Node* map, KeyId key) const;
+  // typeTags of the root's `Resources` by `Type` (both exact keys), when the
+  // root is a map of this document whose `Resources` is a non-empty map of
+  // it; else null. Looked up once and kept: the VM asks it for every rules
+  // file before running one (vm/interp.cpp fileSkipApplies). Same threading
+  // as lookup.
+  const TypeTags* resourceTypes() const;
 
  private:
   Arena arena_;
@@ -222,6 +231,8 @@ class Document {
   mutable llvm::DenseMap<const Node*, std::unique_ptr<llvm::DenseMap<KeyId, uint32_t>>> index_;
   mutable std::unique_ptr<LineTable> lines_;
   mutable llvm::DenseMap<std::pair<const Node*, KeyId>, std::unique_ptr<TypeTags>> typeTags_;
+  mutable bool resourceTypesKnown_ = false;
+  mutable const TypeTags* resourceTypes_ = nullptr;
 };
 
 // JSON-pointer-like path of a data node: "/Resources/A/Type", "/Tags/0"; "" for literals.

@@ -146,11 +146,136 @@ uint32_t literalSet(const Program& P, uint32_t func) {
   return c[0].c;
 }
 
+// The type strings for which type guard `g`'s first conjunct can pass, when
+// it is exactly `Type == 'X'` or `Type in [<strings>]` (a literal list, or a
+// file-level `let` of one, which the filter reaches as `up1`: the let
+// functions that run it are the file scope's). Any other comparison (a
+// regex, a substring test against one string, a negation) gives false.
+bool guardTypes(const Program& P, const TypeGuardFact& g, const Function& scope,
+                std::vector<std::string>& out) {
+  if (g.kind == TypeGuardFact::kEqString) {
+    out.emplace_back(P.literals[g.literal]->text());
+    return true;
+  }
+  const ClauseInfo& ci = P.clauses[g.clause];
+  if (ci.op != CmpOp::In || ci.opNegated || ci.clauseNegated) return false;
+  uint32_t literal = g.literal;
+  if (g.rhsVariable) {
+    if (g.varDepth != 1 || g.varSlot >= scope.slots.size()) return false;
+    const uint32_t init = scope.slots[g.varSlot].init;
+    if (init >= P.functions.size()) return false;
+    literal = literalSet(P, init);
+  }
+  if (literal >= P.literals.size()) return false;
+  const Node* list = P.literals[literal];
+  // `x in [strings]` is membership by equality (contained, vm/checks.cpp);
+  // against one string it would be a substring test.
+  if (list->kind != NodeKind::List || list->list.size == 0) return false;
+  for (uint32_t i = 0; i < list->list.size; ++i) {
+    if (list->list.items[i]->kind != NodeKind::String) return false;
+    out.emplace_back(list->list.items[i]->text());
+  }
+  return true;
+}
+
+// The types a file-level `let` of slot `slot` can select: its function must be
+// exactly `Q_THIS|Q_ROOT r; Q_KEY r .Resources; (Q_VALUES_OF_TYPE |
+// Q_VALUES_FILTER) r; RET_SET r`, the filter type-guarded with a first
+// conjunct guardTypes reads. Over a `Resources` map whose values are all maps
+// with a string `Type`, none of these types, it selects nothing and raises
+// nothing (the guard's rest cannot raise; the limits are fileSkipApplies').
+bool letTypes(const Program& P, const Function& scope, uint32_t slot, std::vector<std::string>& types,
+              uint64_t& literalNodes) {
+  if (slot >= scope.slots.size()) return false;
+  const uint32_t init = scope.slots[slot].init;
+  if (init >= P.functions.size()) return false;
+  const Function& f = P.functions[init];
+  const auto& c = f.code;
+  if (f.kind != FuncKind::Set || c.size() != 4) return false;
+  const uint8_t r = c[0].a;
+  if ((c[0].op != Op::Q_THIS && c[0].op != Op::Q_ROOT) || c[1].op != Op::Q_KEY || c[1].a != r ||
+      (c[2].op != Op::Q_VALUES_OF_TYPE && c[2].op != Op::Q_VALUES_FILTER) || c[2].a != r ||
+      c[3].op != Op::RET_SET || c[3].a != r)
+    return false;
+  if (c[1].c >= P.parts.size() || c[2].c + 1 >= P.parts.size()) return false;
+  const Part& key = P.parts[c[1].c];
+  if (key.kind != PartKind::Key || P.str(key.key) != "Resources") return false;
+  const Part& select = P.parts[c[2].c + 1];
+  if (select.captureSlot != kNone) return false;
+  if (c[2].op == Op::Q_VALUES_OF_TYPE) {
+    // typeMatches looks up keyAlternatives[0], then [1]: `Type` first.
+    if (select.keyAlternatives.size() != 2 || P.str(select.keyAlternatives[0]) != "Type") return false;
+    types.push_back(P.str(select.key));
+    return true;
+  }
+  if (select.kind != PartKind::Filter || select.func >= P.functions.size()) return false;
+  const TypeGuardFact g = analyzeTypeGuard(P, select.func);
+  if (g.kind == TypeGuardFact::kNone || P.str(g.typeKey) != "Type") return false;
+  literalNodes = std::max<uint64_t>(literalNodes, g.literalNodes);
+  return guardTypes(P, g, scope, types);
+}
+
+// The types of rule `when` function `when` whose absence makes it not PASS:
+// the function is `ST_SET t0 SKIP`, then clauses `CLAUSE_BEGIN; Q_VAR rX up1
+// sM; CHECK_UNARY tY rX; ST_CONJ t0 tY` over lets letTypes reads, checked by
+// `empty`/`exists` (which raise nothing on resolved maps), then `RET_STATUS
+// t0`. The first `%v !empty` on the whole set (emptyOnSet: an empty set
+// FAILs it, where a member-wise check would SKIP) decides: with none of its
+// types present it FAILs, and a conjunction with a FAIL is FAIL.
+bool whenTypes(const Program& P, const Function& scope, uint32_t when, std::vector<std::string>& types,
+               uint64_t& literalNodes) {
+  if (when >= P.functions.size()) return false;
+  const Function& f = P.functions[when];
+  const auto& c = f.code;
+  if (f.kind != FuncKind::Cnf || c.size() < 6) return false;
+  if (c[0].op != Op::ST_SET || c[0].a != 0 || Status(c[0].c) != Status::Skip) return false;
+  bool decided = false;
+  size_t i = 1;
+  for (; i + 4 < c.size() && c[i].op == Op::CLAUSE_BEGIN; i += 4) {
+    const Instr &var = c[i + 1], &check = c[i + 2], &conj = c[i + 3];
+    if (var.op != Op::Q_VAR || var.b != 1 || check.op != Op::CHECK_UNARY || check.b != var.a || check.a == 0 ||
+        conj.op != Op::ST_CONJ || conj.a != 0 || conj.b != check.a || check.c >= P.clauses.size())
+      return false;
+    const ClauseInfo& ci = P.clauses[check.c];
+    if (ci.op != CmpOp::Empty && ci.op != CmpOp::Exists) return false;
+    std::vector<std::string> selected;
+    if (!letTypes(P, scope, var.c, selected, literalNodes)) return false;
+    if (!decided && ci.op == CmpOp::Empty && ci.opNegated && !ci.clauseNegated && ci.emptyOnSet) {
+      types = std::move(selected);
+      decided = true;
+    }
+  }
+  return decided && i + 1 == c.size() && c[i].op == Op::RET_STATUS && c[i].a == 0;
+}
+
 std::string functionLabel(const Program& P, uint32_t f) {
   return "function f" + std::to_string(f) + " '" + P.str(P.functions[f].name).substr(0, 200) + "'";
 }
 
 }  // namespace
+
+FileSkipFact deriveFileSkip(const Program& P, uint32_t file) {
+  const FileSkipFact none;
+  if (file >= P.files.size()) return none;
+  const FileInfo& fi = P.files[file];
+  if (fi.scope >= P.functions.size() || P.functions[fi.scope].kind != FuncKind::FileScope) return none;
+  const Function& scope = P.functions[fi.scope];
+  FileSkipFact fact;
+  size_t evaluated = 0;
+  for (uint32_t ri : fi.rules) {
+    if (ri >= P.rules.size()) return none;
+    const RuleInfo& r = P.rules[ri];
+    if (r.kind == RuleKind::Parameterized) continue;  // run only when called
+    ++evaluated;
+    std::vector<std::string> types;
+    if (r.when == kNone || !whenTypes(P, scope, r.when, types, fact.literalNodes)) return none;
+    fact.types.insert(fact.types.end(), types.begin(), types.end());
+  }
+  if (evaluated == 0) return none;
+  std::sort(fact.types.begin(), fact.types.end());
+  fact.types.erase(std::unique(fact.types.begin(), fact.types.end()), fact.types.end());
+  return fact;
+}
 
 ProgramFacts deriveFacts(const Program& P) {
   ProgramFacts facts;
@@ -160,6 +285,8 @@ ProgramFacts deriveFacts(const Program& P) {
     facts.typeGuards[f] = analyzeTypeGuard(P, f);
     facts.literalSets[f] = literalSet(P, f);
   }
+  facts.fileSkips.resize(P.files.size());
+  for (uint32_t file = 0; file < P.files.size(); ++file) facts.fileSkips[file] = deriveFileSkip(P, file);
   return facts;
 }
 
@@ -176,6 +303,17 @@ std::string proveFacts(const Program& P, const ProgramFacts& facts) {
              "can raise)";
     if (facts.literalSets[f] != kNone && facts.literalSets[f] != literalSet(P, f))
       return functionLabel(P, f) + ": the stated literal value is not what its code returns";
+  }
+  if (facts.fileSkips.empty()) return {};  // none stated (no section 17)
+  if (facts.fileSkips.size() != P.files.size())
+    return "skip conditions for " + std::to_string(facts.fileSkips.size()) + " rules files, the program has " +
+           std::to_string(P.files.size());
+  for (uint32_t file = 0; file < P.files.size(); ++file) {
+    const FileSkipFact& stated = facts.fileSkips[file];
+    if (!stated.types.empty() && !(stated == deriveFileSkip(P, file)))
+      return "rules file " + std::to_string(file) + " '" + P.str(P.files[file].name).substr(0, 200) +
+             "': the stated skip condition does not hold (a rule's `when` is not decided by the "
+             "stated resource types, or something before it can raise)";
   }
   return {};
 }

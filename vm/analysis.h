@@ -41,17 +41,44 @@ struct TypeGuardFact {
   bool operator==(const TypeGuardFact&) const = default;
 };
 
+// A rules file whose every evaluated rule has a `when` that cannot pass, and
+// nothing before which can raise, when the root's `Resources` map has no
+// value of the types below (fileSkipApplies, vm/interp.cpp): evaluating the
+// file then gives every rule SKIP, no error and no records, so a pair is
+// answered from the document's type tags without a machine (issue 17 item 5).
+// The shape (deriveFileSkip): each rule's `when` is a conjunction of clauses
+// `%v !empty` / `%v empty` / `%v exists` over file-level lets
+// `v = Resources.*[ Type == 'X' ]` or `Resources.*[ <type-guarded filter> ]`,
+// one of them `%v !empty` on the whole set (emptyOnSet), whose types are
+// the rule's. The condition on the document, beyond the types: the root is a
+// map whose `Resources` is a non-empty map of the data, every value of it a
+// map with a string `Type`, and the document's nodes and the filters'
+// literals are within the result-set limit (the skipped filters' own).
+struct FileSkipFact {
+  std::vector<std::string> types;  // sorted, unique; empty: no fact
+  uint64_t literalNodes = 0;       // the most nodes a literal of the lets' filters selects
+
+  bool operator==(const FileSkipFact&) const = default;
+};
+
 struct ProgramFacts {
   std::vector<TypeGuardFact> typeGuards;  // per function (kNone for most)
   // Per function: the literal of a Set function that is exactly
   // `Q_LIT r, lit; RET_SET r` (a `let x = <literal>`), else kNone. A type
   // guard comparing with such a variable is decided without evaluating it.
   std::vector<uint32_t> literalSets;
+  // Per rules file (FileInfo), or empty when the program states none (a pack
+  // without section 17).
+  std::vector<FileSkipFact> fileSkips;
 };
 
 // The facts of a verified program, derived from its code (the compiler's
 // statement of them).
 ProgramFacts deriveFacts(const Program& program);
+
+// The file-skip fact of rules file `file` of a verified program, or one with
+// no types when its shape does not prove one.
+FileSkipFact deriveFileSkip(const Program& program, uint32_t file);
 
 // Proves `facts` of a program whose code the verifier has accepted: every
 // stated type guard and literal set must be what deriveFacts finds (a fact

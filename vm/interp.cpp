@@ -46,6 +46,16 @@ void MachineBuffers::reset() {
   clearKeeping(guardLeft, kMaxKeptEntries);
   clearKeeping(guardRight, kMaxKeptEntries);
   for (auto& outcomes : outcomeStack) clearKeeping(outcomes, kMaxKeptEntries);
+  if (ruleRecords.size() > kMaxKeptEntries) ruleRecords.resize(kMaxKeptEntries);
+  for (auto& records : ruleRecords) clearKeeping(records, kMaxKeptEntries);
+  if (frameSlots.size() > kMaxKeptDepths) frameSlots.resize(kMaxKeptDepths);
+  for (auto& slots : frameSlots)
+    if (slots.size() > kMaxKeptEntries) slots.resize(kMaxKeptEntries);
+  if (fileSlots.size() > kMaxKeptEntries) fileSlots.resize(kMaxKeptEntries);
+  for (SlotState& slot : fileSlots) {
+    slot.state = 0;
+    clearKeeping(slot.value, kMaxKeptEntries);
+  }
 }
 
 MachineBuffers& takeBuffers(std::unique_ptr<MachineBuffers>& own) {
@@ -98,19 +108,34 @@ const Node* Machine::lookupKey(const Node* map, const Part& part, uint8_t& conv)
 
 // ------------------------------------------------------------------ rules
 
-Result<FileResult> Machine::run(uint32_t file) {
+// The file frame's slots are the thread's (MachineBuffers::fileSlots), lent
+// for one run and given back whichever way it ends.
+namespace {
+struct LentSlots {
+  std::vector<SlotState>& owner;
+  std::vector<SlotState>& borrower;
+  LentSlots(std::vector<SlotState>& o, std::vector<SlotState>& b) : owner(o), borrower(b) { owner.swap(borrower); }
+  ~LentSlots() { owner.swap(borrower); }
+};
+}  // namespace
+
+Status0 Machine::run(uint32_t file, FileResult& out) {
   file_ = file;
   const FileInfo& fi = P.files[file];
   Frame fileFrame;
   fileFrame.self = root_;
   fileFrame.scope = root_;
   fileFrame.func = fi.scope;
-  fileFrame.slots.resize(P.functions[fi.scope].slots.size());
+  // Reset by takeBuffers; a longer list than the file's is harmless (every
+  // slot index is checked against the function's slots).
+  if (B_.fileSlots.size() < P.functions[fi.scope].slots.size())
+    B_.fileSlots.resize(P.functions[fi.scope].slots.size());
+  LentSlots lent(B_.fileSlots, fileFrame.slots);
   fileFrame_ = &fileFrame;
   const size_t fileRules = fi.rules.size();
   ruleState_.assign(fileRules, 0);
   ruleStatus_.assign(fileRules, Status::Skip);
-  ruleRecords_.assign(fileRules, {});
+  if (ruleRecords_.size() < fileRules) ruleRecords_.resize(fileRules);  // cleared by takeBuffers
 
   // Captures are the one side effect of evaluating a rule: each evaluation
   // appends its keys again. Where a file has any, a rule a reference made
@@ -123,9 +148,8 @@ Result<FileResult> Machine::run(uint32_t file) {
     return Error::plain(ErrorKind::PackNoTrace, "the rule pack of " + P.str(fi.name) +
                         " has no trace information (its optional debug section 15, which --verbose, "
                         "--print-json and test -v need): compile it again with this guardc");
-  FileResult out;
   out.file = file;
-  out.rules.reserve(fileRules);
+  size_t kept = 0;  // out.rules in use; the rest are reused or dropped below
   bool anyPass = false, anyFail = false;
   uint32_t fileRec = kNoRecord;
   if (trace_) {
@@ -145,16 +169,25 @@ Result<FileResult> Machine::run(uint32_t file) {
     anyPass |= s == Status::Pass;
     anyFail |= s == Status::Fail;
     expandKeysMisses(ruleRecords_[local]);
-    out.rules.push_back(RuleResult{ri, s, std::move(ruleRecords_[local])});
+    if (kept == out.rules.size()) out.rules.emplace_back();
+    RuleResult& rr = out.rules[kept++];
+    rr.rule = ri;
+    rr.status = s;
+    // The result takes the records; the buffers take the result's old list.
+    rr.records.swap(ruleRecords_[local]);
+    ruleRecords_[local].clear();
   }
+  out.rules.resize(kept);
   out.status = anyFail ? Status::Fail : anyPass ? Status::Pass : Status::Skip;
   if (trace_) {
     tclose(fileRec, out.status);
     out.trace = std::move(trace_rec_);
+  } else {
+    out.trace.clear();
   }
   out.scratch = std::move(scratchOwner_);
   out.sets = std::move(sets_);
-  return out;
+  return okStatus();
 }
 
 Status Machine::evalRule(uint32_t local, bool fresh) {
@@ -274,7 +307,19 @@ Status Machine::callCnfScoped(uint32_t func, Frame* parent, const Node* self, co
   frame.self = self;
   frame.scope = scope;
   frame.func = func;
-  frame.slots.resize(P.functions[func].slots.size());
+  const size_t n = P.functions[func].slots.size();
+  if (n == 0) return callCnfInFrame(func, frame);
+  // The frame lives at depth_ + 1 while it runs, the only one there: it
+  // borrows that depth's slot list (a longer one is harmless: every slot
+  // index is checked against the function's slots), reset to unevaluated.
+  while (B_.frameSlots.size() <= depth_) B_.frameSlots.emplace_back();
+  std::vector<SlotState>& lent = B_.frameSlots[depth_];
+  if (lent.size() < n) lent.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    lent[i].state = 0;
+    lent[i].value.clear();
+  }
+  LentSlots borrowed(lent, frame.slots);
   return callCnfInFrame(func, frame);
 }
 
@@ -319,12 +364,12 @@ bool Machine::variable(Frame& frame, uint32_t depth, uint32_t slot, ResultSet& o
     return variableNamed(f->caller ? f->caller : f->parent, P.functions[f->func].slots[slot].name, out);
   // Evaluated lazily: what it records (keys-filter checks) belongs to the
   // clause that first uses it, as in cfn-guard.
+  // Straight into the slot (RET_SET swaps the register in): its capacity is
+  // the thread's (MachineBuffers::fileSlots) for file-level lets.
   st.state = 1;
-  ResultSet value;
-  bool ok = callSet(init, *f, f->self, value);
+  bool ok = callSet(init, *f, f->self, st.value);
   if (!ok) return false;
   st.state = 2;
-  st.value = std::move(value);
   out = st.value;
   return true;
 }
@@ -761,7 +806,12 @@ Status Machine::loop(uint32_t fi, Frame& frame, const Node* self, ResultSet* set
       case Op::RET_STATUS:
         return T[in.a];
       case Op::RET_SET:
-        if (setOut) *setOut = std::move(R[in.a]);
+        // A swap, so that neither side's capacity is lost; the register is
+        // written again before any later read.
+        if (setOut) {
+          setOut->swap(R[in.a]);
+          R[in.a].clear();
+        }
         return Status::Skip;
       case Op::RAISE: fail(ErrorKind::EvalError, P.str(in.c)); return Status::Skip;
       case Op::Count_: fail(ErrorKind::Internal, "corrupt program: bad opcode"); return Status::Skip;
@@ -775,10 +825,70 @@ Status Machine::loop(uint32_t fi, Frame& frame, const Node* self, ResultSet* set
 
 }  // namespace machine
 
+namespace {
+
+// Every rule of `file` SKIP with nothing recorded: what the machine gives
+// when the file's skip condition holds (fileSkipApplies), in `out`'s storage.
+void answerAllSkip(const Program& P, uint32_t file, FileResult& out) {
+  out.file = file;
+  out.status = Status::Skip;
+  size_t kept = 0;
+  for (uint32_t ri : P.files[file].rules) {
+    if (P.rules[ri].kind == RuleKind::Parameterized) continue;
+    if (kept == out.rules.size()) out.rules.emplace_back();
+    RuleResult& rr = out.rules[kept++];
+    rr.rule = ri;
+    rr.status = Status::Skip;
+    rr.records.clear();
+  }
+  out.rules.resize(kept);
+  out.scratch.reset();
+  out.sets.clear();
+  out.trace.clear();
+}
+
+}  // namespace
+
+// The document side of FileSkipFact (vm/analysis.h): the root is a map of the
+// data whose `Resources` is a non-empty map of the data, each value a map
+// with a string `Type` (no value the type tags call "other": a list, a
+// missing or non-string Type, which a type select could still match), none
+// of the fact's types among them; and the limits the skipped filters check
+// (the document's nodes, the filters' literals) are not reached. The
+// machine's own lookups decide the same: `Resources` and `Type` by their
+// exact interned ids, as Machine::lookup does before any case conversion.
+bool fileSkipApplies(const Program& P, uint32_t file, const Document& doc, const Node* root,
+                     const EvalLimits& limits) {
+  if (limits.trace || !limits.preAnswer || !P.facts || file >= P.facts->fileSkips.size()) return false;
+  const FileSkipFact& fact = P.facts->fileSkips[file];
+  if (fact.types.empty()) return false;
+  if (root && root != doc.root()) return false;
+  if (doc.nodeCount() > limits.maxResultSetSize || fact.literalNodes > limits.maxResultSetSize) return false;
+  const TypeTags* tags = doc.resourceTypes();  // the root and Resources as the machine finds them
+  if (!tags || !tags->others.empty()) return false;
+  for (const std::string& type : fact.types)
+    if (tags->ids.count(type)) return false;
+  return true;
+}
+
+Status0 evaluateFileInto(FileResult& out, const Program& program, uint32_t file, const Document& doc,
+                         const Node* root, const EvalLimits& limits) {
+  if (fileSkipApplies(program, file, doc, root, limits)) {
+    answerAllSkip(program, file, out);
+    return okStatus();
+  }
+  machine::Machine m(program, doc, root, limits);
+  Status0 s = m.run(file, out);
+  if (!s.ok()) out.rules.clear();
+  return s;
+}
+
 Result<FileResult> evaluateFile(const Program& program, uint32_t file, const Document& doc,
                                 const Node* root, const EvalLimits& limits) {
-  machine::Machine m(program, doc, root, limits);
-  return m.run(file);
+  FileResult out;
+  Status0 s = evaluateFileInto(out, program, file, doc, root, limits);
+  if (!s.ok()) return s.takeError();
+  return out;
 }
 
 }  // namespace guard::vm

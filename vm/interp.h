@@ -26,10 +26,28 @@ struct EvalLimits {
   // Not a limit: also record the full evaluation tree in FileResult::trace
   // (--verbose, --print-json). Off by default; the default path is unchanged.
   bool trace = false;
+  // Not a limit: answer a pair from the document's type tags, without a
+  // machine, when the rules file's proved skip condition holds for it
+  // (FileSkipFact, vm/analysis.h). Tests turn it off to check that the
+  // machine gives the same answer; nothing else does.
+  bool preAnswer = true;
 };
 
 // `root` defaults to the document root (the test command passes a sub-tree).
 Result<FileResult> evaluateFile(const Program& program, uint32_t file, const Document& doc,
                                 const Node* root = nullptr, const EvalLimits& limits = {});
+
+// evaluateFile into `out`, reusing its storage (the rule list and each rule's
+// record list keep their capacity): a caller that keeps one FileResult per
+// thread and evaluates pair after pair allocates nothing for results in the
+// steady state. On an error `out` holds no result.
+Status0 evaluateFileInto(FileResult& out, const Program& program, uint32_t file, const Document& doc,
+                         const Node* root = nullptr, const EvalLimits& limits = {});
+
+// Whether the pair (rules file `file`, `doc`) is answered without evaluating
+// it: the file's proved skip condition holds for the document (every rule
+// SKIP, nothing recorded). evaluateFile checks this first; exposed for tests.
+bool fileSkipApplies(const Program& program, uint32_t file, const Document& doc, const Node* root,
+                     const EvalLimits& limits);
 
 }  // namespace guard::vm

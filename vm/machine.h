@@ -117,6 +117,17 @@ struct MachineBuffers {
   std::vector<uint8_t> keepTags;
   ResultSet guardLeft, guardRight;
   std::deque<std::vector<Outcome>> outcomeStack;
+  // Per rule of the file: the records its evaluation makes. Swapped with the
+  // record lists of the FileResult the machine fills (evaluateFileInto), so
+  // a caller that reuses its result gets back the lists it lends.
+  std::vector<std::vector<Record>> ruleRecords;
+  // The file scope's slots (its lets' values), swapped into the file frame
+  // for one run; at least the file's count, reset to "not evaluated".
+  std::vector<SlotState> fileSlots;
+  // The slots of the frames Machine::callCnfScoped opens, one list per call
+  // depth (one live frame per depth): a rule body's lets without an
+  // allocation per call. Reset when lent, not here.
+  std::deque<std::vector<SlotState>> frameSlots;
   bool inUse = false;
 
   void reset();
@@ -161,7 +172,8 @@ class Machine {
   ~Machine() { giveBackBuffers(B_); }
   Machine(const Machine&) = delete;
   Machine& operator=(const Machine&) = delete;
-  Result<FileResult> run(uint32_t file);
+  // Fills `out` (its storage reused); on an error `out` is left partly filled.
+  Status0 run(uint32_t file, FileResult& out);
 
  private:
   // ---- calls
@@ -381,7 +393,7 @@ class Machine {
   Frame* fileFrame_ = nullptr;
   std::vector<uint8_t>& ruleState_ = B_.ruleState;  // per rule of the file: 0 not run, 1 running, 2 done
   std::vector<Status>& ruleStatus_ = B_.ruleStatus;
-  std::vector<std::vector<Record>> ruleRecords_;
+  std::vector<std::vector<Record>>& ruleRecords_ = B_.ruleRecords;
   std::vector<Record>* rec_ = nullptr;
   int suppress_ = 0;
   std::vector<uint32_t>& discStack_ = B_.discStack;  // open disjunction records

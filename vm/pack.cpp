@@ -443,6 +443,7 @@ template <class IO, class P> void tableSection(IO& io, P& p, SectionId id) {
     case SectionId::Rules: GUARD_LIST(rules, ruleFields); break;
     case SectionId::Files: GUARD_LIST(files, fileFields); break;
     case SectionId::Literals: case SectionId::Lines: case SectionId::Trace: case SectionId::Facts:
+    case SectionId::FileFacts:
       break;  // below
   }
 #undef GUARD_LIST
@@ -465,12 +466,13 @@ const char* sectionName(SectionId id) {
     case SectionId::Lines: return "lines";
     case SectionId::Trace: return "trace";
     case SectionId::Facts: return "facts";
+    case SectionId::FileFacts: return "file-facts";
   }
   return "?";
 }
 
 constexpr uint16_t kFirstSection = uint16_t(SectionId::Strings);
-constexpr uint16_t kLastSection = uint16_t(SectionId::Facts);
+constexpr uint16_t kLastSection = uint16_t(SectionId::FileFacts);
 constexpr uint16_t kBundleSection = 14;  // vm/bundle.cpp's, not the program codec's
 
 // Ids this codec reads and writes (14, a bundle's metadata, is not one).
@@ -479,7 +481,8 @@ bool isProgramSection(uint16_t id) {
 }
 // Sections a pack may leave out: debug information and facts.
 bool isOptionalSection(SectionId id) {
-  return id == SectionId::Lines || id == SectionId::Trace || id == SectionId::Facts;
+  return id == SectionId::Lines || id == SectionId::Trace || id == SectionId::Facts ||
+         id == SectionId::FileFacts;
 }
 
 // ---------------------------------------------------------------- literal trees
@@ -695,6 +698,59 @@ void readFacts(Reader& r, Program& p) {
   p.facts = std::move(facts);
 }
 
+// Section 17: `list<file-skip>`, each `u32 file`, `list<bytes> types`, `u64
+// literalNodes`, for the files a skip condition is stated for (vm/analysis.h
+// FileSkipFact); the verifier proves each.
+struct StatedFileSkip {
+  uint32_t file = kNone;
+  FileSkipFact fact;
+};
+
+template <class IO, class S> void statedFileSkipFields(IO& io, S& s) {
+  io.u32(s.file);
+  io.list(s.fact.types, [](auto& sub, auto& t) { sub.bytes(t); });
+  io.u64(s.fact.literalNodes);
+}
+
+bool statesFileSkips(const Program& p) {
+  if (!p.facts) return false;
+  for (const FileSkipFact& f : p.facts->fileSkips)
+    if (!f.types.empty()) return true;
+  return false;
+}
+
+void writeFileFacts(Writer& w, const Program& p) {
+  std::vector<StatedFileSkip> stated;
+  const auto& skips = p.facts->fileSkips;
+  for (uint32_t f = 0; f < skips.size(); ++f)
+    if (!skips[f].types.empty()) stated.push_back({f, skips[f]});
+  w.list(stated, [](auto& sub, auto& s) { statedFileSkipFields(sub, s); });
+}
+
+// Each file at most once, in range, with types; the verifier proves the rest.
+// Read after section 16 (id order): the facts it made, or none, gain the
+// files' conditions.
+void readFileFacts(Reader& r, Program& p) {
+  std::vector<StatedFileSkip> stated;
+  r.list(stated, [](auto& sub, auto& s) { statedFileSkipFields(sub, s); });
+  if (!r.ok()) return;
+  auto facts = p.facts ? std::make_shared<ProgramFacts>(*p.facts) : std::make_shared<ProgramFacts>();
+  const size_t n = p.files.size();
+  if (!p.facts) {  // section 16 absent: no function facts
+    facts->typeGuards.resize(p.functions.size());
+    facts->literalSets.resize(p.functions.size(), kNone);
+  }
+  facts->fileSkips.assign(n, {});
+  for (const StatedFileSkip& s : stated) {
+    if (s.file >= n) return r.fail("a skip condition for rules file " + std::to_string(s.file) + " of " + std::to_string(n));
+    if (s.fact.types.empty()) return r.fail("a skip condition without resource types");
+    if (!facts->fileSkips[s.file].types.empty())
+      return r.fail("two skip conditions for rules file " + std::to_string(s.file));
+    facts->fileSkips[s.file] = s.fact;
+  }
+  p.facts = std::move(facts);
+}
+
 // ---------------------------------------------------------------- writer
 
 std::string encodeSection(const Program& p, SectionId id) {
@@ -703,6 +759,7 @@ std::string encodeSection(const Program& p, SectionId id) {
   else if (id == SectionId::Lines) writeLines(w, p);
   else if (id == SectionId::Trace) writeTrace(w, p);
   else if (id == SectionId::Facts) writeFacts(w, p);
+  else if (id == SectionId::FileFacts) writeFileFacts(w, p);
   else tableSection(w, p, id);
   return std::move(w.out);
 }
@@ -713,6 +770,7 @@ bool writesSection(const Program& p, SectionId id, const PackOptions& options) {
     case SectionId::Lines: return !options.stripLines;
     case SectionId::Trace: return p.hasTrace;
     case SectionId::Facts: return p.facts != nullptr;
+    case SectionId::FileFacts: return statesFileSkips(p);
     default: return isProgramSection(uint16_t(id));
   }
 }
@@ -940,6 +998,7 @@ class PackLoader {
     if (id == SectionId::Lines) return readLines(r, p);
     if (id == SectionId::Trace) return readTrace(r, p);
     if (id == SectionId::Facts) return readFacts(r, p);
+    if (id == SectionId::FileFacts) return readFileFacts(r, p);
     tableSection(r, p, id);
   }
 };

@@ -25,8 +25,9 @@ inline constexpr char kPackMagic[4] = {'G', 'P', 'A', 'K'};
 inline constexpr uint16_t kPackMajor = 2;
 // 2.1 added the optional sections 15 (trace marks) and 16 (facts) and the
 // fused opcodes; a 2.1 reader still reads 2.0 packs (their instruction set,
-// without trace marks or facts).
-inline constexpr uint16_t kPackMinor = 1;
+// without trace marks or facts). 2.2 added the optional section 17 (file
+// facts), which a 2.1 reader skips as an unknown optional section.
+inline constexpr uint16_t kPackMinor = 2;
 // The guardc version written into each pack (shown in version errors); keep in
 // step with project(VERSION) in CMakeLists.txt.
 inline constexpr uint8_t kProducerVersion[3] = {0, 1, 0};
@@ -51,6 +52,7 @@ enum class SectionId : uint16_t {
   // 14 is a rule bundle's metadata (vm/bundle.h), outside the program codec.
   Trace = 15,  // debug information: the trace marks of every function (optional; --verbose needs it)
   Facts = 16,  // facts the compiler states and the verifier proves (optional; vm/analysis.h)
+  FileFacts = 17,  // per rules file: the resource types without which it is all SKIP (optional; 2.2)
 };
 // Section flag bit 0: a reader that does not know the section must refuse the pack.
 inline constexpr uint16_t kSectionRequired = 1;

@@ -344,12 +344,16 @@ PairOutcome Validator::evaluatePair(const RulesUnit& unit, const DataFile& d, co
   PairOutcome o;
   vm::EvalLimits limits;
   limits.trace = opt_.verbose || opt_.printJson;  // the full record tree (§8)
-  auto result = vm::evaluateFile(*unit.program, unit.file, *d.doc, nullptr, limits);
-  if (!result.ok()) {
-    o.error = result.takeError();
+  // One result per thread, its storage reused pair after pair: the reports
+  // are written before this returns, so nothing needs it afterwards (what
+  // the last pair made, its scratch values, lives until the thread's next).
+  thread_local vm::FileResult result;
+  Status0 evaluated = vm::evaluateFileInto(result, *unit.program, unit.file, *d.doc, nullptr, limits);
+  if (!evaluated.ok()) {
+    o.error = evaluated.takeError();
     return o;
   }
-  const vm::FileResult& r = result.value();
+  const vm::FileResult& r = result;
   o.failed = r.status == vm::Status::Fail;
   vm::PairView view{*unit.program, r, *d.doc, d.doc->text(), unit.name, d.name};
   vm::writeSummaryTable(o.text, view, console_);
