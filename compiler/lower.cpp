@@ -14,6 +14,9 @@
 //  * `.*` followed by a filter on the same register is one fused instruction
 //    (Q_VALUES_FILTER, Q_VALUES_OF_TYPE), so the interpreter can select a
 //    big map's values by type without looking ahead at its code;
+//  * where a query must run member by member (depth first) because a later
+//    step of it records is stated per instruction (Function::depthFirst), so
+//    that the interpreter never scans ahead in its code;
 //  * where each clause, block, `when` and type block opens and closes for
 //    cfn-guard's trace is stated as TraceMarks (vm/program.h), so that trace
 //    mode never has to recognise these shapes in the code.
@@ -27,6 +30,7 @@
 #include "compiler/compile.h"
 #include "runtime/functions.h"
 #include "runtime/value_text.h"
+#include "vm/analysis.h"
 
 namespace guard {
 namespace {
@@ -86,6 +90,7 @@ class Lowerer {
     Function& f = fn();
     f.code.push_back(Instr{op, uint8_t(a), uint16_t(b), c});
     f.lines.push_back(line_);
+    f.depthFirst.push_back(0);  // stated per query by stateDepthFirst
     return uint32_t(f.code.size() - 1);
   }
   uint32_t here() { return uint32_t(fn().code.size()); }
@@ -154,6 +159,8 @@ class Lowerer {
   uint8_t lowerConditions(const ast::Conjunction& conds);
   void lowerExpr(const ast::Expr& e, uint8_t dst);
   void lowerQuery(const ast::Query& q, uint8_t dst);
+  void lowerQuerySteps(const ast::Query& q, uint8_t dst);
+  void stateDepthFirst(uint32_t first, uint32_t end);
   std::vector<uint32_t> keyAlternatives(uint32_t key);
   void lowerInterpolation(const std::vector<ast::QueryPart>& parts, size_t at, uint32_t part);
   void lowerVariable(const std::string& name, uint8_t dst, const ast::Span& span);
@@ -805,7 +812,28 @@ std::vector<uint32_t> Lowerer::keyAlternatives(uint32_t key) {
   return ids;
 }
 
+// States Function::depthFirst for the query just emitted at [first, end) of
+// the current function: a filter after which a later step of the same query
+// may record (a keys filter, a filter over [*]'s scalars) runs the rest of
+// the query member by member, up to `end`, so that the records come in
+// cfn-guard's depth-first order. The verifier derives the same from the code
+// (depthFirstEnds) and refuses a program where the two differ.
+void Lowerer::stateDepthFirst(uint32_t first, uint32_t end) {
+  Function& f = fn();
+  bool records = false;
+  for (uint32_t i = end; i-- > first;) {
+    if (records && startsDepthFirst(f.code[i].op)) f.depthFirst[i] = end;
+    records |= stepMayRecord(f.code[i]);
+  }
+}
+
 void Lowerer::lowerQuery(const ast::Query& q, uint8_t dst) {
+  const uint32_t first = here();
+  lowerQuerySteps(q, dst);
+  stateDepthFirst(first, here());
+}
+
+void Lowerer::lowerQuerySteps(const ast::Query& q, uint8_t dst) {
   uint32_t qid = queryTextOf(q);
   const auto& parts = q.parts;
   size_t i = 0;

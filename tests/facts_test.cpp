@@ -158,7 +158,7 @@ TEST(PackSections, TraceAndFactsAreOptionalSections) {
   ASSERT_TRUE(p->facts);
   const std::string pack = writePack(*p);
   EXPECT_EQ(u16At(pack, 6), kPackMinor);
-  EXPECT_EQ(kPackMinor, 1);
+  EXPECT_EQ(kPackMinor, 2);
   EXPECT_EQ(sectionFlags(pack, uint16_t(SectionId::Trace)), 0);
   EXPECT_EQ(sectionFlags(pack, uint16_t(SectionId::Facts)), 0);
   auto loaded = readPack(pack, "t.gpack");
@@ -436,6 +436,7 @@ TEST(Format20, UnfusedCodeRunsTheSameWithoutFacts) {
       if (opInfo(in.op).c == OperandKind::Target) in.c = map[in.c];
     f.code = std::move(code);
     f.lines.assign(f.code.size(), 0);
+    f.depthFirst = depthFirstEnds(f);
     f.trace.clear();
   }
   p->hasTrace = false;

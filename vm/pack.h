@@ -26,7 +26,10 @@ inline constexpr uint16_t kPackMajor = 2;
 // 2.1 added the optional sections 15 (trace marks) and 16 (facts) and the
 // fused opcodes; a 2.1 reader still reads 2.0 packs (their instruction set,
 // without trace marks or facts).
-inline constexpr uint16_t kPackMinor = 1;
+// 2.2 added the required section 17 (where queries run depth first); a 2.2
+// reader computes it from the code for packs of 2.0 and 2.1, and a 2.1
+// reader refuses a 2.2 pack (an unknown required section).
+inline constexpr uint16_t kPackMinor = 2;
 // The guardc version written into each pack (shown in version errors); keep in
 // step with project(VERSION) in CMakeLists.txt.
 inline constexpr uint8_t kProducerVersion[3] = {0, 1, 0};
@@ -51,6 +54,7 @@ enum class SectionId : uint16_t {
   // 14 is a rule bundle's metadata (vm/bundle.h), outside the program codec.
   Trace = 15,  // debug information: the trace marks of every function (optional; --verbose needs it)
   Facts = 16,  // facts the compiler states and the verifier proves (optional; vm/analysis.h)
+  DepthFirst = 17,  // where a query runs member by member (Function::depthFirst; required since 2.2)
 };
 // Section flag bit 0: a reader that does not know the section must refuse the pack.
 inline constexpr uint16_t kSectionRequired = 1;

@@ -81,7 +81,7 @@ class Verifier {
     bool ok = checkLiterals() && checkFunctionTables() && checkParts() && checkQueries() &&
               checkClauses() && checkBlocks() && checkRuleRefs() && checkParamCalls() &&
               checkCalls() && checkRules() && checkFiles() && checkCode() && checkCallGraph() &&
-              checkTrace() && checkFacts();
+              checkDepthFirst() && checkTrace() && checkFacts();
     if (ok) return Unit{};
     return error_ ? std::move(*error_) : Error::plain(ErrorKind::PackVerify, "");
   }
@@ -707,6 +707,31 @@ class Verifier {
       if (isTerminator(in.op)) continue;
       if (pc + 1 < f.code.size() && !reach(pc + 1, d)) return false;
     }
+    return true;
+  }
+
+  // ---------------------------------------------------------------- depth-first splits
+  // Function::depthFirst is required: it decides which records a query makes
+  // and in what order. The stated vector must be what the code says
+  // (depthFirstEnds); a pack stating another is refused.
+
+  bool checkDepthFirst() {
+    for (uint32_t fi = 0; fi < p_.functions.size(); ++fi) {
+      const Function& f = p_.functions[fi];
+      atFunction(fi);
+      if (!f.depthFirst.empty() && f.depthFirst.size() != f.code.size())
+        return fail("depth-first ends for " + std::to_string(f.depthFirst.size()) + " instructions of " +
+                    std::to_string(f.code.size()));
+      const std::vector<uint32_t> derived = depthFirstEnds(f);
+      for (uint32_t i = 0; i < derived.size(); ++i) {
+        const uint32_t stated = f.depthFirst.empty() ? 0 : f.depthFirst[i];
+        if (stated == derived[i]) continue;
+        atFunction(fi, i);
+        return fail("false fact: the stated depth-first end " + std::to_string(stated) +
+                    " is not what the query's later steps need (" + std::to_string(derived[i]) + ")");
+      }
+    }
+    clearWhere();
     return true;
   }
 
