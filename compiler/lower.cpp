@@ -159,8 +159,11 @@ class Lowerer {
   uint8_t lowerConditions(const ast::Conjunction& conds);
   void lowerExpr(const ast::Expr& e, uint8_t dst);
   void lowerQuery(const ast::Query& q, uint8_t dst);
-  void lowerQuerySteps(const ast::Query& q, uint8_t dst);
+  void lowerQuerySteps(const ast::Query& q, uint8_t dst, uint32_t qid, size_t from, FilterMode mode);
   void stateDepthFirst(uint32_t first, uint32_t end);
+  uint32_t stepPart(const ast::QueryPart& p, uint32_t qid, uint32_t pos, Op& op, FilterMode& mode);
+  void planSharedPrefixes(const ast::Conjunction& conj);
+  void lowerSharedQuery(const ast::Query& q, uint8_t dst, size_t prefix);
   std::vector<uint32_t> keyAlternatives(uint32_t key);
   void lowerInterpolation(const std::vector<ast::QueryPart>& parts, size_t at, uint32_t part);
   void lowerVariable(const std::string& name, uint8_t dst, const ast::Span& span);
@@ -186,6 +189,17 @@ class Lowerer {
   std::vector<std::unique_ptr<Scope>> scopes_;
   std::string fileName_;
   std::unordered_map<uint64_t, uint32_t> markIndex_;  // (function, instruction) -> its trace mark
+  // Query prefixes shared by the clauses of the conjunction being lowered
+  // (planSharedPrefixes): each clause query that takes part, with the index
+  // of its prefix; each prefix's register, its length in parts, and whether
+  // its first clause has computed it yet.
+  struct SharedPrefix {
+    uint8_t reg = 0;
+    size_t parts = 0;
+    bool computed = false;
+  };
+  std::unordered_map<const ast::Query*, uint32_t> sharedOf_;
+  std::vector<SharedPrefix> shared_;
 };
 
 // ------------------------------------------------------------------ texts
@@ -457,13 +471,120 @@ uint32_t Lowerer::cnfFunction(const ast::Conjunction& conj, const std::vector<as
 uint8_t Lowerer::lowerConjunction(const ast::Conjunction& conj) {
   uint8_t acc = newStatus();
   emit(Op::ST_SET, acc, 0, uint32_t(Status::Skip));
+  // Each conjunction has its own shared prefixes (their registers are
+  // allocated before its clauses', so no clause reuses them).
+  auto savedOf = std::move(sharedOf_);
+  auto savedShared = std::move(shared_);
+  sharedOf_.clear();
+  shared_.clear();
+  planSharedPrefixes(conj);
   for (const auto& d : conj.items) {
     uint32_t savedReg = cur_->nextReg;
     uint8_t t = lowerDisjunction(d);
     emit(Op::ST_CONJ, acc, t);
     cur_->nextReg = savedReg;
   }
+  sharedOf_ = std::move(savedOf);
+  shared_ = std::move(savedShared);
   return acc;
+}
+
+namespace {
+
+// A query part a shared prefix may hold: a step that only walks the
+// document (no call, no capture, no record, no variable, nothing that trace
+// mode shows), so that its result is the same wherever in the block it runs.
+bool walksOnly(const ast::QueryPart& p) {
+  return p.kind == PartKind::Key || p.kind == PartKind::Index || p.kind == PartKind::AllValues ||
+         p.kind == PartKind::AllIndices;
+}
+
+// The query of a clause that may share its prefix: an access or block clause
+// alone in its disjunction (so it runs whenever the conjunction does, in
+// order), whose query starts at `this` (written or not).
+const ast::Query* shareableQuery(const ast::Disjunction& d) {
+  if (d.size() != 1) return nullptr;
+  const ast::Clause& c = d[0];
+  if (c.kind != ast::ClauseKind::Access && c.kind != ast::ClauseKind::Block) return nullptr;
+  const auto& parts = c.query.parts;
+  if (parts.empty() || !(parts[0].kind == PartKind::This || walksOnly(parts[0]))) return nullptr;
+  return &c.query;
+}
+
+bool samePart(const ast::QueryPart& a, const ast::QueryPart& b) {
+  if (a.kind != b.kind) return false;
+  if (a.kind == PartKind::Key) return a.name == b.name;
+  if (a.kind == PartKind::Index) return a.index == b.index;
+  return true;  // This, .*, [*]
+}
+
+// How many leading parts two queries share that a prefix may hold.
+size_t commonPrefix(const ast::Query& a, const ast::Query& b) {
+  size_t n = 0;
+  while (n < a.parts.size() && n < b.parts.size() && samePart(a.parts[n], b.parts[n]) &&
+         (walksOnly(a.parts[n]) || (n == 0 && a.parts[0].kind == PartKind::This)))
+    ++n;
+  return n;
+}
+
+// The key of a prefix: its parts, as samePart compares them.
+std::string prefixKey(const ast::Query& q, size_t n) {
+  std::string key;
+  for (size_t i = 0; i < n; ++i) {
+    const ast::QueryPart& p = q.parts[i];
+    key += char('0' + int(p.kind));
+    if (p.kind == PartKind::Key) key += p.name;
+    if (p.kind == PartKind::Index) key += std::to_string(p.index);
+    key += '\0';
+  }
+  return key;
+}
+
+}  // namespace
+
+// Common query prefixes computed once per conjunction: where two or more
+// clauses of a block (rule body, block body, type block body, conditions)
+// walk the same path from `this` (`Resources.*.Properties.A exists`,
+// `Resources.*.Properties.B exists`), the first of them computes the path
+// into a register of its own, and each of them, the first included, starts
+// its query from a copy of it (Q_COPY). Only clauses alone in their
+// disjunction take part (they all run, in order, whenever the conjunction
+// does: the first one defines the register before the others read it, which
+// the verifier proves), and only steps that walk the document: the prefix's
+// value cannot change between the clauses (same `this`, no variable, capture
+// or filter), and computing it in the first clause keeps its errors where
+// they were. Unresolved members made by the prefix name the part where they
+// stopped; Q_COPY moves them to the copying query's part at that position, so
+// reports read each clause's own query text. A prefix of fewer than two steps
+// is not worth its copies.
+void Lowerer::planSharedPrefixes(const ast::Conjunction& conj) {
+  std::vector<const ast::Query*> queries;
+  for (const auto& d : conj.items)
+    if (const ast::Query* q = shareableQuery(d)) queries.push_back(q);
+  if (queries.size() < 2) return;
+  std::vector<size_t> lengths(queries.size(), 0);
+  for (size_t i = 0; i < queries.size(); ++i) {
+    for (size_t j = 0; j < queries.size(); ++j)
+      if (i != j) lengths[i] = std::max(lengths[i], commonPrefix(*queries[i], *queries[j]));
+    const auto& parts = queries[i]->parts;
+    size_t& n = lengths[i];
+    // `.*` then a filter is one fused instruction: keep the `.*` with its filter.
+    if (n > 0 && n < parts.size() && parts[n - 1].kind == PartKind::AllValues && parts[n].kind == PartKind::Filter)
+      --n;
+    const size_t steps = n - (n > 0 && parts[0].kind == PartKind::This ? 1 : 0);
+    if (steps < 2) n = 0;
+  }
+  std::map<std::string, std::vector<size_t>> groups;
+  for (size_t i = 0; i < queries.size(); ++i)
+    if (lengths[i]) groups[prefixKey(*queries[i], lengths[i])].push_back(i);
+  for (const auto& [key, members] : groups) {
+    if (members.size() < 2) continue;
+    SharedPrefix sp;
+    sp.reg = newReg();
+    sp.parts = lengths[members[0]];
+    for (size_t i : members) sharedOf_[queries[i]] = uint32_t(shared_.size());
+    shared_.push_back(sp);
+  }
 }
 
 uint8_t Lowerer::lowerDisjunction(const ast::Disjunction& d) {
@@ -828,20 +949,89 @@ void Lowerer::stateDepthFirst(uint32_t first, uint32_t end) {
 }
 
 void Lowerer::lowerQuery(const ast::Query& q, uint8_t dst) {
+  if (auto it = sharedOf_.find(&q); it != sharedOf_.end()) return lowerSharedQuery(q, dst, it->second);
   const uint32_t first = here();
-  lowerQuerySteps(q, dst);
+  lowerQuerySteps(q, dst, queryTextOf(q), 0, FilterMode::AfterKey);
   stateDepthFirst(first, here());
 }
 
-void Lowerer::lowerQuerySteps(const ast::Query& q, uint8_t dst) {
-  uint32_t qid = queryTextOf(q);
+// A query whose first parts are the shared prefix `prefix`
+// (planSharedPrefixes): the first clause computes the prefix into its
+// register; every one copies it and runs the rest of its own query. The
+// prefix's parts are made for each query all the same (Q_COPY moves an
+// unresolved member to the part of the copying query at its position).
+void Lowerer::lowerSharedQuery(const ast::Query& q, uint8_t dst, size_t prefix) {
+  SharedPrefix& sp = shared_[prefix];
+  const uint32_t qid = queryTextOf(q);
   const auto& parts = q.parts;
-  size_t i = 0;
+  size_t i = parts[0].kind == PartKind::This ? 1 : 0;
   FilterMode mode = FilterMode::AfterKey;
+  uint32_t firstPart = kNone;
+  std::vector<Instr> steps;
+  for (; i < sp.parts; ++i) {
+    Op op;
+    const uint32_t part = stepPart(parts[i], qid, uint32_t(i), op, mode);
+    if (firstPart == kNone) firstPart = part;
+    steps.push_back(Instr{op, sp.reg, 0, part});
+  }
+  if (!sp.computed) {
+    emit(Op::Q_THIS, sp.reg);
+    for (const Instr& in : steps) emit(in.op, in.a, in.b, in.c);
+    sp.computed = true;
+  }
+  emit(Op::Q_COPY, dst, sp.reg, firstPart);
+  const uint32_t first = here();
+  lowerQuerySteps(q, dst, qid, sp.parts, mode);
+  stateDepthFirst(first, here());
+}
+
+// The part and instruction of a step that only walks the document (a key,
+// an index, .*, [*]), and the filter mode after it.
+uint32_t Lowerer::stepPart(const ast::QueryPart& p, uint32_t qid, uint32_t pos, Op& op, FilterMode& mode) {
+  uint32_t part = kNone;
+  switch (p.kind) {
+    case PartKind::Key:
+      if (parsesAsInt32(p.name)) {
+        part = newPart(PartKind::Index, qid, pos);
+        P.parts[part].index = std::atoll(p.name.c_str());
+        op = Op::Q_INDEX;
+      } else {
+        part = newPart(PartKind::Key, qid, pos);
+        P.parts[part].key = P.intern(p.name);
+        P.parts[part].keyAlternatives = keyAlternatives(P.parts[part].key);
+        op = Op::Q_KEY;
+      }
+      mode = FilterMode::AfterKey;
+      break;
+    case PartKind::Index:
+      part = newPart(PartKind::Index, qid, pos);
+      P.parts[part].index = p.index;
+      op = Op::Q_INDEX;
+      mode = FilterMode::AfterOther;
+      break;
+    case PartKind::AllValues:
+      part = newPart(PartKind::AllValues, qid, pos);
+      op = Op::Q_ALL_VALUES;
+      mode = FilterMode::AfterAllValues;
+      break;
+    default:  // AllIndices
+      part = newPart(PartKind::AllIndices, qid, pos);
+      op = Op::Q_ALL_INDICES;
+      mode = FilterMode::AfterAllIndices;
+      break;
+  }
+  return part;
+}
+
+// The query's parts from `from` on into register `dst`; from 0 with its head.
+void Lowerer::lowerQuerySteps(const ast::Query& q, uint8_t dst, uint32_t qid, size_t from, FilterMode mode) {
+  const auto& parts = q.parts;
+  size_t i = from;
   if (parts.empty()) {
     emit(Op::Q_THIS, dst);
     return;
   }
+  if (from == 0) {
   switch (parts[0].kind) {
     case PartKind::This:
       emit(Op::Q_THIS, dst);
@@ -860,6 +1050,7 @@ void Lowerer::lowerQuerySteps(const ast::Query& q, uint8_t dst) {
       emit(Op::Q_THIS, dst);
       break;
   }
+  }
   for (; i < parts.size(); ++i) {
     const ast::QueryPart& p = parts[i];
     uint32_t pos = uint32_t(i);
@@ -868,35 +1059,15 @@ void Lowerer::lowerQuerySteps(const ast::Query& q, uint8_t dst) {
       case PartKind::Variable:
         // Only valid as the first part; the parser never produces these later.
         break;
-      case PartKind::Key: {
-        if (parsesAsInt32(p.name)) {
-          uint32_t part = newPart(PartKind::Index, qid, pos);
-          P.parts[part].index = std::atoll(p.name.c_str());
-          emit(Op::Q_INDEX, dst, 0, part);
-        } else {
-          uint32_t part = newPart(PartKind::Key, qid, pos);
-          P.parts[part].key = P.intern(p.name);
-          P.parts[part].keyAlternatives = keyAlternatives(P.parts[part].key);
-          emit(Op::Q_KEY, dst, 0, part);
-        }
-        mode = FilterMode::AfterKey;
-        break;
-      }
-      case PartKind::Index: {
-        uint32_t part = newPart(PartKind::Index, qid, pos);
-        P.parts[part].index = p.index;
-        emit(Op::Q_INDEX, dst, 0, part);
-        mode = FilterMode::AfterOther;
-        break;
-      }
+      case PartKind::Key:
+      case PartKind::Index:
       case PartKind::AllValues:
-        emit(Op::Q_ALL_VALUES, dst, 0, newPart(PartKind::AllValues, qid, pos));
-        mode = FilterMode::AfterAllValues;
+      case PartKind::AllIndices: {
+        Op op;
+        const uint32_t part = stepPart(p, qid, pos, op, mode);
+        emit(op, dst, 0, part);
         break;
-      case PartKind::AllIndices:
-        emit(Op::Q_ALL_INDICES, dst, 0, newPart(PartKind::AllIndices, qid, pos));
-        mode = FilterMode::AfterAllIndices;
-        break;
+      }
       case PartKind::KeyCapture: {
         uint32_t part = newPart(PartKind::KeyCapture, qid, pos);
         P.parts[part].captureSlot = declareCapture(p.name);

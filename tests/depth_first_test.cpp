@@ -127,7 +127,7 @@ std::string withoutSection(std::string pack, uint16_t id) {
 std::string asOld(const std::string& pack, uint16_t minor) {
   std::string old = withoutSection(pack, uint16_t(SectionId::DepthFirst));
   putU16(old, 6, minor);
-  if (minor == 0) putU32(old, 28, instructionSetId20());
+  putU32(old, 28, minor == 0 ? instructionSetId20() : instructionSetId21());
   reseal(old);
   return old;
 }

@@ -477,6 +477,28 @@ bool Machine::refineDepthFirst(const Function& f, uint32_t at, uint32_t end, Reg
   return true;
 }
 
+// Q_COPY: a query starts from the prefix its block computed once
+// (compiler/lower.cpp, planSharedPrefixes), with the prefix's case
+// conversion. An unresolved member names the part of the computing query
+// where it stopped; it moves to the part at that position in this query
+// (part C's), so that reports read this clause's query text. The compiler
+// makes those parts one after the other; any other member stays as it is.
+void Machine::copyPrefix(const Instr& in, RegFile& rf) {
+  ResultSet& out = rf.r[in.a];
+  out = rf.r[in.b];
+  rf.conv[in.a] = rf.conv[in.b];
+  const Part& first = P.parts[in.c];
+  for (QValue& m : out) {
+    if (!m.isUnresolved() || m.part >= P.parts.size()) continue;
+    const Part& at = P.parts[m.part];
+    if (at.query == first.query || at.position < first.position) continue;
+    const uint64_t target = uint64_t(in.c) + (at.position - first.position);
+    if (target < P.parts.size() && P.parts[target].query == first.query &&
+        P.parts[target].position == at.position)
+      m.part = uint32_t(target);
+  }
+}
+
 Status Machine::exec(uint32_t fi, Frame& frame, const Node* self, ResultSet* setOut) {
   return trace_ ? loop<true>(fi, frame, self, setOut) : loop<false>(fi, frame, self, setOut);
 }
@@ -530,6 +552,9 @@ Status Machine::loop(uint32_t fi, Frame& frame, const Node* self, ResultSet* set
         break;
       case Op::Q_EMPTY:
         R[in.a].clear();
+        break;
+      case Op::Q_COPY:
+        copyPrefix(in, rf);
         break;
       case Op::Q_VALUES_FILTER:
       case Op::Q_VALUES_OF_TYPE:

@@ -173,6 +173,7 @@ class Machine {
   Status exec(uint32_t func, Frame& frame, const Node* self, ResultSet* setOut);
   bool refine(const Instr& in, RegFile& rf, Frame& frame, const Node* self);
   bool refineSelect(const Instr& in, RegFile& rf, Frame& frame, const Node* self);
+  void copyPrefix(const Instr& in, RegFile& rf);
   // Function::depthFirst at instruction `at` (0: step by step).
   static uint32_t depthFirstEnd(const Function& f, uint32_t at) {
     return at < f.depthFirst.size() ? f.depthFirst[at] : 0;

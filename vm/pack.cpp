@@ -114,6 +114,11 @@ uint32_t instructionSetId20() {
   return id;
 }
 
+uint32_t instructionSetId21() {
+  static const uint32_t id = fingerprint(kNumOps21);
+  return id;
+}
+
 namespace {
 
 // The checksum covers the whole pack except its own field (header bytes 24..27),
@@ -865,9 +870,13 @@ class PackLoader {
     if (stored != computed)
       return bad(ErrorKind::PackChecksum, kChecksumOffset,
                  "pack is damaged: checksum mismatch (stored 0x" + hex(stored) + ", computed 0x" + hex(computed) + ")");
-    if (uint32_t set = loadU32(bytes_, 28); set == instructionSetId20() && set != instructionSetId())
+    if (uint32_t set = loadU32(bytes_, 28); set == instructionSetId())
+      numOps_ = kNumOps;
+    else if (set == instructionSetId20())
       numOps_ = kNumOps20;  // a 2.0 pack: the opcodes before the fused ones
-    else if (set != instructionSetId())
+    else if (set == instructionSetId21())
+      numOps_ = kNumOps21;  // a 2.1 pack: the opcodes before Q_COPY
+    else
       return bad(ErrorKind::PackInstructionSet, 28,
                  "pack was compiled for another instruction set (0x" + hex(set) + ", this guardvm has 0x" +
                      hex(instructionSetId()) +
@@ -980,15 +989,17 @@ class PackLoader {
     return checkDeclaredOpcodes(p);
   }
 
-  // A 2.0 pack's code uses only 2.0's opcodes (the verifier checks the rest).
+  // A 2.0 or 2.1 pack's code uses only its format's opcodes (the verifier checks the rest).
   Status0 checkDeclaredOpcodes(const Program& p) const {
     if (numOps_ == kNumOps) return okStatus();
+    const char* format = numOps_ == kNumOps20 ? "2.0" : "2.1";
     for (size_t f = 0; f < p.functions.size(); ++f)
       for (const Instr& in : p.functions[f].code)
         if (unsigned(in.op) >= numOps_ && unsigned(in.op) < kNumOps)
           return Error::plain(ErrorKind::PackInstructionSet,
                               "function f" + std::to_string(f) + " uses " + opInfo(in.op).name +
-                                  ", which the instruction set of format 2.0 the pack declares does not have");
+                                  ", which the instruction set of format " + format +
+                                  " the pack declares does not have");
     return okStatus();
   }
 

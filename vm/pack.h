@@ -92,6 +92,8 @@ uint32_t instructionSetId();
 // The fingerprint of pack format 2.0's instruction set (the first kNumOps20
 // opcodes), which 2.0 packs carry and this reader still accepts.
 uint32_t instructionSetId20();
+// The fingerprint of format 2.1's instruction set (the table up to Q_COPY).
+uint32_t instructionSetId21();
 
 // CRC-32C (Castagnoli, reflected polynomial 0x82F63B78, initial value and
 // final xor 0xFFFFFFFF): crc32c("123456789") == 0xE3069283.

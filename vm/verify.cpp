@@ -377,7 +377,53 @@ class Verifier {
     }
     if (!isTerminator(f.code.back().op))
       return fail("the last instruction does not return, jump or raise");
-    return checkMarkers(fi);
+    return checkMarkers(fi) && checkRegisterDefs(fi);
+  }
+
+  // ---------------------------------------------------------------- register definitions
+  // The register a Q_COPY reads (a query prefix its block computed once,
+  // compiler/lower.cpp) was written before it on every path through the
+  // function: register files are reused between calls, so an unwritten
+  // register would hold another call's values. Jumps go forward only, so one
+  // pass in instruction order meets every predecessor first; where paths
+  // meet, a register is written if it is on all of them. (Only Q_COPY's
+  // source is checked: the other readers read the register their own query
+  // or arguments wrote just before, and hand-built programs in the tests read
+  // registers nothing wrote.)
+
+  using RegSet = std::vector<uint64_t>;
+
+  bool checkRegisterDefs(uint32_t fi) {
+    const Function& f = p_.functions[fi];
+    const size_t words = (size_t(f.numRegs) + 63) / 64;
+    std::unordered_map<uint32_t, RegSet> atTarget;  // written on every jump seen to it
+    RegSet cur(words, 0);
+    bool reached = true;
+    auto meet = [&](uint32_t target) {
+      auto [it, added] = atTarget.try_emplace(target, cur);
+      if (!added)
+        for (size_t w = 0; w < words; ++w) it->second[w] &= cur[w];
+    };
+    for (uint32_t pc = 0; pc < f.code.size(); ++pc) {
+      if (auto it = atTarget.find(pc); it != atTarget.end()) {
+        if (reached)
+          for (size_t w = 0; w < words; ++w) cur[w] &= it->second[w];
+        else
+          cur = it->second;
+        reached = true;
+        atTarget.erase(it);
+      }
+      if (!reached) continue;  // no path leads here
+      const Instr& in = f.code[pc];
+      if (in.op == Op::Q_COPY && !(cur[in.b / 64] >> (in.b % 64) & 1)) {
+        atFunction(fi, pc);
+        return fail("reads r" + std::to_string(in.b) + ", which is not written on every path before it");
+      }
+      if (opInfo(in.op).a == OperandKind::Reg) cur[in.a / 64] |= uint64_t(1) << (in.a % 64);
+      if (opInfo(in.op).c == OperandKind::Target) meet(in.c);
+      if (isTerminator(in.op)) reached = false;
+    }
+    return true;
   }
 
   // ---------------------------------------------------------------- markers
