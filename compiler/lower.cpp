@@ -511,34 +511,37 @@ const ast::Query* shareableQuery(const ast::Disjunction& d) {
   return &c.query;
 }
 
-bool samePart(const ast::QueryPart& a, const ast::QueryPart& b) {
-  if (a.kind != b.kind) return false;
-  if (a.kind == PartKind::Key) return a.name == b.name;
-  if (a.kind == PartKind::Index) return a.index == b.index;
-  return true;  // This, .*, [*]
-}
-
-// How many leading parts two queries share that a prefix may hold.
-size_t commonPrefix(const ast::Query& a, const ast::Query& b) {
+// How many leading parts of `q` a prefix may hold.
+size_t walkingParts(const ast::Query& q) {
   size_t n = 0;
-  while (n < a.parts.size() && n < b.parts.size() && samePart(a.parts[n], b.parts[n]) &&
-         (walksOnly(a.parts[n]) || (n == 0 && a.parts[0].kind == PartKind::This)))
-    ++n;
+  while (n < q.parts.size() && (walksOnly(q.parts[n]) || (n == 0 && q.parts[0].kind == PartKind::This))) ++n;
   return n;
 }
 
-// The key of a prefix: its parts, as samePart compares them.
-std::string prefixKey(const ast::Query& q, size_t n) {
-  std::string key;
-  for (size_t i = 0; i < n; ++i) {
-    const ast::QueryPart& p = q.parts[i];
-    key += char('0' + int(p.kind));
-    if (p.kind == PartKind::Key) key += p.name;
-    if (p.kind == PartKind::Index) key += std::to_string(p.index);
-    key += '\0';
-  }
-  return key;
+// An order of query parts in which two parts are equivalent exactly when
+// they make the same step (kind, and a key's name or an index's value).
+int compareParts(const ast::QueryPart& a, const ast::QueryPart& b) {
+  if (a.kind != b.kind) return a.kind < b.kind ? -1 : 1;
+  if (a.kind == PartKind::Key) return a.name.compare(b.name);
+  if (a.kind == PartKind::Index) return a.index == b.index ? 0 : a.index < b.index ? -1 : 1;
+  return 0;
 }
+
+// The leading walking parts of a query, compared without copying them.
+struct WalkingPrefix {
+  const ast::Query* q;
+  size_t n;  // walkingParts(*q)
+  size_t common(const WalkingPrefix& o) const {
+    size_t k = 0;
+    while (k < n && k < o.n && compareParts(q->parts[k], o.q->parts[k]) == 0) ++k;
+    return k;
+  }
+  bool operator<(const WalkingPrefix& o) const {
+    const size_t k = common(o);
+    if (k < n && k < o.n) return compareParts(q->parts[k], o.q->parts[k]) < 0;
+    return n < o.n;
+  }
+};
 
 }  // namespace
 
@@ -562,10 +565,20 @@ void Lowerer::planSharedPrefixes(const ast::Conjunction& conj) {
   for (const auto& d : conj.items)
     if (const ast::Query* q = shareableQuery(d)) queries.push_back(q);
   if (queries.size() < 2) return;
+  // Each query's longest prefix shared with another is shared with a
+  // neighbour in sorted order: n log n, for rules of thousands of clauses.
+  std::vector<WalkingPrefix> prefixes;
+  for (const ast::Query* q : queries) prefixes.push_back({q, walkingParts(*q)});
+  std::vector<size_t> order(queries.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return prefixes[a] < prefixes[b]; });
   std::vector<size_t> lengths(queries.size(), 0);
+  for (size_t k = 0; k + 1 < order.size(); ++k) {
+    const size_t n = prefixes[order[k]].common(prefixes[order[k + 1]]);
+    lengths[order[k]] = std::max(lengths[order[k]], n);
+    lengths[order[k + 1]] = std::max(lengths[order[k + 1]], n);
+  }
   for (size_t i = 0; i < queries.size(); ++i) {
-    for (size_t j = 0; j < queries.size(); ++j)
-      if (i != j) lengths[i] = std::max(lengths[i], commonPrefix(*queries[i], *queries[j]));
     const auto& parts = queries[i]->parts;
     size_t& n = lengths[i];
     // `.*` then a filter is one fused instruction: keep the `.*` with its filter.
@@ -574,9 +587,21 @@ void Lowerer::planSharedPrefixes(const ast::Conjunction& conj) {
     const size_t steps = n - (n > 0 && parts[0].kind == PartKind::This ? 1 : 0);
     if (steps < 2) n = 0;
   }
+  // The queries of one prefix: same length, same parts (a key only for the
+  // queries that share one). Clause order within a group.
   std::map<std::string, std::vector<size_t>> groups;
-  for (size_t i = 0; i < queries.size(); ++i)
-    if (lengths[i]) groups[prefixKey(*queries[i], lengths[i])].push_back(i);
+  for (size_t i = 0; i < queries.size(); ++i) {
+    if (!lengths[i]) continue;
+    std::string key;
+    for (size_t k = 0; k < lengths[i]; ++k) {
+      const ast::QueryPart& p = queries[i]->parts[k];
+      key += char('0' + int(p.kind));
+      if (p.kind == PartKind::Key) key += p.name;
+      if (p.kind == PartKind::Index) key += std::to_string(p.index);
+      key += '\0';
+    }
+    groups[key].push_back(i);
+  }
   for (const auto& [key, members] : groups) {
     if (members.size() < 2) continue;
     SharedPrefix sp;

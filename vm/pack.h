@@ -26,9 +26,9 @@ inline constexpr uint16_t kPackMajor = 2;
 // 2.1 added the optional sections 15 (trace marks) and 16 (facts) and the
 // fused opcodes; a 2.1 reader still reads 2.0 packs (their instruction set,
 // without trace marks or facts).
-// 2.2 added the required section 17 (where queries run depth first); a 2.2
-// reader computes it from the code for packs of 2.0 and 2.1, and a 2.1
-// reader refuses a 2.2 pack (an unknown required section).
+// 2.2 added the required section 17 (where queries run depth first) and the
+// opcode Q_COPY; a 2.2 reader computes the section from the code for packs of
+// 2.0 and 2.1, and a 2.1 reader refuses a 2.2 pack (another instruction set).
 inline constexpr uint16_t kPackMinor = 2;
 // The guardc version written into each pack (shown in version errors); keep in
 // step with project(VERSION) in CMakeLists.txt.
