@@ -595,10 +595,10 @@ void Lowerer::planSharedPrefixes(const ast::Conjunction& conj) {
     std::string key;
     for (size_t k = 0; k < lengths[i]; ++k) {
       const ast::QueryPart& p = queries[i]->parts[k];
-      key += char('0' + int(p.kind));
-      if (p.kind == PartKind::Key) key += p.name;
+      key += char('0' + int(p.kind));  // then the name with its length, so no two keys run together
+      if (p.kind == PartKind::Key) key += std::to_string(p.name.size()) + ':' + p.name;
       if (p.kind == PartKind::Index) key += std::to_string(p.index);
-      key += '\0';
+      key += ';';
     }
     groups[key].push_back(i);
   }
