@@ -14,6 +14,9 @@
 //  * `.*` followed by a filter on the same register is one fused instruction
 //    (Q_VALUES_FILTER, Q_VALUES_OF_TYPE), so the interpreter can select a
 //    big map's values by type without looking ahead at its code;
+//  * where a query must run member by member (depth first) because a later
+//    step of it records is stated per instruction (Function::depthFirst), so
+//    that the interpreter never scans ahead in its code;
 //  * where each clause, block, `when` and type block opens and closes for
 //    cfn-guard's trace is stated as TraceMarks (vm/program.h), so that trace
 //    mode never has to recognise these shapes in the code.
@@ -27,6 +30,7 @@
 #include "compiler/compile.h"
 #include "runtime/functions.h"
 #include "runtime/value_text.h"
+#include "vm/analysis.h"
 
 namespace guard {
 namespace {
@@ -86,6 +90,7 @@ class Lowerer {
     Function& f = fn();
     f.code.push_back(Instr{op, uint8_t(a), uint16_t(b), c});
     f.lines.push_back(line_);
+    f.depthFirst.push_back(0);  // stated per query by stateDepthFirst
     return uint32_t(f.code.size() - 1);
   }
   uint32_t here() { return uint32_t(fn().code.size()); }
@@ -154,6 +159,11 @@ class Lowerer {
   uint8_t lowerConditions(const ast::Conjunction& conds);
   void lowerExpr(const ast::Expr& e, uint8_t dst);
   void lowerQuery(const ast::Query& q, uint8_t dst);
+  void lowerQuerySteps(const ast::Query& q, uint8_t dst, uint32_t qid, size_t from, FilterMode mode);
+  void stateDepthFirst(uint32_t first, uint32_t end);
+  uint32_t stepPart(const ast::QueryPart& p, uint32_t qid, uint32_t pos, Op& op, FilterMode& mode);
+  void planSharedPrefixes(const ast::Conjunction& conj);
+  void lowerSharedQuery(const ast::Query& q, uint8_t dst, size_t prefix);
   std::vector<uint32_t> keyAlternatives(uint32_t key);
   void lowerInterpolation(const std::vector<ast::QueryPart>& parts, size_t at, uint32_t part);
   void lowerVariable(const std::string& name, uint8_t dst, const ast::Span& span);
@@ -179,6 +189,17 @@ class Lowerer {
   std::vector<std::unique_ptr<Scope>> scopes_;
   std::string fileName_;
   std::unordered_map<uint64_t, uint32_t> markIndex_;  // (function, instruction) -> its trace mark
+  // Query prefixes shared by the clauses of the conjunction being lowered
+  // (planSharedPrefixes): each clause query that takes part, with the index
+  // of its prefix; each prefix's register, its length in parts, and whether
+  // its first clause has computed it yet.
+  struct SharedPrefix {
+    uint8_t reg = 0;
+    size_t parts = 0;
+    bool computed = false;
+  };
+  std::unordered_map<const ast::Query*, uint32_t> sharedOf_;
+  std::vector<SharedPrefix> shared_;
 };
 
 // ------------------------------------------------------------------ texts
@@ -450,13 +471,145 @@ uint32_t Lowerer::cnfFunction(const ast::Conjunction& conj, const std::vector<as
 uint8_t Lowerer::lowerConjunction(const ast::Conjunction& conj) {
   uint8_t acc = newStatus();
   emit(Op::ST_SET, acc, 0, uint32_t(Status::Skip));
+  // Each conjunction has its own shared prefixes (their registers are
+  // allocated before its clauses', so no clause reuses them).
+  auto savedOf = std::move(sharedOf_);
+  auto savedShared = std::move(shared_);
+  sharedOf_.clear();
+  shared_.clear();
+  planSharedPrefixes(conj);
   for (const auto& d : conj.items) {
     uint32_t savedReg = cur_->nextReg;
     uint8_t t = lowerDisjunction(d);
     emit(Op::ST_CONJ, acc, t);
     cur_->nextReg = savedReg;
   }
+  sharedOf_ = std::move(savedOf);
+  shared_ = std::move(savedShared);
   return acc;
+}
+
+namespace {
+
+// A query part a shared prefix may hold: a step that only walks the
+// document (no call, no capture, no record, no variable, nothing that trace
+// mode shows), so that its result is the same wherever in the block it runs.
+bool walksOnly(const ast::QueryPart& p) {
+  return p.kind == PartKind::Key || p.kind == PartKind::Index || p.kind == PartKind::AllValues ||
+         p.kind == PartKind::AllIndices;
+}
+
+// The query of a clause that may share its prefix: an access or block clause
+// alone in its disjunction (so it runs whenever the conjunction does, in
+// order), whose query starts at `this` (written or not).
+const ast::Query* shareableQuery(const ast::Disjunction& d) {
+  if (d.size() != 1) return nullptr;
+  const ast::Clause& c = d[0];
+  if (c.kind != ast::ClauseKind::Access && c.kind != ast::ClauseKind::Block) return nullptr;
+  const auto& parts = c.query.parts;
+  if (parts.empty() || !(parts[0].kind == PartKind::This || walksOnly(parts[0]))) return nullptr;
+  return &c.query;
+}
+
+// How many leading parts of `q` a prefix may hold.
+size_t walkingParts(const ast::Query& q) {
+  size_t n = 0;
+  while (n < q.parts.size() && (walksOnly(q.parts[n]) || (n == 0 && q.parts[0].kind == PartKind::This))) ++n;
+  return n;
+}
+
+// An order of query parts in which two parts are equivalent exactly when
+// they make the same step (kind, and a key's name or an index's value).
+int compareParts(const ast::QueryPart& a, const ast::QueryPart& b) {
+  if (a.kind != b.kind) return a.kind < b.kind ? -1 : 1;
+  if (a.kind == PartKind::Key) return a.name.compare(b.name);
+  if (a.kind == PartKind::Index) return a.index == b.index ? 0 : a.index < b.index ? -1 : 1;
+  return 0;
+}
+
+// The leading walking parts of a query, compared without copying them.
+struct WalkingPrefix {
+  const ast::Query* q;
+  size_t n;  // walkingParts(*q)
+  size_t common(const WalkingPrefix& o) const {
+    size_t k = 0;
+    while (k < n && k < o.n && compareParts(q->parts[k], o.q->parts[k]) == 0) ++k;
+    return k;
+  }
+  bool operator<(const WalkingPrefix& o) const {
+    const size_t k = common(o);
+    if (k < n && k < o.n) return compareParts(q->parts[k], o.q->parts[k]) < 0;
+    return n < o.n;
+  }
+};
+
+}  // namespace
+
+// Common query prefixes computed once per conjunction: where two or more
+// clauses of a block (rule body, block body, type block body, conditions)
+// walk the same path from `this` (`Resources.*.Properties.A exists`,
+// `Resources.*.Properties.B exists`), the first of them computes the path
+// into a register of its own, and each of them, the first included, starts
+// its query from a copy of it (Q_COPY). Only clauses alone in their
+// disjunction take part (they all run, in order, whenever the conjunction
+// does: the first one defines the register before the others read it, which
+// the verifier proves), and only steps that walk the document: the prefix's
+// value cannot change between the clauses (same `this`, no variable, capture
+// or filter), and computing it in the first clause keeps its errors where
+// they were. Unresolved members made by the prefix name the part where they
+// stopped; Q_COPY moves them to the copying query's part at that position, so
+// reports read each clause's own query text. A prefix of fewer than two steps
+// is not worth its copies.
+void Lowerer::planSharedPrefixes(const ast::Conjunction& conj) {
+  std::vector<const ast::Query*> queries;
+  for (const auto& d : conj.items)
+    if (const ast::Query* q = shareableQuery(d)) queries.push_back(q);
+  if (queries.size() < 2) return;
+  // Each query's longest prefix shared with another is shared with a
+  // neighbour in sorted order: n log n, for rules of thousands of clauses.
+  std::vector<WalkingPrefix> prefixes;
+  for (const ast::Query* q : queries) prefixes.push_back({q, walkingParts(*q)});
+  std::vector<size_t> order(queries.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return prefixes[a] < prefixes[b]; });
+  std::vector<size_t> lengths(queries.size(), 0);
+  for (size_t k = 0; k + 1 < order.size(); ++k) {
+    const size_t n = prefixes[order[k]].common(prefixes[order[k + 1]]);
+    lengths[order[k]] = std::max(lengths[order[k]], n);
+    lengths[order[k + 1]] = std::max(lengths[order[k + 1]], n);
+  }
+  for (size_t i = 0; i < queries.size(); ++i) {
+    const auto& parts = queries[i]->parts;
+    size_t& n = lengths[i];
+    // `.*` then a filter is one fused instruction: keep the `.*` with its filter.
+    if (n > 0 && n < parts.size() && parts[n - 1].kind == PartKind::AllValues && parts[n].kind == PartKind::Filter)
+      --n;
+    const size_t steps = n - (n > 0 && parts[0].kind == PartKind::This ? 1 : 0);
+    if (steps < 2) n = 0;
+  }
+  // The queries of one prefix: same length, same parts (a key only for the
+  // queries that share one). Clause order within a group.
+  std::map<std::string, std::vector<size_t>> groups;
+  for (size_t i = 0; i < queries.size(); ++i) {
+    if (!lengths[i]) continue;
+    std::string key;
+    for (size_t k = 0; k < lengths[i]; ++k) {
+      const ast::QueryPart& p = queries[i]->parts[k];
+      key += char('0' + int(p.kind));  // then the name with its length, so no two keys run together
+      if (p.kind == PartKind::Key) key += std::to_string(p.name.size()) + ':' + p.name;
+      if (p.kind == PartKind::Index) key += std::to_string(p.index);
+      key += ';';
+    }
+    groups[key].push_back(i);
+  }
+  for (const auto& [key, members] : groups) {
+    if (members.size() < 2) continue;
+    SharedPrefix sp;
+    sp.reg = newReg();
+    sp.parts = lengths[members[0]];
+    for (size_t i : members) sharedOf_[queries[i]] = uint32_t(shared_.size());
+    shared_.push_back(sp);
+  }
 }
 
 uint8_t Lowerer::lowerDisjunction(const ast::Disjunction& d) {
@@ -805,15 +958,105 @@ std::vector<uint32_t> Lowerer::keyAlternatives(uint32_t key) {
   return ids;
 }
 
+// States Function::depthFirst for the query just emitted at [first, end) of
+// the current function: a filter after which a later step of the same query
+// may record (a keys filter, a filter over [*]'s scalars) runs the rest of
+// the query member by member, up to `end`, so that the records come in
+// cfn-guard's depth-first order. The verifier derives the same from the code
+// (depthFirstEnds) and refuses a program where the two differ.
+void Lowerer::stateDepthFirst(uint32_t first, uint32_t end) {
+  Function& f = fn();
+  bool records = false;
+  for (uint32_t i = end; i-- > first;) {
+    if (records && startsDepthFirst(f.code[i].op)) f.depthFirst[i] = end;
+    records |= stepMayRecord(f.code[i]);
+  }
+}
+
 void Lowerer::lowerQuery(const ast::Query& q, uint8_t dst) {
-  uint32_t qid = queryTextOf(q);
+  if (auto it = sharedOf_.find(&q); it != sharedOf_.end()) return lowerSharedQuery(q, dst, it->second);
+  const uint32_t first = here();
+  lowerQuerySteps(q, dst, queryTextOf(q), 0, FilterMode::AfterKey);
+  stateDepthFirst(first, here());
+}
+
+// A query whose first parts are the shared prefix `prefix`
+// (planSharedPrefixes): the first clause computes the prefix into its
+// register; every one copies it and runs the rest of its own query. The
+// prefix's parts are made for each query all the same (Q_COPY moves an
+// unresolved member to the part of the copying query at its position).
+void Lowerer::lowerSharedQuery(const ast::Query& q, uint8_t dst, size_t prefix) {
+  SharedPrefix& sp = shared_[prefix];
+  const uint32_t qid = queryTextOf(q);
   const auto& parts = q.parts;
-  size_t i = 0;
+  size_t i = parts[0].kind == PartKind::This ? 1 : 0;
   FilterMode mode = FilterMode::AfterKey;
+  uint32_t firstPart = kNone;
+  std::vector<Instr> steps;
+  for (; i < sp.parts; ++i) {
+    Op op;
+    const uint32_t part = stepPart(parts[i], qid, uint32_t(i), op, mode);
+    if (firstPart == kNone) firstPart = part;
+    steps.push_back(Instr{op, sp.reg, 0, part});
+  }
+  if (!sp.computed) {
+    emit(Op::Q_THIS, sp.reg);
+    for (const Instr& in : steps) emit(in.op, in.a, in.b, in.c);
+    sp.computed = true;
+  }
+  emit(Op::Q_COPY, dst, sp.reg, firstPart);
+  const uint32_t first = here();
+  lowerQuerySteps(q, dst, qid, sp.parts, mode);
+  stateDepthFirst(first, here());
+}
+
+// The part and instruction of a step that only walks the document (a key,
+// an index, .*, [*]), and the filter mode after it.
+uint32_t Lowerer::stepPart(const ast::QueryPart& p, uint32_t qid, uint32_t pos, Op& op, FilterMode& mode) {
+  uint32_t part = kNone;
+  switch (p.kind) {
+    case PartKind::Key:
+      if (parsesAsInt32(p.name)) {
+        part = newPart(PartKind::Index, qid, pos);
+        P.parts[part].index = std::atoll(p.name.c_str());
+        op = Op::Q_INDEX;
+      } else {
+        part = newPart(PartKind::Key, qid, pos);
+        P.parts[part].key = P.intern(p.name);
+        P.parts[part].keyAlternatives = keyAlternatives(P.parts[part].key);
+        op = Op::Q_KEY;
+      }
+      mode = FilterMode::AfterKey;
+      break;
+    case PartKind::Index:
+      part = newPart(PartKind::Index, qid, pos);
+      P.parts[part].index = p.index;
+      op = Op::Q_INDEX;
+      mode = FilterMode::AfterOther;
+      break;
+    case PartKind::AllValues:
+      part = newPart(PartKind::AllValues, qid, pos);
+      op = Op::Q_ALL_VALUES;
+      mode = FilterMode::AfterAllValues;
+      break;
+    default:  // AllIndices
+      part = newPart(PartKind::AllIndices, qid, pos);
+      op = Op::Q_ALL_INDICES;
+      mode = FilterMode::AfterAllIndices;
+      break;
+  }
+  return part;
+}
+
+// The query's parts from `from` on into register `dst`; from 0 with its head.
+void Lowerer::lowerQuerySteps(const ast::Query& q, uint8_t dst, uint32_t qid, size_t from, FilterMode mode) {
+  const auto& parts = q.parts;
+  size_t i = from;
   if (parts.empty()) {
     emit(Op::Q_THIS, dst);
     return;
   }
+  if (from == 0) {
   switch (parts[0].kind) {
     case PartKind::This:
       emit(Op::Q_THIS, dst);
@@ -832,6 +1075,7 @@ void Lowerer::lowerQuery(const ast::Query& q, uint8_t dst) {
       emit(Op::Q_THIS, dst);
       break;
   }
+  }
   for (; i < parts.size(); ++i) {
     const ast::QueryPart& p = parts[i];
     uint32_t pos = uint32_t(i);
@@ -840,35 +1084,15 @@ void Lowerer::lowerQuery(const ast::Query& q, uint8_t dst) {
       case PartKind::Variable:
         // Only valid as the first part; the parser never produces these later.
         break;
-      case PartKind::Key: {
-        if (parsesAsInt32(p.name)) {
-          uint32_t part = newPart(PartKind::Index, qid, pos);
-          P.parts[part].index = std::atoll(p.name.c_str());
-          emit(Op::Q_INDEX, dst, 0, part);
-        } else {
-          uint32_t part = newPart(PartKind::Key, qid, pos);
-          P.parts[part].key = P.intern(p.name);
-          P.parts[part].keyAlternatives = keyAlternatives(P.parts[part].key);
-          emit(Op::Q_KEY, dst, 0, part);
-        }
-        mode = FilterMode::AfterKey;
-        break;
-      }
-      case PartKind::Index: {
-        uint32_t part = newPart(PartKind::Index, qid, pos);
-        P.parts[part].index = p.index;
-        emit(Op::Q_INDEX, dst, 0, part);
-        mode = FilterMode::AfterOther;
-        break;
-      }
+      case PartKind::Key:
+      case PartKind::Index:
       case PartKind::AllValues:
-        emit(Op::Q_ALL_VALUES, dst, 0, newPart(PartKind::AllValues, qid, pos));
-        mode = FilterMode::AfterAllValues;
+      case PartKind::AllIndices: {
+        Op op;
+        const uint32_t part = stepPart(p, qid, pos, op, mode);
+        emit(op, dst, 0, part);
         break;
-      case PartKind::AllIndices:
-        emit(Op::Q_ALL_INDICES, dst, 0, newPart(PartKind::AllIndices, qid, pos));
-        mode = FilterMode::AfterAllIndices;
-        break;
+      }
       case PartKind::KeyCapture: {
         uint32_t part = newPart(PartKind::KeyCapture, qid, pos);
         P.parts[part].captureSlot = declareCapture(p.name);

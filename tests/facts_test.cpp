@@ -436,6 +436,7 @@ TEST(Format20, UnfusedCodeRunsTheSameWithoutFacts) {
       if (opInfo(in.op).c == OperandKind::Target) in.c = map[in.c];
     f.code = std::move(code);
     f.lines.assign(f.code.size(), 0);
+    f.depthFirst = depthFirstEnds(f);
     f.trace.clear();
   }
   p->hasTrace = false;

@@ -9,7 +9,8 @@
 //    recomputes the CRC-32C, so the damage reaches the decoder and verifier.
 //  - structural: decodes a pack, changes the program itself (opcodes,
 //    operands, instructions inserted, removed or swapped, table fields,
-//    enum values, trace marks of section 15, facts of section 16) and
+//    enum values, trace marks of section 15, facts of section 16, the
+//    depth-first splits of section 17) and
 //    encodes it again: most results are well formed packs that only the
 //    verifier can refuse (a stated fact it cannot prove, marks that do not
 //    nest).
@@ -88,16 +89,18 @@ inline void mutateInstruction(vm::Function& f, Rng& rng, size_t numOps) {
     case 1: in.a = uint8_t(nearby(rng, in.a, f.numRegs)); break;
     case 2: in.b = uint16_t(nearby(rng, in.b, f.numRegs)); break;
     case 3: in.c = nearby(rng, in.c, f.code.size()); break;
-    case 4: {  // remove one (lines stay parallel)
+    case 4: {  // remove one (lines and depth-first ends stay parallel)
       const size_t i = below(rng, f.code.size());
       f.code.erase(f.code.begin() + i);
       f.lines.erase(f.lines.begin() + i);
+      if (i < f.depthFirst.size()) f.depthFirst.erase(f.depthFirst.begin() + i);
       break;
     }
     case 5: {  // duplicate one
       const size_t i = below(rng, f.code.size());
       f.code.insert(f.code.begin() + i, f.code[i]);
       f.lines.insert(f.lines.begin() + i, f.lines[i]);
+      if (i < f.depthFirst.size()) f.depthFirst.insert(f.depthFirst.begin() + i, f.depthFirst[i]);
       break;
     }
     case 6: {  // swap two
@@ -248,18 +251,44 @@ inline void mutateFacts(vm::Program& p, Rng& rng) {
   p.facts = std::make_shared<const vm::ProgramFacts>(std::move(facts));
 }
 
+// A change to the depth-first splits (section 17, Function::depthFirst): an
+// end moved, one stated where none is, one left out, the list cut short, or
+// all of a function's restated from its (maybe mutated) code, so that code
+// mutants also reach the interpreter with ends the verifier accepts.
+inline void mutateDepthFirst(vm::Program& p, Rng& rng) {
+  if (p.functions.empty()) return;
+  vm::Function& f = p.functions[below(rng, p.functions.size())];
+  if (f.code.empty()) return;
+  if (f.depthFirst.size() != f.code.size() || below(rng, 3) == 0) {
+    f.depthFirst = vm::depthFirstEnds(f);
+    return;
+  }
+  std::vector<uint32_t> stated;
+  for (uint32_t i = 0; i < f.depthFirst.size(); ++i)
+    if (f.depthFirst[i]) stated.push_back(i);
+  const uint32_t i = stated.empty() || below(rng, 3) == 0 ? below(rng, f.code.size()) : stated[below(rng, stated.size())];
+  switch (below(rng, 4)) {
+    case 0: f.depthFirst[i] = nearby(rng, f.depthFirst[i], f.code.size()); break;
+    case 1: f.depthFirst[i] = f.depthFirst[i] ? 0 : uint32_t(f.code.size()); break;
+    case 2: f.depthFirst.pop_back(); break;
+    default: f.depthFirst.clear(); break;
+  }
+}
+
 // 1-3 changes to a decoded program; the caller writes it with writePack
 // (which writes any field values) and reads it back through the verifier.
 inline void mutateProgram(vm::Program& p, Rng& rng, size_t numOps) {
   const uint32_t changes = 1 + below(rng, 3);
   for (uint32_t i = 0; i < changes; ++i) {
-    const uint32_t what = below(rng, 8);
+    const uint32_t what = below(rng, 9);
     if (what < 5 && !p.functions.empty())
       mutateInstruction(p.functions[below(rng, p.functions.size())], rng, numOps);
     else if (what < 6)
       mutateTrace(p, rng);
     else if (what < 7)
       mutateFacts(p, rng);
+    else if (what < 8)
+      mutateDepthFirst(p, rng);
     else
       mutateTables(p, rng);
   }

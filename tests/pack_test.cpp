@@ -595,11 +595,11 @@ TEST(PackTest, HeaderLayout) {
   EXPECT_EQ(pack[5], 0);
   EXPECT_EQ(getU32(pack, 12), 0u);  // flags
   EXPECT_EQ(getU32(pack, 16), pack.size());
-  EXPECT_EQ(getU32(pack, 20), 13u);  // sections
+  EXPECT_EQ(getU32(pack, 20), 14u);  // sections: 1-13, and 17 (no trace marks or facts)
   auto sections = sectionsOf(pack);
-  ASSERT_EQ(sections.size(), 13u);
+  ASSERT_EQ(sections.size(), 14u);
   for (size_t i = 0; i < sections.size(); ++i) {
-    EXPECT_EQ(sections[i].id, i + 1);
+    EXPECT_EQ(sections[i].id, i < 13 ? i + 1 : uint16_t(SectionId::DepthFirst));
     EXPECT_EQ(sections[i].flags, sections[i].id == uint16_t(SectionId::Lines) ? 0 : kSectionRequired);
   }
   EXPECT_EQ(assemble(pack, sections), pack);
@@ -758,7 +758,7 @@ TEST(PackTest, UnknownSectionsOptionalSkippedRequiredRefused) {
   EXPECT_TRUE(loaded.ok()) << errorOf(loaded);
   sections.back().flags = kSectionRequired;
   EXPECT_EQ(errorOf(readPack(assemble(good, sections), "x")),
-            "section table entry 13: unknown required section 99 (written by guardc 0.1.0)");
+            "section table entry 14: unknown required section 99 (written by guardc 0.1.0)");
 }
 
 TEST(PackTest, SectionTableErrors) {
@@ -771,7 +771,7 @@ TEST(PackTest, SectionTableErrors) {
   auto twice = sections;
   twice.push_back(sections[0]);
   EXPECT_EQ(errorOf(readPack(assemble(good, twice), "x")),
-            "section table entry 13: second 'strings' section");
+            "section table entry 14: second 'strings' section");
   std::string outside = good;
   putU32(outside, 32 + 8, 1u << 30);  // the first section's length
   reseal(outside);

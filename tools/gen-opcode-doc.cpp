@@ -129,9 +129,10 @@ runs, according to their kind:
   std::puts(R"(
 Beyond the operands the verifier checks that every function ends in RET_STATUS,
 RET_SET, JUMP or RAISE, that RET_STATUS appears only in Cnf functions and RET_SET
-only in Set functions, that the static call graph has no cycle, and that every
-cross reference between the tables is in range and of the right kind
-(vm/verify.h lists what is left to the interpreter).
+only in Set functions, that the static call graph has no cycle, that the
+register each Q_COPY reads was written before it on every path through the
+function, and that every cross reference between the tables is in range and of
+the right kind (vm/verify.h lists what is left to the interpreter).
 
 ## What the compiler states beside the code
 
@@ -148,7 +149,15 @@ beyond each instruction's operands the compiler states, and the verifier checks:
   right opcode and that the records nest on every path.
 - Facts (pack section 16, vm/analysis.h): type guards of filter functions and
   the literals of `let x = <literal>` functions, each proved by the verifier
-  before the interpreter may use it.)");
+  before the interpreter may use it.
+- Depth-first splits (pack section 17, required; `Function::depthFirst`): at
+  each filter after which a later step of the same query records, the end of
+  that query, so that it runs member by member. The verifier derives them from
+  the code again and refuses a program stating others.
+- Shared query prefixes: where clauses of one block walk the same path from
+  `this`, the first computes it into a register of its own and each copies it
+  (`Q_COPY`, appended in format 2.2); the verifier proves the register is
+  written before every copy.)");
 }
 
 void table() {

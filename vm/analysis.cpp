@@ -1,7 +1,8 @@
 // The facts the interpreter may rely on (vm/analysis.h): derived from the
 // code by the compiler's statement of them (deriveFacts) and proved by the
 // verifier (proveFacts, from verifyProgram) by deriving them again and
-// comparing. Runs only on code the verifier has accepted (indices in range).
+// comparing. Runs only on code the verifier has accepted (indices in range),
+// except depthFirstEnds, which looks at opcodes and registers only.
 #include "vm/analysis.h"
 
 #include <algorithm>
@@ -316,6 +317,50 @@ std::string proveFacts(const Program& P, const ProgramFacts& facts) {
              "stated resource types, or something before it can raise)";
   }
   return {};
+}
+
+// ---------------------------------------------------------------- depth-first splits
+
+bool stepMayRecord(const Instr& in) {
+  return in.op == Op::Q_KEYS_FILTER ||
+         (in.op == Op::Q_FILTER && FilterMode(in.b) == FilterMode::AfterAllIndices);
+}
+
+bool startsDepthFirst(Op op) {
+  return op == Op::Q_FILTER || op == Op::Q_KEYS_FILTER || op == Op::Q_VALUES_FILTER;
+}
+
+namespace {
+
+// The steps that refine a query's register in place (not its head).
+bool isRefineStep(Op op) {
+  switch (op) {
+    case Op::Q_KEY: case Op::Q_INDEX: case Op::Q_ALL_VALUES: case Op::Q_ALL_INDICES:
+    case Op::Q_CAPTURE: case Op::Q_FILTER: case Op::Q_TYPE_SELECT: case Op::Q_KEYS_FILTER:
+    case Op::Q_INTERP: case Op::Q_VALUES_FILTER: case Op::Q_VALUES_OF_TYPE:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+// One backward pass: `end` is where the run of refine steps containing the
+// instruction ends, `records` whether a step after it in that run may record.
+std::vector<uint32_t> depthFirstEnds(const Function& f) {
+  const auto& c = f.code;
+  std::vector<uint32_t> ends(c.size(), 0);
+  uint32_t end = 0;
+  bool records = false;
+  for (size_t i = c.size(); i-- > 0;) {
+    if (!isRefineStep(c[i].op)) continue;
+    const bool continues = i + 1 < c.size() && isRefineStep(c[i + 1].op) && c[i + 1].a == c[i].a;
+    if (!continues) end = uint32_t(i + 1), records = false;
+    if (records && startsDepthFirst(c[i].op)) ends[i] = end;
+    records |= stepMayRecord(c[i]);
+  }
+  return ends;
 }
 
 }  // namespace guard::vm

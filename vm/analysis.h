@@ -80,6 +80,24 @@ ProgramFacts deriveFacts(const Program& program);
 // no types when its shape does not prove one.
 FileSkipFact deriveFileSkip(const Program& program, uint32_t file);
 
+// A query step that can add records to its clause while its query runs: a
+// keys filter's checks, and a filter's over the scalars [*] reaches
+// (differential case 19). Looks at `in` alone.
+bool stepMayRecord(const Instr& in);
+
+// A query step that may start a depth-first split of the rest of its query
+// (Function::depthFirst): a filter or keys filter, and the fused `.*` +
+// filter (not a type select, which runs no clauses).
+bool startsDepthFirst(Op op);
+
+// Function::depthFirst as the code says it must be: for each instruction
+// that startsDepthFirst, the end of its query (the run of query steps on the
+// same register after it) when one of those later steps stepMayRecord, else
+// 0. Safe on code the verifier has not seen (the pack reader computes it for
+// packs of format 2.0 and 2.1, which do not state it); the verifier compares
+// every function's stated vector with it.
+std::vector<uint32_t> depthFirstEnds(const Function& f);
+
 // Proves `facts` of a program whose code the verifier has accepted: every
 // stated type guard and literal set must be what deriveFacts finds (a fact
 // left out is allowed: it is only lost speed). Empty when proved, else why

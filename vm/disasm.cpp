@@ -389,6 +389,11 @@ class Lister {
     operand(fi, in, info.a, in.a, operands, comment);
     operand(fi, in, info.b, in.b, operands, comment);
     operand(fi, in, info.c, in.c, operands, comment);
+    // The stated depth-first split (Function::depthFirst): the rest of the
+    // query, to that instruction, runs member by member.
+    const Function& f = p_.functions[fi];
+    if (i < f.depthFirst.size() && f.depthFirst[i])
+      comment += (comment.empty() ? "" : "; ") + std::string("depth first to #") + std::to_string(f.depthFirst[i]);
     std::string line = head + operands;
     if (!comment.empty()) {
       line.resize(std::max(line.size(), size_t(26 + kOperandWidth)), ' ');

@@ -10,6 +10,8 @@
 // allocates only for new result members.
 #include "vm/machine.h"
 
+#include "vm/analysis.h"
+
 namespace guard::vm {
 namespace machine {
 
@@ -466,67 +468,25 @@ inline bool Machine::refineSelect(const Instr& in, RegFile& rf, Frame& frame, co
 // A fused `.*` + filter at dispatch. Outside trace mode the `.*` of one big
 // map keeps only the values of the types the filter can select (the
 // document's type tags, stepAllValuesOfType); then the limit on one result
-// set, as after any step; then the filter, depth first when later steps of
-// the query record (as a Q_FILTER's dispatch does).
+// set, as after any step; then the filter, depth first when the compiler
+// stated that later steps of the query record (Function::depthFirst; never
+// for a type select), as a Q_FILTER's dispatch does.
 template <bool kTrace>
 bool Machine::valuesThenSelect(const Function& f, uint32_t at, const Instr& in, RegFile& rf,
                                Frame& frame, const Node* self, uint32_t& pc) {
   ResultSet& set = rf.r[in.a];
-  const bool typeSelect = in.op == Op::Q_VALUES_OF_TYPE;
   bool pruned = false;
-  if constexpr (!kTrace) pruned = stepAllValuesOfType(set, typeSelect, in.c + 1, rf.tmp, frame);
+  if constexpr (!kTrace)
+    pruned = stepAllValuesOfType(set, in.op == Op::Q_VALUES_OF_TYPE, in.c + 1, rf.tmp, frame);
   if (!pruned) stepAll(set, true, in.c, rf.tmp, nullptr);
   if (tooManyValues(set)) return false;
   if constexpr (!kTrace) {
-    if (!typeSelect && set.size() > 1 && rec_ && !suppress_) {
-      const uint32_t end = queryEnd(f, pc, in.a);
-      if (recordsAgain(f, pc, end)) {
-        pc = end;
-        return refineDepthFirst(f, at, end, rf, frame, self, /*selectFirst=*/true);
-      }
+    if (const uint32_t end = depthFirstEnd(f, at); end && set.size() > 1 && rec_ && !suppress_) {
+      pc = end;
+      return refineDepthFirst(f, at, end, rf, frame, self, /*selectFirst=*/true);
     }
   }
   return refineSelect(in, rf, frame, self);
-}
-
-static bool isRefineStep(Op op) {
-  switch (op) {
-    case Op::Q_KEY:
-    case Op::Q_INDEX:
-    case Op::Q_ALL_VALUES:
-    case Op::Q_ALL_INDICES:
-    case Op::Q_CAPTURE:
-    case Op::Q_FILTER:
-    case Op::Q_TYPE_SELECT:
-    case Op::Q_KEYS_FILTER:
-    case Op::Q_INTERP:
-    case Op::Q_VALUES_FILTER:
-    case Op::Q_VALUES_OF_TYPE:
-      return true;
-    default:
-      return false;
-  }
-}
-
-// A step that can add records to the clause while its query runs: a keys
-// filter's checks, and a filter's over scalars reached by [*] (case 19).
-static bool mayRecord(const Instr& in) {
-  return in.op == Op::Q_KEYS_FILTER ||
-         (in.op == Op::Q_FILTER && FilterMode(in.b) == FilterMode::AfterAllIndices);
-}
-
-// One past the last refine step of register `reg` from `from` on: the rest of
-// the query whose step is just before `from`.
-uint32_t Machine::queryEnd(const Function& f, uint32_t from, uint8_t reg) {
-  uint32_t end = from;
-  while (end < f.code.size() && isRefineStep(f.code[end].op) && f.code[end].a == reg) ++end;
-  return end;
-}
-
-bool Machine::recordsAgain(const Function& f, uint32_t from, uint32_t end) {
-  for (uint32_t i = from; i < end; ++i)
-    if (mayRecord(f.code[i])) return true;
-  return false;
 }
 
 // Runs the query steps [at, end) of register code[at].a member by member: the
@@ -535,7 +495,9 @@ bool Machine::recordsAgain(const Function& f, uint32_t from, uint32_t end) {
 // later steps come before those of the next member's first step (level 3; the
 // breadth-first steps of `loop` give the same records in another order). Only
 // taken when a later step records too; each recursion level has its own
-// member, so nested splits stay in order. `selectFirst`: the first step is a
+// member, so nested splits stay in order. Where to split and where the query
+// ends are the compiler's statement (Function::depthFirst, proved by the
+// verifier): nothing here looks at code it is not running. `selectFirst`: the first step is a
 // fused `.*` + filter whose `.*` already ran: only its filter runs.
 bool Machine::refineDepthFirst(const Function& f, uint32_t at, uint32_t end, RegFile& rf,
                                Frame& frame, const Node* self, bool selectFirst) {
@@ -546,7 +508,8 @@ bool Machine::refineDepthFirst(const Function& f, uint32_t at, uint32_t end, Reg
     rf.r[reg].assign(1, member);
     for (uint32_t i = at; i < end; ++i) {
       const Instr& in = f.code[i];
-      if (i > at && mayRecord(in) && rf.r[reg].size() > 1 && recordsAgain(f, i + 1, end)) {
+      if (i > at && stepMayRecord(in) && rf.r[reg].size() > 1 && depthFirstEnd(f, i)) {
+        GUARD_VERIFIED(depthFirstEnd(f, i) == end);  // one query: one run of steps
         if (!refineDepthFirst(f, i, end, rf, frame, self)) return false;
         break;
       }
@@ -557,6 +520,28 @@ bool Machine::refineDepthFirst(const Function& f, uint32_t at, uint32_t end, Reg
   }
   rf.r[reg] = std::move(out);
   return true;
+}
+
+// Q_COPY: a query starts from the prefix its block computed once
+// (compiler/lower.cpp, planSharedPrefixes), with the prefix's case
+// conversion. An unresolved member names the part of the computing query
+// where it stopped; it moves to the part at that position in this query
+// (part C's), so that reports read this clause's query text. The compiler
+// makes those parts one after the other; any other member stays as it is.
+void Machine::copyPrefix(const Instr& in, RegFile& rf) {
+  ResultSet& out = rf.r[in.a];
+  out = rf.r[in.b];
+  rf.conv[in.a] = rf.conv[in.b];
+  const Part& first = P.parts[in.c];
+  for (QValue& m : out) {
+    if (!m.isUnresolved() || m.part >= P.parts.size()) continue;
+    const Part& at = P.parts[m.part];
+    if (at.query == first.query || at.position < first.position) continue;
+    const uint64_t target = uint64_t(in.c) + (at.position - first.position);
+    if (target < P.parts.size() && P.parts[target].query == first.query &&
+        P.parts[target].position == at.position)
+      m.part = uint32_t(target);
+  }
 }
 
 Status Machine::exec(uint32_t fi, Frame& frame, const Node* self, ResultSet* setOut) {
@@ -613,6 +598,9 @@ Status Machine::loop(uint32_t fi, Frame& frame, const Node* self, ResultSet* set
       case Op::Q_EMPTY:
         R[in.a].clear();
         break;
+      case Op::Q_COPY:
+        copyPrefix(in, rf);
+        break;
       case Op::Q_VALUES_FILTER:
       case Op::Q_VALUES_OF_TYPE:
         if (!valuesThenSelect<kTrace>(f, at, in, rf, frame, self, pc)) return Status::Skip;
@@ -620,13 +608,10 @@ Status Machine::loop(uint32_t fi, Frame& frame, const Node* self, ResultSet* set
       case Op::Q_FILTER:
       case Op::Q_KEYS_FILTER:
         if constexpr (!kTrace) {
-          if (R[in.a].size() > 1 && rec_ && !suppress_) {
-            const uint32_t end = queryEnd(f, pc, in.a);
-            if (recordsAgain(f, pc, end)) {
-              if (!refineDepthFirst(f, at, end, rf, frame, self)) return Status::Skip;
-              pc = end;
-              break;
-            }
+          if (const uint32_t end = depthFirstEnd(f, at); end && R[in.a].size() > 1 && rec_ && !suppress_) {
+            if (!refineDepthFirst(f, at, end, rf, frame, self)) return Status::Skip;
+            pc = end;
+            break;
           }
         }
         if (!refine(in, rf, frame, self)) return Status::Skip;

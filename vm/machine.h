@@ -185,8 +185,11 @@ class Machine {
   Status exec(uint32_t func, Frame& frame, const Node* self, ResultSet* setOut);
   bool refine(const Instr& in, RegFile& rf, Frame& frame, const Node* self);
   bool refineSelect(const Instr& in, RegFile& rf, Frame& frame, const Node* self);
-  static uint32_t queryEnd(const Function& f, uint32_t from, uint8_t reg);
-  static bool recordsAgain(const Function& f, uint32_t from, uint32_t end);
+  void copyPrefix(const Instr& in, RegFile& rf);
+  // Function::depthFirst at instruction `at` (0: step by step).
+  static uint32_t depthFirstEnd(const Function& f, uint32_t at) {
+    return at < f.depthFirst.size() ? f.depthFirst[at] : 0;
+  }
   bool refineDepthFirst(const Function& f, uint32_t at, uint32_t end, RegFile& rf, Frame& frame,
                         const Node* self, bool selectFirst = false);
   template <bool kTrace>

@@ -19,6 +19,8 @@ inline constexpr unsigned kNumOps = static_cast<unsigned>(Op::Count_);
 // which format 2.1 appended. A 2.0 pack declares the instruction set of
 // these (vm/pack.cpp, instructionSetId) and may use no other.
 inline constexpr unsigned kNumOps20 = static_cast<unsigned>(Op::Q_VALUES_FILTER);
+// The opcodes of pack format 2.1: the table up to Q_COPY, which 2.2 appended.
+inline constexpr unsigned kNumOps21 = static_cast<unsigned>(Op::Q_COPY);
 
 // What an operand means; the verifier checks each against the program.
 enum class OperandKind : uint8_t {

@@ -114,6 +114,11 @@ uint32_t instructionSetId20() {
   return id;
 }
 
+uint32_t instructionSetId21() {
+  static const uint32_t id = fingerprint(kNumOps21);
+  return id;
+}
+
 namespace {
 
 // The checksum covers the whole pack except its own field (header bytes 24..27),
@@ -444,6 +449,7 @@ template <class IO, class P> void tableSection(IO& io, P& p, SectionId id) {
     case SectionId::Files: GUARD_LIST(files, fileFields); break;
     case SectionId::Literals: case SectionId::Lines: case SectionId::Trace: case SectionId::Facts:
     case SectionId::FileFacts:
+    case SectionId::DepthFirst:
       break;  // below
   }
 #undef GUARD_LIST
@@ -467,12 +473,16 @@ const char* sectionName(SectionId id) {
     case SectionId::Trace: return "trace";
     case SectionId::Facts: return "facts";
     case SectionId::FileFacts: return "file-facts";
+    case SectionId::DepthFirst: return "depth-first";
   }
   return "?";
 }
 
 constexpr uint16_t kFirstSection = uint16_t(SectionId::Strings);
-constexpr uint16_t kLastSection = uint16_t(SectionId::FileFacts);
+constexpr uint16_t kLastSection = uint16_t(SectionId::DepthFirst);
+// The first format minor version that requires section 18 (older packs get it
+// computed from their code when they are read).
+constexpr uint16_t kDepthFirstMinor = 2;
 constexpr uint16_t kBundleSection = 14;  // vm/bundle.cpp's, not the program codec's
 
 // Ids this codec reads and writes (14, a bundle's metadata, is not one).
@@ -751,6 +761,48 @@ void readFileFacts(Reader& r, Program& p) {
   p.facts = std::move(facts);
 }
 
+// ---------------------------------------------------------------- depth-first splits
+// Section 18: one list per function, in function order, of (u32 at, u32 end)
+// for the instructions whose Function::depthFirst is not 0; held dense.
+
+struct DepthFirstSplit {
+  uint32_t at = 0, end = 0;
+};
+
+template <class IO, class S> void depthFirstSplitFields(IO& io, S& s) {
+  io.u32(s.at);
+  io.u32(s.end);
+}
+
+void writeDepthFirst(Writer& w, const Program& p) {
+  w.list(p.functions, [](Writer& sub, const Function& f) {
+    std::vector<DepthFirstSplit> splits;
+    for (uint32_t i = 0; i < f.depthFirst.size(); ++i)
+      if (f.depthFirst[i]) splits.push_back({i, f.depthFirst[i]});
+    sub.list(splits, [](auto& io, auto& s) { depthFirstSplitFields(io, s); });
+  });
+}
+
+// Instructions in range and in order; the verifier proves the ends.
+void readDepthFirst(Reader& r, Program& p) {
+  uint32_t n = r.count(4);
+  if (r.ok() && n != p.functions.size())
+    return r.fail(std::to_string(n) + " depth-first lists for " + std::to_string(p.functions.size()) +
+                  " functions");
+  for (uint32_t fi = 0; fi < n && r.ok(); ++fi) {
+    Function& f = p.functions[fi];
+    std::vector<DepthFirstSplit> splits;
+    r.list(splits, [](auto& io, auto& s) { depthFirstSplitFields(io, s); });
+    f.depthFirst.assign(f.code.size(), 0);
+    for (size_t i = 0; i < splits.size() && r.ok(); ++i) {
+      if (splits[i].at >= f.code.size() || (i > 0 && splits[i].at <= splits[i - 1].at) || splits[i].end == 0)
+        return r.fail("function " + std::to_string(fi) + ": depth-first split at instruction " +
+                      std::to_string(splits[i].at) + " out of range or order");
+      f.depthFirst[splits[i].at] = splits[i].end;
+    }
+  }
+}
+
 // ---------------------------------------------------------------- writer
 
 std::string encodeSection(const Program& p, SectionId id) {
@@ -760,6 +812,7 @@ std::string encodeSection(const Program& p, SectionId id) {
   else if (id == SectionId::Trace) writeTrace(w, p);
   else if (id == SectionId::Facts) writeFacts(w, p);
   else if (id == SectionId::FileFacts) writeFileFacts(w, p);
+  else if (id == SectionId::DepthFirst) writeDepthFirst(w, p);
   else tableSection(w, p, id);
   return std::move(w.out);
 }
@@ -841,6 +894,7 @@ class PackLoader {
   const std::string& file_;
   std::array<SectionSpan, kLastSection + 1> sections_{};
   unsigned numOps_ = kNumOps;  // the opcodes of the instruction set the pack declares
+  uint16_t minor_ = kPackMinor;  // the pack's format minor version
 
   Error inFile(Error e) const {
     e.file = file_;
@@ -874,9 +928,13 @@ class PackLoader {
     if (stored != computed)
       return bad(ErrorKind::PackChecksum, kChecksumOffset,
                  "pack is damaged: checksum mismatch (stored 0x" + hex(stored) + ", computed 0x" + hex(computed) + ")");
-    if (uint32_t set = loadU32(bytes_, 28); set == instructionSetId20() && set != instructionSetId())
+    if (uint32_t set = loadU32(bytes_, 28); set == instructionSetId())
+      numOps_ = kNumOps;
+    else if (set == instructionSetId20())
       numOps_ = kNumOps20;  // a 2.0 pack: the opcodes before the fused ones
-    else if (set != instructionSetId())
+    else if (set == instructionSetId21())
+      numOps_ = kNumOps21;  // a 2.1 pack: the opcodes before Q_COPY
+    else
       return bad(ErrorKind::PackInstructionSet, 28,
                  "pack was compiled for another instruction set (0x" + hex(set) + ", this guardvm has 0x" +
                      hex(instructionSetId()) +
@@ -886,8 +944,9 @@ class PackLoader {
     return okStatus();
   }
 
-  Status0 checkVersion() const {
+  Status0 checkVersion() {
     const uint16_t major = loadU16(bytes_, 4), minor = loadU16(bytes_, 6);
+    minor_ = minor;
     const std::string v = std::to_string(major) + "." + std::to_string(minor);
     const std::string supported = "(" + std::to_string(kPackMajor) + ".x)";
     if (major > kPackMajor)
@@ -939,7 +998,8 @@ class PackLoader {
       }
     }
     for (uint16_t id = kFirstSection; id <= kLastSection; ++id)
-      if (isProgramSection(id) && !sections_[id].present && !isOptionalSection(SectionId(id)))
+      if (isProgramSection(id) && !sections_[id].present && !isOptionalSection(SectionId(id)) &&
+          !(id == uint16_t(SectionId::DepthFirst) && minor_ < kDepthFirstMinor))
         return bad(ErrorKind::PackSectionTable, kPackHeaderSize,
                    std::string("missing section '") + sectionName(SectionId(id)) + "'");
     return okStatus();
@@ -978,18 +1038,26 @@ class PackLoader {
     }
     if (!sections_[uint16_t(SectionId::Lines)].present)  // stripped: every line unknown
       for (Function& f : p.functions) f.lines.assign(f.code.size(), 0);
+    // A pack of 2.0 or 2.1 does not state where its queries run depth first:
+    // the loader upgrades it by deriving that from its code, as the
+    // interpreter of those versions did while running (the verifier then
+    // checks it like a stated one).
+    if (!sections_[uint16_t(SectionId::DepthFirst)].present)
+      for (Function& f : p.functions) f.depthFirst = depthFirstEnds(f);
     return checkDeclaredOpcodes(p);
   }
 
-  // A 2.0 pack's code uses only 2.0's opcodes (the verifier checks the rest).
+  // A 2.0 or 2.1 pack's code uses only its format's opcodes (the verifier checks the rest).
   Status0 checkDeclaredOpcodes(const Program& p) const {
     if (numOps_ == kNumOps) return okStatus();
+    const char* format = numOps_ == kNumOps20 ? "2.0" : "2.1";
     for (size_t f = 0; f < p.functions.size(); ++f)
       for (const Instr& in : p.functions[f].code)
         if (unsigned(in.op) >= numOps_ && unsigned(in.op) < kNumOps)
           return Error::plain(ErrorKind::PackInstructionSet,
                               "function f" + std::to_string(f) + " uses " + opInfo(in.op).name +
-                                  ", which the instruction set of format 2.0 the pack declares does not have");
+                                  ", which the instruction set of format " + format +
+                                  " the pack declares does not have");
     return okStatus();
   }
 
@@ -999,6 +1067,7 @@ class PackLoader {
     if (id == SectionId::Trace) return readTrace(r, p);
     if (id == SectionId::Facts) return readFacts(r, p);
     if (id == SectionId::FileFacts) return readFileFacts(r, p);
+    if (id == SectionId::DepthFirst) return readDepthFirst(r, p);
     tableSection(r, p, id);
   }
 };

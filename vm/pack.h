@@ -26,7 +26,10 @@ inline constexpr uint16_t kPackMajor = 2;
 // 2.1 added the optional sections 15 (trace marks) and 16 (facts) and the
 // fused opcodes; a 2.1 reader still reads 2.0 packs (their instruction set,
 // without trace marks or facts). 2.2 added the optional section 17 (file
-// facts), which a 2.1 reader skips as an unknown optional section.
+// facts), which a 2.1 reader would skip as an unknown optional section, the
+// required section 18 (where queries run depth first) and the opcode Q_COPY;
+// a 2.2 reader computes section 18 from the code for packs of 2.0 and 2.1,
+// and a 2.1 reader refuses a 2.2 pack (another instruction set).
 inline constexpr uint16_t kPackMinor = 2;
 // The guardc version written into each pack (shown in version errors); keep in
 // step with project(VERSION) in CMakeLists.txt.
@@ -53,6 +56,7 @@ enum class SectionId : uint16_t {
   Trace = 15,  // debug information: the trace marks of every function (optional; --verbose needs it)
   Facts = 16,  // facts the compiler states and the verifier proves (optional; vm/analysis.h)
   FileFacts = 17,  // per rules file: the resource types without which it is all SKIP (optional; 2.2)
+  DepthFirst = 18,  // where a query runs member by member (Function::depthFirst; required since 2.2)
 };
 // Section flag bit 0: a reader that does not know the section must refuse the pack.
 inline constexpr uint16_t kSectionRequired = 1;
@@ -90,6 +94,8 @@ uint32_t instructionSetId();
 // The fingerprint of pack format 2.0's instruction set (the first kNumOps20
 // opcodes), which 2.0 packs carry and this reader still accepts.
 uint32_t instructionSetId20();
+// The fingerprint of format 2.1's instruction set (the table up to Q_COPY).
+uint32_t instructionSetId21();
 
 // CRC-32C (Castagnoli, reflected polynomial 0x82F63B78, initial value and
 // final xor 0xFFFFFFFF): crc32c("123456789") == 0xE3069283.

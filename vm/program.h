@@ -78,6 +78,17 @@ struct Function {
   std::vector<Instr> code;
   std::vector<uint32_t> lines;  // 1-based source line of each instruction (0 unknown)
   std::vector<TraceMark> trace;  // in instruction order; see Program::hasTrace
+  // Per instruction: 0, or one past the last step of the query this filter
+  // (Q_FILTER, Q_KEYS_FILTER, Q_VALUES_FILTER) belongs to, when a later step
+  // of that query can record (stepMayRecord, vm/analysis.h): the interpreter
+  // then runs the filter and the query's rest member by member (depth first,
+  // as cfn-guard orders the records; Machine::refineDepthFirst) instead of
+  // step by step. It changes which records come out and in what order, so it
+  // is required, not an optional fact: stated by the compiler
+  // (compiler/lower.cpp), stored in pack section 18 (computed from the code
+  // by the reader for packs of format 2.0 and 2.1), and checked by the
+  // verifier against depthFirstEnds (vm/analysis.h). Empty: 0 everywhere.
+  std::vector<uint32_t> depthFirst;
 };
 
 // What a Q_FILTER / Q_TYPE_SELECT takes as candidates, by the query part

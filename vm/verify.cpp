@@ -4,6 +4,7 @@
 // function and instruction index. Tested by tests/pack_test.cpp.
 #include "vm/verify.h"
 
+#include <algorithm>
 #include <optional>
 #include <string_view>
 #include <unordered_map>
@@ -81,7 +82,7 @@ class Verifier {
     bool ok = checkLiterals() && checkFunctionTables() && checkParts() && checkQueries() &&
               checkClauses() && checkBlocks() && checkRuleRefs() && checkParamCalls() &&
               checkCalls() && checkRules() && checkFiles() && checkCode() && checkCallGraph() &&
-              checkTrace() && checkFacts();
+              checkDepthFirst() && checkTrace() && checkFacts();
     if (ok) return Unit{};
     return error_ ? std::move(*error_) : Error::plain(ErrorKind::PackVerify, "");
   }
@@ -377,7 +378,55 @@ class Verifier {
     }
     if (!isTerminator(f.code.back().op))
       return fail("the last instruction does not return, jump or raise");
-    return checkMarkers(fi);
+    return checkMarkers(fi) && checkRegisterDefs(fi);
+  }
+
+  // ---------------------------------------------------------------- register definitions
+  // The register a Q_COPY reads (a query prefix its block computed once,
+  // compiler/lower.cpp) was written before it on every path through the
+  // function: register files are reused between calls, so an unwritten
+  // register would hold another call's values. Jumps go forward only, so one
+  // pass in instruction order meets every predecessor first; where paths
+  // meet, a register is written if it is on all of them. (Only Q_COPY's
+  // source is checked: the other readers read the register their own query
+  // or arguments wrote just before, and hand-built programs in the tests read
+  // registers nothing wrote.)
+
+  using RegSet = std::vector<uint64_t>;
+
+  bool checkRegisterDefs(uint32_t fi) {
+    const Function& f = p_.functions[fi];
+    if (std::none_of(f.code.begin(), f.code.end(), [](const Instr& in) { return in.op == Op::Q_COPY; }))
+      return true;  // nothing to prove (most functions)
+    const size_t words = (size_t(f.numRegs) + 63) / 64;
+    std::unordered_map<uint32_t, RegSet> atTarget;  // written on every jump seen to it
+    RegSet cur(words, 0);
+    bool reached = true;
+    auto meet = [&](uint32_t target) {
+      auto [it, added] = atTarget.try_emplace(target, cur);
+      if (!added)
+        for (size_t w = 0; w < words; ++w) it->second[w] &= cur[w];
+    };
+    for (uint32_t pc = 0; pc < f.code.size(); ++pc) {
+      if (auto it = atTarget.find(pc); it != atTarget.end()) {
+        if (reached)
+          for (size_t w = 0; w < words; ++w) cur[w] &= it->second[w];
+        else
+          cur = it->second;
+        reached = true;
+        atTarget.erase(it);
+      }
+      if (!reached) continue;  // no path leads here
+      const Instr& in = f.code[pc];
+      if (in.op == Op::Q_COPY && !(cur[in.b / 64] >> (in.b % 64) & 1)) {
+        atFunction(fi, pc);
+        return fail("reads r" + std::to_string(in.b) + ", which is not written on every path before it");
+      }
+      if (opInfo(in.op).a == OperandKind::Reg) cur[in.a / 64] |= uint64_t(1) << (in.a % 64);
+      if (opInfo(in.op).c == OperandKind::Target) meet(in.c);
+      if (isTerminator(in.op)) reached = false;
+    }
+    return true;
   }
 
   // ---------------------------------------------------------------- markers
@@ -707,6 +756,31 @@ class Verifier {
       if (isTerminator(in.op)) continue;
       if (pc + 1 < f.code.size() && !reach(pc + 1, d)) return false;
     }
+    return true;
+  }
+
+  // ---------------------------------------------------------------- depth-first splits
+  // Function::depthFirst is required: it decides which records a query makes
+  // and in what order. The stated vector must be what the code says
+  // (depthFirstEnds); a pack stating another is refused.
+
+  bool checkDepthFirst() {
+    for (uint32_t fi = 0; fi < p_.functions.size(); ++fi) {
+      const Function& f = p_.functions[fi];
+      atFunction(fi);
+      if (!f.depthFirst.empty() && f.depthFirst.size() != f.code.size())
+        return fail("depth-first ends for " + std::to_string(f.depthFirst.size()) + " instructions of " +
+                    std::to_string(f.code.size()));
+      const std::vector<uint32_t> derived = depthFirstEnds(f);
+      for (uint32_t i = 0; i < derived.size(); ++i) {
+        const uint32_t stated = f.depthFirst.empty() ? 0 : f.depthFirst[i];
+        if (stated == derived[i]) continue;
+        atFunction(fi, i);
+        return fail("false fact: the stated depth-first end " + std::to_string(stated) +
+                    " is not what the query's later steps need (" + std::to_string(derived[i]) + ")");
+      }
+    }
+    clearWhere();
     return true;
   }
 
