@@ -291,32 +291,37 @@ ProgramFacts deriveFacts(const Program& P) {
   return facts;
 }
 
-std::string proveFacts(const Program& P, const ProgramFacts& facts) {
+namespace {
+Error falseFact(std::string why) { return Error::plain(ErrorKind::PackVerify, "false fact: " + std::move(why)); }
+}  // namespace
+
+Status0 proveFacts(const Program& P, const ProgramFacts& facts) {
   const size_t n = P.functions.size();
   if (facts.typeGuards.size() != n || facts.literalSets.size() != n)
-    return "facts for " + std::to_string(facts.typeGuards.size()) + " functions, the program has " +
-           std::to_string(n);
+    return falseFact("facts for " + std::to_string(facts.typeGuards.size()) + " functions, the program has " +
+                     std::to_string(n));
   for (uint32_t f = 0; f < n; ++f) {
     const TypeGuardFact& stated = facts.typeGuards[f];
     if (stated.kind != TypeGuardFact::kNone && !(stated == analyzeTypeGuard(P, f)))
-      return functionLabel(P, f) + ": the stated type guard does not hold (its first conjunct, "
-             "depth, literal bound or operands are not what its code does, or the code after it "
-             "can raise)";
+      return falseFact(functionLabel(P, f) +
+                       ": the stated type guard does not hold (its first conjunct, "
+                       "depth, literal bound or operands are not what its code does, or the code after it "
+                       "can raise)");
     if (facts.literalSets[f] != kNone && facts.literalSets[f] != literalSet(P, f))
-      return functionLabel(P, f) + ": the stated literal value is not what its code returns";
+      return falseFact(functionLabel(P, f) + ": the stated literal value is not what its code returns");
   }
-  if (facts.fileSkips.empty()) return {};  // none stated (no section 17)
+  if (facts.fileSkips.empty()) return okStatus();  // none stated (no section 17)
   if (facts.fileSkips.size() != P.files.size())
-    return "skip conditions for " + std::to_string(facts.fileSkips.size()) + " rules files, the program has " +
-           std::to_string(P.files.size());
+    return falseFact("skip conditions for " + std::to_string(facts.fileSkips.size()) +
+                     " rules files, the program has " + std::to_string(P.files.size()));
   for (uint32_t file = 0; file < P.files.size(); ++file) {
     const FileSkipFact& stated = facts.fileSkips[file];
     if (!stated.types.empty() && !(stated == deriveFileSkip(P, file)))
-      return "rules file " + std::to_string(file) + " '" + P.str(P.files[file].name).substr(0, 200) +
-             "': the stated skip condition does not hold (a rule's `when` is not decided by the "
-             "stated resource types, or something before it can raise)";
+      return falseFact("rules file " + std::to_string(file) + " '" + P.str(P.files[file].name).substr(0, 200) +
+                       "': the stated skip condition does not hold (a rule's `when` is not decided by the "
+                       "stated resource types, or something before it can raise)");
   }
-  return {};
+  return okStatus();
 }
 
 // ---------------------------------------------------------------- depth-first splits

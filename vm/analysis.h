@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/error.h"
 #include "vm/program.h"
 
 namespace guard::vm {
@@ -100,8 +101,8 @@ std::vector<uint32_t> depthFirstEnds(const Function& f);
 
 // Proves `facts` of a program whose code the verifier has accepted: every
 // stated type guard and literal set must be what deriveFacts finds (a fact
-// left out is allowed: it is only lost speed). Empty when proved, else why
-// not, naming the function.
-std::string proveFacts(const Program& program, const ProgramFacts& facts);
+// left out is allowed: it is only lost speed). A false one is a PackVerify
+// error ("false fact: ...") naming the function or rules file.
+Status0 proveFacts(const Program& program, const ProgramFacts& facts);
 
 }  // namespace guard::vm

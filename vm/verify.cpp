@@ -788,8 +788,8 @@ class Verifier {
 
   bool checkFacts() {
     if (!p_.facts) return true;
-    std::string why = proveFacts(p_, *p_.facts);
-    return why.empty() || fail("false fact: " + why);
+    Status0 proved = proveFacts(p_, *p_.facts);
+    return proved.ok() || fail(proved.error().message);
   }
 
   // ---------------------------------------------------------------- call graph
