@@ -13,6 +13,7 @@
 
 #include "compiler/compile.h"
 #include "runtime/loader.h"
+#include "tests/pack_bytes.h"
 #include "vm/analysis.h"
 #include "vm/disasm.h"
 #include "vm/interp.h"
@@ -83,46 +84,9 @@ std::pair<uint32_t, uint32_t> theSplit(const Program& p) {
 
 // ---- pack bytes (header layout in docs/pack-format.md)
 
-uint16_t u16At(const std::string& s, size_t at) { return uint16_t(uint8_t(s[at]) | uint8_t(s[at + 1]) << 8); }
-uint32_t u32At(const std::string& s, size_t at) {
-  uint32_t v = 0;
-  for (int i = 3; i >= 0; --i) v = (v << 8) | uint8_t(s[at + i]);
-  return v;
-}
-void putU16(std::string& s, size_t at, uint16_t v) {
-  s[at] = char(v);
-  s[at + 1] = char(v >> 8);
-}
-void putU32(std::string& s, size_t at, uint32_t v) {
-  for (int i = 0; i < 4; ++i) s[at + i] = char(v >> (8 * i));
-}
-void reseal(std::string& pack) {
-  uint32_t crc = crc32c(std::string_view(pack).substr(0, 24));
-  putU32(pack, 24, crc32c(std::string_view(pack).substr(28), crc));
-}
+using namespace packbytes;
 
-// `pack` without section `id`: its table entry and its bytes taken out, the
-// other sections' offsets moved, the header's count and length updated.
-std::string withoutSection(std::string pack, uint16_t id) {
-  const uint32_t n = u32At(pack, 20);
-  uint32_t entry = n, offset = 0, length = 0;
-  for (uint32_t i = 0; i < n; ++i)
-    if (u16At(pack, 32 + 12 * i) == id) entry = i, offset = u32At(pack, 32 + 12 * i + 4), length = u32At(pack, 32 + 12 * i + 8);
-  if (entry == n) return pack;
-  pack.erase(offset, length);
-  pack.erase(32 + 12 * entry, 12);
-  for (uint32_t i = 0; i + 1 < n; ++i) {
-    const size_t at = 32 + 12 * i + 4;
-    uint32_t o = u32At(pack, at);
-    putU32(pack, at, o - 12 - (o > offset ? length : 0));
-  }
-  putU32(pack, 20, n - 1);
-  putU32(pack, 16, uint32_t(pack.size()));
-  reseal(pack);
-  return pack;
-}
-
-// `pack` as format 2.`minor` wrote it: no section 17 (and, for 2.0, the 2.0
+// `pack` as format 2.`minor` wrote it: no section 18 (and, for 2.0, the 2.0
 // instruction set; the caller's code uses none of 2.1's opcodes then).
 std::string asOld(const std::string& pack, uint16_t minor) {
   std::string old = withoutSection(pack, uint16_t(SectionId::DepthFirst));
@@ -130,12 +94,6 @@ std::string asOld(const std::string& pack, uint16_t minor) {
   putU32(old, 28, minor == 0 ? instructionSetId20() : instructionSetId21());
   reseal(old);
   return old;
-}
-
-int sectionFlags(const std::string& pack, uint16_t id) {
-  for (uint32_t i = 0; i < u32At(pack, 20); ++i)
-    if (u16At(pack, 32 + 12 * i) == id) return u16At(pack, 32 + 12 * i + 2);
-  return -1;
 }
 
 // ---------------------------------------------------------------- stated

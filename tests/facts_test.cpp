@@ -11,6 +11,7 @@
 
 #include "compiler/compile.h"
 #include "runtime/loader.h"
+#include "tests/pack_bytes.h"
 #include "vm/analysis.h"
 #include "vm/disasm.h"
 #include "vm/interp.h"
@@ -93,29 +94,7 @@ uint32_t guardedFilter(const Program& p) {
 
 // ---- sections of a pack (header layout in docs/pack-format.md)
 
-uint16_t u16At(const std::string& s, size_t at) { return uint16_t(uint8_t(s[at]) | uint8_t(s[at + 1]) << 8); }
-uint32_t u32At(const std::string& s, size_t at) {
-  uint32_t v = 0;
-  for (int i = 3; i >= 0; --i) v = (v << 8) | uint8_t(s[at + i]);
-  return v;
-}
-void putU16(std::string& s, size_t at, uint16_t v) {
-  s[at] = char(v);
-  s[at + 1] = char(v >> 8);
-}
-void putU32(std::string& s, size_t at, uint32_t v) {
-  for (int i = 0; i < 4; ++i) s[at + i] = char(v >> (8 * i));
-}
-void reseal(std::string& pack) {
-  uint32_t crc = crc32c(std::string_view(pack).substr(0, 24));
-  putU32(pack, 24, crc32c(std::string_view(pack).substr(28), crc));
-}
-// Flags of section `id`, or -1 when the pack has none.
-int sectionFlags(const std::string& pack, uint16_t id) {
-  for (uint32_t i = 0; i < u32At(pack, 20); ++i)
-    if (u16At(pack, 32 + 12 * i) == id) return u16At(pack, 32 + 12 * i + 2);
-  return -1;
-}
+using namespace packbytes;
 
 // ---------------------------------------------------------------- fused opcodes
 
