@@ -10,7 +10,7 @@ namespace guard::cli {
 
 // Two lines, e.g.
 //   guardvm 0.1.0 (revision 5849a6a0b1c2)
-//   cfn-guard 3.1.1 compatible; rule packs: format 2.1, instruction set 1a2b3c4d
+//   cfn-guard 3.1.1 compatible; rule packs: format 2.2, instruction set 1a2b3c4d
 std::string versionText(const std::string& program);
 
 // cfn-guard's own line, for a guardvm invoked as `cfn-guard` (a drop-in must).
