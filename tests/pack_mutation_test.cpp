@@ -8,6 +8,10 @@
 // pack_struct_fuzz run the same mutators open-endedly.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
 #include "compiler/compile.h"
 #include "runtime/loader.h"
 #include "tests/exercise_program.h"
@@ -190,6 +194,40 @@ TEST(PackMutation, PathsMustMeetWithTheSameMarkers) {
   auto v = vm::verifyProgram(*copy.value());
   ASSERT_FALSE(v.ok());
   EXPECT_NE(v.error().message.find("with different open markers"), std::string::npos) << v.error().message;
+}
+
+// The packs the pack fuzzers found (tests/fuzz/regressions/pack*/), run as
+// the fuzzers run them, so that the Release and sanitizer ctest keep checking
+// them, not only the fuzz smoke's replay. pack_struct's
+// borrowed-slot-list-longer-than-function: a variable read through a frame
+// whose (lent, longer) slot list had the index but whose function did not.
+TEST(PackMutation, FuzzerReproducersRunClean) {
+  ASSERT_TRUE(fixture().doc);
+  const Document& doc = *fixture().doc;
+  // A fuzzer runs each input after many others: the thread's lent slot lists
+  // (the file frame's and each call depth's) are as long as the longest seen.
+  // Lengthen them first, as those earlier inputs did.
+  std::string many;
+  for (int i = 0; i < 64; ++i) many += "let f" + std::to_string(i) + " = " + std::to_string(i) + "\n";
+  many += "rule r {\n";
+  for (int i = 0; i < 64; ++i) many += "  let b" + std::to_string(i) + " = " + std::to_string(i) + "\n";
+  many += "  %f63 == 63\n  %b63 == 63\n}\n";
+  auto lengthening = compileSources({SourceFile{"many.guard", "many.guard", many}});
+  ASSERT_TRUE(lengthening.ok()) << lengthening.error().message;
+  testkit::exerciseProgram(*lengthening.value(), doc);
+  int packs = 0;
+  for (const char* target : {"pack", "pack_resealed", "pack_struct"}) {
+    const std::filesystem::path dir = std::filesystem::path(GUARD_SOURCE_DIR) / "tests/fuzz/regressions" / target;
+    if (!std::filesystem::is_directory(dir)) continue;
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+      std::ifstream in(entry.path(), std::ios::binary);
+      const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      auto program = vm::readPack(bytes, entry.path().filename().string());
+      if (program.ok()) testkit::exerciseProgram(*program.value(), doc);
+      ++packs;
+    }
+  }
+  EXPECT_GE(packs, 2);
 }
 
 }  // namespace

@@ -313,7 +313,8 @@ Status Machine::callCnfScoped(uint32_t func, Frame* parent, const Node* self, co
   if (n == 0) return callCnfInFrame(func, frame);
   // The frame lives at depth_ + 1 while it runs, the only one there: it
   // borrows that depth's slot list (a longer one is harmless: every slot
-  // index is checked against the function's slots), reset to unevaluated.
+  // index is checked against the function's slots, in Machine::variable and
+  // Machine::capture), reset to unevaluated.
   while (B_.frameSlots.size() <= depth_) B_.frameSlots.emplace_back();
   std::vector<SlotState>& lent = B_.frameSlots[depth_];
   if (lent.size() < n) lent.resize(n);
@@ -350,7 +351,11 @@ bool Machine::callSet(uint32_t func, Frame& frame, const Node* self, ResultSet& 
 bool Machine::variable(Frame& frame, uint32_t depth, uint32_t slot, ResultSet& out) {
   Frame* f = &frame;
   for (uint32_t i = 0; i < depth && f; ++i) f = f->parent;
-  if (!f || slot >= f->slots.size()) return fail(ErrorKind::Internal, "corrupt program: variable slot out of range");
+  // Both bounds: a frame's slot list may be longer than its function's (the
+  // lists are the thread's, lent; see callCnfScoped), and the index must name
+  // a slot of the function as well as an entry of the list.
+  if (!f || f->func >= P.functions.size() || slot >= P.functions[f->func].slots.size() || slot >= f->slots.size())
+    return fail(ErrorKind::Internal, "corrupt program: variable slot out of range");
   SlotState& st = f->slots[slot];
   if (st.state == 2) {
     out = st.value;

@@ -52,7 +52,11 @@ void Machine::stepIndex(ResultSet& set, const Part& part, uint32_t partId, Resul
 // Appends the key of entry `e` of `map` to the capture variable of `part`,
 // as a string at the map's path (where cfn-guard reports a captured key).
 void Machine::capture(const Part& part, const Node* map, const MapEntry& e) {
-  if (!fileFrame_ || part.captureSlot == kNone || part.captureSlot >= fileFrame_->slots.size()) return;
+  // The file frame's list is the thread's and may be longer than the file
+  // scope's slots: the index must name one of the scope's slots too.
+  if (!fileFrame_ || part.captureSlot == kNone || part.captureSlot >= fileFrame_->slots.size() ||
+      part.captureSlot >= P.functions[fileFrame_->func].slots.size())
+    return;
   Node* key = keyAsValue(map, e);
   // The file's scope (compiler/lower.cpp declareCapture): a query let's value
   // that was already evaluated gets the keys appended, as in cfn-guard.
