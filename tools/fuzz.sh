@@ -158,8 +158,9 @@ count() {
   echo "fingerprint $(fingerprint)"
   for f in "$logs"/*.log; do
     [[ $(basename "$f") == campaign.log ]] && continue
-    n=$(grep -E '^stat::number_of_executed_units' "$f" | tail -1 | awk '{print $2}')
-    [[ -n "$n" ]] || n="$(grep -oE '^#[0-9]+' "$f" | tail -1 | tr -d '#') (running or stopped)"
+    # (|| true: a log without the line is a run still going, not a failure)
+    n=$(grep -E '^stat::number_of_executed_units' "$f" | tail -1 | awk '{print $2}' || true)
+    [[ -n "$n" ]] || n="$({ grep -oE '^#[0-9]+' "$f" || true; } | tail -1 | tr -d '#') (running or stopped)"
     echo "$(basename "$f" .log) $n"
   done
   ls "$bdir"/artifacts/*/ 2>/dev/null | grep -E 'crash|leak|timeout|oom' || echo "no findings in $bdir/artifacts"
