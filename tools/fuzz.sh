@@ -13,11 +13,11 @@
 #   tools/fuzz.sh campaign LOGDIR TARGET:RUNS...   runs the targets one after the other, each
 #                                       until RUNS executions, logging to LOGDIR/TARGET.log
 #                                       (start one campaign per core; `build` first)
-#   tools/fuzz.sh count LOGDIR          executions each log shows so far, and the fingerprint
-#   tools/fuzz.sh fingerprint           hash of the code the targets reach (compiler/ vm/
-#                                       runtime/ report/ tests/fuzz/ and the tests/*.h they
-#                                       include, as committed): counts of
-#                                       runs on the same fingerprint add up across sessions
+#   tools/fuzz.sh count LOGDIR          executions each log shows so far, with the target's
+#                                       fingerprint now and when its run started
+#   tools/fuzz.sh fingerprint [TARGET] [COMMIT]   per target, a hash of the code it reaches
+#                                       (target_paths, as committed): counts of runs of a
+#                                       target on the same fingerprint add up across sessions
 #
 # Targets: rules yaml json pack pack_resealed pack_struct e2e regex reports bundle (executables
 # <target>_fuzz; the two pack_* targets mutate packs past their checksum).
@@ -131,9 +131,41 @@ replay() {
 }
 
 # The committed trees of the directories the targets are built from.
+# The code a target reaches: the pipeline stages it runs, its own source and
+# the test headers it includes (as committed at COMMIT, default HEAD). The
+# json, yaml and regex targets run only runtime/; the pack targets read,
+# verify, run and report packs (no compiler); the others compile rules too.
+# Build flags (CMakeLists.txt) are not included.
+target_paths() {
+  local t=$1 paths=(runtime)
+  case "$t" in
+    json|yaml|regex) ;;
+    pack|pack_resealed|pack_struct) paths+=(vm report) ;;
+    rules|e2e|reports|bundle) paths+=(compiler vm report) ;;
+    *) echo "unknown fuzz target $t" >&2; return 2 ;;
+  esac
+  paths+=("tests/fuzz/${t}_fuzz.cpp" tests/fuzz/fuzz_common.h tests/fuzz/CMakeLists.txt tests/exercise_program.h)
+  case "$t" in
+    pack_resealed|pack_struct) paths+=(tests/pack_mutators.h) ;;
+    bundle) paths+=(tests/bundle_testkit.h) ;;
+  esac
+  printf '%s\n' "${paths[@]}"
+}
+
+# fingerprint TARGET [COMMIT]: a hash of what target_paths names. Counts of
+# runs of one target add up across sessions while its fingerprint holds.
+target_fingerprint() {
+  local t=$1 commit=${2:-HEAD} path revs=()
+  target_paths "$t" >/dev/null || return 2
+  while IFS= read -r path; do revs+=("$commit:$path"); done < <(target_paths "$t")
+  git rev-parse "${revs[@]}" | sha256sum | cut -c1-16
+}
+
+# Every target's fingerprint, one "TARGET HASH" line each.
 fingerprint() {
-  git rev-parse HEAD:compiler HEAD:vm HEAD:runtime HEAD:report HEAD:tests/fuzz \
-    HEAD:tests/pack_mutators.h HEAD:tests/exercise_program.h HEAD:tests/bundle_testkit.h | sha256sum | cut -c1-16
+  local t commit=${1:-HEAD}
+  git rev-parse -q --verify "$commit^{commit}" >/dev/null || { echo "no commit or target named $commit" >&2; return 2; }
+  for t in "${targets[@]}"; do echo "$t $(target_fingerprint "$t" "$commit")"; done
 }
 
 # Runs each TARGET:RUNS of "$@" in turn; the log of each keeps libFuzzer's
@@ -142,10 +174,10 @@ campaign() {
   local logs=$1 spec t n
   shift
   mkdir -p "$logs"
-  echo "fingerprint $(fingerprint) $(git rev-parse --short HEAD) $(date -u +%FT%TZ)" >>"$logs/campaign.log"
+  echo "campaign at $(git rev-parse --short HEAD) $(date -u +%FT%TZ)" >>"$logs/campaign.log"
   for spec in "$@"; do
     t=${spec%%:*} n=${spec#*:}
-    echo "start $t $n $(date -u +%FT%TZ)" >>"$logs/campaign.log"
+    echo "start $t $n fingerprint $(target_fingerprint "$t") $(date -u +%FT%TZ)" >>"$logs/campaign.log"
     GUARD_FUZZ_RUNS=$n run "$t" 360000 >"$logs/$t.log" 2>&1 || echo "FAILED $t (see $logs/$t.log)" >>"$logs/campaign.log"
     echo "end $t $(date -u +%FT%TZ)" >>"$logs/campaign.log"
   done
@@ -154,14 +186,14 @@ campaign() {
 # Executions per target log of LOGDIR: the final count when the run ended,
 # else the last progress line ("#N").
 count() {
-  local logs=$1 f n
-  echo "fingerprint $(fingerprint)"
+  local logs=$1 f n t
   for f in "$logs"/*.log; do
     [[ $(basename "$f") == campaign.log ]] && continue
     # (|| true: a log without the line is a run still going, not a failure)
     n=$(grep -E '^stat::number_of_executed_units' "$f" | tail -1 | awk '{print $2}' || true)
     [[ -n "$n" ]] || n="$({ grep -oE '^#[0-9]+' "$f" || true; } | tail -1 | tr -d '#') (running or stopped)"
-    echo "$(basename "$f" .log) $n"
+    t=$(basename "$f" .log)
+    echo "$t $n (fingerprint now $(target_fingerprint "$t"); the run's: $(grep -oE "^start $t .* fingerprint [0-9a-f]+" "$logs/campaign.log" | tail -1 | awk '{print $NF}'))"
   done
   ls "$bdir"/artifacts/*/ 2>/dev/null | grep -E 'crash|leak|timeout|oom' || echo "no findings in $bdir/artifacts"
 }
@@ -191,6 +223,7 @@ case "$mode" in
     [[ $# -ge 3 ]] || { echo "usage: tools/fuzz.sh campaign LOGDIR TARGET:RUNS..." >&2; exit 2; }
     shift; campaign "$@" ;;
   count) [[ $# -eq 2 ]] || { echo "usage: tools/fuzz.sh count LOGDIR" >&2; exit 2; }; count "$2" ;;
-  fingerprint) fingerprint ;;
-  *) echo "usage: tools/fuzz.sh build|seed|smoke [SECONDS]|replay|run TARGET SECONDS [JOBS]|campaign LOGDIR TARGET:RUNS...|count LOGDIR|fingerprint" >&2; exit 2 ;;
+  fingerprint)
+    if [[ $# -ge 2 && " ${targets[*]} " == *" $2 "* ]]; then target_fingerprint "$2" "${3:-HEAD}"; else fingerprint "${2:-HEAD}"; fi ;;
+  *) echo "usage: tools/fuzz.sh build|seed|smoke [SECONDS]|replay|run TARGET SECONDS [JOBS]|campaign LOGDIR TARGET:RUNS...|count LOGDIR|fingerprint [TARGET] [COMMIT]" >&2; exit 2 ;;
 esac
