@@ -19,6 +19,17 @@ struct SourceFile {
   std::string text;
 };
 
+// Registers (an instruction names one in a byte, at most 255 a function):
+// at most kMaxSharedPrefixRegisters hold the query prefixes the compiler
+// shares between the clauses of a block (lower.cpp, planSharedPrefixes), and
+// the function's own code may use kMaxFunctionRegisters more, whatever the
+// compiler shared; more is a "too complex" error. A clause's registers and
+// status registers are reused by the next clause and the next alternative of
+// an `or`, so only the largest clause counts, not the number of clauses.
+inline constexpr uint32_t kMaxSharedPrefixRegisters = 32;
+inline constexpr uint32_t kMaxFunctionRegisters = 255 - kMaxSharedPrefixRegisters;
+inline constexpr uint32_t kMaxStatusRegisters = 255;
+
 // Lowers one parsed rules file into `program` (which may already hold other files).
 // Variables that are not visible where they are used go to `warnings` (3.1.1
 // reports them only when the clause is evaluated).

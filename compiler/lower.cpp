@@ -71,6 +71,9 @@ class Lowerer {
   struct Builder {
     uint32_t func;
     uint32_t nextReg = 0, nextStatus = 0;
+    // Registers held by shared query prefixes (planSharedPrefixes) of the
+    // conjunctions being lowered: they do not count towards the limit.
+    uint32_t sharedRegs = 0;
     // What trace records its disjunctions open in (TraceMark::disj): 0 any
     // other function, 1 a rule body, 2 a rule's `when` conditions.
     uint8_t role = 0;
@@ -108,16 +111,19 @@ class Lowerer {
     return marks[it->second];
   }
   void patch(uint32_t at, uint32_t target) { fn().code[at].c = target; }
+  // The limit leaves out the shared prefixes' registers (compile.h), so that
+  // whether a file compiles does not depend on what the compiler shared.
   uint8_t newReg() {
     uint32_t r = cur_->nextReg++;
-    if (r >= 255) tooComplex_ = true;
+    // Registers in use, the shared ones (numbered below nextReg) left out.
+    if (cur_->nextReg - cur_->sharedRegs > kMaxFunctionRegisters) tooComplex("registers", kMaxFunctionRegisters);
     Function& f = fn();
     if (cur_->nextReg > f.numRegs) f.numRegs = uint16_t(cur_->nextReg);
     return uint8_t(r);
   }
   uint8_t newStatus() {
     uint32_t t = cur_->nextStatus++;
-    if (t >= 255) tooComplex_ = true;
+    if (t >= kMaxStatusRegisters) tooComplex("status registers", kMaxStatusRegisters);
     Function& f = fn();
     if (cur_->nextStatus > f.numStatus) f.numStatus = uint16_t(cur_->nextStatus);
     return uint8_t(t);
@@ -185,7 +191,11 @@ class Lowerer {
   Builder* cur_ = nullptr;
   Scope* scope_ = nullptr;
   uint32_t line_ = 0;
-  bool tooComplex_ = false;
+  // Set by the first limit a function exceeds (lowerFile reports it).
+  std::string tooComplex_;
+  void tooComplex(const char* what, uint32_t limit) {
+    if (tooComplex_.empty()) tooComplex_ = "more than " + std::to_string(limit) + " " + what + " in one function";
+  }
   std::vector<std::unique_ptr<Scope>> scopes_;
   std::string fileName_;
   std::unordered_map<uint64_t, uint32_t> markIndex_;  // (function, instruction) -> its trace mark
@@ -477,13 +487,21 @@ uint8_t Lowerer::lowerConjunction(const ast::Conjunction& conj) {
   auto savedShared = std::move(shared_);
   sharedOf_.clear();
   shared_.clear();
+  const uint32_t entryReg = cur_->nextReg, entryShared = cur_->sharedRegs;
   planSharedPrefixes(conj);
+  // A clause's registers and statuses are dead once ST_CONJ has read its
+  // status: the next clause reuses them, so that a rule of thousands of
+  // clauses needs no more of either than its largest clause.
   for (const auto& d : conj.items) {
-    uint32_t savedReg = cur_->nextReg;
+    const uint32_t savedReg = cur_->nextReg, savedStatus = cur_->nextStatus;
     uint8_t t = lowerDisjunction(d);
     emit(Op::ST_CONJ, acc, t);
     cur_->nextReg = savedReg;
+    cur_->nextStatus = savedStatus;
   }
+  // The prefixes' registers too: the conjunction's value is its status.
+  cur_->nextReg = entryReg;
+  cur_->sharedRegs = entryShared;
   sharedOf_ = std::move(savedOf);
   shared_ = std::move(savedShared);
   return acc;
@@ -604,7 +622,9 @@ void Lowerer::planSharedPrefixes(const ast::Conjunction& conj) {
   }
   for (const auto& [key, members] : groups) {
     if (members.size() < 2) continue;
+    if (cur_->sharedRegs == kMaxSharedPrefixRegisters) break;  // the rest compute their prefixes themselves
     SharedPrefix sp;
+    ++cur_->sharedRegs;  // first: a shared register does not count towards newReg's limit
     sp.reg = newReg();
     sp.parts = lengths[members[0]];
     for (size_t i : members) sharedOf_[queries[i]] = uint32_t(shared_.size());
@@ -620,9 +640,14 @@ uint8_t Lowerer::lowerDisjunction(const ast::Disjunction& d) {
   emit(Op::ST_SET, acc, 0, uint32_t(Status::Skip));
   std::vector<uint32_t> exits;
   for (const auto& c : d) {
+    // As in lowerConjunction: the alternative's registers and statuses are
+    // dead once ST_DISJ and JUMP_IF_PASS have read its status.
+    const uint32_t savedReg = cur_->nextReg, savedStatus = cur_->nextStatus;
     uint8_t t = lowerClause(c);
     emit(Op::ST_DISJ, acc, t);
     exits.push_back(emit(Op::JUMP_IF_PASS, t, 0, 0));
+    cur_->nextReg = savedReg;
+    cur_->nextStatus = savedStatus;
   }
   uint32_t end = here();
   for (uint32_t at : exits) patch(at, end);
@@ -1240,7 +1265,7 @@ Result<Unit> Lowerer::lowerFile(const ast::RulesFile& f) {
     }, /*role=*/1);
     r.body = body;
     P.rules.push_back(r);
-    if (r.kind != RuleKind::Parameterized || true) info.rules.push_back(uint32_t(P.rules.size() - 1));
+    info.rules.push_back(uint32_t(P.rules.size() - 1));
   }
   P.files.push_back(std::move(info));
   for (uint32_t fi = scopeFn; fi < P.functions.size(); ++fi)
@@ -1251,9 +1276,8 @@ Result<Unit> Lowerer::lowerFile(const ast::RulesFile& f) {
       if (!fs->slots.count(name))
         warnings_->push_back(Error::at(ErrorKind::RulesWarning, path_, span.begin.line, span.begin.column,
                                        "no variable named `" + name + "` is visible here", span.begin.offset));
-  if (tooComplex_)
-    return Error::plain(ErrorKind::RulesTooComplex,
-                        "rules file " + f.name + " is too complex (more than 255 registers in one function)");
+  if (!tooComplex_.empty())
+    return Error::plain(ErrorKind::RulesTooComplex, "rules file " + f.name + " is too complex (" + tooComplex_ + ")");
   return Unit{};
 }
 

@@ -1,7 +1,8 @@
 // The explicit limits on hostile input (issue 6), each tested on both sides:
 // document nesting (runtime/loader.h), data size, YAML aliases, rules nesting
-// (compiler/parser.h), regex nesting, program size and backtracking budget
-// (runtime/regex.cpp), and cycles of named rules (vm/verify.cpp, vm/interp.cpp).
+// (compiler/parser.h), registers in one function (compiler/compile.h), regex
+// nesting, program size and backtracking budget (runtime/regex.cpp), and
+// cycles of named rules (vm/verify.cpp, vm/interp.cpp).
 // Run by ctest; docs/reliability.md lists the limits.
 #include <gtest/gtest.h>
 
@@ -167,6 +168,122 @@ TEST(LimitCallDepth, LongChainWithinTheLimitEvaluatesBeyondIsAnError) {
   auto beyond = runChain(vm::kMaxCallDepth);
   ASSERT_FALSE(beyond.ok());
   EXPECT_NE(beyond.error().message.find("nested"), std::string::npos) << beyond.error().message;
+}
+
+// ---------------------------------------------------------------- registers
+
+// Each clause's registers and status registers are reused by the next clause
+// (and the next alternative of an `or`): the number of clauses in a rule is
+// not limited (it was 255, where cfn-guard has no limit).
+std::string existsClauses(size_t n, const std::string& joiner) {
+  std::string s = "rule r {\n  ";
+  for (size_t i = 0; i < n; ++i) s += (i ? joiner : "") + "Resources.A" + std::to_string(i) + " exists";
+  return s + "\n}\n";
+}
+
+std::string resourcesYaml(size_t n, size_t missing) {
+  std::string s = "Resources:\n";
+  for (size_t i = 0; i < n; ++i)
+    if (i != missing) s += "  A" + std::to_string(i) + ": {Type: X}\n";
+  return s;
+}
+
+Result<vm::FileResult> evaluateSource(const std::string& rules, const std::string& data) {
+  auto program = compileSources({SourceFile{"t.guard", "t.guard", rules}});
+  if (!program.ok()) return program.takeError();
+  auto doc = loadDocument(data, "d.yaml");
+  EXPECT_TRUE(doc.ok());
+  if (!doc.ok()) return doc.takeError();
+  const auto& f = program.value()->functions;
+  for (const auto& fn : f) {
+    EXPECT_LE(fn.numRegs, 255u);
+    EXPECT_LE(fn.numStatus, 255u);
+  }
+  return vm::evaluateFile(*program.value(), 0, *doc.value());
+}
+
+TEST(LimitRegisters, RuleOfThousandsOfClausesCompilesAndEvaluates) {
+  const size_t n = 5000;
+  auto pass = evaluateSource(existsClauses(n, "\n  "), resourcesYaml(n, n));
+  ASSERT_TRUE(pass.ok()) << pass.error().message;
+  EXPECT_EQ(pass->status, vm::Status::Pass);
+  auto fail = evaluateSource(existsClauses(n, "\n  "), resourcesYaml(n, 4321));
+  ASSERT_TRUE(fail.ok()) << fail.error().message;
+  EXPECT_EQ(fail->status, vm::Status::Fail);
+  ASSERT_EQ(fail->rules.size(), 1u);
+  EXPECT_EQ(fail->rules[0].records.size(), 1u);
+}
+
+TEST(LimitRegisters, DisjunctionOfThousandsOfAlternativesCompilesAndEvaluates) {
+  const size_t n = 3000;
+  // Only the last alternative holds.
+  std::string data = "Resources:\n  A" + std::to_string(n - 1) + ": {Type: X}\n";
+  auto pass = evaluateSource(existsClauses(n, " or\n  "), data);
+  ASSERT_TRUE(pass.ok()) << pass.error().message;
+  EXPECT_EQ(pass->status, vm::Status::Pass);
+  auto fail = evaluateSource(existsClauses(n, " or\n  "), "Resources:\n  B: {Type: X}\n");
+  ASSERT_TRUE(fail.ok()) << fail.error().message;
+  EXPECT_EQ(fail->status, vm::Status::Fail);
+}
+
+// 300 prefixes that two clauses each share: the compiler shares
+// kMaxSharedPrefixRegisters of them and the rest compute their own, with the
+// same answers.
+TEST(LimitRegisters, MorePrefixesToShareThanRegistersForThem) {
+  const size_t n = 300;
+  std::string rules = "rule r {\n";
+  for (size_t i = 0; i < n; ++i)
+    for (const char* key : {"B", "C"})
+      rules += "  Resources.A" + std::to_string(i) + ".Properties." + key + " exists\n";
+  rules += "}\n";
+  auto program = compileSources({SourceFile{"t.guard", "t.guard", rules}});
+  ASSERT_TRUE(program.ok()) << program.error().message;
+  size_t copies = 0;
+  for (const auto& fn : program.value()->functions)
+    for (const auto& in : fn.code) copies += in.op == vm::Op::Q_COPY;
+  EXPECT_EQ(copies, 2 * kMaxSharedPrefixRegisters);
+  std::string data = "Resources:\n";
+  for (size_t i = 0; i < n; ++i) data += "  A" + std::to_string(i) + ": {Properties: {B: 1, C: 2}}\n";
+  auto pass = evaluateSource(rules, data);
+  ASSERT_TRUE(pass.ok()) << pass.error().message;
+  EXPECT_EQ(pass->status, vm::Status::Pass);
+  // A1 (shared) and A299 (not) lose C.
+  for (size_t i : {size_t(1), n - 1}) {
+    const std::string a = "  A" + std::to_string(i) + ": {Properties: {B: 1, C: 2}}\n";
+    std::string damaged = data;
+    damaged.replace(damaged.find(a), a.size(), "  A" + std::to_string(i) + ": {Properties: {B: 1}}\n");
+    auto fail = evaluateSource(rules, damaged);
+    ASSERT_TRUE(fail.ok()) << fail.error().message;
+    EXPECT_EQ(fail->status, vm::Status::Fail);
+    ASSERT_EQ(fail->rules[0].records.size(), 1u) << i;
+  }
+}
+
+// One clause using kMaxFunctionRegisters registers (a parameterized rule's
+// arguments) compiles, one more is a clear error, and shared prefixes in the
+// same rule do not move the limit.
+std::string paramCall(uint32_t args, bool withSharedPrefix) {
+  std::string params, values;
+  for (uint32_t i = 0; i < args; ++i) {
+    params += (i ? ", p" : "p") + std::to_string(i);
+    values += i ? ", 1" : "1";
+  }
+  std::string s = "rule p(" + params + ") {\n  %p0 exists\n}\nrule r {\n";
+  if (withSharedPrefix) s += "  Resources.A.Properties.B exists\n  Resources.A.Properties.C exists\n";
+  return s + "  p(" + values + ")\n}\n";
+}
+
+TEST(LimitRegisters, OneClauseAtTheLimitCompilesOneMoreIsAnError) {
+  for (bool shared : {false, true}) {
+    auto at = compileSources({SourceFile{"t.guard", "t.guard", paramCall(kMaxFunctionRegisters, shared)}});
+    EXPECT_TRUE(at.ok()) << at.error().message;
+    auto beyond = compileSources({SourceFile{"t.guard", "t.guard", paramCall(kMaxFunctionRegisters + 1, shared)}});
+    ASSERT_FALSE(beyond.ok());
+    EXPECT_EQ(beyond.error().kind, ErrorKind::RulesTooComplex);
+    EXPECT_NE(beyond.error().message.find("more than " + std::to_string(kMaxFunctionRegisters) + " registers"),
+              std::string::npos)
+        << beyond.error().message;
+  }
 }
 
 // ---------------------------------------------------------------- regexes

@@ -174,6 +174,11 @@ campaign() {
   local logs=$1 spec t n
   shift
   mkdir -p "$logs"
+  # With the kernel's autogroups, nice ranks processes only within their
+  # session's group: a campaign at nice 19 started with setsid still took a
+  # full core from a build in another session (seen here). The group gets
+  # the campaign's nice value too.
+  echo "$(nice)" >"/proc/$$/autogroup" 2>/dev/null || true
   echo "campaign at $(git rev-parse --short HEAD) $(date -u +%FT%TZ)" >>"$logs/campaign.log"
   for spec in "$@"; do
     t=${spec%%:*} n=${spec#*:}
