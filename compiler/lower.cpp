@@ -191,10 +191,16 @@ class Lowerer {
   Builder* cur_ = nullptr;
   Scope* scope_ = nullptr;
   uint32_t line_ = 0;
-  // Set by the first limit a function exceeds (lowerFile reports it).
+  // Where the clause, let or rule being lowered starts (the place a "too
+  // complex" error names).
+  ast::SourceLoc at_;
+  // Set by the first limit a function exceeds, with where (lowerFile reports it).
   std::string tooComplex_;
+  ast::SourceLoc tooComplexAt_;
   void tooComplex(const char* what, uint32_t limit) {
-    if (tooComplex_.empty()) tooComplex_ = "more than " + std::to_string(limit) + " " + what + " in one function";
+    if (!tooComplex_.empty()) return;
+    tooComplex_ = "more than " + std::to_string(limit) + " " + what + " in one function";
+    tooComplexAt_ = at_;
   }
   std::vector<std::unique_ptr<Scope>> scopes_;
   std::string fileName_;
@@ -415,7 +421,9 @@ void Lowerer::declareLets(Scope& s, const std::vector<ast::LetStmt>& lets) {
     uint32_t slot = s.slots[let.name];
     uint32_t init = newFunction(FuncKind::Set, "let " + let.name);
     uint32_t savedLine = line_;
+    const ast::SourceLoc savedAt = at_;
     line_ = let.span.begin.line;
+    at_ = let.span.begin;
     inFunction(init, &s, [&] {
       uint8_t r = newReg();
       lowerExpr(let.value, r);
@@ -423,6 +431,7 @@ void Lowerer::declareLets(Scope& s, const std::vector<ast::LetStmt>& lets) {
       emit(Op::RET_SET, r);
     });
     line_ = savedLine;
+    at_ = savedAt;
     P.functions[s.func].slots[slot].init = init;
   }
 }
@@ -672,7 +681,9 @@ uint8_t Lowerer::lowerConditions(const ast::Conjunction& conds) {
 
 uint8_t Lowerer::lowerClause(const ast::Clause& c) {
   uint32_t savedLine = line_;
+  const ast::SourceLoc savedAt = at_;
   line_ = c.span.begin.line;
+  at_ = c.span.begin;
   uint8_t t = 0;
   switch (c.kind) {
     case ast::ClauseKind::Access: t = lowerAccess(c); break;
@@ -683,6 +694,7 @@ uint8_t Lowerer::lowerClause(const ast::Clause& c) {
     case ast::ClauseKind::TypeBlock: t = lowerTypeBlock(c); break;
   }
   line_ = savedLine;
+  at_ = savedAt;
   return t;
 }
 
@@ -1244,6 +1256,7 @@ Result<Unit> Lowerer::lowerFile(const ast::RulesFile& f) {
     r.kind = rule.parameterized ? RuleKind::Parameterized : RuleKind::Named;
     r.line = rule.span.begin.line;
     line_ = rule.span.begin.line;
+    at_ = rule.span.begin;
     if (rule.when) r.when = cnfFunction(*rule.when, nullptr, "when " + rule.name, fs, /*role=*/2);
     // The body's frame: parameters first, then the rule's lets.
     uint32_t body = newFunction(FuncKind::Cnf, "rule " + rule.name);
@@ -1277,7 +1290,8 @@ Result<Unit> Lowerer::lowerFile(const ast::RulesFile& f) {
         warnings_->push_back(Error::at(ErrorKind::RulesWarning, path_, span.begin.line, span.begin.column,
                                        "no variable named `" + name + "` is visible here", span.begin.offset));
   if (!tooComplex_.empty())
-    return Error::plain(ErrorKind::RulesTooComplex, "rules file " + f.name + " is too complex (" + tooComplex_ + ")");
+    return Error::at(ErrorKind::RulesTooComplex, path_, tooComplexAt_.line, tooComplexAt_.column,
+                     "rules file " + f.name + " is too complex (" + tooComplex_ + ")", tooComplexAt_.offset);
   return Unit{};
 }
 

@@ -283,6 +283,9 @@ TEST(LimitRegisters, OneClauseAtTheLimitCompilesOneMoreIsAnError) {
     EXPECT_NE(beyond.error().message.find("more than " + std::to_string(kMaxFunctionRegisters) + " registers"),
               std::string::npos)
         << beyond.error().message;
+    // The clause that needs them: the call, on the rule's last line.
+    EXPECT_EQ(beyond.error().line, shared ? 7u : 5u);
+    EXPECT_EQ(beyond.error().column, 3u);
   }
 }
 
