@@ -313,6 +313,12 @@ def main(argv=None):
                        help="data files per rules file and invocation (default 8); part of the "
                             "pair numbering, keep it fixed to reproduce a seed")
         p.add_argument("-j", "--jobs", type=int, default=2, help="parallel workers (default 2)")
+        p.add_argument("--registry-shaped", type=float, default=0.0, metavar="FRACTION",
+                       help="make this fraction of the rules files in the Guard Rules Registry's "
+                            "shape (lets selecting resources by Type, rules guarded by `%%v !empty` "
+                            "on them, clauses sharing query prefixes: what the compiler's file-skip "
+                            "facts and shared prefixes take). Default 0; part of the pair "
+                            "numbering, keep it to reproduce a seed")
         p.add_argument("--reference", default=DEFAULT_REF, help="cfn-guard 3.1.1 binary")
         p.add_argument("--guardvm", default=DEFAULT_GV, help="guardvm binary (default build/guardvm)")
         p.add_argument("--work", default=None, help="folder for temporary files")
@@ -376,6 +382,7 @@ def main(argv=None):
     p.set_defaults(func=cmd_mutant)
 
     args = ap.parse_args(argv)
+    gen_rules.REGISTRY_SHAPED = getattr(args, "registry_shaped", 0.0)
     for tool in ("reference", "guardvm"):
         if args.cmd in ("mutant", "replay") and tool == "reference":
             continue

@@ -440,8 +440,91 @@ class Gen:
                               {"k": "bad", "text": self.rng.choice(BAD_SNIPPETS)}]}]})
         return {"k": "file", "items": items}
 
+    # -- the AWS Guard Rules Registry's shape ---------------------------------
+    def type_filter_let(self):
+        """`let vN = Resources.*[ Type == 'T' ]` (or `Type in [..]`, `IN` a file-level
+        literal list, or with a second conjunct): what the file-skip facts read."""
+        name = self.new_var()
+        types = self.rng.sample(vocab.RESOURCE_TYPES, self.rng.choice([1, 1, 1, 2]))
+        type_q = {"k": "q", "some": False, "some_text": "some", "head": {"k": "key", "name": "Type"},
+                  "parts": []}
+        strings = [{"k": "lit", "lk": "string", "text": "'" + t + "'"} for t in types]
+        if len(types) == 1 and self.p(0.7):
+            first = {"k": "binary", "not": "", "op": "==", "msg": None, "q": type_q, "rhs": strings[0]}
+        else:
+            rhs = {"k": "list", "elems": strings}
+            if self.p(0.3):   # through a file-level let of the list
+                lst = self.new_var()
+                self.extra_lets.append({"k": "let", "name": lst, "assign": "=", "val": rhs})
+                self.file_vars.append(lst)
+                rhs = {"k": "q", "some": False, "some_text": "some", "head": {"k": "var", "name": lst},
+                       "parts": []}
+            first = {"k": "binary", "not": "", "op": self.kw("in"), "msg": None, "q": type_q, "rhs": rhs}
+        body = [{"k": "disj", "or": "or", "alts": [first]}]
+        if self.p(0.25):
+            self.depth += 1
+            body.append(self.disj(lambda: self.access_clause(rel=True)))
+            self.depth -= 1
+        q = {"k": "q", "some": False, "some_text": "some", "head": {"k": "key", "name": "Resources"},
+             "parts": [{"k": "dotstar"}, {"k": "filter", "cap": None, "body": body}]}
+        return {"k": "let", "name": name, "assign": "=", "val": q}
+
+    def prefixed_clause(self, var):
+        """An access clause on `%var.Properties.K[...]`: rules of a few of them share prefixes."""
+        c = self.access_clause(rel=False)
+        parts = [{"k": "dot", "name": "Properties", "style": "."},
+                 {"k": "dot", "name": self.rng.choice(vocab.HOT_KEYS), "style": "."}]
+        for _ in range(self.rng.choice([0, 0, 1, 1, 2])):
+            parts.append(self.query_part({"k": "var"}, parts) if self.p(0.3) else
+                         {"k": "dot", "name": self.key_name(), "style": "."})
+        c["q"] = {"k": "q", "some": self.p(0.1), "some_text": "some", "head": {"k": "var", "name": var},
+                  "parts": parts}
+        return c
+
+    def registry_file(self):
+        """One to three type-selecting lets, and rules `when %v !empty` over them."""
+        self.extra_lets = []
+        self.pending_captures = []
+        lets = [self.type_filter_let() for _ in range(self.rng.randint(1, 3))]
+        names = [l["name"] for l in lets]
+        items = self.extra_lets + lets
+        self.pending_captures = []
+        for i in range(self.rng.randint(1, 4)):
+            name = "r%d" % (i + 1)
+            v = self.rng.choice(names)
+            self.scope = []
+            empty = {"k": "unary", "not": "", "neg": self.rng.choice(["!", "!", "not "]),
+                     "op": "empty", "msg": None,
+                     "q": {"k": "q", "some": False, "some_text": "some", "head": {"k": "var", "name": v},
+                           "parts": []}}
+            when = [{"k": "disj", "or": "or", "alts": [empty]}]
+            if self.p(0.2):
+                other = self.rng.choice(names)
+                when.append({"k": "disj", "or": "or", "alts": [{
+                    "k": "unary", "not": "", "neg": self.rng.choice(["", "!"]),
+                    "op": self.rng.choice(["exists", "empty"]), "msg": None,
+                    "q": {"k": "q", "some": False, "some_text": "some", "head": {"k": "var", "name": other},
+                          "parts": []}}]})
+            elif self.p(0.1):
+                when.append(self.disj(lambda: self.access_clause(rel=False)))
+            body = []
+            for _ in range(self.rng.randint(1, 4)):
+                body.append(self.disj(lambda: self.prefixed_clause(v)) if self.p(0.8) else self.rule_item())
+                self.pending_captures = []
+            items.append({"k": "rule", "name": name, "when": when if self.p(0.9) else None, "body": body})
+            self.rule_names.append(name)
+        return {"k": "file", "items": items}
+
+
+# The fraction of rules files made in the registry's shape (Gen.registry_file; set from
+# difftest.py's --registry-shaped). At 0 no random number is drawn for it, so the files of
+# a seed are those of the generator before the option existed.
+REGISTRY_SHAPED = 0.0
+
 
 def generate(rng):
+    if REGISTRY_SHAPED > 0 and rng.random() < REGISTRY_SHAPED:
+        return Gen(rng).registry_file()
     return Gen(rng).file()
 
 
