@@ -48,6 +48,12 @@ struct QValue {
   const Node* node = nullptr;  // the value; for Unresolved, the value traversal stopped at
   QKind kind = QKind::Resolved;
   Unresolved reason = Unresolved::None;
+  // The case conversion (spec §6.3) this member's path through its query
+  // chose, 1-based into a key part's keyAlternatives, 0 none yet: once a
+  // conversion has matched, the later keys of the same path try only it.
+  // Per member, as cfn-guard carries it down each path of the traversal;
+  // a query's head (this, a variable, a literal, a call) starts with none.
+  uint8_t conv = 0;
   // Unresolved: pack-wide id of the query part that failed. Resolved and
   // literal: the scope (above).
   uint32_t part = 0;
@@ -64,22 +70,22 @@ struct QValue {
     const QValueSpan* values;
   };
 
-  static QValue resolved(const Node* n) { return {n, QKind::Resolved, Unresolved::None, 0}; }
-  static QValue literal(const Node* n) { return {n, QKind::Literal, Unresolved::None, 0}; }
+  static QValue resolved(const Node* n) { return {n, QKind::Resolved, Unresolved::None, 0, 0}; }
+  static QValue literal(const Node* n) { return {n, QKind::Literal, Unresolved::None, 0, 0}; }
   static QValue unresolved(const Node* at, Unresolved why, uint32_t part) {
-    return {at, QKind::Unresolved, why, part};
+    return {at, QKind::Unresolved, why, 0, part};
   }
   static QValue variableMissing(const Node* map, const Node* key, bool listed, uint32_t part) {
     return {map, QKind::Unresolved, listed ? Unresolved::VariableMissingListed : Unresolved::VariableMissing,
-            part, key};
+            0, part, key};
   }
   static QValue variableUnresolved(const Node* map, const QValue* cause, uint32_t part) {
-    QValue v{map, QKind::Unresolved, Unresolved::VariableUnresolved, part};
+    QValue v{map, QKind::Unresolved, Unresolved::VariableUnresolved, 0, part};
     v.cause = cause;
     return v;
   }
   static QValue variableIndexOutOfRange(const Node* map, const QValueSpan* values, uint32_t part) {
-    QValue v{map, QKind::Unresolved, Unresolved::VariableIndexOutOfRange, part};
+    QValue v{map, QKind::Unresolved, Unresolved::VariableIndexOutOfRange, 0, part};
     v.values = values;
     return v;
   }
@@ -88,17 +94,22 @@ struct QValue {
   // its filter scope is one level further up.
   // Any step of a query makes a resolved member, a literal's too (cfn-guard
   // resolves the rest of `%literal.x` like a document's values).
+  // The path goes on: the child keeps the case conversion.
   QValue child(const Node* n) const {
-    return {n, QKind::Resolved, Unresolved::None, part == kContextScope ? part : part + 1};
+    return {n, QKind::Resolved, Unresolved::None, conv, part == kContextScope ? part : part + 1};
   }
   // The same value, as a query step's result: resolved, also when it was a
   // literal (a filter over `%v` where v is a literal, differential case s8).
-  QValue stepped() const { return {node, QKind::Resolved, Unresolved::None, part}; }
+  QValue stepped() const { return {node, QKind::Resolved, Unresolved::None, conv, part}; }
   // A member that is its own filter scope (a value of a map iterated by `.*`
-  // or [name], of a map filtered after a key, or of a variable).
-  QValue ownScope(const Node* n) const { return {n, QKind::Resolved, Unresolved::None, 0}; }
+  // or [name], or of a map filtered after a key), on the same path.
+  QValue ownScope(const Node* n) const { return {n, QKind::Resolved, Unresolved::None, conv, 0}; }
   bool isLiteral() const { return kind == QKind::Literal; }
 };
+
+// Result sets are the interpreter's working data: the conversion fits the
+// padding after `reason`.
+static_assert(sizeof(QValue) == 24);
 
 using ResultSet = std::vector<QValue>;
 

@@ -92,6 +92,24 @@ TEST(VmQuirks, CaseConversionFallback) {  // §16.14
   EXPECT_EQ(statusOf("rule r { P.'!Ref' == 'x' }", "P: {Ref: x}"), "PASS");
 }
 
+// The conversion that matched is kept per path through the data, not per
+// query (differential cases s15-*): A finds BucketName, B bucket_name, and
+// each keeps its own for `sub-key`; C's SubKey is not found under snake case.
+// A variable starts a new query: every conversion is tried again.
+TEST(VmQuirks, CaseConversionIsChosenPerPath) {
+  const char* data = R"(Resources:
+  A: {Properties: {BucketName: {SubKey: 1}}}
+  B: {Properties: {bucket_name: {sub_key: 1}}}
+  C: {Properties: {bucket_name: {SubKey: 1}}}
+)";
+  EXPECT_EQ(statusOf("rule r { Resources.*.Properties.'bucket-name' exists }", data), "PASS");
+  EXPECT_EQ(statusOf("rule r { Resources.*.Properties.'bucket-name'.'sub-key' == 1 }", data), "FAIL");
+  EXPECT_EQ(statusOf("rule r { Resources.A.Properties.'bucket-name'.'sub-key' == 1 }", data), "PASS");
+  EXPECT_EQ(statusOf("rule r { Resources.B.Properties.'bucket-name'.'sub-key' == 1 }", data), "PASS");
+  EXPECT_EQ(statusOf("rule r { Resources.C.Properties.'bucket-name'.'sub-key' == 1 }", data), "FAIL");
+  EXPECT_EQ(statusOf("let x = Resources.*.Properties.'bucket-name'\nrule r { %x.'sub-key' == 1 }", data), "PASS");
+}
+
 TEST(VmQuirks, InWithRangeInsideListNeverMatches) {  // §16.15
   EXPECT_EQ(statusOf("rule r { A IN [r[1,10], 443] }", "A: 5"), "FAIL");
   EXPECT_EQ(statusOf("rule r { A IN r[1,10] }", "A: 5"), "PASS");

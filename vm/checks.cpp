@@ -183,7 +183,7 @@ class BinaryEval {
   bool setPassed = false;  // a set comparison contributed PASS outcomes
 
   static QValue elem(const QValue& parent, const Node* e) {
-    return QValue{e, parent.kind, Unresolved::None, 0};
+    return QValue{e, parent.kind, Unresolved::None, 0, 0};
   }
 
   // §8.5(a): left query member v against the literal r.
@@ -457,7 +457,7 @@ Status Machine::checkBinary(const ClauseInfo& c, uint32_t clauseId, const Result
         for (const QValue& v : in) {
           if (!v.isUnresolved() && isList(v.node)) {
             for (uint32_t i = 0; i < v.node->list.size; ++i)
-              out.push_back(QValue{v.node->list.items[i], v.kind, Unresolved::None, 0});
+              out.push_back(QValue{v.node->list.items[i], v.kind, Unresolved::None, 0, 0});
           } else {
             out.push_back(v);
           }

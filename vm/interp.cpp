@@ -34,7 +34,6 @@ void MachineBuffers::reset() {
   for (RegFile& rf : regs) {
     for (ResultSet& r : rf.r) clearKeeping(r, kMaxKeptEntries);
     clearKeeping(rf.tmp, kMaxKeptEntries);
-    std::fill(rf.conv.begin(), rf.conv.end(), 0);
     rf.t.clear();
   }
   clearKeeping(ruleState, kMaxKeptEntries);
@@ -424,7 +423,7 @@ inline bool Machine::refine(const Instr& in, RegFile& rf, Frame& frame, const No
   ResultSet& set = rf.r[in.a];
   switch (in.op) {
     case Op::Q_KEY:
-      stepKey(set, P.parts[in.c], rf.conv[in.a], in.c, rf.tmp);
+      stepKey(set, P.parts[in.c], in.c, rf.tmp);
       return true;
     case Op::Q_INDEX:
       stepIndex(set, P.parts[in.c], in.c, rf.tmp);
@@ -528,15 +527,14 @@ bool Machine::refineDepthFirst(const Function& f, uint32_t at, uint32_t end, Reg
 }
 
 // Q_COPY: a query starts from the prefix its block computed once
-// (compiler/lower.cpp, planSharedPrefixes), with the prefix's case
-// conversion. An unresolved member names the part of the computing query
+// (compiler/lower.cpp, planSharedPrefixes), each member with the case
+// conversion its path chose. An unresolved member names the part of the computing query
 // where it stopped; it moves to the part at that position in this query
 // (part C's), so that reports read this clause's query text. The compiler
 // makes those parts one after the other; any other member stays as it is.
 void Machine::copyPrefix(const Instr& in, RegFile& rf) {
   ResultSet& out = rf.r[in.a];
   out = rf.r[in.b];
-  rf.conv[in.a] = rf.conv[in.b];
   const Part& first = P.parts[in.c];
   for (QValue& m : out) {
     if (!m.isUnresolved() || m.part >= P.parts.size()) continue;
@@ -561,7 +559,6 @@ Status Machine::loop(uint32_t fi, Frame& frame, const Node* self, ResultSet* set
   RegFile& rf = regFile(depth_);
   GUARD_VERIFIED(!f.code.empty());
   if (rf.r.size() < f.numRegs) rf.r.resize(f.numRegs);
-  if (rf.conv.size() < f.numRegs) rf.conv.resize(f.numRegs);
   rf.t.assign(f.numStatus, Status::Skip);
   auto& R = rf.r;
   auto& T = rf.t;
@@ -573,32 +570,31 @@ Status Machine::loop(uint32_t fi, Frame& frame, const Node* self, ResultSet* set
     if constexpr (kTrace) traceBefore(anns[at], fi);
     switch (in.op) {
       case Op::Q_ROOT:
-        R[in.a].assign(1, QValue{root_, QKind::Resolved, Unresolved::None, QValue::kContextScope});
-        rf.conv[in.a] = 0;
+        R[in.a].assign(1, QValue{root_, QKind::Resolved, Unresolved::None, 0, QValue::kContextScope});
         break;
       case Op::Q_THIS:
-        R[in.a].assign(1, QValue{self, QKind::Resolved, Unresolved::None, QValue::kContextScope});
-        rf.conv[in.a] = 0;
+        R[in.a].assign(1, QValue{self, QKind::Resolved, Unresolved::None, 0, QValue::kContextScope});
         break;
       case Op::Q_LIT:
         R[in.a].assign(1, QValue::literal(P.literals[in.c]));
-        rf.conv[in.a] = 0;
         break;
       case Op::Q_ARG_LIT:
         R[in.a].assign(1, QValue::resolved(P.literals[in.c]));
-        rf.conv[in.a] = 0;
         break;
       case Op::Q_NAMEDVAR:
       case Op::Q_DYNVAR:
       case Op::Q_VAR:
-        rf.conv[in.a] = 0;
         if (!(in.op == Op::Q_VAR      ? variable(frame, in.b, in.c, R[in.a])
               : in.op == Op::Q_DYNVAR ? callerVariable(frame, in.b, in.c, R[in.a])
                                       : variableNamed(&frame, in.c, R[in.a])))
           return Status::Skip;
-        // The rest of the query runs in a scope of each value (filterScope).
-        for (QValue& m : R[in.a])
+        // The rest of the query runs in a scope of each value (filterScope),
+        // and is a query of its own: no case conversion chosen yet (the
+        // variable's values keep the ones of the query that made them).
+        for (QValue& m : R[in.a]) {
           if (!m.isUnresolved()) m.part = 0;
+          m.conv = 0;
+        }
         break;
       case Op::Q_EMPTY:
         R[in.a].clear();
@@ -640,6 +636,7 @@ Status Machine::loop(uint32_t fi, Frame& frame, const Node* self, ResultSet* set
       }
       case Op::Q_CALL:
         if (!call(P.calls[in.c], R.data() + in.b, R[in.a])) return Status::Skip;
+        for (QValue& m : R[in.a]) m.conv = 0;  // a query of its own from here (spec §6.3)
         break;
       case Op::Q_SUBQUERY:
         if (!callSet(in.c, frame, self, R[in.a])) return Status::Skip;

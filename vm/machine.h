@@ -74,7 +74,6 @@ struct Frame {
 
 struct RegFile {
   std::vector<ResultSet> r;
-  std::vector<uint8_t> conv;  // per register: chosen case conversion (0 none yet)
   std::vector<Status> t;
   ResultSet tmp;
 };
@@ -221,7 +220,7 @@ class Machine {
   bool variableNamed(Frame* start, uint32_t name, ResultSet& out);
 
   // ---- query steps (in place on `set`)
-  bool stepKey(ResultSet& set, const Part& part, uint8_t& conv, uint32_t partId, ResultSet& tmp);
+  bool stepKey(ResultSet& set, const Part& part, uint32_t partId, ResultSet& tmp);
   void stepIndex(ResultSet& set, const Part& part, uint32_t partId, ResultSet& tmp);
   void stepAll(ResultSet& set, bool values, uint32_t partId, ResultSet& tmp, const Part* capture);
   // What a filter or type select does with one resolved member (FilterMode).

@@ -7,8 +7,7 @@
 namespace guard::vm::machine {
 
 
-bool Machine::stepKey(ResultSet& set, const Part& part, uint8_t& conv, uint32_t partId,
-                      ResultSet& tmp) {
+bool Machine::stepKey(ResultSet& set, const Part& part, uint32_t partId, ResultSet& tmp) {
   tmp.clear();
   for (size_t i = 0; i < set.size(); ++i) {
     prefetchAhead(set.data(), i, set.size());
@@ -19,10 +18,13 @@ bool Machine::stepKey(ResultSet& set, const Part& part, uint8_t& conv, uint32_t 
     }
     const Node* n = v.node;
     if (n->kind == NodeKind::Map) {
-      if (const Node* hit = lookupKey(n, part, conv))
+      uint8_t conv = v.conv;
+      if (const Node* hit = lookupKey(n, part, conv)) {
         tmp.push_back(v.child(hit));
-      else
+        tmp.back().conv = conv;
+      } else {
         tmp.push_back(QValue::unresolved(n, Unresolved::KeyMissing, partId));
+      }
     } else {
       tmp.push_back(QValue::unresolved(n, Unresolved::NotAMap, partId));
     }
@@ -326,6 +328,7 @@ bool Machine::stepAllValuesOfType(ResultSet& set, bool typeSelect, uint32_t sele
   // The kept entries in map order: from the per-tag lists when they are few
   // (one type of fifty), else by one pass over the tags.
   const QKind kind = set[0].kind;
+  const uint8_t conv = set[0].conv;  // the values go on along the map's path
   tmp.clear();
   std::vector<const std::vector<uint32_t>*>& lists = keptLists_;
   lists.clear();
@@ -337,18 +340,18 @@ bool Machine::stepAllValuesOfType(ResultSet& set, bool typeSelect, uint32_t sele
       kept += tags.members[t].size();
     }
   if (lists.size() == 1) {
-    for (uint32_t i : *lists[0]) tmp.push_back(QValue{map->map.entries[i].value, kind, Unresolved::None, 0});
+    for (uint32_t i : *lists[0]) tmp.push_back(QValue{map->map.entries[i].value, kind, Unresolved::None, conv, 0});
   } else if (kept * 8 < map->map.size) {
     std::vector<uint32_t>& order = keptOrder_;
     order.clear();
     for (const auto* l : lists) order.insert(order.end(), l->begin(), l->end());
     std::sort(order.begin(), order.end());
-    for (uint32_t i : order) tmp.push_back(QValue{map->map.entries[i].value, kind, Unresolved::None, 0});
+    for (uint32_t i : order) tmp.push_back(QValue{map->map.entries[i].value, kind, Unresolved::None, conv, 0});
   } else {
     for (uint32_t i = 0; i < map->map.size; ++i) {
       const uint32_t t = tags.tags[i];
       if (t == TypeTags::kOther || keep[t])
-        tmp.push_back(QValue{map->map.entries[i].value, kind, Unresolved::None, 0});
+        tmp.push_back(QValue{map->map.entries[i].value, kind, Unresolved::None, conv, 0});
     }
   }
   ++filterTests_;  // the map has kMinEntries or more candidates
