@@ -208,6 +208,9 @@ static std::string partText(const Program& p, const Part& part) {
 }
 
 // The variable name of an interpolation part (its text is `%name`).
+// |index| without overflow (INT64_MIN included).
+static uint64_t indexMagnitude(int64_t index) { return index < 0 ? uint64_t(-(index + 1)) + 1 : uint64_t(index); }
+
 static std::string interpolatedName(const Program& p, const Part& part) {
   std::string text = partText(p, part);
   return !text.empty() && text[0] == '%' ? text.substr(1) : text;
@@ -306,7 +309,8 @@ Unresolved unresolvedOf(const Program& p, const QValue& v) {
                           : at);
       break;
     case guard::Unresolved::VariableIndexOutOfRange:
-      u.reason = "Index " + std::to_string(part.index) + " on the set of values returned for variable " +
+      // cfn-guard prints the index without its sign (`%v[-1]`: "Index 1").
+      u.reason = "Index " + std::to_string(indexMagnitude(part.index)) + " on the set of values returned for variable " +
                  interpolatedName(p, part) + " on the join, is out of bounds";
       if (v.values) {
         std::string values;
