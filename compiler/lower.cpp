@@ -92,7 +92,7 @@ class Lowerer {
   uint32_t emit(Op op, uint32_t a = 0, uint32_t b = 0, uint32_t c = 0) {
     Function& f = fn();
     f.code.push_back(Instr{op, uint8_t(a), uint16_t(b), c});
-    f.lines.push_back(line_);
+    f.lines.push_back(at_.line);
     f.depthFirst.push_back(0);  // stated per query by stateDepthFirst
     return uint32_t(f.code.size() - 1);
   }
@@ -190,10 +190,9 @@ class Lowerer {
   std::vector<std::pair<std::string, ast::Span>> unresolvedNames_;
   Builder* cur_ = nullptr;
   Scope* scope_ = nullptr;
-  uint32_t line_ = 0;
-  // Where the clause, let or rule being lowered starts (the place a "too
-  // complex" error names).
-  ast::SourceLoc at_;
+  // Where the clause, let or rule being lowered starts: the line each
+  // instruction records, and the place a "too complex" error names.
+  ast::SourceLoc at_{0, 0, 0};
   // Set by the first limit a function exceeds, with where (lowerFile reports it).
   std::string tooComplex_;
   ast::SourceLoc tooComplexAt_;
@@ -420,9 +419,7 @@ void Lowerer::declareLets(Scope& s, const std::vector<ast::LetStmt>& lets) {
   for (const auto& let : lets) {
     uint32_t slot = s.slots[let.name];
     uint32_t init = newFunction(FuncKind::Set, "let " + let.name);
-    uint32_t savedLine = line_;
     const ast::SourceLoc savedAt = at_;
-    line_ = let.span.begin.line;
     at_ = let.span.begin;
     inFunction(init, &s, [&] {
       uint8_t r = newReg();
@@ -430,7 +427,6 @@ void Lowerer::declareLets(Scope& s, const std::vector<ast::LetStmt>& lets) {
       if (let.value.kind == ast::ExprKind::Query && let.value.query.some) emit(Op::Q_RESOLVED, r);
       emit(Op::RET_SET, r);
     });
-    line_ = savedLine;
     at_ = savedAt;
     P.functions[s.func].slots[slot].init = init;
   }
@@ -680,9 +676,7 @@ uint8_t Lowerer::lowerConditions(const ast::Conjunction& conds) {
 }
 
 uint8_t Lowerer::lowerClause(const ast::Clause& c) {
-  uint32_t savedLine = line_;
   const ast::SourceLoc savedAt = at_;
-  line_ = c.span.begin.line;
   at_ = c.span.begin;
   uint8_t t = 0;
   switch (c.kind) {
@@ -693,7 +687,6 @@ uint8_t Lowerer::lowerClause(const ast::Clause& c) {
     case ast::ClauseKind::ParamCall: t = lowerParamCall(c); break;
     case ast::ClauseKind::TypeBlock: t = lowerTypeBlock(c); break;
   }
-  line_ = savedLine;
   at_ = savedAt;
   return t;
 }
@@ -1255,7 +1248,6 @@ Result<Unit> Lowerer::lowerFile(const ast::RulesFile& f) {
     r.file = file_;
     r.kind = rule.parameterized ? RuleKind::Parameterized : RuleKind::Named;
     r.line = rule.span.begin.line;
-    line_ = rule.span.begin.line;
     at_ = rule.span.begin;
     if (rule.when) r.when = cnfFunction(*rule.when, nullptr, "when " + rule.name, fs, /*role=*/2);
     // The body's frame: parameters first, then the rule's lets.
