@@ -28,10 +28,17 @@ def data_features(doc):
         if isinstance(v, gen_data.Tag):
             found.add("data:tag")
             walk(v.value)
+        elif isinstance(v, gen_data.Wrapper):
+            found.add("data:" + (v.style if isinstance(v, gen_data.Layout) else type(v).__name__.lower()))
+            walk(v.value)
         elif isinstance(v, gen_data.Plain):
             found.add("data:plain")
+        elif isinstance(v, (gen_data.Raw, gen_data.Block)):
+            found.add("data:" + type(v).__name__.lower())
         elif isinstance(v, dict):
-            for x in v.values():
+            for k, x in v.items():
+                if not isinstance(k, str):
+                    found.add("data:" + type(k).__name__.lower())
                 walk(x)
         elif isinstance(v, list):
             for x in v:
@@ -98,6 +105,9 @@ def write_case(root, index, sig, bucket, name=None):
         f.write(ex["rules_text"])
     with open(os.path.join(folder, "data." + ex["fmt"]), "w", encoding="utf-8") as f:
         f.write(ex["data_text"])
+    for name, text in ex.get("params", []):
+        with open(os.path.join(folder, name), "w", encoding="utf-8") as f:
+            f.write(text)
     ref, gv = ex["ref"], ex["gv"]
     with open(os.path.join(folder, "expected.json"), "w", encoding="utf-8") as f:
         json.dump(expected_json(ref), f, indent=1, sort_keys=True)

@@ -9,7 +9,8 @@ differs in the same way). A result is what runner.py makes of one data file's ou
            fail_paths, computed here from the report's clause tree);
   level 3: the whole JSON report, order of object keys included, after sorting the lists
            that cfn-guard writes in a random order (UNORDERED_LISTS; found with the
-           `order-probe` command: none in `validate -o json`, see docs/compatibility.md).
+           `order-probe` command: none in `validate -o json`, see docs/compatibility.md);
+           and the error text on stderr, which guardvm's must start with.
 
 diff() returns None when the pair agrees, else (level, kinds): kinds is a list of short
 strings that say what differs ("exit 19/0", "status r FAIL/PASS", "paths extra", "json
@@ -160,7 +161,15 @@ def diff(ref, gv):
     locs = raw_json_differences(ref["raw"], gv["raw"])
     if locs:
         return 3, ["json " + l for l in locs]
+    if not stderr_agrees(ref, gv):
+        return 3, ["stderr"]
     return None
+
+
+def stderr_agrees(ref, gv):
+    """guardvm's error text starts with cfn-guard's: it may add where and why after it."""
+    r = ref.get("stderr_text", "").rstrip()
+    return gv.get("stderr_text", "").startswith(r)
 
 
 def rule_status_details(ref, gv):

@@ -43,7 +43,6 @@ import runner    # noqa: E402
 REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 DEFAULT_REF = os.path.expanduser("~/.cache/guard-reference/cfn-guard-3.1.1/cfn-guard")
 DEFAULT_GV = os.path.join(REPO, "build", "guardvm")
-NAN_ERROR = "Could not convert float"
 
 
 # ---------------------------------------------------------------------------
@@ -83,14 +82,6 @@ def run_file(args, seed, j, n_data, workdir, gv_binary=None):
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def excluded(ref):
-    if ref["exit"] == runner.EXIT_PANIC:
-        return "panic"
-    if ref["exit"] == runner.EXIT_ERROR and NAN_ERROR in ref.get("stderr_text", ""):
-        return "nan"
-    return None
-
-
 # ---------------------------------------------------------------------------
 # run
 # ---------------------------------------------------------------------------
@@ -114,7 +105,7 @@ def cmd_run(args):
         local = collections.Counter(pairs=len(results), cut_pairs=n - len(results))
         found = []
         for k, ref, gv in results:
-            why = excluded(ref)
+            why = runner.excluded(ref)
             if why:
                 local[why] += 1
                 continue
@@ -248,6 +239,7 @@ def cmd_replay(args):
         if not os.path.isdir(folder):
             continue
         datas = [os.path.join(folder, f) for f in sorted(os.listdir(folder)) if f.startswith("data.")]
+        params = [os.path.join(folder, f) for f in sorted(os.listdir(folder)) if f.startswith("params")]
         if not datas or not os.path.exists(os.path.join(folder, "reference-output.txt")):
             continue
         total += 1
@@ -255,8 +247,10 @@ def cmd_replay(args):
         # The recorded report names the data file by the path it had when it was found.
         out = re.sub(r'^(\s*"name": )"[^"\n]*"', lambda m: m.group(1) + json.dumps(os.path.abspath(datas[0])),
                      out, count=1, flags=re.M)
+        # So does its error text (runner.write_pair_files named it dN.EXT in a temporary folder).
+        err = re.sub(r'/[^\s`,]*/d\d+\.(?:yaml|json)\b', lambda m: os.path.abspath(datas[0]), err)
         ref = runner.single_result(rc, out, err)
-        gv = runner.run_pairs(args.guardvm, os.path.join(folder, "rules.guard"), datas)[0]
+        gv = runner.run_pairs(args.guardvm, os.path.join(folder, "rules.guard"), datas, params=params)[0]
         d = compare.diff(ref, gv)
         if d and d[0] <= args.level:
             failed.append(name)
@@ -266,23 +260,29 @@ def cmd_replay(args):
 
 
 def cmd_record(args):
-    """A case folder from a hand-written rules file and data file, with the reference's answer
-    (for a difference found by hand; the folder's note.md says how it compares today)."""
+    """A case folder from a hand-written rules file and data file (and --input-params files,
+    copied as params1.EXT, params2.EXT...), with the reference's answer (for a difference found
+    by hand; the folder's note.md says how it compares today)."""
     with open(args.rules, encoding="utf-8") as f:
         rules_text = f.read()
     with open(args.data, encoding="utf-8") as f:
         data_text = f.read()
     fmt = "json" if args.data.endswith(".json") else "yaml"
     workdir = tempfile.mkdtemp(prefix="difftest-record-", dir=args.work)
+    params = []
     try:
         rules, datas = runner.write_pair_files(workdir, rules_text, [(data_text, fmt)])
-        ref = runner.run_pairs(args.reference, rules, datas)[0]
-        gv = runner.run_pairs(args.guardvm, rules, datas)[0]
+        for i, p in enumerate(args.input_params or []):
+            params.append(os.path.join(workdir, "params%d%s" % (i + 1, os.path.splitext(p)[1])))
+            shutil.copyfile(p, params[-1])
+        ref = runner.run_pairs(args.reference, rules, datas, params=params)[0]
+        gv = runner.run_pairs(args.guardvm, rules, datas, params=params)[0]
+        params = [(os.path.basename(p), open(p, encoding="utf-8").read()) for p in params]
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     d = compare.diff(ref, gv) or (0, ["none"])
     example = {"rules_text": rules_text, "data_text": data_text, "fmt": fmt, "ref": ref,
-               "gv": gv, "kinds": d[1], "seed": "by hand", "pair": "-"}
+               "gv": gv, "kinds": d[1], "seed": "by hand", "pair": "-", "params": params}
     sig = (d[0], d[1][0], ())
     buckets.write_case(args.out, 0, sig, {"example": example, "count": 1}, name=args.name)
     print("%s: reference exit %d; guardvm %s" % (
@@ -319,6 +319,12 @@ def main(argv=None):
                             "on them, clauses sharing query prefixes: what the compiler's file-skip "
                             "facts and shared prefixes take). Default 0; part of the pair "
                             "numbering, keep it to reproduce a seed")
+        p.add_argument("--styled-data", type=float, default=0.0, metavar="FRACTION",
+                       help="write this fraction of the documents with the spellings spec section "
+                            "14 tells apart (quoting, block scalars, standard and unknown tags, "
+                            "anchors and aliases, flow style, duplicate and non-string keys, JSON "
+                            "number and escape forms, CRLF, comments, BOM, several documents). "
+                            "Default 0; part of the pair numbering, keep it to reproduce a seed")
         p.add_argument("--reference", default=DEFAULT_REF, help="cfn-guard 3.1.1 binary")
         p.add_argument("--guardvm", default=DEFAULT_GV, help="guardvm binary (default build/guardvm)")
         p.add_argument("--work", default=None, help="folder for temporary files")
@@ -365,6 +371,8 @@ def main(argv=None):
     p.add_argument("name", help="case folder name")
     p.add_argument("--rules", required=True, help="rules file")
     p.add_argument("--data", required=True, help="data file (.json, else YAML)")
+    p.add_argument("--input-params", action="append", metavar="FILE",
+                   help="a file given to both tools with --input-params (repeatable)")
     p.add_argument("--out", required=True, help="folder to write the case folder in")
     p.set_defaults(func=cmd_record)
 
@@ -383,6 +391,7 @@ def main(argv=None):
 
     args = ap.parse_args(argv)
     gen_rules.REGISTRY_SHAPED = getattr(args, "registry_shaped", 0.0)
+    gen_data.STYLED = getattr(args, "styled_data", 0.0)
     for tool in ("reference", "guardvm"):
         if args.cmd in ("mutant", "replay") and tool == "reference":
             continue

@@ -5,6 +5,13 @@ renders it again). A document is a plain Python tree (dict, list, str, int, floa
 plus two node kinds that only YAML can spell: Tag (a CloudFormation short-form intrinsic such as
 `!GetAtt A.B`) and Plain (a YAML plain scalar written verbatim, e.g. `yes`, `0x1F`, `~`).
 In JSON a Tag is written in its long form ({"Fn::GetAtt": ...}) and a Plain as a string.
+
+With --styled-data (STYLED > 0) some documents are restyled (restyle()): the same or nearby
+values spelled the ways spec section 14 distinguishes. Their nodes: Plain and Raw (a scalar
+written verbatim in YAML, resp. JSON), Block (a YAML block scalar), the wrappers Flow, Anchored,
+Tag on a mapping and Layout (the whole text: CRLF, tabs, comments, document markers, a second
+document), and the keys DupKey (a repeated key) and KeyText (a key written verbatim, e.g. `1`).
+Only the rendered text matters: both tools read it, the generator never evaluates it.
 """
 
 import json
@@ -13,7 +20,16 @@ import random
 import vocab
 
 
-class Tag:
+# The fraction of documents restyled (difftest.py --styled-data). At 0 (the default) no random
+# number is drawn for it, so a seed gives the documents it gave before.
+STYLED = 0.0
+
+
+class Wrapper:
+    """A node around one value (.value): the reducer may replace it by that value."""
+
+
+class Tag(Wrapper):
     """A YAML short-form intrinsic: `!name value`; JSON writes {long: value}."""
 
     def __init__(self, name, long, value):
@@ -31,6 +47,67 @@ class Plain:
 
     def __eq__(self, other):
         return isinstance(other, Plain) and self.text == other.text
+
+
+class Raw:
+    """A JSON scalar written verbatim (a number or string spelling); YAML writes it verbatim too."""
+
+    def __init__(self, text):
+        self.text = text
+
+
+class Block:
+    """A YAML block scalar: `|`, `|-`, `|+`, `>` ... followed by the lines of text."""
+
+    def __init__(self, indicator, text):
+        self.indicator, self.text = indicator, text
+
+
+class Flow(Wrapper):
+    """A YAML collection written in flow style, `{a: 1, b: [x]}`."""
+
+    def __init__(self, value):
+        self.value = value
+
+
+class Anchored(Wrapper):
+    """A YAML node with an anchor, `&name value`."""
+
+    def __init__(self, name, value):
+        self.name, self.value = name, value
+
+
+class Layout(Wrapper):
+    """The whole document's text: style in LAYOUTS; `rest` is a second document (multi)."""
+
+    def __init__(self, style, value, rest=None):
+        self.style, self.value, self.rest = style, value, rest
+
+
+class DupKey:
+    """A key written again (YAML and JSON keep the last value at the first position)."""
+
+    def __init__(self, name, n):
+        self.name, self.n = name, n
+
+    def __hash__(self):
+        return hash(("dup", self.name, self.n))
+
+    def __eq__(self, other):
+        return isinstance(other, DupKey) and (self.name, self.n) == (other.name, other.n)
+
+
+class KeyText:
+    """A key written verbatim: `1`, `true`, `'1'`, `"N\\u0061me"` ..."""
+
+    def __init__(self, text):
+        self.text = text
+
+    def __hash__(self):
+        return hash(("text", self.text))
+
+    def __eq__(self, other):
+        return isinstance(other, KeyText) and self.text == other.text
 
 
 # ---------------------------------------------------------------------------
@@ -146,23 +223,204 @@ def document(rng, yaml):
 
 
 # ---------------------------------------------------------------------------
-# Rendering
+# Restyling (--styled-data): spellings that spec section 14 tells apart
 # ---------------------------------------------------------------------------
 
-def to_json_tree(v):
-    if isinstance(v, Tag):
-        return {v.long: to_json_tree(v.value)}
+YAML_LAYOUTS = ["crlf", "comments", "doc-start", "doc-end", "multi", "indent4", "flow"]
+JSON_LAYOUTS = ["crlf", "tabs", "compact", "comment", "multi", "flow-keys", "single-quotes",
+                "trailing-comma", "bom"]
+# Keys written verbatim: the first load as strings, the rest are load errors (non-string keys).
+KEY_TEXTS_OK = ["'1'", '"true"', "0x1F", "yes", "'null'", '""', "''", "1_000", "+x"]
+KEY_TEXTS_BAD = ["1", "true", "~", "1.5", "null", "Null", "-1", "010"]
+
+
+def _plain_word(s):
+    return _yaml_str(s) == s
+
+
+def _styled_yaml_scalar(rng, v):
+    """A spelling of scalar v (or of a value near it) in YAML."""
+    if isinstance(v, bool):
+        t = "true" if v else "false"
+        return Plain(rng.choice(["!!bool " + t, "!!bool yes", "!!bool 'false'", "!!str " + t,
+                                 "True", "'" + t + "'", "FALSE", "!Foo " + t, "!!bool"]))
+    if v is None:
+        return Plain(rng.choice(["~", "Null", "NULL", "!!null ~", "!!null ''", "", "!Foo ~",
+                                 "'~'", "!!null null"]))
+    if isinstance(v, int):
+        t = str(v)
+        if rng.random() < 0.03:
+            return Plain("!!int " + t + "x")          # an unusable value: a load error
+        return Plain(rng.choice(["+" + t if v >= 0 else t, "0" + t if v >= 0 else "-0" + t[1:],
+                                 "!!str " + t, "!!int '" + t + "'", "!!float " + t, t + ".0",
+                                 t + "e0", "!Foo " + t, "'" + t + "'", "0x%x" % abs(v), t + ".",
+                                 "!!int " + t, "9223372036854775808", "-9223372036854775808"]))
+    if isinstance(v, float):
+        t = repr(v)
+        return Plain(rng.choice(["!!str " + t, "%E" % v, "%g" % v, "inf", "-Infinity", "+.5", "5.",
+                                 "!!float '" + t + "'", "!!float 2", "1_000.5", "INF", t + "0",
+                                 "!Sub " + t, ".5e1"]))
+    s = v if isinstance(v, str) else str(v)
+    q = "'" + s.replace("'", "''") + "'"
+    r = rng.random()
+    if r < 0.15:
+        return Block(rng.choice(["|", "|-", "|+", ">", ">-", ">+"]),
+                     s + ("\n" + rng.choice(vocab.STRINGS) if rng.random() < 0.3 else ""))
+    if r < 0.2 and _plain_word(s):
+        return Plain(s + " # note")
+    return Plain(rng.choice([q, json.dumps(s, ensure_ascii=rng.random() < 0.5), "!!str " + _yaml_str(s),
+                             "!Foo " + _yaml_str(s), "!Select " + _yaml_str(s), "!!binary " + q,
+                             "!<tag:yaml.org,2002:str> " + q, "!Ref " + q, "!GetAtt " + q]))
+
+
+def _json_escaped(s):
+    """s as a JSON string with every character escaped as \\uXXXX (surrogate pairs past BMP)."""
+    out = []
+    for ch in s:
+        b = ch.encode("utf-16-be")
+        out += ["\\u%02x%02x" % (b[i], b[i + 1]) for i in range(0, len(b), 2)]
+    return '"' + "".join(out) + '"'
+
+
+def _styled_json_scalar(rng, v):
+    """A spelling of scalar v (or of a value near it) in JSON."""
+    if isinstance(v, bool) or v is None:
+        return v
+    if isinstance(v, int):
+        t = str(v)
+        return Raw(rng.choice([t + ".0", t + "E0", t + "e+0", "-0", "1e400", "9223372036854775808",
+                               "-9223372036854775809", "9223372036854775807", t + "0e-1",
+                               "100000000000000000000"]))
+    if isinstance(v, float):
+        return Raw(rng.choice(["%e" % v, "%.17g" % v, "1.0", "0.1e1", "-0.0", "1E-7", "5e-324",
+                               "1.7976931348623157e309", "%.1f" % v]))
+    s = v if isinstance(v, str) else str(v)
+    r = rng.random()
+    if r < 0.02:
+        return Raw(rng.choice(['"\\ud800"', '"a\\u0000b"', '"\\udc00x"']))
+    return Raw(rng.choice([json.dumps(s), json.dumps(s).replace("/", "\\/"), _json_escaped(s),
+                           json.dumps(s + "\t"), '"\\ud83d\\ude00' + json.dumps(s)[1:],
+                           json.dumps(s, ensure_ascii=False)]))
+
+
+def _key_spelling(rng, k, yaml):
+    """The same key string spelled another way."""
+    if yaml:
+        return rng.choice(["'" + k.replace("'", "''") + "'", json.dumps(k)])
+    return _json_escaped(k[:1]).rstrip('"') + json.dumps(k[1:])[1:] if k else '""'
+
+
+def _restyle(rng, v, yaml, st, depth):
+    if isinstance(v, Tag):   # its scalar stays plain: a second tag on a node is a syntax error
+        inner = v.value if not isinstance(v.value, (dict, list)) else _restyle(rng, v.value, yaml, st, depth + 1)
+        return Tag(v.name, v.long, inner)
     if isinstance(v, Plain):
-        return v.text
+        return v
     if isinstance(v, dict):
-        return {k: to_json_tree(x) for k, x in v.items()}
+        out = {}
+        for k, x in v.items():
+            key = KeyText(_key_spelling(rng, k, yaml)) if isinstance(k, str) and rng.random() < 0.06 else k
+            out[key] = _restyle(rng, x, yaml, st, depth + 1)
+        if v and rng.random() < 0.08:
+            out[DupKey(rng.choice(list(v)), 1)] = _restyle(rng, value(rng, yaml, depth + 1), yaml, st, depth + 1)
+        if yaml and rng.random() < 0.04:
+            out[KeyText(rng.choice(KEY_TEXTS_BAD if rng.random() < 0.25 else KEY_TEXTS_OK))] = \
+                _scalar(rng, yaml)
+        return _wrap_collection(rng, out, yaml, st, depth)
     if isinstance(v, list):
-        return [to_json_tree(x) for x in v]
+        return _wrap_collection(rng, [_restyle(rng, x, yaml, st, depth + 1) for x in v], yaml, st, depth)
+    if rng.random() >= 0.3:
+        return v
+    return _styled_yaml_scalar(rng, v) if yaml else _styled_json_scalar(rng, v)
+
+
+def _wrap_collection(rng, v, yaml, st, depth):
+    if not yaml or depth == 0:
+        return v
+    r = rng.random()
+    if r < 0.1:
+        return Flow(v)
+    if r < 0.16:
+        st["anchors"].append("a%d" % len(st["anchors"]))
+        return Anchored(st["anchors"][-1], v)
+    if r < 0.2:
+        name = rng.choice(["Foo", "Base64", "GetAZs", "Ref", "Sub", "Cidr"])
+        return Tag(name, name, v)     # a tag on a mapping, or one a sequence does not take
     return v
 
 
+def restyle(rng, doc, fmt):
+    """doc with some of its values, keys and its layout spelled in other ways."""
+    yaml = fmt == "yaml"
+    st = {"anchors": []}
+    doc = _restyle(rng, doc, yaml, st, 0)
+    if yaml and st["anchors"] and isinstance(doc, dict) and rng.random() < 0.05:
+        doc["Alias"] = Plain("*" + rng.choice(st["anchors"]))   # any alias: a load error
+    if rng.random() < 0.35:
+        style = rng.choice(YAML_LAYOUTS if yaml else JSON_LAYOUTS)
+        doc = Layout(style, doc, document(rng, yaml) if style == "multi" else None)
+    return doc
+
+
+# ---------------------------------------------------------------------------
+# Rendering
+# ---------------------------------------------------------------------------
+
+def _json_key(k, st):
+    if isinstance(k, KeyText):
+        return k.text
+    name = k.name if isinstance(k, DupKey) else k
+    if "flow-keys" in st and _plain_word(name):
+        return name
+    return _json_str(name, st)
+
+
+def _json_str(s, st):
+    if "single-quotes" in st and "'" not in s and json.dumps(s, ensure_ascii=False) == '"' + s + '"':
+        return "'" + s + "'"
+    return json.dumps(s, ensure_ascii=False)
+
+
+def _json(v, ind, st):
+    """v as JSON in json.dumps(indent=1, ensure_ascii=False)'s layout, or a style's (st)."""
+    if isinstance(v, Tag):
+        v = {v.long: v.value}
+    while isinstance(v, Wrapper) and not isinstance(v, Tag):
+        v = v.value
+    if isinstance(v, (Plain, Block)):
+        return _json_str(v.text, st)
+    if isinstance(v, Raw):
+        return v.text
+    if isinstance(v, str):
+        return _json_str(v, st)
+    if not isinstance(v, (dict, list)):
+        return json.dumps(v)
+    if not v:
+        return "{}" if isinstance(v, dict) else "[]"
+    compact = "compact" in st
+    nl, unit = ("", "") if compact else ("\n", "\t" if "tabs" in st else " ")
+    inner = nl + unit * (ind + 1)
+    sep = ":" if compact else ": "
+    items = ([_json_key(k, st) + sep + _json(x, ind + 1, st) for k, x in v.items()]
+             if isinstance(v, dict) else [_json(x, ind + 1, st) for x in v])
+    body = inner + ("," + inner).join(items) + ("," if "trailing-comma" in st else "")
+    o, c = "{}" if isinstance(v, dict) else "[]"
+    return o + body + nl + unit * ind + c
+
+
 def render_json(doc):
-    return json.dumps(to_json_tree(doc), indent=1, ensure_ascii=False)
+    if not isinstance(doc, Layout):
+        return _json(doc, 0, ())
+    text = _json(doc.value, 0, (doc.style,))
+    if doc.style == "crlf":
+        return text.replace("\n", "\r\n")
+    if doc.style == "comment":
+        return text + "\n# end of the template\n"
+    if doc.style == "multi":
+        return text + "\n---\n" + render_json(doc.rest)
+    if doc.style == "bom":
+        return "\ufeff" + text
+    return text
 
 
 _SAFE_PLAIN = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_")
@@ -178,6 +436,12 @@ def _yaml_str(s, for_key=False):
     return json.dumps(s, ensure_ascii=False)
 
 
+def _yaml_key(k):
+    if isinstance(k, KeyText):
+        return k.text
+    return _yaml_str(k.name if isinstance(k, DupKey) else k, True)
+
+
 def _yaml_scalar(v):
     if v is None:
         return "null"
@@ -185,18 +449,46 @@ def _yaml_scalar(v):
         return "true" if v else "false"
     if isinstance(v, (int, float)):
         return json.dumps(v)
-    if isinstance(v, Plain):
+    if isinstance(v, (Plain, Raw)):
         return v.text
     return _yaml_str(v)
 
 
+def _props(v):
+    """The node properties written before v (`&anchor`, `!tag`) and the node under them."""
+    props = []
+    while isinstance(v, (Anchored, Tag)):
+        props.append(("&" if isinstance(v, Anchored) else "!") + v.name)
+        v = v.value
+    return props, v
+
+
+def _flow(v):
+    """v in flow style (one line)."""
+    props, v = _props(v)
+    if isinstance(v, Flow):
+        text = _flow(v.value)
+    elif isinstance(v, dict):
+        text = "{" + ", ".join(_yaml_key(k) + ": " + _flow(x) for k, x in v.items()) + "}"
+    elif isinstance(v, list):
+        text = "[" + ", ".join(_flow(x) for x in v) + "]"
+    elif isinstance(v, Block) or (isinstance(v, Plain) and (" #" in v.text or not v.text)):
+        text = json.dumps(v.text.split(" #")[0], ensure_ascii=False)
+    else:
+        text = _yaml_scalar(v)
+    return " ".join(props + [text])
+
+
 def _inline(v):
     """Inline text of v, or None when v needs block lines."""
-    if isinstance(v, Tag):
-        if isinstance(v.value, list) and v.value:
-            return None
-        inner = "[]" if isinstance(v.value, list) else _inline(v.value)
-        return None if inner is None else "!" + v.name + " " + inner
+    props, inner = _props(v)
+    if props:
+        text = _inline(inner)
+        return None if text is None else " ".join(props + [text])
+    if isinstance(v, Flow):
+        return _flow(v.value)
+    if isinstance(v, Block):
+        return None
     if isinstance(v, dict):
         return "{}" if not v else None
     if isinstance(v, list):
@@ -204,36 +496,58 @@ def _inline(v):
     return _yaml_scalar(v)
 
 
-def _block(v, indent):
+def _block_value(head, x, indent, step):
+    """The lines of a map entry or list item whose head (`key:` or `-`) is given."""
+    inl = _inline(x)
+    if inl is not None:
+        return [head + " " + inl]
+    props, inner = _props(x)
+    if isinstance(inner, Block):
+        pad = " " * (indent + step)
+        return [" ".join([head] + props + [inner.indicator])] + \
+            [pad + line if line else "" for line in inner.text.split("\n")]
+    return [" ".join([head] + props)] + _block(inner, indent + step, step)
+
+
+def _block(v, indent, step=2):
     pad = " " * indent
     lines = []
-    if isinstance(v, Tag):
-        return _block(v.value, indent)
     if isinstance(v, dict):
         for k, x in v.items():
-            head = pad + _yaml_str(k, True) + ":"
-            inl = _inline(x)
-            if inl is not None:
-                lines.append(head + " " + inl)
-            else:
-                lines.append(head + (" !" + x.name if isinstance(x, Tag) else ""))
-                lines += _block(x, indent + 2)
+            lines += _block_value(pad + _yaml_key(k) + ":", x, indent, step)
         return lines
     for x in v:
-        inl = _inline(x)
-        if inl is not None:
-            lines.append(pad + "- " + inl)
-        else:
-            lines.append(pad + "-" + (" !" + x.name if isinstance(x, Tag) else ""))
-            lines += _block(x, indent + 2)
+        lines += _block_value(pad + "-", x, indent, step)
     return lines
 
 
-def render_yaml(doc):
+def _yaml_text(doc, step=2):
     inl = _inline(doc)
     if inl is not None:
         return inl + "\n"
-    return "\n".join(_block(doc, 0)) + "\n"
+    props, inner = _props(doc)
+    if props:   # a node with properties at the top: the properties on a line of their own
+        return " ".join(props) + "\n" + _yaml_text(inner, step)
+    return "\n".join(_block(inner, 0, step)) + "\n"
+
+
+def render_yaml(doc):
+    if not isinstance(doc, Layout):
+        return _yaml_text(doc)
+    style, text = doc.style, _yaml_text(doc.value, 4 if doc.style == "indent4" else 2)
+    if style == "flow":
+        return _flow(doc.value) + "\n"
+    if style == "crlf":
+        return text.replace("\n", "\r\n")
+    if style == "comments":
+        return "# a template\n\n" + text + "# end\n"
+    if style == "doc-start":
+        return "---\n" + text
+    if style == "doc-end":
+        return text + "...\n"
+    if style == "multi":
+        return text + "---\n" + render_yaml(doc.rest)
+    return text
 
 
 def render(doc, fmt):
@@ -243,4 +557,7 @@ def render(doc, fmt):
 def generate(rng):
     """(format, document tree)."""
     fmt = "yaml" if rng.random() < 0.6 else "json"
-    return fmt, document(rng, fmt == "yaml")
+    doc = document(rng, fmt == "yaml")
+    if STYLED and rng.random() < STYLED:
+        doc = restyle(rng, doc, fmt)
+    return fmt, doc

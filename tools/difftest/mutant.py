@@ -97,7 +97,7 @@ def hunt(args, mutant_bin):
         finally:
             shutil.rmtree(folder, ignore_errors=True)
         for k, (ref, mut, gv) in enumerate(zip(refs, muts, bases)):
-            if difftest.excluded(ref):
+            if runner.excluded(ref):
                 continue
             vs_ref, vs_base = compare.diff(ref, mut), compare.diff(gv, mut)
             if vs_ref and vs_base:

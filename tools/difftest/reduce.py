@@ -105,13 +105,13 @@ def _data_nodes(v, out, parent=None, key=None):
     elif isinstance(v, list):
         for i, x in enumerate(v):
             _data_nodes(x, out, v, i)
-    elif isinstance(v, gen_data.Tag):
+    elif isinstance(v, gen_data.Wrapper):
         _data_nodes(v.value, out, v, "value")
     return out
 
 
 def _simpler_scalars(v):
-    if isinstance(v, gen_data.Plain):
+    if isinstance(v, (gen_data.Plain, gen_data.Raw, gen_data.Block)):
         return []
     if isinstance(v, str) and v not in ("a", ""):
         return ["a"]
@@ -125,6 +125,8 @@ def _simpler_scalars(v):
 
 
 def data_candidates(doc):
+    if isinstance(doc, gen_data.Wrapper):   # a layout or node properties on the whole document
+        yield copy.deepcopy(doc.value)
     nodes = _data_nodes(doc, [])
     for idx, (v, _, _) in enumerate(nodes):
         if isinstance(v, dict):
@@ -136,9 +138,9 @@ def data_candidates(doc):
     for idx, (v, parent, key) in enumerate(nodes):
         if parent is None:
             continue
-        if isinstance(v, gen_data.Tag):
+        if isinstance(v, gen_data.Wrapper):
             yield _data_replace(doc, idx, lambda t: t.value)
-        for s in _simpler_scalars(v) if not isinstance(v, (dict, list, gen_data.Tag)) else []:
+        for s in _simpler_scalars(v) if not isinstance(v, (dict, list, gen_data.Wrapper)) else []:
             yield _data_replace(doc, idx, lambda _o, s=s: s)
 
 
@@ -151,7 +153,7 @@ def _data_edit(doc, idx, change):
 def _data_replace(doc, idx, make):
     new = copy.deepcopy(doc)
     v, parent, key = _data_nodes(new, [])[idx]
-    if isinstance(parent, gen_data.Tag):
+    if isinstance(parent, gen_data.Wrapper):
         parent.value = make(v)
     else:
         parent[key] = make(v)
@@ -193,7 +195,7 @@ def minimise(oracle, rules_tree, doc, fmt, target, budget=300):
     """(rules_tree, doc, (ref, gv) results) of the smallest pair found within budget runs."""
     def check(rt, d):
         r, g = oracle.results(gen_rules.render(rt), gen_data.render(d, fmt), fmt)
-        if r["exit"] == runner.EXIT_PANIC:
+        if runner.excluded(r):
             return None
         return (r, g) if same_mismatch(target, compare.diff(r, g)) else None
 
