@@ -151,19 +151,21 @@ static void appendRustDebug(std::string& out, const Node* n) {
       }
       out += "]";
       break;
-    case NodeKind::Map:
+    case NodeKind::Map: {
       open("Map");
       out += "MapValue { keys: [";
-      for (uint32_t i = 0; i < n->map.size; ++i) {
-        const MapEntry& e = n->map.entries[i];
-        if (i) out += ", ";
+      // Every occurrence of a key the text repeats, at its own position.
+      bool first = true;
+      forEachKeyOccurrence(n, [&](const MapEntry& e, uint32_t line, uint32_t col) {
+        if (!first) out += ", ";
+        first = false;
         out += "String((";
         // A data map's keys carry the map's path; a rule literal's, their own.
-        appendDebugPath(out, e.id == kNoKey ? path + "/" + std::string(e.keyText()) : path, e.line, e.col);
+        appendDebugPath(out, e.id == kNoKey ? path + "/" + std::string(e.keyText()) : path, line, col);
         out += ", ";
         appendDebugString(out, e.keyText());
         out += "))";
-      }
+      });
       out += "], values: {";
       for (uint32_t i = 0; i < n->map.size; ++i) {
         const MapEntry& e = n->map.entries[i];
@@ -174,6 +176,7 @@ static void appendRustDebug(std::string& out, const Node* n) {
       }
       out += "} }";
       break;
+    }
     case NodeKind::RangeInt:
     case NodeKind::RangeFloat:
     case NodeKind::RangeChar:

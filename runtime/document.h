@@ -5,6 +5,7 @@
 // type, allocated in the pack's literal arena, with empty paths and L:0,C:0.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -53,6 +54,21 @@ struct MapEntry {
   std::string_view keyText() const { return {key, keyLen}; }
 };
 
+// Where a data map's text names a key again. The map holds one entry per key
+// (the last value, at the first occurrence's place, spec §14.6), but
+// cfn-guard 3.1.1 keeps every occurrence of the key as well: a map-key
+// filter visits each occurrence (selecting the entry's value once per
+// occurrence) and the Rust debug text of the map lists each. The loaders
+// record occurrences only for maps whose text repeats a key.
+struct KeyOccurrence {
+  uint32_t entry;      // index of the entry whose key this is
+  uint32_t line, col;  // 0-based position of this occurrence of the key
+};
+struct KeyOccurrences {
+  const KeyOccurrence* items;  // every key occurrence, in the text's order
+  uint32_t size;
+};
+
 // Range bound flags (Node::flags for Range* kinds).
 inline constexpr uint8_t kLowerInclusive = 1;
 inline constexpr uint8_t kUpperInclusive = 2;
@@ -72,7 +88,8 @@ struct Node {
     uint32_t ch;                                      // Char: a Unicode code point
     struct { const char* data; uint32_t size; const Regex* re; } str;  // String, Regex
     struct { Node** items; uint32_t size; } list;
-    struct { MapEntry* entries; uint32_t size; } map;
+    // `repeats` shares str.re's place, which Node() clears: only the loaders set it.
+    struct { MapEntry* entries; uint32_t size; const KeyOccurrences* repeats; } map;
     struct { int64_t lo, hi; } irange;
     struct { double lo, hi; } frange;
     struct { uint32_t lo, hi; } crange;
@@ -88,6 +105,22 @@ struct Node {
 };
 
 static_assert(sizeof(Node) == 48, "Node's layout grew; see the field order");
+static_assert(offsetof(Node, map.repeats) == offsetof(Node, str.re), "Node() must clear map.repeats");
+
+// Calls f(entry, line, col) for each key occurrence of map `m` in the text's
+// order: once per entry at the entry's own key position, unless the text
+// repeated a key (KeyOccurrences). For the map-key filter and the debug text.
+template <typename F>
+void forEachKeyOccurrence(const Node* m, F&& f) {
+  if (!m->map.repeats) {
+    for (uint32_t i = 0; i < m->map.size; ++i) f(m->map.entries[i], m->map.entries[i].line, m->map.entries[i].col);
+    return;
+  }
+  for (uint32_t k = 0; k < m->map.repeats->size; ++k) {
+    const KeyOccurrence& o = m->map.repeats->items[k];
+    f(m->map.entries[o.entry], o.line, o.col);
+  }
+}
 
 // Bump allocation for one document's nodes, entries and strings, freed all at
 // once with the document. Slabs start at 4 KB (most documents are small:

@@ -179,4 +179,11 @@ Result<Node*> parseInto(Document& doc, std::string_view text) {
   return detail::parseYamlValue(doc, text);
 }
 
+Result<Node*> parseDataInto(Document& doc, std::string_view text, const std::string& name) {
+  if (text.empty()) return Error::plain(ErrorKind::DataEmpty, "cannot parse an empty text");
+  Result<Node*> root = parseText(doc, text, text.size());
+  if (!root) return dataFileError(root.takeError(), text, name);
+  return root;
+}
+
 }  // namespace guard

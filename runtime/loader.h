@@ -36,7 +36,14 @@ std::string newTextBuffer(size_t size);
 Result<std::unique_ptr<Document>> loadDocument(std::string text, std::string name);
 
 // Parses `text` as YAML/JSON into nodes of an existing document (keys are
-// interned into doc's table). Used by json_parse. An empty text is an error.
+// interned into doc's table) with json_parse's reading (serde_yaml's
+// scalars; aliases resolved, repeated keys refused). Used by json_parse. An
+// empty text is an error.
 Result<Node*> parseInto(Document& doc, std::string_view text);
+
+// Parses `text` (named `name`) into nodes of an existing document with the
+// data files' reading (spec §14: their scalar typing, repeated keys, aliases
+// refused), as cfn-guard reads --input-params files. Errors as loadDocument's.
+Result<Node*> parseDataInto(Document& doc, std::string_view text, const std::string& name);
 
 }  // namespace guard

@@ -6,6 +6,7 @@
 // both paths build identical trees.
 #include <yaml.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -814,15 +815,41 @@ struct DedupeScratch {
 };
 thread_local DedupeScratch tDedupe;
 
+// Every key occurrence of a map that repeats a key, collected from the first
+// repeat on (before it, occurrence i is entry i).
+class RepeatLog {
+ public:
+  explicit RepeatLog(std::vector<KeyOccurrence>& log) : log_(log) { log_.clear(); }
+  // Entry i of the text, at `slot` of the de-duplicated map; `fresh`: its
+  // key's first occurrence. The entries before the first repeat are still
+  // in place (e[k] for k < i), so they can be logged late.
+  void note(const MapEntry* e, uint32_t i, uint32_t slot, bool fresh) {
+    if (!repeated_) {
+      if (fresh) return;
+      repeated_ = true;
+      for (uint32_t k = 0; k < i; ++k) log_.push_back({k, e[k].line, e[k].col});
+    }
+    log_.push_back({slot, e[i].line, e[i].col});
+  }
+  bool repeated() const { return repeated_; }
+
+ private:
+  std::vector<KeyOccurrence>& log_;
+  bool repeated_ = false;
+};
+
 // Duplicate keys: the last value wins, at the first occurrence's slot and
-// key position (§14.6). Returns the new entry count.
-uint32_t dedupeEntries(MapEntry* e, uint32_t n) {
+// key position (§14.6); each occurrence goes to `log`. Returns the new entry
+// count. Entry i is read before any write reaches it (writes go to slots
+// below i), so the log reads the occurrences' own positions.
+uint32_t dedupeEntries(MapEntry* e, uint32_t n, RepeatLog& log) {
   if (n < 2) return n;
   uint32_t out = 0;
   if (n <= 16) {
     for (uint32_t i = 0; i < n; ++i) {
       uint32_t j = 0;
       while (j < out && e[j].id != e[i].id) ++j;
+      log.note(e, i, j, j == out);
       if (j < out) e[j].value = e[i].value;
       else e[out++] = e[i];
     }
@@ -839,7 +866,9 @@ uint32_t dedupeEntries(MapEntry* e, uint32_t n) {
       s.stamp.resize(size_t(id) + 1024, 0);
       s.slot.resize(size_t(id) + 1024, 0);
     }
-    if (s.stamp[id] == s.current) {
+    const bool fresh = s.stamp[id] != s.current;
+    log.note(e, i, fresh ? out : s.slot[id], fresh);
+    if (!fresh) {
       e[s.slot[id]].value = e[i].value;
     } else {
       s.stamp[id] = s.current;
@@ -914,8 +943,17 @@ Node* makeList(Document& doc, uint32_t line, uint32_t col, Node** items, uint32_
 }
 
 Node* makeMap(Document& doc, uint32_t line, uint32_t col, MapEntry* entries, uint32_t n) {
-  n = dedupeEntries(entries, n);
+  thread_local std::vector<KeyOccurrence> tOccurrences;
+  RepeatLog log(tOccurrences);
+  n = dedupeEntries(entries, n, log);
   Node* map = newAt(doc, NodeKind::Map, line, col);
+  if (log.repeated()) {
+    KeyOccurrence* items = doc.arena().allocate<KeyOccurrence>(tOccurrences.size());
+    std::copy(tOccurrences.begin(), tOccurrences.end(), items);
+    KeyOccurrences* repeats = doc.arena().allocate<KeyOccurrences>();
+    *repeats = KeyOccurrences{items, uint32_t(tOccurrences.size())};
+    map->map.repeats = repeats;
+  }
   MapEntry* arr = doc.newEntries(n);
   for (uint32_t i = 0; i < n; ++i) {
     arr[i] = entries[i];

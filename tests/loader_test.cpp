@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "runtime/document.h"
@@ -360,6 +361,43 @@ TEST(LoaderKeys, DuplicateKeysInBigMaps) {
   EXPECT_EQ(at(r, {"inner"})->map.size, 2u);
   // Lookup through the document's key index agrees.
   EXPECT_EQ(d->lookup(r, d->keys().find("k14"))->text(), "x14");
+}
+
+// cfn-guard keeps each occurrence of a repeated key (the keys filter visits
+// each; differential cases s16-*): (entry, line, col) per occurrence.
+static std::vector<std::tuple<uint32_t, uint32_t, uint32_t>> occurrencesOf(const Node* m) {
+  std::vector<std::tuple<uint32_t, uint32_t, uint32_t>> out;
+  forEachKeyOccurrence(m, [&](const MapEntry& e, uint32_t line, uint32_t col) {
+    out.emplace_back(uint32_t(&e - m->map.entries), line, col);
+  });
+  return out;
+}
+
+TEST(LoaderKeys, RepeatedKeysKeepEveryOccurrence) {
+  using Occ = std::tuple<uint32_t, uint32_t, uint32_t>;
+  const std::vector<Occ> want = {{0, 0, 0}, {1, 1, 0}, {0, 2, 0}, {0, 3, 0}};
+  auto yaml = load("A: 1\nB: 0\nA: 2\nA: 3\n");
+  EXPECT_EQ(occurrencesOf(yaml->root()), want);
+  auto json = load("{\"A\": 1,\n\"B\": 0,\n\"A\": 2,\n\"A\": 3}\n");
+  EXPECT_EQ(occurrencesOf(json->root()), (std::vector<Occ>{{0, 0, 1}, {1, 1, 0}, {0, 2, 0}, {0, 3, 0}}));
+  // Without a repeat, nothing is recorded: one occurrence per entry.
+  auto plain = load("A: 1\nB: {C: 2}\n");
+  EXPECT_EQ(plain->root()->map.repeats, nullptr);
+  EXPECT_EQ(at(plain->root(), {"B"})->map.repeats, nullptr);
+  EXPECT_EQ(occurrencesOf(plain->root()), (std::vector<Occ>{{0, 0, 0}, {1, 1, 0}}));
+}
+
+TEST(LoaderKeys, RepeatedKeysInBigMapsKeepEveryOccurrence) {
+  // Past 16 entries the loader de-duplicates with its key-id table.
+  std::string text;
+  for (int i = 0; i < 20; ++i) text += "k" + std::to_string(i) + ": " + std::to_string(i) + "\n";
+  text += "k3: again\n";
+  auto d = load(text);
+  auto occ = occurrencesOf(d->root());
+  ASSERT_EQ(occ.size(), 21u);
+  for (uint32_t i = 0; i < 20; ++i) EXPECT_EQ(occ[i], std::make_tuple(i, i, 0u));
+  EXPECT_EQ(occ[20], std::make_tuple(3u, 20u, 0u));
+  EXPECT_EQ(d->root()->map.size, 20u);
 }
 
 TEST(LoaderKeys, NonStringKeysAreErrors) {

@@ -110,6 +110,20 @@ TEST(VmQuirks, CaseConversionIsChosenPerPath) {
   EXPECT_EQ(statusOf("let x = Resources.*.Properties.'bucket-name'\nrule r { %x.'sub-key' == 1 }", data), "PASS");
 }
 
+// A data map that repeats a key has one value for it, but the keys filter
+// visits each occurrence, and a capture over the values pairs value i with
+// key occurrence i (differential cases s16-*).
+TEST(VmQuirks, RepeatedKeysAreVisitedPerOccurrence) {
+  const char* data = "A:\n  x: 1\n  x: 2\n  y: 5\n";
+  EXPECT_EQ(statusOf("let s = A[ keys == /x/ ]\nlet n = count(%s)\nrule r { %n == 2 }", data), "PASS");
+  EXPECT_EQ(statusOf("let s = A[ keys == /x|y/ ]\nlet n = count(%s)\nrule r { %n == 3 }", data), "PASS");
+  EXPECT_EQ(statusOf("rule r { A[ keys == 'x' ] == 2 }", data), "PASS");
+  EXPECT_EQ(statusOf("let n = count(A.*)\nrule r { %n == 2 }", data), "PASS");
+  // Values x=2 and y=5 are captured with keys x and x: no value gets key y.
+  EXPECT_EQ(statusOf("rule r {\n  A[ k | this > 0 ] exists\n  %k == 'x'\n}", data), "PASS");
+  EXPECT_EQ(statusOf("rule r {\n  A[ k | this > 0 ] exists\n  %k == 'x'\n}", "A:\n  x: 1\n  y: 5\n"), "FAIL");
+}
+
 TEST(VmQuirks, InWithRangeInsideListNeverMatches) {  // §16.15
   EXPECT_EQ(statusOf("rule r { A IN [r[1,10], 443] }", "A: 5"), "FAIL");
   EXPECT_EQ(statusOf("rule r { A IN r[1,10] }", "A: 5"), "PASS");

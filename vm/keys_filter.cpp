@@ -19,7 +19,9 @@ namespace guard::vm::machine {
 // comparison with a literal one-element list is retried with its element.
 // A key is selected when a comparison holds; every other key is recorded
 // as a failed check of the rule. An empty right-hand side compares nothing:
-// no key is selected, none is recorded.
+// no key is selected, none is recorded. A key the data's text repeats is
+// compared at each occurrence (forEachKeyOccurrence): the entry's one value
+// is selected, or the key recorded, once per occurrence, as in cfn-guard.
 
 // Several right-hand values turn `==`/`!=` into `in`/`not in`.
 static bool keysInForm(const Part& part, size_t rhsCount) {
@@ -220,16 +222,17 @@ bool Machine::entryNamed(const Node* map, std::string_view name, const MapEntry*
   return true;
 }
 
-// A map key as a string value for the records: the map's path, the key's
-// position. A key of a map made by json_parse or written in the rules stands
-// at its entry's path instead (3.1.1 builds those keys as values under the
-// map: /J/k1).
-Node* Machine::keyAsValue(const Node* map, const MapEntry& e) {
+// A map key as a string value for the records: the map's path, the
+// occurrence's position. A key of a map made by json_parse or written in the
+// rules stands at its entry's path instead (3.1.1 builds those keys as values
+// under the map: /J/k1).
+Node* Machine::keyAsValue(const Node* map, const KeyAt& at) {
+  const MapEntry& e = *at.entry;
   Node* key = scratch().newNode(NodeKind::String);
   key->str.data = e.key;
   key->str.size = e.keyLen;
-  key->line = e.line;
-  key->col = e.col;
+  key->line = at.line;
+  key->col = at.col;
   if (e.id == kNoKey) {
     key->parent = map;
     key->slot = uint32_t(&e - map->map.entries);
@@ -243,9 +246,9 @@ Node* Machine::keyAsValue(const Node* map, const MapEntry& e) {
 // One KeysCheck: the key (with the map's path and the key's position)
 // against the right-hand value it was compared with (`to`, the `==`/`!=`
 // form) or against the right-hand values `inSet` (the `in` form).
-void Machine::recordKeyCheck(std::vector<Record>& out, const Node* map, const MapEntry& e,
+void Machine::recordKeyCheck(std::vector<Record>& out, const Node* map, const KeyAt& at,
                              uint32_t partId, const QValue& to, uint32_t inSet) {
-  Node* key = keyAsValue(map, e);
+  Node* key = keyAsValue(map, at);
   Record r{};
   r.kind = RecKind::KeysCheck;
   r.status = Status::Fail;
@@ -295,19 +298,19 @@ void Machine::expandKeysMisses(std::vector<Record>& records) {
     const bool inForm = keysInForm(part, sets_[r.toSet].size());
     const KeysInMatcher matcher(map, part, sets_[r.toSet]);
     uint32_t inSet = UINT32_MAX;
-    for (uint32_t k = 0; k < map->map.size; ++k) {
-      const MapEntry& e = map->map.entries[k];
+    forEachKeyOccurrence(map, [&](const MapEntry& e, uint32_t line, uint32_t col) {
       Node key = keyNode(e);
       const Cmp c = matcher.usable() ? matcher.selected(e.keyText()) : keySelected(&key, part, sets_[r.toSet]);
-      if (c != Cmp::False) continue;
+      if (c != Cmp::False) return;
+      const KeyAt at{&e, line, col};
       if (!inForm) {
-        recordKeyCheck(out, map, e, r.info, compareKey(&key, sets_[r.toSet][0], false, part.keysNegated).with,
+        recordKeyCheck(out, map, at, r.info, compareKey(&key, sets_[r.toSet][0], false, part.keysNegated).with,
                        UINT32_MAX);
-        continue;
+        return;
       }
       if (inSet == UINT32_MAX) inSet = keysInTargets(&key, part, r.toSet);
-      recordKeyCheck(out, map, e, r.info, sets_[inSet][0], inSet);
-    }
+      recordKeyCheck(out, map, at, r.info, sets_[inSet][0], inSet);
+    });
   }
   moved[records.size()] = uint32_t(out.size());
   for (size_t i = 0; i < records.size(); ++i) {
@@ -346,15 +349,16 @@ bool Machine::stepKeysFilter(ResultSet& set, const Part& part, uint32_t partId, 
     }
     // `keys == 'Name'` (one string: looking a resource up by its logical id)
     // selects at most the entry with that key, found through the map's key
-    // index instead of comparing every key; the trace shows every key.
+    // index instead of comparing every key; the trace shows every key, and a
+    // map that repeats a key selects it once per occurrence.
     const MapEntry* named = nullptr;
     if (!rhs.empty() && n->map.size > 0) ++filterTests_;
-    if (!trace_ && part.keysOp != CmpOp::In && !part.keysNegated && rhs.size() == 1 &&
+    if (!trace_ && !n->map.repeats && part.keysOp != CmpOp::In && !part.keysNegated && rhs.size() == 1 &&
         !rhs[0].isUnresolved() && rhs[0].node->kind == NodeKind::String &&
         entryNamed(n, rhs[0].node->text(), named)) {
       if (named) {
         out.push_back(v.child(named->value));
-        capture(part, n, *named);
+        capture(part, n, KeyAt::of(*named));
       }
       if (n->map.size > (named ? 1u : 0u) && !suppress_ && rec_) recordKeysMiss(n, partId, rhs);
       continue;
@@ -365,19 +369,25 @@ bool Machine::stepKeysFilter(ResultSet& set, const Part& part, uint32_t partId, 
     uint32_t traceSet = UINT32_MAX;  // the trace's copy of rhs, in sets_
     // Exact (the same True/False as keySelected), so the trace uses it too.
     const KeysInMatcher matcher(n, part, rhs);
-    for (uint32_t i = 0; i < n->map.size; ++i) {
-      const MapEntry& e = n->map.entries[i];
+    bool tooExpensive = false;
+    forEachKeyOccurrence(n, [&](const MapEntry& e, uint32_t line, uint32_t col) {
+      if (tooExpensive) return;
       Node key = keyNode(e);
       Cmp c = matcher.usable() ? matcher.selected(e.keyText()) : keySelected(&key, part, rhs);
-      if (c == Cmp::Error) return fail(ErrorKind::RegexBudget, "regular expression too expensive to match");
-      if (trace_) traceKey(n, e, c == Cmp::True, rhs, part, traceSet);
+      if (c == Cmp::Error) {
+        tooExpensive = true;
+        return;
+      }
+      const KeyAt at{&e, line, col};
+      if (trace_) traceKey(n, at, c == Cmp::True, rhs, part, traceSet);
       if (c == Cmp::True) {
         out.push_back(v.child(e.value));
-        capture(part, n, e);
+        capture(part, n, at);
       } else if (c == Cmp::False) {
         missed = true;
       }
-    }
+    });
+    if (tooExpensive) return fail(ErrorKind::RegexBudget, "regular expression too expensive to match");
     if (missed && !suppress_ && rec_) recordKeysMiss(n, partId, rhs);
   }
   set.swap(out);
@@ -501,13 +511,13 @@ bool Machine::call(const CallInfo& c, const ResultSet* args, ResultSet& out) {
 
 
 // Each key a keys filter compares is recorded with an empty context.
-void Machine::traceKey(const Node* map, const MapEntry& e, bool selected, const ResultSet& rhs,
+void Machine::traceKey(const Node* map, const KeyAt& at, bool selected, const ResultSet& rhs,
                        const Part& part, uint32_t& inSet) {
   if (selected) {
     tleaf(TraceKind::Pass, Status::Pass, TraceContext::None);
     return;
   }
-  Node* key = keyAsValue(map, e);
+  Node* key = keyAsValue(map, at);
   TraceRecord& t = tleaf(TraceKind::Binary, Status::Fail, TraceContext::None);
   t.opNegated = part.keysNegated;
   t.from = QValue::resolved(key);

@@ -157,6 +157,23 @@ struct KeyIdTable {
 };
 extern thread_local KeyIdTable keyIdTable;  // defined in interp.cpp
 
+// One occurrence of a map key: its entry and where the text names it. A
+// repeated key has one entry and several occurrences (forEachKeyOccurrence,
+// runtime/document.h); the keys filter reports each at its own position.
+struct KeyAt {
+  const MapEntry* entry;
+  uint32_t line, col;
+  static KeyAt of(const MapEntry& e) { return {&e, e.line, e.col}; }
+  // The key cfn-guard captures with the map's i-th value: the i-th key
+  // occurrence, since it pairs its list of key occurrences with its list of
+  // values. Once the text repeats a key, later values get earlier keys.
+  static KeyAt pairedWithValue(const Node* map, uint32_t i) {
+    if (!map->map.repeats) return of(map->map.entries[i]);
+    const KeyOccurrence& o = map->map.repeats->items[i];  // size >= map.size
+    return {&map->map.entries[o.entry], o.line, o.col};
+  }
+};
+
 // The thread's MachineBuffers, reset, or (while they are in use) `own`,
 // made for the one machine; giveBackBuffers frees the thread's for the next.
 MachineBuffers& takeBuffers(std::unique_ptr<MachineBuffers>& own);
@@ -245,12 +262,12 @@ class Machine {
   bool stepTypeSelect(ResultSet& set, const Part& part, FilterMode mode, uint32_t partId,
                       const Node* context, ResultSet& tmp);
   bool stepKeysFilter(ResultSet& set, const Part& part, uint32_t partId, Frame& frame, ResultSet& tmp);
-  void recordKeyCheck(std::vector<Record>& out, const Node* map, const MapEntry& e, uint32_t partId,
+  void recordKeyCheck(std::vector<Record>& out, const Node* map, const KeyAt& key, uint32_t partId,
                       const QValue& to, uint32_t inSet);
   uint32_t keysInTargets(const Node* key, const Part& part, uint32_t rhsSet);
   void recordKeysMiss(const Node* map, uint32_t partId, const ResultSet& rhs);
   bool entryNamed(const Node* map, std::string_view name, const MapEntry*& entry) const;
-  Node* keyAsValue(const Node* map, const MapEntry& e);
+  Node* keyAsValue(const Node* map, const KeyAt& key);
   void expandKeysMisses(std::vector<Record>& records);
   void recordOutcomes(RecKind kind, uint32_t clauseId, Status clauseStatus,
                       const std::vector<Outcome>& outcomes, const ResultSet* rightSet);
@@ -259,7 +276,7 @@ class Machine {
   bool stepInterp(ResultSet& set, const Part& part, uint32_t partId, Frame& frame, const Node* self,
                   ResultSet& tmp);
   bool call(const CallInfo& c, const ResultSet* args, ResultSet& out);
-  void capture(const Part& part, const Node* map, const MapEntry& e);
+  void capture(const Part& part, const Node* map, const KeyAt& key);
 
   // ---- checks
   Status checkUnary(const ClauseInfo& c, uint32_t clauseId, const ResultSet& left);
@@ -326,7 +343,7 @@ class Machine {
   void traceOutcomes(uint32_t clauseId, const std::vector<Outcome>& outcomes, const ResultSet* rightSet,
                      bool grouped);
   void traceTypeSelect(const Node* candidate, const Part& part, uint32_t partId, bool fromList);
-  void traceKey(const Node* map, const MapEntry& e, bool selected, const ResultSet& rhs, const Part& part,
+  void traceKey(const Node* map, const KeyAt& key, bool selected, const ResultSet& rhs, const Part& part,
                 uint32_t& inSet);
   void traceBlockMissing(const BlockInfo& bi, const QValue& v);
   RegFile& regFile(uint32_t depth) {

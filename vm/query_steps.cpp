@@ -51,20 +51,20 @@ void Machine::stepIndex(ResultSet& set, const Part& part, uint32_t partId, Resul
   set.swap(tmp);
 }
 
-// Appends the key of entry `e` of `map` to the capture variable of `part`,
-// as a string at the map's path (where cfn-guard reports a captured key).
-void Machine::capture(const Part& part, const Node* map, const MapEntry& e) {
+// Appends `key` of `map` to the capture variable of `part`, as a string at
+// the map's path (where cfn-guard reports a captured key).
+void Machine::capture(const Part& part, const Node* map, const KeyAt& key) {
   // The file frame's list is the thread's and may be longer than the file
   // scope's slots: the index must name one of the scope's slots too.
   if (!fileFrame_ || part.captureSlot == kNone || part.captureSlot >= fileFrame_->slots.size() ||
       part.captureSlot >= P.functions[fileFrame_->func].slots.size())
     return;
-  Node* key = keyAsValue(map, e);
+  Node* keyValue = keyAsValue(map, key);
   // The file's scope (compiler/lower.cpp declareCapture): a query let's value
   // that was already evaluated gets the keys appended, as in cfn-guard.
   SlotState& st = fileFrame_->slots[part.captureSlot];
   st.state = 2;
-  st.value.push_back(QValue::resolved(key));
+  st.value.push_back(QValue::resolved(keyValue));
 }
 
 // .* (values) and [*] (indices); with `capture`, [name] which also records keys.
@@ -85,7 +85,7 @@ void Machine::stepAll(ResultSet& set, bool values, uint32_t partId, ResultSet& t
       if (n->map.size == 0) tmp.push_back(QValue::unresolved(n, Unresolved::EmptyCollection, partId));
       for (uint32_t i = 0; i < n->map.size; ++i) {
         tmp.push_back(v.ownScope(n->map.entries[i].value));
-        if (capturePart) capture(*capturePart, n, n->map.entries[i]);
+        if (capturePart) capture(*capturePart, n, KeyAt::pairedWithValue(n, i));
       }
     } else {
       tmp.push_back(v.child(n));  // a single value passes through (spec §6.2), resolved
@@ -196,7 +196,7 @@ bool Machine::stepFilter(ResultSet& set, const Part& part, FilterMode mode, uint
           const MapEntry& e = n->map.entries[i];
           if (passes(e.value, false)) {
             set.push_back(v.ownScope(e.value));
-            capture(part, n, e);
+            capture(part, n, KeyAt::pairedWithValue(n, i));
           }
           if (failed()) return false;
         }

@@ -37,35 +37,37 @@ Result<std::vector<WalkedFile>> walkDataPaths(const std::vector<std::string>& pa
   return files;
 }
 
+Error dataLoadError(Error e, const std::string& name, std::string_view text) {
+  // cfn-guard passes these texts through.
+  if (e.kind == ErrorKind::DataNonStringKey || e.kind == ErrorKind::DataBadValue) {
+    e.message = "Parser Error when parsing `" + e.message + "`";
+    return e;
+  }
+  // The excerpt: cfn-guard cuts at byte 100 and panics when that splits a
+  // UTF-8 character; guardvm cuts before that character instead
+  // (docs/compatibility.md).
+  size_t cut = std::min<size_t>(100, text.size());
+  if (cut < text.size())
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  // cfn-guard's text, then where and why in ours (its text names neither).
+  std::string where;
+  if (!e.detail.empty())
+    where = "\n" + name + (e.line ? ":" + std::to_string(e.line) + ":" + std::to_string(e.column) : "") + ": " +
+            e.detail;
+  e.message = "Parser Error when parsing `Error encountered while parsing data file: " + name +
+              ", data beginning with \n" + std::string(text.substr(0, cut)) + "\n ...`" + where;
+  return e;
+}
+
 Result<std::unique_ptr<Document>> loadDataText(const std::string& name, std::string text) {
   bool blank = text.find_first_not_of(" \t\r\n") == std::string::npos;
   if (blank)
     return Error::plain(ErrorKind::DataEmpty,
                         "Parser Error when parsing `Unable to parse a template from data file: " + name + " is empty`");
-  // The excerpt of the error message: cfn-guard cuts at byte 100 and panics
-  // when that splits a UTF-8 character; guardvm cuts before that character
-  // instead (docs/compatibility.md).
-  size_t cut = std::min<size_t>(100, text.size());
-  if (cut < text.size())
-    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-  std::string head = text.substr(0, cut);  // text moves below
+  std::string head = text.substr(0, 101);  // for the error's excerpt: text moves below
   auto doc = loadDocument(std::move(text), name);
-  if (!doc.ok()) {
-    // The loader's kind and position stay; the message becomes cfn-guard's.
-    Error e = doc.takeError();
-    if (e.kind == ErrorKind::DataNonStringKey) {  // cfn-guard passes this text through
-      e.message = "Parser Error when parsing `" + e.message + "`";
-      return e;
-    }
-    // cfn-guard's text, then where and why in ours (its text names neither).
-    std::string where;
-    if (!e.detail.empty())
-      where = "\n" + name + (e.line ? ":" + std::to_string(e.line) + ":" + std::to_string(e.column) : "") +
-              ": " + e.detail;
-    e.message = "Parser Error when parsing `Error encountered while parsing data file: " + name +
-                ", data beginning with \n" + head + "\n ...`" + where;
-    return e;
-  }
+  // The loader's kind and position stay; the message becomes cfn-guard's.
+  if (!doc.ok()) return dataLoadError(doc.takeError(), name, head);
   return doc;
 }
 

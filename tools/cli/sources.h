@@ -35,6 +35,10 @@ Result<std::vector<WalkedFile>> walkDataPaths(const std::vector<std::string>& pa
 // Takes the text by value: it moves into the Document.
 Result<std::unique_ptr<Document>> loadDataText(const std::string& name, std::string text);
 
+// A load error of data text `text` (named `name`) as cfn-guard words it,
+// with guardvm's where and why after it: the data files' and --input-params'.
+Error dataLoadError(Error e, const std::string& name, std::string_view text);
+
 // `file:line:col: severity: message`, the source line and a caret under the
 // column (guardc's diagnostics).
 std::string diagnosticText(const Error& e, const std::string& text, const char* severity);

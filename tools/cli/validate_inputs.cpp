@@ -3,6 +3,7 @@
 #include "tools/cli/validate_inputs.h"
 
 #include "runtime/loader.h"
+#include "tools/cli/sources.h"
 
 namespace guard::cli {
 namespace {
@@ -178,11 +179,8 @@ Result<Unit> checkParams(const std::vector<ParamText>& params) {
   Document doc;
   const Node* acc = nullptr;
   for (const ParamText& p : params) {
-    auto node = parseInto(doc, p.text);
-    if (!node.ok())
-      return Error::plain(ErrorKind::DataSyntax,
-                          "Parser Error when parsing `Error encountered while parsing data file: " + p.name +
-                              ", data beginning with \n" + p.text.substr(0, 100) + "\n ...`");
+    auto node = parseDataInto(doc, p.text, p.name);
+    if (!node.ok()) return dataLoadError(node.takeError(), p.name, p.text);
     if (!acc) {
       acc = node.value();
       continue;
@@ -198,7 +196,7 @@ Result<Unit> mergeParamsInto(Document& doc, const std::vector<ParamText>& params
   if (params.empty()) return Unit{};
   const Node* acc = nullptr;
   for (const ParamText& p : params) {
-    auto node = parseInto(doc, p.text);
+    auto node = parseDataInto(doc, p.text, p.name);
     if (!node.ok()) return node.error();
     if (!acc) {
       acc = node.value();
