@@ -971,7 +971,10 @@ St Parser::filterPart(size_t open, size_t& p, QueryPart& out) {
   size_t q = open + 1;
   if (size_t r = q; capture(r, part.name)) q = r;
   auto conj = std::make_shared<Conjunction>();
-  if (St s = cnf(Items::Clause, q, *conj, "expected a clause in the filter"); s != St::Ok) return s;
+  // cfn-guard reads a filter's clauses as it reads `when` conditions (the same label).
+  if (St s = cnf(Items::Clause, q, *conj, "expected a clause in the filter", ErrorKind::RulesEmptyCondition);
+      s != St::Ok)
+    return s;
   q = skipWs(q);
   if (!at(q, ']')) return hard(q, "expected ']' to close the filter");
   part.filter = std::move(conj);
@@ -1391,7 +1394,10 @@ St Parser::rhs(size_t& p, size_t opPos, Clause& c, size_t& end) {
     std::string op(src_.substr(opPos, start - opPos));
     std::string text = "expected a value, a function call or a query after '" + op + "'";
     if (s == St::Hard) text += ": " + err_.msg;
-    return hard(start, std::move(text), ErrorKind::RulesMissingValue);
+    // cfn-guard names both of its failed alternatives here (the value, then the message).
+    const bool messageOpen = s == St::Hard && err_.kind == ErrorKind::RulesUnterminatedMessage;
+    return hard(start, std::move(text),
+                messageOpen ? ErrorKind::RulesValueThenUnterminatedMessage : ErrorKind::RulesMissingValue);
   }
   c.rhs = std::move(e);
   p = q;

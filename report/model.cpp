@@ -248,7 +248,7 @@ Unresolved unresolvedOf(const Program& p, const QValue& v) {
   u.traversedTo = v.node;
   if (v.part >= p.parts.size() || !v.node) return u;
   const Part& part = p.parts[v.part];
-  u.remainingQuery = p.remainingQuery(part.query, part.position);
+  u.remainingQuery = p.unresolvedRest(v.part, false);
   const Node* n = v.node;
   std::string at = pathLoc(n);
   // An interpolated part (`.%v`) has no key of its own: cfn-guard names its
@@ -264,19 +264,7 @@ Unresolved unresolvedOf(const Program& p, const QValue& v) {
                  at + ", Type = " + typeInfo(n) + ", Value = " + rustDebug(n);
       break;
     case guard::Unresolved::IndexOutOfRange: {
-      // cfn-guard passes the whole query here, not the rest of it; its parser
-      // puts a [*] after a variable that starts a query.
-      u.remainingQuery = p.remainingQuery(part.query, 0);
-      if (part.query < p.queries.size()) {
-        const auto& parts = p.queries[part.query].parts;
-        if (!parts.empty() && !p.str(parts[0]).empty() && p.str(parts[0])[0] == '%' &&
-            (parts.size() < 2 || p.str(parts[1]) != "[*]"))
-        {
-          std::string rest = p.remainingQuery(part.query, 1);
-          u.remainingQuery = p.str(parts[0]) + "[*]";
-          if (!rest.empty()) u.remainingQuery += (rest[0] == '[' ? "" : ".") + rest;
-        }
-      }
+      u.remainingQuery = p.unresolvedRest(v.part, true);
       u.reason = "Array Index out of bounds for path = " + at + " on index = " +
                  std::to_string(part.index) + " inside Array = " + listItemsDebug(n) +
                  ", remaining query = " + u.remainingQuery;

@@ -28,6 +28,15 @@
 namespace guard {
 namespace {
 
+// cfn-guard 3.1.1's Error::ParseError and Error::IncompatibleError texts,
+// which its functions raise.
+Error parserError(ErrorKind kind, const std::string& message) {
+  return Error::plain(kind, "Parser Error when parsing `" + message + "`");
+}
+Error incompatibleError(ErrorKind kind, const std::string& message) {
+  return Error::plain(kind, "Types or variable assignments are incompatible `" + message + "`");
+}
+
 enum BuiltinId {
   kCount,
   kJsonParse,
@@ -481,8 +490,15 @@ Result<ResultSet> fnJsonParse(const Args& a, Document& doc) {
   ResultSet out;
   Status0 s = forEachValue(a[0], [&](const Node* v) -> Status0 {
     if (v->kind != NodeKind::String) return okStatus();
+    // 3.1.1's text: serde_yaml's message under its YAML error's prefix.
+    constexpr const char* kYamlError = "Error parsing incoming YAML context ";
+    if (v->text().empty()) return Error::plain(ErrorKind::DataEmpty, std::string(kYamlError) + "EOF while parsing a value");
     Result<Node*> parsed = parseInto(doc, v->text());
-    if (!parsed.ok()) return parsed.takeError();
+    if (!parsed.ok()) {
+      Error e = parsed.takeError();
+      e.message = kYamlError + e.message;
+      return e;
+    }
     // The parsed document hangs under the string's path (/J, /J/a/0), and
     // all its values stand at the string's position.
     takePlaceOf(*parsed, v);
@@ -518,12 +534,12 @@ const Regex* cachedRegex(std::string_view pattern, Error& error) {
 Result<ResultSet> fnRegexReplace(const Args& a, Document& doc) {
   const Node* pattern = firstValue(a[1]);
   if (!pattern || pattern->kind != NodeKind::String)
-    return Error::plain(ErrorKind::FunctionArgument,
-                        "regex_replace function requires the second argument to be a string");
+    return parserError(ErrorKind::FunctionArgument,
+                       "regex_replace function requires the second argument to be a string");
   const Node* replacement = firstValue(a[2]);
   if (!replacement || replacement->kind != NodeKind::String)
-    return Error::plain(ErrorKind::FunctionArgument,
-                        "regex_replace function requires the third argument to be a string");
+    return parserError(ErrorKind::FunctionArgument,
+                       "regex_replace function requires the third argument to be a string");
   ResultSet out;
   const Regex* re = nullptr;
   Status0 s = forEachValue(a[0], [&](const Node* v) -> Status0 {
@@ -542,7 +558,7 @@ Result<ResultSet> fnRegexReplace(const Args& a, Document& doc) {
   return out;
 }
 
-Result<ResultSet> fnJoin(const Args& a, Document& doc) {
+Result<ResultSet> fnJoin(const Args& a, Document& doc, UnsatisfiedPart unsatisfied) {
   const Node* delim = firstValue(a[1]);
   std::string delimiter;
   if (delim && delim->kind == NodeKind::String) {
@@ -550,8 +566,8 @@ Result<ResultSet> fnJoin(const Args& a, Document& doc) {
   } else if (delim && delim->kind == NodeKind::Char) {
     delimiter = charText(delim->ch);
   } else {
-    return Error::plain(ErrorKind::FunctionArgument,
-                        "join function requires the second argument to be either a char or string");
+    return parserError(ErrorKind::FunctionArgument,
+                       "join function requires the second argument to be either a char or string");
   }
   std::string joined;
   const Node* first = nullptr;
@@ -559,11 +575,12 @@ Result<ResultSet> fnJoin(const Args& a, Document& doc) {
     const QValue& q = a[0][k];
     if (q.isUnresolved()) {
       std::string at = q.node ? " Path=" + where(q.node) + " Value=" + valueOnly(q.node) : "";
-      return Error::plain(ErrorKind::FunctionArgument, "Joining unresolved values is not allowed" + at);
+      if (unsatisfied) at += ", unsatisfied part " + unsatisfied(q);
+      return incompatibleError(ErrorKind::FunctionArgument, "Joining unresolved values is not allowed" + at);
     }
     if (q.node->kind != NodeKind::String)
-      return Error::plain(ErrorKind::FunctionArgument,
-                          "Joining non string values Path=" + where(q.node) + " Value=" + valueOnly(q.node));
+      return incompatibleError(ErrorKind::FunctionArgument,
+                               "Joining non string values Path=" + where(q.node) + " Value=" + valueOnly(q.node));
     if (!first) first = q.node;
     if (k) joined += delimiter;
     joined.append(q.node->text());
@@ -579,10 +596,10 @@ Result<ResultSet> fnSubstring(const Args& a, Document& doc) {
   };
   const auto from = offset(a[1]);
   if (!from)
-    return Error::plain(ErrorKind::FunctionArgument, "substring function requires the second argument to be a number");
+    return parserError(ErrorKind::FunctionArgument, "substring function requires the second argument to be a number");
   const auto to = offset(a[2]);
   if (!to)
-    return Error::plain(ErrorKind::FunctionArgument, "substring function requires the third argument to be a number");
+    return parserError(ErrorKind::FunctionArgument, "substring function requires the third argument to be a number");
   ResultSet out;
   Status0 s = forEachValue(a[0], [&](const Node* v) -> Status0 {
     if (v->kind != NodeKind::String) return okStatus();
@@ -649,7 +666,7 @@ Result<ResultSet> fnParseInt(const Args& a, Document& doc) {
       case NodeKind::String: {
         auto n = parseRustInt(v->text());
         if (!n)
-          return Error::plain(ErrorKind::FunctionConversion, "failed to convert a string: " + std::string(v->text()) +
+          return parserError(ErrorKind::FunctionConversion, "failed to convert a string: " + std::string(v->text()) +
                                                                  " into an integer at " + where(v));
         out.push_back(QValue::resolved(newInt(doc, *n, v)));
         break;
@@ -659,8 +676,8 @@ Result<ResultSet> fnParseInt(const Args& a, Document& doc) {
       case NodeKind::Char: {
         auto d = asciiDigit(v->ch);
         if (!d)
-          return Error::plain(ErrorKind::FunctionConversion,
-                              "failed to convert a character: " + charText(v->ch) + " into an integer at " + where(v));
+          return parserError(ErrorKind::FunctionConversion,
+                             "failed to convert a character: " + charText(v->ch) + " into an integer at " + where(v));
         out.push_back(QValue::resolved(newInt(doc, *d, v)));
         break;
       }
@@ -679,8 +696,8 @@ Result<ResultSet> fnParseFloat(const Args& a, Document& doc) {
       case NodeKind::String: {
         auto f = parseRustFloat(v->text());
         if (!f)
-          return Error::plain(ErrorKind::FunctionConversion,
-                              "failed to convert a string: " + std::string(v->text()) + " into a float at " + where(v));
+          return parserError(ErrorKind::FunctionConversion,
+                             "failed to convert a string: " + std::string(v->text()) + " into a float at " + where(v));
         out.push_back(QValue::resolved(newFloat(doc, *f, v)));
         break;
       }
@@ -689,8 +706,8 @@ Result<ResultSet> fnParseFloat(const Args& a, Document& doc) {
       case NodeKind::Char: {
         auto d = asciiDigit(v->ch);
         if (!d)
-          return Error::plain(ErrorKind::FunctionConversion,
-                              "failed to convert a character: " + charText(v->ch) + " into a float at " + where(v));
+          return parserError(ErrorKind::FunctionConversion,
+                             "failed to convert a character: " + charText(v->ch) + " into a float at " + where(v));
         out.push_back(QValue::resolved(newFloat(doc, double(*d), v)));
         break;
       }
@@ -715,8 +732,8 @@ Result<ResultSet> fnParseBoolean(const Args& a, Document& doc) {
       } else if (equalsIgnoreAsciiCase(v->text(), "false")) {
         out.push_back(QValue::resolved(newBool(doc, false, v)));
       } else {
-        return Error::plain(ErrorKind::FunctionConversion,
-                            "failed to convert a string: " + std::string(v->text()) + " into a boolean at " + where(v));
+        return parserError(ErrorKind::FunctionConversion,
+                           "failed to convert a string: " + std::string(v->text()) + " into a boolean at " + where(v));
       }
     }
     return okStatus();
@@ -747,16 +764,16 @@ Result<ResultSet> fnParseChar(const Args& a, Document& doc) {
     switch (v->kind) {
       case NodeKind::Int:
         if (v->i < 0 || v->i > 9)
-          return Error::plain(ErrorKind::FunctionConversion,
-                              "failed to convert an int: " + std::to_string(v->i) + " into a char at " + where(v));
+          return parserError(ErrorKind::FunctionConversion,
+                             "failed to convert an int: " + std::to_string(v->i) + " into a char at " + where(v));
         out.push_back(QValue::resolved(newChar(doc, uint32_t('0' + v->i), v)));
         break;
       case NodeKind::String: {
         const std::string_view t = v->text();
         // 3.1.1 checks the byte length, so one non-ASCII character is rejected.
         if (t.size() > 1)
-          return Error::plain(ErrorKind::FunctionConversion,
-                              "failed to convert an string: " + std::string(t) + " into a char at " + where(v));
+          return parserError(ErrorKind::FunctionConversion,
+                             "failed to convert an string: " + std::string(t) + " into a char at " + where(v));
         if (t.size() == 1) out.push_back(QValue::resolved(newChar(doc, static_cast<unsigned char>(t[0]), v)));
         break;
       }
@@ -801,19 +818,21 @@ const char* builtinName(int id) { return id >= 0 && id < kNumBuiltins ? kBuiltin
 int builtinCount() { return kNumBuiltins; }
 int builtinArity(int id) { return id >= 0 && id < kNumBuiltins ? kBuiltins[id].arity : -1; }
 
-Result<ResultSet> callBuiltin(int id, const std::vector<ResultSet>& args, Document& scratch) {
+Result<ResultSet> callBuiltin(int id, const std::vector<ResultSet>& args, Document& scratch,
+                              UnsatisfiedPart unsatisfied) {
   if (id < 0 || id >= kNumBuiltins)
     return Error::plain(ErrorKind::FunctionUnknown, "no such function (id " + std::to_string(id) + ") exists");
   const BuiltinInfo& info = kBuiltins[id];
   if (int(args.size()) != info.arity)
-    return Error::plain(ErrorKind::FunctionArgument,
-                        std::string(info.name) + " function requires " + std::to_string(info.arity) +
-                            " arguments be passed, but received " + std::to_string(args.size()));
+    return parserError(ErrorKind::FunctionArgument, std::string(info.name) + " function requires " +
+                                                        std::to_string(info.arity) +
+                                                        " arguments be passed, but received " +
+                                                        std::to_string(args.size()));
   switch (id) {
     case kCount: return fnCount(args, scratch);
     case kJsonParse: return fnJsonParse(args, scratch);
     case kRegexReplace: return fnRegexReplace(args, scratch);
-    case kJoin: return fnJoin(args, scratch);
+    case kJoin: return fnJoin(args, scratch, unsatisfied);
     case kSubstring: return fnSubstring(args, scratch);
     case kToUpper: return fnChangeCase(args, scratch, true);
     case kToLower: return fnChangeCase(args, scratch, false);

@@ -7,8 +7,11 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
+
+#include <llvm/ADT/STLFunctionalExtras.h>
 
 #include "runtime/document.h"
 #include "runtime/error.h"
@@ -23,10 +26,16 @@ int builtinArity(int id);
 // Ids are 0 .. builtinCount()-1, in the order of spec §12 (packs store them).
 int builtinCount();
 
+// The part of the query an unresolved member did not satisfy (the VM knows
+// the query; cfn-guard names it when join meets such a member).
+using UnsatisfiedPart = llvm::function_ref<std::string(const QValue&)>;
+
 // Evaluates built-in `id` over its argument result sets. New values are
 // allocated in `scratch` (a per-evaluation document). Errors are the
-// evaluation errors of §12.
-Result<ResultSet> callBuiltin(int id, const std::vector<ResultSet>& args, Document& scratch);
+// evaluation errors of §12, in cfn-guard 3.1.1's words (its ParseError and
+// IncompatibleError texts).
+Result<ResultSet> callBuiltin(int id, const std::vector<ResultSet>& args, Document& scratch,
+                              UnsatisfiedPart unsatisfied = nullptr);
 
 // Rust's char::is_lowercase / is_uppercase, from the case-mapping tables of
 // to_upper / to_lower (a letter that has an upper / lower case mapping). Used

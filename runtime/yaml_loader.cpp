@@ -737,7 +737,9 @@ bool YamlBuilder::onAlias(const yaml_event_t& ev) {
     attach(copyTree(doc_, anchors_[i].second));
     return true;
   }
-  return failAt(ev.start_mark, "unknown anchor");
+  // serde_yaml's text names no position here.
+  return fail(ErrorKind::DataSyntax, "unknown anchor", uint32_t(ev.start_mark.line + 1),
+              uint32_t(ev.start_mark.column + 1), byteOffsetOfChar(ev.start_mark.index));
 }
 
 // serde mode: serde_yaml refuses a map that repeats a key.

@@ -132,6 +132,7 @@ TEST(ErrorKinds, TheParserNamesTheFailuresCfnGuardLabels) {
   EXPECT_EQ(parseError("rule r { Properties.x == }").kind, ErrorKind::RulesMissingValue);
   EXPECT_EQ(parseError("rule r when { x exists }").kind, ErrorKind::RulesEmptyCondition);
   EXPECT_EQ(parseError("rule r { x exists << no end }").kind, ErrorKind::RulesUnterminatedMessage);
+  EXPECT_EQ(parseError("rule r { x == 'a' << no end }").kind, ErrorKind::RulesValueThenUnterminatedMessage);
   std::string deep = "rule r { x exists ";
   for (int i = 0; i < kMaxRuleNesting + 2; ++i) deep += "a { ";
   EXPECT_EQ(parseError(deep).kind, ErrorKind::RulesNestingLimit);

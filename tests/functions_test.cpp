@@ -147,7 +147,7 @@ TEST(BuiltinTable, NamesIdsAndArities) {
 
 TEST_F(FunctionsTest, WrongArityAndUnknownIdAreErrors) {
   EXPECT_EQ(err("substring", {{s("abc")}, {i(1)}}),
-            "substring function requires 3 arguments be passed, but received 2");  // functions/wrong-arity-error
+            "Parser Error when parsing `substring function requires 3 arguments be passed, but received 2`");  // functions/wrong-arity-error
   auto r = callBuiltin(-1, {{s("abc")}}, scratch);
   EXPECT_FALSE(r.ok());
 }
@@ -219,15 +219,15 @@ TEST_F(FunctionsTest, RegexReplaceExpandsMatchesOnly) {
 
 TEST_F(FunctionsTest, RegexReplaceArgumentErrors) {
   EXPECT_EQ(err("regex_replace", {{s("abc")}, {i(1)}, {s("X")}}),
-            "regex_replace function requires the second argument to be a string");
+            "Parser Error when parsing `regex_replace function requires the second argument to be a string`");
   EXPECT_EQ(err("regex_replace", {{s("abc")}, {regexLit("b")}, {s("X")}}),
-            "regex_replace function requires the second argument to be a string");
+            "Parser Error when parsing `regex_replace function requires the second argument to be a string`");
   EXPECT_EQ(err("regex_replace", {{s("abc")}, {}, {s("X")}}),
-            "regex_replace function requires the second argument to be a string");
+            "Parser Error when parsing `regex_replace function requires the second argument to be a string`");
   EXPECT_EQ(err("regex_replace", {{s("abc")}, {missing()}, {s("X")}}),
-            "regex_replace function requires the second argument to be a string");
+            "Parser Error when parsing `regex_replace function requires the second argument to be a string`");
   EXPECT_EQ(err("regex_replace", {{s("abc")}, {s("b")}, {b(true)}}),
-            "regex_replace function requires the third argument to be a string");
+            "Parser Error when parsing `regex_replace function requires the third argument to be a string`");
   EXPECT_NE(err("regex_replace", {{s("abc")}, {s("([a-z")}, {s("X")}}).find("invalid regular expression"),
             std::string::npos);
   // A regex that gives up on catastrophic backtracking is an evaluation error.
@@ -259,8 +259,16 @@ TEST_F(FunctionsTest, JoinErrors) {
   EXPECT_NE(m.find("Value=1"), std::string::npos) << m;
   // functions/join-unresolved-error
   EXPECT_NE(err("join", {{missing()}, {s(",")}}).find("Joining unresolved values is not allowed"), std::string::npos);
-  EXPECT_EQ(err("join", {{s("a")}, {i(1)}}), "join function requires the second argument to be either a char or string");
-  EXPECT_EQ(err("join", {{s("a")}, {}}), "join function requires the second argument to be either a char or string");
+  // 3.1.1's IncompatibleError text, naming the part of the query the member
+  // did not satisfy (which the VM tells).
+  auto named = callBuiltin(builtinId("join"), {{missing()}, {s(",")}}, scratch,
+                           [](const QValue&) { return std::string("B.C"); });
+  ASSERT_FALSE(named.ok());
+  EXPECT_EQ(named.error().message.rfind("Types or variable assignments are incompatible `Joining unresolved", 0), 0u)
+      << named.error().message;
+  EXPECT_EQ(named.error().message.substr(named.error().message.size() - 23), ", unsatisfied part B.C`");
+  EXPECT_EQ(err("join", {{s("a")}, {i(1)}}), "Parser Error when parsing `join function requires the second argument to be either a char or string`");
+  EXPECT_EQ(err("join", {{s("a")}, {}}), "Parser Error when parsing `join function requires the second argument to be either a char or string`");
 }
 
 // ---------------------------------------------------------------- substring
@@ -284,9 +292,9 @@ TEST_F(FunctionsTest, SubstringDropsOutOfRangeValues) {
 }
 
 TEST_F(FunctionsTest, SubstringErrors) {
-  EXPECT_EQ(err("substring", {{s("abc")}, {s("0")}, {i(1)}}), "substring function requires the second argument to be a number");
-  EXPECT_EQ(err("substring", {{s("abc")}, {i(0)}, {null()}}), "substring function requires the third argument to be a number");
-  EXPECT_EQ(err("substring", {{s("abc")}, {}, {i(1)}}), "substring function requires the second argument to be a number");
+  EXPECT_EQ(err("substring", {{s("abc")}, {s("0")}, {i(1)}}), "Parser Error when parsing `substring function requires the second argument to be a number`");
+  EXPECT_EQ(err("substring", {{s("abc")}, {i(0)}, {null()}}), "Parser Error when parsing `substring function requires the third argument to be a number`");
+  EXPECT_EQ(err("substring", {{s("abc")}, {}, {i(1)}}), "Parser Error when parsing `substring function requires the second argument to be a number`");
   EXPECT_FALSE(err("substring", {{s("caf\xC3\xA9")}, {i(0)}, {i(4)}}).empty());  // splits a character
 }
 
@@ -361,7 +369,7 @@ TEST_F(FunctionsTest, ParseInt) {
 
 TEST_F(FunctionsTest, ParseIntErrors) {
   EXPECT_EQ(err("parse_int", {{at("S", s("abc"), 0, 3)}}),
-            "failed to convert a string: abc into an integer at /S[L:0,C:3]");  // functions/parse-int-invalid-error
+            "Parser Error when parsing `failed to convert a string: abc into an integer at /S[L:0,C:3]`");  // functions/parse-int-invalid-error
   for (const char* bad : {"", "1.5", " 1", "1 ", "0x10", "9223372036854775808", "1_000", "+", "-"})
     EXPECT_FALSE(err("parse_int", {{s(bad)}}).empty()) << bad;
   EXPECT_NE(err("parse_int", {{ch('x')}}).find("failed to convert a character: x into an integer"), std::string::npos);
@@ -390,7 +398,7 @@ TEST_F(FunctionsTest, ParseFloat) {
 }
 
 TEST_F(FunctionsTest, ParseFloatErrors) {
-  EXPECT_EQ(err("parse_float", {{at("S", s("abc"), 2, 3)}}), "failed to convert a string: abc into a float at /S[L:2,C:3]");
+  EXPECT_EQ(err("parse_float", {{at("S", s("abc"), 2, 3)}}), "Parser Error when parsing `failed to convert a string: abc into a float at /S[L:2,C:3]`");
   for (const char* bad : {"", ".", "e5", "1e", "0x1p3", " 1", "1,5", "nan(1)", "infinit"})
     EXPECT_FALSE(err("parse_float", {{s(bad)}}).empty()) << bad;
   EXPECT_FALSE(err("parse_float", {{ch('a')}}).empty());
@@ -405,7 +413,7 @@ TEST_F(FunctionsTest, ParseBoolean) {
   EXPECT_FALSE(r[1].node->b);
   EXPECT_TRUE(r[2].node->b);
   EXPECT_EQ(err("parse_boolean", {{at("S", s("yes"), 0, 3)}}),
-            "failed to convert a string: yes into a boolean at /S[L:0,C:3]");  // parse-boolean-invalid-error
+            "Parser Error when parsing `failed to convert a string: yes into a boolean at /S[L:0,C:3]`");  // parse-boolean-invalid-error
   EXPECT_FALSE(err("parse_boolean", {{s("1")}}).empty());
   EXPECT_FALSE(err("parse_boolean", {{s(" true")}}).empty());
 }
@@ -440,9 +448,9 @@ TEST_F(FunctionsTest, ParseChar) {
 
 TEST_F(FunctionsTest, ParseCharErrors) {
   EXPECT_EQ(err("parse_char", {{at("S", s("abc"), 0, 3)}}),
-            "failed to convert an string: abc into a char at /S[L:0,C:3]");  // parse-char-long-string-error
+            "Parser Error when parsing `failed to convert an string: abc into a char at /S[L:0,C:3]`");  // parse-char-long-string-error
   EXPECT_EQ(err("parse_char", {{at("S", s("\xC3\xA9"), 0, 3)}}),
-            "failed to convert an string: \xC3\xA9 into a char at /S[L:0,C:3]");  // parse-char-multibyte-error
+            "Parser Error when parsing `failed to convert an string: \xC3\xA9 into a char at /S[L:0,C:3]`");  // parse-char-multibyte-error
   EXPECT_NE(err("parse_char", {{i(10)}}).find("failed to convert an int: 10 into a char"), std::string::npos);
   EXPECT_FALSE(err("parse_char", {{i(-1)}}).empty());
 }
@@ -590,16 +598,18 @@ TEST_F(FunctionsTest, JsonParseAliasesDuplicatesAndBigIntegers) {
   ASSERT_TRUE(b && b->kind == NodeKind::List && b->list.size == 2);
   EXPECT_EQ(pathOf(b->list.items[1]), "/b/1");
   EXPECT_EQ(err("json_parse", {{s("18446744073709551616")}}),
-            "invalid type: integer `18446744073709551616` as u128, expected any YAML value");
+            "Error parsing incoming YAML context " "invalid type: integer `18446744073709551616` as u128, expected any YAML value");
   EXPECT_EQ(err("json_parse", {{s("-9223372036854775809")}}),
-            "invalid type: integer `-9223372036854775809` as i128, expected any YAML value");
+            "Error parsing incoming YAML context " "invalid type: integer `-9223372036854775809` as i128, expected any YAML value");
   auto big = ok("json_parse", {{s("123456789012345678901234567890123456789012")}});  // beyond 128 bits: a float
   ASSERT_EQ(big.size(), 1u);
   EXPECT_EQ(big[0].node->kind, NodeKind::Float);
-  EXPECT_EQ(err("json_parse", {{s(R"({"a": 1, "a": 2})")}}), "duplicate entry with key \"a\"");
+  EXPECT_EQ(err("json_parse", {{s(R"({"a": 1, "a": 2})")}}), "Error parsing incoming YAML context " "duplicate entry with key \"a\"");
   EXPECT_FALSE(err("json_parse", {{s("{1: a}")}}).empty());     // keys must be strings
   EXPECT_FALSE(err("json_parse", {{s("{0x1F: a}")}}).empty());  // 0x1F is an int here
   EXPECT_FALSE(err("json_parse", {{s("!!bool yes")}}).empty());
+  EXPECT_EQ(err("json_parse", {{s("")}}), "Error parsing incoming YAML context EOF while parsing a value");
+  EXPECT_EQ(err("json_parse", {{s("*x")}}), "Error parsing incoming YAML context unknown anchor");
 }
 
 }  // namespace

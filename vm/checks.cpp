@@ -90,8 +90,10 @@ Status Machine::checkUnary(const ClauseInfo& c, uint32_t clauseId, const ResultS
             case NodeKind::String: b = n->str.size == 0; break;
             case NodeKind::Bool: b = false; break;
             default:
-              fail(ErrorKind::EvalError, std::string("Attempting EMPTY operation on type ") + nodeKindName(n->kind) +
-                                             " that does not support it");
+              fail(ErrorKind::EvalError, std::string("Types or variable assignments are incompatible `Attempting "
+                                                     "EMPTY operation on type ") +
+                                             nodeKindName(n->kind) + " that does not support it at " + pathOf(n) +
+                                             "[L:" + std::to_string(n->line) + ",C:" + std::to_string(n->col) + "]`");
               return Status::Skip;
           }
         }

@@ -255,8 +255,25 @@ Status Machine::ruleRef(const RuleRefInfo& ref, uint32_t& which) {
   }
   if (!found)
     fail(ErrorKind::EvalRuleNotFound,
-         "Rule " + name + " was not found in the rules file (referenced at line " + std::to_string(ref.line) + ")");
+         "There was no variable or value object to resolve. Error = `Rule " + name +
+             " by that name does not exist, Rule Names = " + ruleNames(RuleKind::Named) + "` (referenced at line " +
+             std::to_string(ref.line) + ")");
   return s;
+}
+
+// The names of the file's rules of one kind, each once, in the file's order,
+// as 3.1.1's errors list them (in its hash order, which varies from run to run).
+std::string Machine::ruleNames(RuleKind kind) const {
+  std::vector<std::string_view> names;
+  for (uint32_t ri : P.files[file_].rules) {
+    const RuleInfo& r = P.rules[ri];
+    if (r.kind != kind) continue;
+    std::string_view n = P.str(r.name);
+    if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
+  }
+  std::string out = "[";
+  for (size_t i = 0; i < names.size(); ++i) out += (i ? ", \"" : "\"") + std::string(names[i]) + "\"";
+  return out + "]";
 }
 
 Status Machine::paramCall(const ParamCallInfo& call, const ResultSet* args, Frame& caller,
@@ -266,8 +283,9 @@ Status Machine::paramCall(const ParamCallInfo& call, const ResultSet* args, Fram
     const RuleInfo& r = P.rules[ri];
     if (r.kind != RuleKind::Parameterized || P.str(r.name) != name) continue;
     if (r.numParams != call.numArgs) {
-      fail(ErrorKind::EvalError, "Parameterized rule " + name + " expects " + std::to_string(r.numParams) +
-                                     " arguments but was called with " + std::to_string(call.numArgs));
+      fail(ErrorKind::EvalError, "Types or variable assignments are incompatible `Arity mismatch for called "
+                                 "parameter rule " + name + ", expected " + std::to_string(r.numParams) + ", got " +
+                                     std::to_string(call.numArgs) + "`");
       return Status::Skip;
     }
     Frame frame;
@@ -286,7 +304,9 @@ Status Machine::paramCall(const ParamCallInfo& call, const ResultSet* args, Fram
     if (trace_) tclose(trec, s);
     return s;
   }
-  fail(ErrorKind::EvalRuleNotFound, "Parameterized rule " + name + " was not found in the rules file");
+  fail(ErrorKind::EvalRuleNotFound, "There was no variable or value object to resolve. Error = `Parameterized Rule "
+                                    "with name " + name + " was not found, candidate " +
+                                        ruleNames(RuleKind::Parameterized) + "`");
   return Status::Skip;
 }
 

@@ -492,14 +492,20 @@ static void forgetKeyIds(Node* n, uint32_t depth) {
   }
 }
 
+// A function call, checked as 3.1.1 checks it at evaluation (name, then
+// arity), with its texts.
 bool Machine::call(const CallInfo& c, const ResultSet* args, ResultSet& out) {
-  if (c.builtin < 0) return fail(ErrorKind::FunctionUnknown, "No function named " + P.str(c.name) + " was found");
+  if (c.builtin < 0)
+    return fail(ErrorKind::FunctionUnknown, "Parser Error when parsing `no such function named " + P.str(c.name) + " exists`");
   if (builtinArity(c.builtin) != c.numArgs)
-    return fail(ErrorKind::FunctionArgument, "Function " + P.str(c.name) + " expects " +
-                                                 std::to_string(builtinArity(c.builtin)) + " arguments, but " +
-                                                 std::to_string(c.numArgs) + " were given");
+    return fail(ErrorKind::FunctionArgument, "Parser Error when parsing `" + P.str(c.name) + " function requires " +
+                                                 std::to_string(builtinArity(c.builtin)) +
+                                                 " arguments be passed, but received " + std::to_string(c.numArgs) + "`");
   std::vector<ResultSet> argv(args, args + c.numArgs);
-  auto r = callBuiltin(c.builtin, argv, scratch());
+  auto unsatisfied = [&](const QValue& v) {
+    return P.unresolvedRest(v.part, v.reason == guard::Unresolved::IndexOutOfRange);
+  };
+  auto r = callBuiltin(c.builtin, argv, scratch(), unsatisfied);
   if (!r.ok()) return fail(r.takeError());
   out = std::move(r.value());
   // Maps built by functions (json_parse) are searched by key text, not by

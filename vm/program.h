@@ -255,6 +255,12 @@ struct Program {
 
   // Remaining query text from part `position` of query `q` on (spec: remaining_query).
   std::string remainingQuery(uint32_t q, uint32_t position) const;
+  // What cfn-guard names as the rest of the query of a member left
+  // unresolved at `part` (its remaining_query, join's "unsatisfied part"):
+  // the text from that part on, except for an index out of range, where it
+  // passes the whole query (with the [*] its parser puts after a variable
+  // that starts a query).
+  std::string unresolvedRest(uint32_t part, bool indexOutOfRange) const;
 
  private:
   std::unordered_map<std::string, uint32_t> stringIndex_;

@@ -349,13 +349,16 @@ Result<std::string> readStdin(uint64_t limit) {
 // messages are more precise; its error kinds say which label each maps to
 // (guardc keeps printing its own messages).
 static std::string cfnGuardContext(const Error& e, const std::string& fileName) {
+  static const char* const kMissingValue =
+      "expecting either a property access \"engine.core\" or value like \"string\" or [\"this\", \"that\"]";
+  static const char* const kUnterminatedMessage = "Unable to find a closing >> tag for message";
   switch (e.kind) {
-    case ErrorKind::RulesMissingValue:
-      return "expecting either a property access \"engine.core\" or value like \"string\" or [\"this\", \"that\"]";
+    case ErrorKind::RulesMissingValue: return kMissingValue;
+    case ErrorKind::RulesValueThenUnterminatedMessage: return std::string(kMissingValue) + "/" + kUnterminatedMessage;
     case ErrorKind::RulesEmptyCondition:
       return "There were no clauses present " + fileName + "#" + std::to_string(e.line) + "@" +
              std::to_string(e.column);
-    case ErrorKind::RulesUnterminatedMessage: return "Unable to find a closing >> tag for message";
+    case ErrorKind::RulesUnterminatedMessage: return kUnterminatedMessage;
     case ErrorKind::RulesNestingLimit:
       return e.message;  // guardvm's own limit, which cfn-guard has no text for: said in our words
     default: return "";

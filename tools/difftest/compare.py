@@ -19,6 +19,7 @@ candidate only if it differs at the same level with the same first kind.
 """
 
 import json
+import re
 
 # JSON locations (indices as *) of lists whose order cfn-guard randomises in validate -o json.
 UNORDERED_LISTS = set()
@@ -166,10 +167,19 @@ def diff(ref, gv):
     return None
 
 
+# Name lists cfn-guard prints in its hash order, which changes from run to run.
+_HASH_ORDERED = re.compile(r'(Rule Names = |candidate )\[([^\]]*)\]')
+
+
+def _hash_order_sorted(text):
+    return _HASH_ORDERED.sub(lambda m: m.group(1) + "[" + ", ".join(sorted(m.group(2).split(", "))) + "]",
+                             text)
+
+
 def stderr_agrees(ref, gv):
     """guardvm's error text starts with cfn-guard's: it may add where and why after it."""
-    r = ref.get("stderr_text", "").rstrip()
-    return gv.get("stderr_text", "").startswith(r)
+    r = _hash_order_sorted(ref.get("stderr_text", "").rstrip())
+    return _hash_order_sorted(gv.get("stderr_text", "")).startswith(r)
 
 
 def rule_status_details(ref, gv):
