@@ -18,6 +18,7 @@
 
 #include "runtime/json_writer.h"
 #include "runtime/line_table.h"
+#include "runtime/rust_debug.h"
 #include "report/report.h"
 
 namespace guard::vm::report {
@@ -149,10 +150,9 @@ std::string notComparableReason(CmpOp op, const Node* from, const Node* to, bool
 std::string pathLoc(const Node* n);
 // "Path=/a/b[L:3,C:4] Value=<value-only form>" (PathAwareValue's Display).
 std::string pathValue(const Node* n);
-// Rust {:?} of a PathAwareValue: String((Path("/s", Location { line: 0, col: 3 }), "x")).
-std::string rustDebug(const Node* n);
-// Rust {:?} of an f64: 1.0, 1e20, 1.5e-7.
-std::string floatDebug(double d);
+// Rust {:?} of a PathAwareValue and of an f64 (runtime/rust_debug.h).
+using guard::floatDebug;
+using guard::rustDebug;
 
 // The UnResolved of an unresolved query member (reason texts of §9.3).
 Unresolved unresolvedOf(const Program& p, const QValue& v);

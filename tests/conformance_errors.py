@@ -17,8 +17,6 @@ import sys
 
 # Cases whose text differs on purpose or is not matched yet (docs/compatibility.md).
 KNOWN = {
-    # 3.1.1 appends its Rust debug dump of the offending value; guardvm does not.
-    "variables/interpolation-non-string-error",
     # 3.1.1's parse error names both alternatives (a value, then a range); guardvm the first.
     "operators/range-mixed-parse-error",
 }

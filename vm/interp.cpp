@@ -256,18 +256,20 @@ Status Machine::ruleRef(const RuleRefInfo& ref, uint32_t& which) {
   if (!found)
     fail(ErrorKind::EvalRuleNotFound,
          "There was no variable or value object to resolve. Error = `Rule " + name +
-             " by that name does not exist, Rule Names = " + ruleNames(RuleKind::Named) + "` (referenced at line " +
+             " by that name does not exist, Rule Names = " + ruleNames(false) + "` (referenced at line " +
              std::to_string(ref.line) + ")");
   return s;
 }
 
-// The names of the file's rules of one kind, each once, in the file's order,
-// as 3.1.1's errors list them (in its hash order, which varies from run to run).
-std::string Machine::ruleNames(RuleKind kind) const {
+// The names of the file's parameterized rules, or of its other rules (the
+// default rule, "<file>/default", among them), each once, in the file's
+// order, as 3.1.1's errors list them (in its hash order, which varies from
+// run to run).
+std::string Machine::ruleNames(bool parameterized) const {
   std::vector<std::string_view> names;
   for (uint32_t ri : P.files[file_].rules) {
     const RuleInfo& r = P.rules[ri];
-    if (r.kind != kind) continue;
+    if ((r.kind == RuleKind::Parameterized) != parameterized) continue;
     std::string_view n = P.str(r.name);
     if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
   }
@@ -306,7 +308,7 @@ Status Machine::paramCall(const ParamCallInfo& call, const ResultSet* args, Fram
   }
   fail(ErrorKind::EvalRuleNotFound, "There was no variable or value object to resolve. Error = `Parameterized Rule "
                                     "with name " + name + " was not found, candidate " +
-                                        ruleNames(RuleKind::Parameterized) + "`");
+                                        ruleNames(true) + "`");
   return Status::Skip;
 }
 

@@ -2,6 +2,7 @@
 // (`.%name`) and built-in function calls of the interpreter (part of
 // Machine, vm/machine.h). Called from the dispatch loop (interp.cpp) and the
 // query steps.
+#include "runtime/rust_debug.h"
 #include "vm/machine.h"
 
 namespace guard::vm::machine {
@@ -461,12 +462,16 @@ bool Machine::stepInterp(ResultSet& set, const Part& part, uint32_t partId, Fram
       const uint32_t count = isList ? k->list.size : 1;
       for (uint32_t i = 0; i < count; ++i) {
         const Node* key = isList ? k->list.items[i] : k;
-        if (key->kind != NodeKind::String)
+        if (key->kind != NodeKind::String) {
+          // 3.1.1 ends with its Rust debug of (path, value) of the offending value.
+          std::string dump;
+          appendDebugPath(dump, pathOf(k), k->line, k->col);
           return fail(ErrorKind::EvalError,
                       "Comparing incoming context with literals or dynamic results wasn't possible "
                       "`Variable projections inside Query " +
-                          P.remainingQuery(part.query, 0) + ", is returning a non-string value for key " + typeInfo(k) +
-                          "`");
+                          P.queryText(part.query) + ", is returning a non-string value for key " + typeInfo(k) +
+                          ", (" + dump + ", " + rustDebug(k) + ")`");
+        }
         if (const Node* hit = D.lookupKeyText(n, key->text()))
           tmp.push_back(v.child(hit));
         else

@@ -276,7 +276,7 @@ class Machine {
   bool stepInterp(ResultSet& set, const Part& part, uint32_t partId, Frame& frame, const Node* self,
                   ResultSet& tmp);
   bool call(const CallInfo& c, const ResultSet* args, ResultSet& out);
-  std::string ruleNames(RuleKind kind) const;
+  std::string ruleNames(bool parameterized) const;
   void capture(const Part& part, const Node* map, const KeyAt& key);
 
   // ---- checks

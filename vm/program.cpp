@@ -28,13 +28,16 @@ std::string Program::remainingQuery(uint32_t q, uint32_t position) const {
 std::string Program::unresolvedRest(uint32_t partId, bool indexOutOfRange) const {
   if (partId >= parts.size()) return std::string();
   const Part& part = parts[partId];
-  if (!indexOutOfRange) return remainingQuery(part.query, part.position);
-  std::string whole = remainingQuery(part.query, 0);
-  if (part.query >= queries.size()) return whole;
-  const auto& qp = queries[part.query].parts;
+  return indexOutOfRange ? queryText(part.query) : remainingQuery(part.query, part.position);
+}
+
+std::string Program::queryText(uint32_t q) const {
+  std::string whole = remainingQuery(q, 0);
+  if (q >= queries.size()) return whole;
+  const auto& qp = queries[q].parts;
   if (qp.empty() || str(qp[0]).empty() || str(qp[0])[0] != '%' || (qp.size() >= 2 && str(qp[1]) == "[*]"))
     return whole;
-  std::string rest = remainingQuery(part.query, 1);
+  std::string rest = remainingQuery(q, 1);
   std::string out = str(qp[0]) + "[*]";
   if (!rest.empty()) out += (rest[0] == '[' ? "" : ".") + rest;
   return out;

@@ -261,6 +261,9 @@ struct Program {
   // passes the whole query (with the [*] its parser puts after a variable
   // that starts a query).
   std::string unresolvedRest(uint32_t part, bool indexOutOfRange) const;
+  // The whole text of query `q` as cfn-guard prints it: its parser puts a
+  // [*] after a variable that starts a query (`%v.x` is `%v[*].x`).
+  std::string queryText(uint32_t q) const;
 
  private:
   std::unordered_map<std::string, uint32_t> stringIndex_;
