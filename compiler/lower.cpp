@@ -725,8 +725,16 @@ uint8_t Lowerer::lowerAccess(const ast::Clause& c) {
     emit(Op::CHECK_UNARY, t, left, clauseId);
   } else {
     uint8_t right = newReg();  // always left + 1
-    lowerQuery(c.query, left);
-    lowerExpr(*c.rhs, right);
+    // cfn-guard resolves a query or call on the right before the left-hand
+    // query: its records come first, and its error wins when both sides
+    // fail. A literal cannot record or fail, so it stays after the query.
+    if (c.rhs->kind == ast::ExprKind::Literal) {
+      lowerQuery(c.query, left);
+      lowerExpr(*c.rhs, right);
+    } else {
+      lowerExpr(*c.rhs, right);
+      lowerQuery(c.query, left);
+    }
     emit(Op::CHECK_BINARY, t, left, clauseId);
   }
   return t;

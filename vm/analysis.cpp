@@ -96,6 +96,9 @@ bool cannotRaise(const Program& P, uint32_t func, size_t from, bool guarded, uin
 // The first conjunct is the instruction shape
 //   ST_SET t0 SKIP; CLAUSE_BEGIN; Q_THIS rX; Q_KEY rX .Type;
 //   (Q_LIT rX+1 lit | Q_VAR rX+1 upN sM); CHECK_BINARY tY, rX; ST_CONJ t0, tY
+// where the compiler puts a variable before Q_THIS (it evaluates the right
+// side of a comparison first, as cfn-guard does, unless it is a literal);
+// packs compiled before session 16 have it after Q_KEY: both are read.
 // kEqString is `Type == 'string'`, decided by eq alone; kPredicate is any
 // other comparison, decided by running CHECK_BINARY's comparison on the type
 // string (guardFirstConjunct).
@@ -105,14 +108,17 @@ TypeGuardFact analyzeTypeGuard(const Program& P, uint32_t func) {
   const auto& c = f.code;
   if (f.kind != FuncKind::Cnf || c.size() < 8) return none;
   if (c[0].op != Op::ST_SET || c[0].a != 0 || Status(c[0].c) != Status::Skip) return none;
-  if (c[1].op != Op::CLAUSE_BEGIN || c[2].op != Op::Q_THIS || c[3].op != Op::Q_KEY ||
-      (c[4].op != Op::Q_LIT && c[4].op != Op::Q_VAR) || c[5].op != Op::CHECK_BINARY ||
-      c[6].op != Op::ST_CONJ)
+  const bool rhsFirst = c[2].op == Op::Q_VAR;
+  const Instr& self = c[rhsFirst ? 3 : 2];
+  const Instr& key = c[rhsFirst ? 4 : 3];
+  const Instr& rhs = c[rhsFirst ? 2 : 4];
+  if (c[1].op != Op::CLAUSE_BEGIN || self.op != Op::Q_THIS || key.op != Op::Q_KEY ||
+      (rhs.op != Op::Q_LIT && rhs.op != Op::Q_VAR) || c[5].op != Op::CHECK_BINARY || c[6].op != Op::ST_CONJ)
     return none;
-  const uint32_t rx = c[2].a;
-  if (c[3].a != rx || c[4].a != rx + 1 || c[5].b != rx) return none;
-  if (P.parts[c[3].c].kind != PartKind::Key || P.str(P.parts[c[3].c].key) != "Type") return none;
-  if (c[4].op == Op::Q_VAR && c[4].b == 0) return none;  // a variable of the filter itself
+  const uint32_t rx = self.a;
+  if (key.a != rx || rhs.a != rx + 1 || c[5].b != rx) return none;
+  if (P.parts[key.c].kind != PartKind::Key || P.str(P.parts[key.c].key) != "Type") return none;
+  if (rhs.op == Op::Q_VAR && rhs.b == 0) return none;  // a variable of the filter itself
   if (c[6].a != 0 || c[6].b != c[5].a || c[5].a == 0) return none;
   uint32_t depth = 0;
   size_t literalNodes = 0;
@@ -121,16 +127,16 @@ TypeGuardFact analyzeTypeGuard(const Program& P, uint32_t func) {
   TypeGuardFact g;
   g.depth = depth;
   g.literalNodes = literalNodes;
-  g.typeKey = P.parts[c[3].c].key;
-  g.rhsVariable = c[4].op == Op::Q_VAR;
+  g.typeKey = P.parts[key.c].key;
+  g.rhsVariable = rhs.op == Op::Q_VAR;
   if (g.rhsVariable) {
-    g.varDepth = c[4].b;
-    g.varSlot = c[4].c;
+    g.varDepth = rhs.b;
+    g.varSlot = rhs.c;
   } else {
-    g.literal = c[4].c;
+    g.literal = rhs.c;
   }
   g.clause = c[5].c;
-  g.kind = c[4].op == Op::Q_LIT && P.literals[c[4].c]->kind == NodeKind::String && ci.op == CmpOp::Eq &&
+  g.kind = rhs.op == Op::Q_LIT && P.literals[rhs.c]->kind == NodeKind::String && ci.op == CmpOp::Eq &&
                    !ci.opNegated && !ci.clauseNegated
                ? TypeGuardFact::kEqString
                : TypeGuardFact::kPredicate;
