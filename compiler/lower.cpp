@@ -967,12 +967,15 @@ void Lowerer::lowerInterpolation(const std::vector<ast::QueryPart>& parts, size_
     P.parts[part].index = next.index;
   } else if (next.kind != PartKind::Key && next.kind != PartKind::Interpolate && !isAllIndices(next)) {
     // (cfn-guard parses `.%v` as a key part too, so `.%a.%b` is allowed.)
+    // The query's second part, as 3.1.1's parser has it: the [*] it puts
+    // after a leading variable (Program::queryText) when the text has none.
     const uint32_t q = P.parts[part].query;
     const auto& texts = P.queries[q].parts;
-    P.parts[part].key = P.intern(
-        "Types or variable assignments are incompatible `This type of query " +
-        (texts.size() > 1 ? P.str(texts[1]) : std::string()) +
-        " based variable interpolation is not supported map, " + P.remainingQuery(q, 0) + "`");
+    const bool implicitAll = !texts.empty() && !P.str(texts[0]).empty() && P.str(texts[0])[0] == '%' &&
+                             (texts.size() < 2 || P.str(texts[1]) != "[*]");
+    const std::string second = implicitAll ? "[*]" : texts.size() > 1 ? P.str(texts[1]) : std::string();
+    P.parts[part].key = P.intern("Types or variable assignments are incompatible `This type of query " + second +
+                                 " based variable interpolation is not supported map, " + P.queryText(q) + "`");
   }
 }
 
