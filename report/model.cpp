@@ -29,12 +29,6 @@ const char* statusWord(Status s) {
   }
 }
 
-std::string pathLoc(const Node* n) {
-  std::string s = pathOf(n);
-  s += "[L:" + std::to_string(n->line) + ",C:" + std::to_string(n->col) + "]";
-  return s;
-}
-
 std::string pathValue(const Node* n) { return "Path=" + pathLoc(n) + " Value=" + valueOnly(n); }
 
 

@@ -146,8 +146,8 @@ std::string notComparableReason(CmpOp op, const Node* from, const Node* to, bool
 
 // ---- text helpers (cfn-guard's Display / Debug forms)
 
-// "/a/b[L:3,C:4]" (zero-based location).
-std::string pathLoc(const Node* n);
+// "/a/b[L:3,C:4]" (zero-based location), built in runtime for errors and reports alike.
+using guard::pathLoc;
 // "Path=/a/b[L:3,C:4] Value=<value-only form>" (PathAwareValue's Display).
 std::string pathValue(const Node* n);
 // Rust {:?} of a PathAwareValue and of an f64 (runtime/rust_debug.h).

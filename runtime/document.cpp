@@ -219,4 +219,10 @@ std::string pathOf(const Node* n) {
   return s;
 }
 
+std::string pathLoc(const Node* n) {
+  std::string s = pathOf(n);
+  s += "[L:" + std::to_string(n->line) + ",C:" + std::to_string(n->col) + "]";
+  return s;
+}
+
 }  // namespace guard

@@ -270,6 +270,9 @@ class Document {
 
 // JSON-pointer-like path of a data node: "/Resources/A/Type", "/Tags/0"; "" for literals.
 std::string pathOf(const Node* n);
+// pathOf with the node's 0-based position, as 3.1.1 prints a value's place in
+// reports and errors: "/Resources/A/Type[L:3,C:4]".
+std::string pathLoc(const Node* n);
 void appendPath(std::string& out, const Node* n);
 
 }  // namespace guard

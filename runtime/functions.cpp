@@ -133,13 +133,6 @@ Node* newChar(Document& doc, uint32_t cp, const Node* from) {
   return n;
 }
 
-// "/S[L:0,C:3]": a value's path and 0-based position, as 3.1.1 prints them.
-std::string where(const Node* n) {
-  std::string s = pathOf(n);
-  s += "[L:" + std::to_string(n->line) + ",C:" + std::to_string(n->col) + "]";
-  return s;
-}
-
 // The first member of a scalar argument (§12.1); nullptr when it is missing
 // or unresolved.
 const Node* firstValue(const ResultSet& arg) {
@@ -574,13 +567,13 @@ Result<ResultSet> fnJoin(const Args& a, Document& doc, UnsatisfiedPart unsatisfi
   for (size_t k = 0; k < a[0].size(); ++k) {
     const QValue& q = a[0][k];
     if (q.isUnresolved()) {
-      std::string at = q.node ? " Path=" + where(q.node) + " Value=" + valueOnly(q.node) : "";
+      std::string at = q.node ? " Path=" + pathLoc(q.node) + " Value=" + valueOnly(q.node) : "";
       if (unsatisfied) at += ", unsatisfied part " + unsatisfied(q);
       return incompatibleError(ErrorKind::FunctionArgument, "Joining unresolved values is not allowed" + at);
     }
     if (q.node->kind != NodeKind::String)
       return incompatibleError(ErrorKind::FunctionArgument,
-                               "Joining non string values Path=" + where(q.node) + " Value=" + valueOnly(q.node));
+                               "Joining non string values Path=" + pathLoc(q.node) + " Value=" + valueOnly(q.node));
     if (!first) first = q.node;
     if (k) joined += delimiter;
     joined.append(q.node->text());
@@ -609,7 +602,7 @@ Result<ResultSet> fnSubstring(const Args& a, Document& doc) {
     if (!isCharBoundary(text, *from) || !isCharBoundary(text, *to))
       return Error::plain(ErrorKind::FunctionArgument,
                           "substring offsets " + std::to_string(*from) + ".." + std::to_string(*to) +
-                              " are not on character boundaries of the string at " + where(v));
+                              " are not on character boundaries of the string at " + pathLoc(v));
     out.push_back(QValue::resolved(newString(doc, text.substr(*from, *to - *from), v)));
     return okStatus();
   });
@@ -667,7 +660,7 @@ Result<ResultSet> fnParseInt(const Args& a, Document& doc) {
         auto n = parseRustInt(v->text());
         if (!n)
           return parserError(ErrorKind::FunctionConversion, "failed to convert a string: " + std::string(v->text()) +
-                                                                 " into an integer at " + where(v));
+                                                                 " into an integer at " + pathLoc(v));
         out.push_back(QValue::resolved(newInt(doc, *n, v)));
         break;
       }
@@ -677,7 +670,7 @@ Result<ResultSet> fnParseInt(const Args& a, Document& doc) {
         auto d = asciiDigit(v->ch);
         if (!d)
           return parserError(ErrorKind::FunctionConversion,
-                             "failed to convert a character: " + charText(v->ch) + " into an integer at " + where(v));
+                             "failed to convert a character: " + charText(v->ch) + " into an integer at " + pathLoc(v));
         out.push_back(QValue::resolved(newInt(doc, *d, v)));
         break;
       }
@@ -697,7 +690,7 @@ Result<ResultSet> fnParseFloat(const Args& a, Document& doc) {
         auto f = parseRustFloat(v->text());
         if (!f)
           return parserError(ErrorKind::FunctionConversion,
-                             "failed to convert a string: " + std::string(v->text()) + " into a float at " + where(v));
+                             "failed to convert a string: " + std::string(v->text()) + " into a float at " + pathLoc(v));
         out.push_back(QValue::resolved(newFloat(doc, *f, v)));
         break;
       }
@@ -707,7 +700,7 @@ Result<ResultSet> fnParseFloat(const Args& a, Document& doc) {
         auto d = asciiDigit(v->ch);
         if (!d)
           return parserError(ErrorKind::FunctionConversion,
-                             "failed to convert a character: " + charText(v->ch) + " into a float at " + where(v));
+                             "failed to convert a character: " + charText(v->ch) + " into a float at " + pathLoc(v));
         out.push_back(QValue::resolved(newFloat(doc, double(*d), v)));
         break;
       }
@@ -733,7 +726,7 @@ Result<ResultSet> fnParseBoolean(const Args& a, Document& doc) {
         out.push_back(QValue::resolved(newBool(doc, false, v)));
       } else {
         return parserError(ErrorKind::FunctionConversion,
-                           "failed to convert a string: " + std::string(v->text()) + " into a boolean at " + where(v));
+                           "failed to convert a string: " + std::string(v->text()) + " into a boolean at " + pathLoc(v));
       }
     }
     return okStatus();
@@ -765,7 +758,7 @@ Result<ResultSet> fnParseChar(const Args& a, Document& doc) {
       case NodeKind::Int:
         if (v->i < 0 || v->i > 9)
           return parserError(ErrorKind::FunctionConversion,
-                             "failed to convert an int: " + std::to_string(v->i) + " into a char at " + where(v));
+                             "failed to convert an int: " + std::to_string(v->i) + " into a char at " + pathLoc(v));
         out.push_back(QValue::resolved(newChar(doc, uint32_t('0' + v->i), v)));
         break;
       case NodeKind::String: {
@@ -773,7 +766,7 @@ Result<ResultSet> fnParseChar(const Args& a, Document& doc) {
         // 3.1.1 checks the byte length, so one non-ASCII character is rejected.
         if (t.size() > 1)
           return parserError(ErrorKind::FunctionConversion,
-                             "failed to convert an string: " + std::string(t) + " into a char at " + where(v));
+                             "failed to convert an string: " + std::string(t) + " into a char at " + pathLoc(v));
         if (t.size() == 1) out.push_back(QValue::resolved(newChar(doc, static_cast<unsigned char>(t[0]), v)));
         break;
       }

@@ -33,7 +33,9 @@ using UnsatisfiedPart = llvm::function_ref<std::string(const QValue&)>;
 // Evaluates built-in `id` over its argument result sets. New values are
 // allocated in `scratch` (a per-evaluation document). Errors are the
 // evaluation errors of §12, in cfn-guard 3.1.1's words (its ParseError and
-// IncompatibleError texts).
+// IncompatibleError texts). Every value returned is new and starts a query of
+// its own: no case conversion chosen (QValue::conv 0, spec §6.3), whatever
+// the arguments' members carried.
 Result<ResultSet> callBuiltin(int id, const std::vector<ResultSet>& args, Document& scratch,
                               UnsatisfiedPart unsatisfied = nullptr);
 

@@ -154,6 +154,37 @@ TEST_F(FunctionsTest, WrongArityAndUnknownIdAreErrors) {
 
 // ---------------------------------------------------------------- count
 
+// A call's values start a query of their own (spec §6.3): the VM does not
+// reset their case conversion, so no built-in may pass an argument's on.
+TEST_F(FunctionsTest, ResultsCarryNoCaseConversionOfTheirArguments) {
+  auto converted = [](std::initializer_list<QValue> members) {
+    ResultSet set(members);
+    for (QValue& q : set) q.conv = 3;
+    return set;
+  };
+  const std::pair<const char*, std::vector<ResultSet>> calls[] = {
+      {"count", {converted({s("a")})}},
+      {"json_parse", {converted({s(R"({"a": [1]})")})}},
+      {"regex_replace", {converted({s("abc")}), converted({s("b")}), converted({s("x")})}},
+      {"join", {converted({s("a"), s("b")}), converted({s(",")})}},
+      {"substring", {converted({s("abc")}), converted({i(0)}), converted({i(2)})}},
+      {"to_upper", {converted({s("a")})}},
+      {"to_lower", {converted({s("A")})}},
+      {"url_decode", {converted({s("a%20b")})}},
+      {"parse_int", {converted({i(1), s("2"), f(3.5), ch('4')})}},
+      {"parse_float", {converted({f(1.5), i(2), s("3.5"), ch('4')})}},
+      {"parse_boolean", {converted({b(true), s("false")})}},
+      {"parse_string", {converted({s("a"), i(1), f(1.5), b(true), ch('c')})}},
+      {"parse_char", {converted({i(1), s("c"), ch('d')})}},
+  };
+  ASSERT_EQ(std::size(calls), size_t(builtinCount()));
+  for (const auto& [fn, args] : calls) {
+    ResultSet r = ok(fn, args);
+    EXPECT_FALSE(r.empty()) << fn;
+    for (const QValue& q : r) EXPECT_EQ(q.conv, 0) << fn;
+  }
+}
+
 TEST_F(FunctionsTest, CountCountsResolvedMembers) {
   auto r = ok("count", {{s("a"), s("b"), s("c")}});  // functions/count-values
   ASSERT_EQ(r.size(), 1u);

@@ -92,8 +92,7 @@ Status Machine::checkUnary(const ClauseInfo& c, uint32_t clauseId, const ResultS
             default:
               fail(ErrorKind::EvalError, std::string("Types or variable assignments are incompatible `Attempting "
                                                      "EMPTY operation on type ") +
-                                             nodeKindName(n->kind) + " that does not support it at " + pathOf(n) +
-                                             "[L:" + std::to_string(n->line) + ",C:" + std::to_string(n->col) + "]`");
+                                             nodeKindName(n->kind) + " that does not support it at " + pathLoc(n) + "`");
               return Status::Skip;
           }
         }

@@ -550,10 +550,10 @@ bool Machine::refineDepthFirst(const Function& f, uint32_t at, uint32_t end, Reg
 
 // Q_COPY: a query starts from the prefix its block computed once
 // (compiler/lower.cpp, planSharedPrefixes), each member with the case
-// conversion its path chose. An unresolved member names the part of the computing query
-// where it stopped; it moves to the part at that position in this query
-// (part C's), so that reports read this clause's query text. The compiler
-// makes those parts one after the other; any other member stays as it is.
+// conversion its path chose. An unresolved member names the part of the
+// computing query where it stopped; it moves to the part at that position in
+// this query (part C's), so that reports read this clause's query text. The
+// compiler makes those parts one after the other; other members stay as they are.
 void Machine::copyPrefix(const Instr& in, RegFile& rf) {
   ResultSet& out = rf.r[in.a];
   out = rf.r[in.b];
@@ -657,8 +657,8 @@ Status Machine::loop(uint32_t fi, Frame& frame, const Node* self, ResultSet* set
         break;
       }
       case Op::Q_CALL:
+        // Its values start a query of their own (callBuiltin: conv 0, spec §6.3).
         if (!call(P.calls[in.c], R.data() + in.b, R[in.a])) return Status::Skip;
-        for (QValue& m : R[in.a]) m.conv = 0;  // a query of its own from here (spec §6.3)
         break;
       case Op::Q_SUBQUERY:
         if (!callSet(in.c, frame, self, R[in.a])) return Status::Skip;
