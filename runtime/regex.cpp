@@ -1593,9 +1593,11 @@ Result<std::unique_ptr<Regex>> compileTranslated(std::string_view pattern, Trans
 // the process: a pack keeps each literal on its own (the registry has its
 // costliest pattern, the ACM certificate ARN with `\d{12}` and `[\w\-]{1,64}`
 // in Unicode classes, 37 ms to compile, twice), and so do the files of a
-// rules directory. Entries are weak: an engine lives while a regex uses it,
-// so a process that loads many rules files in turn (the fuzzers) does not
-// keep them all.
+// rules directory. An entry lives exactly as long as its engine: the last
+// regex to let go of the engine removes it. A process that loads many rules
+// files in turn keeps nothing of the patterns it no longer uses, and each
+// fuzzer input frees all it allocated (libFuzzer runs an input again, and
+// may stop checking for leaks, when it does not).
 class SharedEngines {
  public:
   // One set per ClassRange: the same pattern translates differently for each.
@@ -1620,25 +1622,34 @@ class SharedEngines {
       error.message = "regex /" + pattern + "/ does not compile: " + error.message;
       return nullptr;
     }
-    std::shared_ptr<const Regex> engine = std::move(r.value());
+    std::shared_ptr<const Regex> engine(r.value().release(), [this](const Regex* dying) { release(dying); });
     std::lock_guard<std::mutex> lock(mutex_);
     std::weak_ptr<const Regex>& slot = engines_[pattern];
     if (auto other = slot.lock()) return other;  // compiled by two threads at once: keep one
     slot = engine;
-    if (engines_.size() >= sweepAt_) sweep();
     return engine;
   }
 
+  size_t size() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return engines_.size();
+  }
+
  private:
-  void sweep() {
-    for (auto it = engines_.begin(); it != engines_.end();)
-      it = it->second.expired() ? engines_.erase(it) : std::next(it);
-    sweepAt_ = std::max<size_t>(64, 2 * engines_.size());
+  // The deleter of every engine handed out. Its entry may already hold a
+  // newer engine of the same pattern (compiled after this one expired, before
+  // this ran): then the entry stays.
+  void release(const Regex* dying) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      auto it = engines_.find(dying->pattern());
+      if (it != engines_.end() && it->second.expired()) engines_.erase(it);
+    }
+    delete dying;
   }
 
   std::mutex mutex_;
   std::map<std::string, std::weak_ptr<const Regex>, std::less<>> engines_;
-  size_t sweepAt_ = 64;
 };
 
 // A pattern known to compile, with its engine built on first use. Reading a
@@ -1705,6 +1716,10 @@ Result<std::unique_ptr<Regex>> Regex::compile(std::string_view pattern) {
   Result<Translation> t = Translator(pattern).run();
   if (!t.ok()) return compileError(pattern, t.error());
   return compileTranslated(pattern, std::move(*t));
+}
+
+size_t Regex::sharedEngines() {
+  return SharedEngines::instance(ClassRange::Unicode).size() + SharedEngines::instance(ClassRange::Ascii).size();
 }
 
 Result<std::unique_ptr<Regex>> Regex::compileLazy(std::string_view pattern) {

@@ -27,6 +27,9 @@ class Regex {
   // use, once, safely from several threads: loading checks the pattern with
   // the translator and PCRE2's compiler only. For packs (vm/pack.cpp).
   static Result<std::unique_ptr<Regex>> compileLazy(std::string_view pattern);
+  // How many engines lazy regexes share now (one per pattern and class
+  // range while a regex holds it); none is kept once its last regex is gone.
+  static size_t sharedEngines();
 
   // Unanchored search: true if the pattern matches anywhere in `text`.
   // Fails only when the backtracking engine exceeds its match limit.

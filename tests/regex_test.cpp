@@ -600,6 +600,32 @@ TEST(RegexReplace, EmptyTextTerminatesWithOneEmptyMatch) {
 // under (?i)) keep only their ASCII members; it must agree with the Unicode
 // engine on every ASCII text, for search and for regex_replace. Texts that
 // are not ASCII go to the Unicode engine.
+// Lazy regexes of one pattern share one engine while any holds it, and the
+// table of shared engines keeps nothing once the last is gone: a process
+// that loads rules files in turn does not grow, and a fuzzer input frees what
+// it allocated (before, entries stayed until a sweep at 64).
+TEST(RegexLazy, SharedEnginesLiveExactlyAsLongAsTheirRegexes) {
+  const size_t before = Regex::sharedEngines();
+  {
+    auto a = Regex::compileLazy("shared-[0-9]+-engine");
+    auto b = Regex::compileLazy("shared-[0-9]+-engine");
+    ASSERT_TRUE(a.ok() && b.ok());
+    EXPECT_EQ(Regex::sharedEngines(), before);  // built on first use only
+    ASSERT_TRUE(*a.value()->search("shared-42-engine"));
+    ASSERT_TRUE(*b.value()->search("shared-7-engine"));
+    EXPECT_EQ(Regex::sharedEngines(), before + 1);
+    a.value().reset();
+    EXPECT_EQ(Regex::sharedEngines(), before + 1);  // b still uses it
+  }
+  EXPECT_EQ(Regex::sharedEngines(), before);
+  for (int k = 0; k < 100; ++k) {
+    auto r = Regex::compileLazy("pattern-" + std::to_string(k) + "-x");
+    ASSERT_TRUE(r.ok());
+    ASSERT_FALSE(*r.value()->search("y"));
+  }
+  EXPECT_EQ(Regex::sharedEngines(), before);
+}
+
 TEST(RegexLazy, TheAsciiEngineAgreesWithTheUnicodeOneOnAsciiText) {
   const char* patterns[] = {
       R"(arn:aws[a-z0-9\-]*:acm:[a-z0-9\-]+:\d{12}:certificate\/[\w\-]{1,64})",
