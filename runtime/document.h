@@ -59,10 +59,15 @@ struct MapEntry {
 // cfn-guard 3.1.1 keeps every occurrence of the key as well: a map-key
 // filter visits each occurrence (selecting the entry's value once per
 // occurrence) and the Rust debug text of the map lists each. The loaders
-// record occurrences only for maps whose text repeats a key.
+// record occurrences only for maps whose text repeats a key; the root map
+// that merges --input-params with a data file always has them.
 struct KeyOccurrence {
   uint32_t entry;      // index of the entry whose key this is
   uint32_t line, col;  // 0-based position of this occurrence of the key
+  // The key stands at its entry's path (/k) rather than at the map's, as the
+  // keys 3.1.1 adds to a map when it merges another into it. (Entries with
+  // kNoKey ids, of json_parse maps and rule literals, stand there too.)
+  bool atEntryPath;
 };
 struct KeyOccurrences {
   const KeyOccurrence* items;  // every key occurrence, in the text's order
@@ -107,18 +112,21 @@ struct Node {
 static_assert(sizeof(Node) == 48, "Node's layout grew; see the field order");
 static_assert(offsetof(Node, map.repeats) == offsetof(Node, str.re), "Node() must clear map.repeats");
 
-// Calls f(entry, line, col) for each key occurrence of map `m` in the text's
-// order: once per entry at the entry's own key position, unless the text
-// repeated a key (KeyOccurrences). For the map-key filter and the debug text.
+// Calls f(entry, occurrence) for each key occurrence of map `m` in the
+// text's order: once per entry at the entry's own key position, unless the
+// map has KeyOccurrences. For the map-key filter and the debug text.
 template <typename F>
 void forEachKeyOccurrence(const Node* m, F&& f) {
   if (!m->map.repeats) {
-    for (uint32_t i = 0; i < m->map.size; ++i) f(m->map.entries[i], m->map.entries[i].line, m->map.entries[i].col);
+    for (uint32_t i = 0; i < m->map.size; ++i) {
+      const MapEntry& e = m->map.entries[i];
+      f(e, KeyOccurrence{i, e.line, e.col, false});
+    }
     return;
   }
   for (uint32_t k = 0; k < m->map.repeats->size; ++k) {
     const KeyOccurrence& o = m->map.repeats->items[k];
-    f(m->map.entries[o.entry], o.line, o.col);
+    f(m->map.entries[o.entry], o);
   }
 }
 

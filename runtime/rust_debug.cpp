@@ -126,12 +126,14 @@ void appendRustDebug(std::string& out, const Node* n) {
       out += "MapValue { keys: [";
       // Every occurrence of a key the text repeats, at its own position.
       bool first = true;
-      forEachKeyOccurrence(n, [&](const MapEntry& e, uint32_t line, uint32_t col) {
+      forEachKeyOccurrence(n, [&](const MapEntry& e, const KeyOccurrence& o) {
         if (!first) out += ", ";
         first = false;
         out += "String((";
-        // A data map's keys carry the map's path; a rule literal's, their own.
-        appendDebugPath(out, e.id == kNoKey ? path + "/" + std::string(e.keyText()) : path, line, col);
+        // A data map's keys carry the map's path; a rule literal's, and
+        // those a merge added, their own.
+        const bool atEntry = e.id == kNoKey || o.atEntryPath;
+        appendDebugPath(out, atEntry ? path + "/" + std::string(e.keyText()) : path, o.line, o.col);
         out += ", ";
         appendDebugString(out, e.keyText());
         out += "))";

@@ -367,8 +367,10 @@ TEST(LoaderKeys, DuplicateKeysInBigMaps) {
 // each; differential cases s16-*): (entry, line, col) per occurrence.
 static std::vector<std::tuple<uint32_t, uint32_t, uint32_t>> occurrencesOf(const Node* m) {
   std::vector<std::tuple<uint32_t, uint32_t, uint32_t>> out;
-  forEachKeyOccurrence(m, [&](const MapEntry& e, uint32_t line, uint32_t col) {
-    out.emplace_back(uint32_t(&e - m->map.entries), line, col);
+  forEachKeyOccurrence(m, [&](const MapEntry& e, const KeyOccurrence& o) {
+    EXPECT_EQ(o.entry, uint32_t(&e - m->map.entries));
+    EXPECT_FALSE(o.atEntryPath);
+    out.emplace_back(o.entry, o.line, o.col);
   });
   return out;
 }

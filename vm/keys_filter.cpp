@@ -225,8 +225,8 @@ bool Machine::entryNamed(const Node* map, std::string_view name, const MapEntry*
 
 // A map key as a string value for the records: the map's path, the
 // occurrence's position. A key of a map made by json_parse or written in the
-// rules stands at its entry's path instead (3.1.1 builds those keys as values
-// under the map: /J/k1).
+// rules, or added to a map by a merge, stands at its entry's path instead
+// (3.1.1 builds those keys as values under the map: /J/k1).
 Node* Machine::keyAsValue(const Node* map, const KeyAt& at) {
   const MapEntry& e = *at.entry;
   Node* key = scratch().newNode(NodeKind::String);
@@ -234,7 +234,7 @@ Node* Machine::keyAsValue(const Node* map, const KeyAt& at) {
   key->str.size = e.keyLen;
   key->line = at.line;
   key->col = at.col;
-  if (e.id == kNoKey) {
+  if (e.id == kNoKey || at.atEntryPath) {
     key->parent = map;
     key->slot = uint32_t(&e - map->map.entries);
   } else {
@@ -299,11 +299,11 @@ void Machine::expandKeysMisses(std::vector<Record>& records) {
     const bool inForm = keysInForm(part, sets_[r.toSet].size());
     const KeysInMatcher matcher(map, part, sets_[r.toSet]);
     uint32_t inSet = UINT32_MAX;
-    forEachKeyOccurrence(map, [&](const MapEntry& e, uint32_t line, uint32_t col) {
+    forEachKeyOccurrence(map, [&](const MapEntry& e, const KeyOccurrence& o) {
       Node key = keyNode(e);
       const Cmp c = matcher.usable() ? matcher.selected(e.keyText()) : keySelected(&key, part, sets_[r.toSet]);
       if (c != Cmp::False) return;
-      const KeyAt at{&e, line, col};
+      const KeyAt at = KeyAt::of(e, o);
       if (!inForm) {
         recordKeyCheck(out, map, at, r.info, compareKey(&key, sets_[r.toSet][0], false, part.keysNegated).with,
                        UINT32_MAX);
@@ -371,7 +371,7 @@ bool Machine::stepKeysFilter(ResultSet& set, const Part& part, uint32_t partId, 
     // Exact (the same True/False as keySelected), so the trace uses it too.
     const KeysInMatcher matcher(n, part, rhs);
     bool tooExpensive = false;
-    forEachKeyOccurrence(n, [&](const MapEntry& e, uint32_t line, uint32_t col) {
+    forEachKeyOccurrence(n, [&](const MapEntry& e, const KeyOccurrence& o) {
       if (tooExpensive) return;
       Node key = keyNode(e);
       Cmp c = matcher.usable() ? matcher.selected(e.keyText()) : keySelected(&key, part, rhs);
@@ -379,7 +379,7 @@ bool Machine::stepKeysFilter(ResultSet& set, const Part& part, uint32_t partId, 
         tooExpensive = true;
         return;
       }
-      const KeyAt at{&e, line, col};
+      const KeyAt at = KeyAt::of(e, o);
       if (trace_) traceKey(n, at, c == Cmp::True, rhs, part, traceSet);
       if (c == Cmp::True) {
         out.push_back(v.child(e.value));

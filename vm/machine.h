@@ -163,14 +163,16 @@ extern thread_local KeyIdTable keyIdTable;  // defined in interp.cpp
 struct KeyAt {
   const MapEntry* entry;
   uint32_t line, col;
-  static KeyAt of(const MapEntry& e) { return {&e, e.line, e.col}; }
+  bool atEntryPath;  // KeyOccurrence::atEntryPath
+  static KeyAt of(const MapEntry& e) { return {&e, e.line, e.col, false}; }
+  static KeyAt of(const MapEntry& e, const KeyOccurrence& o) { return {&e, o.line, o.col, o.atEntryPath}; }
   // The key cfn-guard captures with the map's i-th value: the i-th key
   // occurrence, since it pairs its list of key occurrences with its list of
   // values. Once the text repeats a key, later values get earlier keys.
   static KeyAt pairedWithValue(const Node* map, uint32_t i) {
     if (!map->map.repeats) return of(map->map.entries[i]);
     const KeyOccurrence& o = map->map.repeats->items[i];  // size >= map.size
-    return {&map->map.entries[o.entry], o.line, o.col};
+    return of(map->map.entries[o.entry], o);
   }
 };
 

@@ -2,6 +2,9 @@
 // see validate_inputs.h. Called by tools/cli/validate.cpp.
 #include "tools/cli/validate_inputs.h"
 
+#include <algorithm>
+#include <vector>
+
 #include "runtime/loader.h"
 #include "tools/cli/sources.h"
 
@@ -104,6 +107,21 @@ const char* mergeType(const Node* n) {
   }
 }
 
+// The key occurrences of the map that merges `right` into `left` (entries
+// of left, then of right), as 3.1.1 keeps them: the left map's keys as they
+// are (every occurrence of a key its text repeats), then one key per entry of
+// the right map, built under the map (at /k) at the right map's position.
+const KeyOccurrences* mergedKeys(Document& doc, const Node* left, const Node* right) {
+  std::vector<KeyOccurrence> keys;
+  forEachKeyOccurrence(left, [&](const MapEntry&, const KeyOccurrence& o) { keys.push_back(o); });
+  for (uint32_t i = 0; i < right->map.size; ++i) keys.push_back({left->map.size + i, right->line, right->col, true});
+  KeyOccurrence* items = doc.arena().allocate<KeyOccurrence>(keys.size());
+  std::copy(keys.begin(), keys.end(), items);
+  KeyOccurrences* all = doc.arena().allocate<KeyOccurrences>();
+  *all = KeyOccurrences{items, uint32_t(keys.size())};
+  return all;
+}
+
 // left ⊕ right at the top level, as a new node of `doc` (children are shared,
 // so their paths stay those of the file they came from).
 Result<Node*> merge(Document& doc, const Node* left, const Node* right) {
@@ -113,9 +131,10 @@ Result<Node*> merge(Document& doc, const Node* left, const Node* right) {
         return Error::plain(ErrorKind::DataMergeConflict,
                             "Conflicting rule or variable assignments inside the same scope `Key " +
                                 std::string(right->map.entries[i].keyText()) + ", already exists in map`");
+    // 3.1.1 merges into the left map itself: the merged map is at its place.
     Node* m = doc.newNode(NodeKind::Map);
-    m->line = right->line;
-    m->col = right->col;
+    m->line = left->line;
+    m->col = left->col;
     uint32_t n = left->map.size + right->map.size;
     m->map.entries = doc.newEntries(n);
     m->map.size = n;
@@ -125,6 +144,7 @@ Result<Node*> merge(Document& doc, const Node* left, const Node* right) {
       m->map.entries[i] = e;
     }
     for (uint32_t i = 0; i < right->map.size; ++i) m->map.entries[left->map.size + i] = right->map.entries[i];
+    m->map.repeats = mergedKeys(doc, left, right);
     return m;
   }
   if (left->kind == NodeKind::List && right->kind == NodeKind::List) {
