@@ -97,7 +97,7 @@ Result<std::vector<std::string>> stringList(const std::string& text, const Node*
 const char* mergeType(const Node* n) {
   switch (n->kind) {
     case NodeKind::Map: return "map";
-    case NodeKind::List: return "list";
+    case NodeKind::List: return "array";  // 3.1.1 names a list so in this message alone
     case NodeKind::String: return "String";
     case NodeKind::Int: return "int";
     case NodeKind::Float: return "float";
