@@ -570,7 +570,7 @@ St Parser::rangeLit(size_t& p, Literal& out) {
   const bool hiInclusive = src_[q] == ']';
   ++q;
   if (lo.kind != hi.kind)
-    return hard(q, "range bounds must both be integers, floats or characters");
+    return hard(q, "range bounds must both be integers, floats or characters", ErrorKind::RulesBadRange);
   Literal lit;
   lit.loInclusive = loInclusive;
   lit.hiInclusive = hiInclusive;
@@ -1394,10 +1394,14 @@ St Parser::rhs(size_t& p, size_t opPos, Clause& c, size_t& end) {
     std::string op(src_.substr(opPos, start - opPos));
     std::string text = "expected a value, a function call or a query after '" + op + "'";
     if (s == St::Hard) text += ": " + err_.msg;
-    // cfn-guard names both of its failed alternatives here (the value, then the message).
-    const bool messageOpen = s == St::Hard && err_.kind == ErrorKind::RulesUnterminatedMessage;
-    return hard(start, std::move(text),
-                messageOpen ? ErrorKind::RulesValueThenUnterminatedMessage : ErrorKind::RulesMissingValue);
+    // cfn-guard names both of its failed alternatives here (the value, then
+    // the message), or the value's own failure where its parser labels one.
+    ErrorKind kind = ErrorKind::RulesMissingValue;
+    if (s == St::Hard && err_.kind == ErrorKind::RulesUnterminatedMessage)
+      kind = ErrorKind::RulesValueThenUnterminatedMessage;
+    else if (s == St::Hard && err_.kind == ErrorKind::RulesBadRange)
+      kind = ErrorKind::RulesValueThenBadRange;
+    return hard(start, std::move(text), kind);
   }
   c.rhs = std::move(e);
   p = q;

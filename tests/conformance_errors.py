@@ -16,10 +16,7 @@ import subprocess
 import sys
 
 # Cases whose text differs on purpose or is not matched yet (docs/compatibility.md).
-KNOWN = {
-    # 3.1.1's parse error names both alternatives (a value, then a range); guardvm the first.
-    "operators/range-mixed-parse-error",
-}
+KNOWN = set()
 
 HASH_ORDERED = re.compile(r'(Rule Names = |candidate )\[([^\]]*)\]')
 

@@ -133,6 +133,12 @@ TEST(ErrorKinds, TheParserNamesTheFailuresCfnGuardLabels) {
   EXPECT_EQ(parseError("rule r when { x exists }").kind, ErrorKind::RulesEmptyCondition);
   EXPECT_EQ(parseError("rule r { x exists << no end }").kind, ErrorKind::RulesUnterminatedMessage);
   EXPECT_EQ(parseError("rule r { x == 'a' << no end }").kind, ErrorKind::RulesValueThenUnterminatedMessage);
+  // operators/range-mixed-parse-error: "Could not parse range", after the
+  // clause's own label when the range is a comparison's value.
+  EXPECT_EQ(parseError("let x = r[1.0, 2]").kind, ErrorKind::RulesBadRange);
+  EXPECT_EQ(parseError("rule p(x) { a IN %x }\nrule r { p(r[1,2.0]) }").kind, ErrorKind::RulesBadRange);
+  EXPECT_EQ(parseError("rule r { Size IN r[1, 2.5] }").kind, ErrorKind::RulesValueThenBadRange);
+  EXPECT_EQ(parseError("rule r { Size IN [r[1, x]] }").kind, ErrorKind::RulesValueThenBadRange);
   std::string deep = "rule r { x exists ";
   for (int i = 0; i < kMaxRuleNesting + 2; ++i) deep += "a { ";
   EXPECT_EQ(parseError(deep).kind, ErrorKind::RulesNestingLimit);

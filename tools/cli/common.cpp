@@ -352,9 +352,12 @@ static std::string cfnGuardContext(const Error& e, const std::string& fileName) 
   static const char* const kMissingValue =
       "expecting either a property access \"engine.core\" or value like \"string\" or [\"this\", \"that\"]";
   static const char* const kUnterminatedMessage = "Unable to find a closing >> tag for message";
+  static const char* const kBadRange = "Could not parse range";
   switch (e.kind) {
     case ErrorKind::RulesMissingValue: return kMissingValue;
     case ErrorKind::RulesValueThenUnterminatedMessage: return std::string(kMissingValue) + "/" + kUnterminatedMessage;
+    case ErrorKind::RulesBadRange: return kBadRange;
+    case ErrorKind::RulesValueThenBadRange: return std::string(kMissingValue) + "/" + kBadRange;
     case ErrorKind::RulesEmptyCondition:
       return "There were no clauses present " + fileName + "#" + std::to_string(e.line) + "@" +
              std::to_string(e.column);
