@@ -49,12 +49,37 @@ DEFAULT_GV = os.path.join(REPO, "build", "guardvm")
 # Pair generation: rules file j of a seed holds pairs j*batch .. j*batch+batch-1
 # ---------------------------------------------------------------------------
 
+# The fraction of rules files whose data files are given --input-params too (--params). The
+# parameter documents come from a generator of their own, so a seed's rules and data files
+# are those it gave without them.
+PARAMS = 0.0
+
+
 def make_file(seed, j, n_data):
     """(rules tree, [(fmt, doc)]) of rules file j; the same seed gives the same files."""
     rng = random.Random("guard-difftest:%d:%d" % (seed, j))
     tree = gen_rules.generate(rng)
     docs = [gen_data.generate(rng) for _ in range(n_data)]
     return tree, docs
+
+
+def params_of_file(seed, j, docs):
+    """[(fmt, doc)] of the --input-params documents of rules file j (none for most files)."""
+    if not PARAMS:
+        return []
+    rng = random.Random("guard-difftest-params:%d:%d" % (seed, j))
+    return gen_data.params_documents(rng, docs) if rng.random() < PARAMS else []
+
+
+def write_params(folder, params):
+    """Writes params1.EXT, params2.EXT... into folder; returns their paths."""
+    paths = []
+    for i, (fmt, doc) in enumerate(params):
+        path = os.path.join(folder, "params%d.%s" % (i + 1, fmt))
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(gen_data.render(doc, fmt))
+        paths.append(path)
+    return paths
 
 
 def file_plan(pairs, batch):
@@ -74,8 +99,9 @@ def run_file(args, seed, j, n_data, workdir, gv_binary=None):
     try:
         rules, datas = runner.write_pair_files(
             folder, gen_rules.render(tree), [(gen_data.render(d, f), f) for f, d in docs])
-        refs = runner.run_pairs(args.reference, rules, datas, args.max_error_runs or None)
-        gvs = runner.run_pairs(gv_binary or args.guardvm, rules, datas[:len(refs)])
+        params = write_params(folder, params_of_file(seed, j, docs))
+        refs = runner.run_pairs(args.reference, rules, datas, args.max_error_runs or None, params=params)
+        gvs = runner.run_pairs(gv_binary or args.guardvm, rules, datas[:len(refs)], params=params)
         return list(zip(range(len(refs)), refs, gvs)), rules, datas
     finally:
         if not args.keep:
@@ -163,13 +189,14 @@ def minimise_all(args, chosen, workdir, stats):
 
     def task(m):
         tree, docs = make_file(args.seed, m["file"], m["n_data"])
+        params = params_of_file(args.seed, m["file"], docs)
         fmt, doc = docs[m["data"]]
-        oracle = reduce.Oracle(args.reference, args.guardvm, workdir)
+        oracle = reduce.Oracle(args.reference, args.guardvm, workdir, params)
         got = reduce.minimise(oracle, tree, doc, fmt, (m["level"], m["kinds"]), args.budget)
-        return m, got, oracle.runs, fmt
+        return m, got, oracle.runs, fmt, params
 
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
-        for m, got, runs, fmt in pool.map(task, chosen):
+        for m, got, runs, fmt, params in pool.map(task, chosen):
             with lock:
                 stats["min_runs"] += runs
                 if got is None:
@@ -179,7 +206,9 @@ def minimise_all(args, chosen, workdir, stats):
                 level_kinds = compare.diff(ref, gv)
                 example = {"rules_text": gen_rules.render(tree), "data_text": gen_data.render(doc, fmt),
                            "fmt": fmt, "ref": ref, "gv": gv, "kinds": level_kinds[1],
-                           "seed": args.seed, "pair": m["file"] * args.batch + m["data"]}
+                           "seed": args.seed, "pair": m["file"] * args.batch + m["data"],
+                           "params": [("params%d.%s" % (i + 1, f), gen_data.render(d, f))
+                                      for i, (f, d) in enumerate(params)]}
                 sig = buckets.signature(m["level"], m["kinds"], tree, doc)
                 found.add(sig, example)
                 if not args.quiet:
@@ -198,6 +227,12 @@ def cmd_show(args):
     fmt, doc = docs[k]
     print("--- rules.guard\n" + gen_rules.render(tree) + "--- data." + fmt)
     print(gen_data.render(doc, fmt))
+    if args.params:
+        # A file's parameter documents depend on all its data files: make the whole batch.
+        _, docs = make_file(args.seed, j, args.batch)
+        for i, (pfmt, pdoc) in enumerate(params_of_file(args.seed, j, docs)):
+            print("--- params%d.%s (--input-params)" % (i + 1, pfmt))
+            print(gen_data.render(pdoc, pfmt))
     return 0
 
 
@@ -347,11 +382,18 @@ def main(argv=None):
                         "are not run and not counted (0: no limit)")
     p.add_argument("--max-level", type=int, default=3, choices=(1, 2, 3),
                    help="minimise mismatches up to this level (default 3)")
+    p.add_argument("--params", type=float, default=0.0, metavar="FRACTION",
+                   help="give this fraction of the rules files' data files one or two generated "
+                        "--input-params documents too (keys the rules name, none of a data "
+                        "file's top-level keys, sometimes restyled). Default 0; the rules and "
+                        "data files of a seed stay those it gives without")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("show", help="print the rules and data of one pair")
     common(p)
     p.add_argument("--pair", type=int, required=True, help="pair number (0-based)")
+    p.add_argument("--params", type=float, default=0.0, metavar="FRACTION",
+                   help="the --params fraction of the run that found the pair")
     p.set_defaults(func=cmd_show)
 
     p = sub.add_parser("order-probe", help="find lists the reference writes in random order")
@@ -392,6 +434,8 @@ def main(argv=None):
     args = ap.parse_args(argv)
     gen_rules.REGISTRY_SHAPED = getattr(args, "registry_shaped", 0.0)
     gen_data.STYLED = getattr(args, "styled_data", 0.0)
+    global PARAMS
+    PARAMS = getattr(args, "params", 0.0)
     for tool in ("reference", "guardvm"):
         if args.cmd in ("mutant", "replay") and tool == "reference":
             continue

@@ -554,6 +554,38 @@ def render(doc, fmt):
     return render_json(doc) if fmt == "json" else render_yaml(doc)
 
 
+def _root_keys(doc):
+    """The names of a document's top-level keys (through wrappers); empty if it is no map."""
+    while isinstance(doc, Wrapper):
+        doc = doc.value
+    if not isinstance(doc, dict):
+        return set()
+    return {k.name if isinstance(k, DupKey) else k for k in doc if not isinstance(k, KeyText)}
+
+
+def params_documents(rng, docs):
+    """[(format, document)] for --input-params (difftest.py --params): one or two small maps
+    of keys the rules name too, none of them at the root of a data document in `docs`
+    (a clash is an error of both tools, tested by hand: cases-input-params), sometimes
+    restyled (a repeated key at the root of the first one is a case of its own)."""
+    taken = set()
+    for _, d in docs:
+        taken |= _root_keys(d)
+    out = []
+    for _ in range(rng.choice([1, 1, 2])):
+        fmt = "yaml" if rng.random() < 0.6 else "json"
+        doc = {}
+        free = [k for k in vocab.HOT_KEYS + vocab.PLAIN_KEYS + vocab.ODD_KEYS + vocab.LOGICAL_IDS
+                if k not in taken]
+        for k in rng.sample(free, min(len(free), rng.randint(1, 3))):
+            doc[k] = value(rng, fmt == "yaml", 1)
+            taken.add(k)
+        if rng.random() < 0.3:
+            doc = restyle(rng, doc, fmt)
+        out.append((fmt, doc))
+    return out
+
+
 def generate(rng):
     """(format, document tree)."""
     fmt = "yaml" if rng.random() < 0.6 else "json"

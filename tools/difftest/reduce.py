@@ -167,8 +167,10 @@ def _data_replace(doc, idx, make):
 class Oracle:
     """Runs one pair through both tools and caches the verdicts by content."""
 
-    def __init__(self, ref, gv, workdir):
+    def __init__(self, ref, gv, workdir, params=()):
+        """params: [(fmt, document)] given to both tools with --input-params (kept as they are)."""
         self.ref, self.gv, self.workdir = ref, gv, workdir
+        self.params = [(gen_data.render(d, f), f) for f, d in params]
         self.cache = {}
         self.runs = 0
 
@@ -179,8 +181,13 @@ class Oracle:
             folder = tempfile.mkdtemp(dir=self.workdir)
             try:
                 rules, datas = runner.write_pair_files(folder, rules_text, [(data_text, fmt)])
-                r = runner.run_pairs(self.ref, rules, datas)[0]
-                g = runner.run_pairs(self.gv, rules, datas)[0]
+                params = []
+                for i, (text, pfmt) in enumerate(self.params):
+                    params.append(os.path.join(folder, "params%d.%s" % (i + 1, pfmt)))
+                    with open(params[-1], "w", encoding="utf-8") as f:
+                        f.write(text)
+                r = runner.run_pairs(self.ref, rules, datas, params=params)[0]
+                g = runner.run_pairs(self.gv, rules, datas, params=params)[0]
                 self.cache[key] = (r, g)
             finally:
                 shutil.rmtree(folder, ignore_errors=True)
