@@ -31,6 +31,13 @@ expect input-params-clash-structured 255 \
   -- "$vm" validate -r r.guard -d ok.yaml -d clash.yaml -i p.yaml -o json -z -S none
 [ -s out.txt ] && { echo "FAIL input-params-clash-structured: wrote a document"; fails=$((fails + 1)); }
 
+# A data or --input-params file of comments only: 3.1.1 panics in its libyaml event reader.
+printf '# nothing but a comment\n' > comments.yaml
+expect comments-only-data 255 '/comments.yaml, data beginning with' \
+  -- "$vm" validate -r r.guard -d comments.yaml
+expect comments-only-params 255 'Error encountered while parsing data file: comments.yaml, data beginning with' \
+  -- "$vm" validate -r r.guard -d ok.yaml -i comments.yaml
+
 # v64b: an unparsable data file whose 100-byte excerpt would split a UTF-8 character.
 { printf 'a: ['; printf 'x%.0s' $(seq 1 95); printf '\xc3\xa9zzz\n'; } > mb.yaml
 expect utf8-cut-excerpt 255 'Error occurred Parser Error when parsing `Error encountered while parsing data file: ' \
