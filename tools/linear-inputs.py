@@ -17,6 +17,10 @@ from a plain run). Cases:
                      MEMORY_RATIO times json-40k's (a tree of the whole SARIF document made it
                      3.6 times; issue 16)
   json-z-40k         `--structured -o json` of the same (the same bound)
+  params-1k          1,000 --input-params files of one key each (a directory)
+  params-10k         10,000 of them: its peak memory may be at most PARAMS_RATIO times
+                     params-1k's (merging them one by one copied the merged map each time:
+                     ~2.4 GB and ~10 s; issue 16)
 
 usage: linear-inputs.py GUARDVM [--limit SECONDS] [--work DIR]
 """
@@ -47,6 +51,12 @@ def make_inputs(d):
     resources = {"R%d" % i: {"Type": "AWS::S3::Bucket", "Properties": {"A": 1}} for i in range(40000)}
     write(os.path.join(d, "t40k.json"), json.dumps({"Resources": resources}))
     write(os.path.join(d, "fail.guard"), "rule r { Resources.*.Properties.B exists }\n")
+    for n in (1000, 10000):
+        folder = os.path.join(d, "params-%d" % n)
+        os.makedirs(folder, exist_ok=True)
+        for i in range(n):
+            write(os.path.join(folder, "p%d.yaml" % i), "k%d: %d\n" % (i, i))
+    write(os.path.join(d, "param.guard"), "rule r { k1 == 1 }\n")
     j = lambda name: os.path.join(d, name)
     return [
         ("list-one-line", ["-r", j("list.guard"), "-d", small, "-S", "none"]),
@@ -56,11 +66,15 @@ def make_inputs(d):
         ("json-40k", ["-r", j("fail.guard"), "-d", j("t40k.json"), "-o", "json", "-S", "none"]),
         ("sarif-z-40k", ["-r", j("fail.guard"), "-d", j("t40k.json"), "-z", "-o", "sarif", "-S", "none"]),
         ("json-z-40k", ["-r", j("fail.guard"), "-d", j("t40k.json"), "-z", "-o", "json", "-S", "none"]),
+        ("params-1k", ["-r", j("param.guard"), "-d", small, "-i", j("params-1000"), "-S", "none"]),
+        ("params-10k", ["-r", j("param.guard"), "-d", small, "-i", j("params-10000"), "-S", "none"]),
     ]
 
 MEMORY_RATIO = 1.5
-# Cases whose peak memory is bounded by MEMORY_RATIO times another case's.
-MEMORY_BASELINE = {"sarif-z-40k": "json-40k", "json-z-40k": "json-40k"}
+PARAMS_RATIO = 3.0  # ten times the files; the process's own few MB dominate params-1k's peak
+# Cases whose peak memory is bounded by a ratio of another case's.
+MEMORY_BASELINE = {"sarif-z-40k": ("json-40k", MEMORY_RATIO), "json-z-40k": ("json-40k", MEMORY_RATIO),
+                   "params-10k": ("params-1k", PARAMS_RATIO)}
 
 # Runs argv[1:] and prints the peak resident set of that child alone (KB): the
 # getrusage of this script's children is the largest peak of all runs so far.
@@ -102,10 +116,10 @@ def main():
         rc, wall, cpu, rss = run(a.guardvm, args, a.limit)
         peaks[name] = rss
         slow = rc == "timeout" or (a.limit is not None and wall > a.limit)
-        base = MEMORY_BASELINE.get(name)
-        big = a.limit is not None and base is not None and rss > MEMORY_RATIO * peaks[base]
+        base, ratio = MEMORY_BASELINE.get(name, (None, None))
+        big = a.limit is not None and base is not None and rss > ratio * peaks[base]
         failed += slow or big
-        note = "  TOO SLOW" if slow else "  PEAK OVER %.1f x %s" % (MEMORY_RATIO, base) if big else ""
+        note = "  TOO SLOW" if slow else "  PEAK OVER %.1f x %s" % (ratio, base) if big else ""
         print("%-16s %5s %9.2f %9.2f %12d%s" % (name, rc, wall, cpu, rss, note))
     if not a.work:
         subprocess.run(["rm", "-rf", d])

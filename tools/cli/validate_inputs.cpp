@@ -3,6 +3,8 @@
 #include "tools/cli/validate_inputs.h"
 
 #include <algorithm>
+#include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "runtime/loader.h"
@@ -107,61 +109,84 @@ const char* mergeType(const Node* n) {
   }
 }
 
-// The key occurrences of the map that merges `right` into `left` (entries
-// of left, then of right), as 3.1.1 keeps them: the left map's keys as they
-// are (every occurrence of a key its text repeats), then one key per entry of
-// the right map, built under the map (at /k) at the right map's position.
-const KeyOccurrences* mergedKeys(Document& doc, const Node* left, const Node* right) {
-  std::vector<KeyOccurrence> keys;
-  forEachKeyOccurrence(left, [&](const MapEntry&, const KeyOccurrence& o) { keys.push_back(o); });
-  for (uint32_t i = 0; i < right->map.size; ++i) keys.push_back({left->map.size + i, right->line, right->col, true});
-  KeyOccurrence* items = doc.arena().allocate<KeyOccurrence>(keys.size());
-  std::copy(keys.begin(), keys.end(), items);
-  KeyOccurrences* all = doc.arena().allocate<KeyOccurrences>();
-  *all = KeyOccurrences{items, uint32_t(keys.size())};
-  return all;
-}
-
-// left ⊕ right at the top level, as a new node of `doc` (children are shared,
-// so their paths stay those of the file they came from).
-Result<Node*> merge(Document& doc, const Node* left, const Node* right) {
-  if (left->kind == NodeKind::Map && right->kind == NodeKind::Map) {
-    for (uint32_t i = 0; i < right->map.size; ++i)
-      if (Document::lookupText(left, right->map.entries[i].keyText()))
-        return Error::plain(ErrorKind::DataMergeConflict,
-                            "Conflicting rule or variable assignments inside the same scope `Key " +
-                                std::string(right->map.entries[i].keyText()) + ", already exists in map`");
-    // 3.1.1 merges into the left map itself: the merged map is at its place.
-    Node* m = doc.newNode(NodeKind::Map);
-    m->line = left->line;
-    m->col = left->col;
-    uint32_t n = left->map.size + right->map.size;
-    m->map.entries = doc.newEntries(n);
-    m->map.size = n;
-    for (uint32_t i = 0; i < left->map.size; ++i) {
-      MapEntry e = left->map.entries[i];
-      e.id = doc.keys().intern(e.keyText());
-      m->map.entries[i] = e;
-    }
-    for (uint32_t i = 0; i < right->map.size; ++i) m->map.entries[left->map.size + i] = right->map.entries[i];
-    m->map.repeats = mergedKeys(doc, left, right);
-    return m;
-  }
-  if (left->kind == NodeKind::List && right->kind == NodeKind::List) {
-    Node* l = doc.newNode(NodeKind::List);
-    l->line = right->line;
-    l->col = right->col;
-    uint32_t n = left->list.size + right->list.size;
-    l->list.items = doc.newItems(n);
-    l->list.size = n;
-    for (uint32_t i = 0; i < left->list.size; ++i) l->list.items[i] = left->list.items[i];
-    for (uint32_t i = 0; i < right->list.size; ++i) l->list.items[left->list.size + i] = right->list.items[i];
-    return l;
-  }
+Error mergeTypeClash(const Node* left, const Node* right) {
   return Error::plain(
       ErrorKind::DataMergeConflict,
       std::string("Types or variable assignments are incompatible `Types are not compatible for merges ") +
           mergeType(left) + ", " + mergeType(right) + "`");
+}
+
+// parts[0] ⊕ parts[1] ⊕ ... at the top level, as a new node of `doc`
+// (children are shared, so their paths stay those of the file they came
+// from). 3.1.1 merges each part in turn into the first map itself, so the
+// merged map is at the first map's place and keeps its keys as they are
+// (every occurrence of a key its text repeats); each later part adds one key
+// per entry, built under the map (at /k) at that part's position. The first
+// clash in that order is the error. One pass: linear in the keys of all parts
+// however many parameter files there are.
+Result<Node*> mergeMaps(Document& doc, const std::vector<const Node*>& parts) {
+  const Node* first = parts[0];
+  std::unordered_set<std::string_view> seen;
+  uint32_t n = first->map.size;
+  for (uint32_t i = 0; i < first->map.size; ++i) seen.insert(first->map.entries[i].keyText());
+  for (size_t p = 1; p < parts.size(); ++p) {
+    if (parts[p]->kind != NodeKind::Map) return mergeTypeClash(first, parts[p]);
+    for (uint32_t i = 0; i < parts[p]->map.size; ++i)
+      if (seen.count(parts[p]->map.entries[i].keyText()))
+        return Error::plain(ErrorKind::DataMergeConflict,
+                            "Conflicting rule or variable assignments inside the same scope `Key " +
+                                std::string(parts[p]->map.entries[i].keyText()) + ", already exists in map`");
+    for (uint32_t i = 0; i < parts[p]->map.size; ++i) seen.insert(parts[p]->map.entries[i].keyText());
+    n += parts[p]->map.size;
+  }
+  Node* m = doc.newNode(NodeKind::Map);
+  m->line = first->line;
+  m->col = first->col;
+  m->map.entries = doc.newEntries(n);
+  m->map.size = n;
+  std::vector<KeyOccurrence> keys;
+  forEachKeyOccurrence(first, [&](const MapEntry&, const KeyOccurrence& o) { keys.push_back(o); });
+  uint32_t at = 0;
+  for (const Node* part : parts)
+    for (uint32_t i = 0; i < part->map.size; ++i, ++at) {
+      MapEntry e = part->map.entries[i];
+      e.id = doc.keys().intern(e.keyText());
+      m->map.entries[at] = e;
+      if (part != first) keys.push_back({at, part->line, part->col, true});
+    }
+  KeyOccurrence* items = doc.arena().allocate<KeyOccurrence>(keys.size());
+  std::copy(keys.begin(), keys.end(), items);
+  KeyOccurrences* all = doc.arena().allocate<KeyOccurrences>();
+  *all = KeyOccurrences{items, uint32_t(keys.size())};
+  m->map.repeats = all;
+  return m;
+}
+
+// Lists concatenate; the merged list is at the last part's place.
+Result<Node*> mergeLists(Document& doc, const std::vector<const Node*>& parts) {
+  uint32_t n = 0;
+  for (const Node* part : parts) {
+    if (part->kind != NodeKind::List) return mergeTypeClash(parts[0], part);
+    n += part->list.size;
+  }
+  Node* l = doc.newNode(NodeKind::List);
+  l->line = parts.back()->line;
+  l->col = parts.back()->col;
+  l->list.items = doc.newItems(n);
+  l->list.size = n;
+  uint32_t at = 0;
+  for (const Node* part : parts)
+    for (uint32_t i = 0; i < part->list.size; ++i) l->list.items[at++] = part->list.items[i];
+  return l;
+}
+
+// The documents of `parts` (two or more) merged as 3.1.1 merges
+// --input-params (and them with a data file): maps by their top-level keys,
+// lists end to end, any other pair of types an error.
+Result<Node*> mergeAll(Document& doc, const std::vector<const Node*>& parts) {
+  if (parts[0]->kind == NodeKind::Map) return mergeMaps(doc, parts);
+  if (parts[0]->kind == NodeKind::List) return mergeLists(doc, parts);
+  return mergeTypeClash(parts[0], parts[1]);
 }
 
 }  // namespace
@@ -197,38 +222,30 @@ Result<Payload> parsePayload(const std::string& text) {
 
 Result<Unit> checkParams(const std::vector<ParamText>& params) {
   Document doc;
-  const Node* acc = nullptr;
+  std::vector<const Node*> parts;
   for (const ParamText& p : params) {
     auto node = parseDataInto(doc, p.text, p.name);
     if (!node.ok()) return dataLoadError(node.takeError(), p.name, p.text);
-    if (!acc) {
-      acc = node.value();
-      continue;
-    }
-    auto m = merge(doc, acc, node.value());
-    if (!m.ok()) return m.error();
-    acc = m.value();
+    parts.push_back(node.value());
   }
+  if (parts.size() < 2) return Unit{};
+  auto merged = mergeAll(doc, parts);
+  if (!merged.ok()) return merged.takeError();
   return Unit{};
 }
 
 Result<Unit> mergeParamsInto(Document& doc, const std::vector<ParamText>& params) {
   if (params.empty()) return Unit{};
-  const Node* acc = nullptr;
+  std::vector<const Node*> parts;
   for (const ParamText& p : params) {
     auto node = parseDataInto(doc, p.text, p.name);
     if (!node.ok()) return node.error();
-    if (!acc) {
-      acc = node.value();
-      continue;
-    }
-    auto m = merge(doc, acc, node.value());
-    if (!m.ok()) return m.error();
-    acc = m.value();
+    parts.push_back(node.value());
   }
-  auto m = merge(doc, acc, doc.root());
-  if (!m.ok()) return m.error();
-  doc.setRoot(m.value());
+  parts.push_back(doc.root());
+  auto merged = mergeAll(doc, parts);
+  if (!merged.ok()) return merged.takeError();
+  doc.setRoot(merged.value());
   return Unit{};
 }
 
