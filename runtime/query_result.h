@@ -31,6 +31,16 @@ enum class Unresolved : uint8_t {
 
 struct QValue;
 
+// One of cfn-guard's evaluation contexts, in a chain: `root` is the value the
+// queries evaluated in it start from; they run in `parent` (a rule body's,
+// block's or `when` body's context is its own parent). The VM's frames hold
+// one (vm/machine.h, Frame::ctx); a member of a query that iterated a map
+// with `.*` or [name] stands in one of its own (QValue::up).
+struct ScopeLink {
+  const Node* root;
+  const ScopeLink* parent;
+};
+
 // A result set kept with a value that refers to it (in the scratch arena of an
 // evaluation, which outlives its records).
 struct QValueSpan {
@@ -68,6 +78,10 @@ struct QValue {
     // Unresolved VariableIndexOutOfRange: the variable's whole result set,
     // which cfn-guard lists in the reason.
     const QValueSpan* values;
+    // Resolved and literal members whose scope is a value (`part` is not
+    // kContextScope): the context that value's own context runs in, null
+    // for the frame's context (vm/query_steps.cpp, Machine::resolverOf).
+    const ScopeLink* up;
   };
 
   static QValue resolved(const Node* n) { return {n, QKind::Resolved, Unresolved::None, 0, 0}; }
@@ -96,14 +110,25 @@ struct QValue {
   // resolves the rest of `%literal.x` like a document's values).
   // The path goes on: the child keeps the case conversion.
   QValue child(const Node* n) const {
-    return {n, QKind::Resolved, Unresolved::None, conv, part == kContextScope ? part : part + 1};
+    QValue c{n, QKind::Resolved, Unresolved::None, conv, part == kContextScope ? part : part + 1};
+    c.up = up;
+    return c;
   }
   // The same value, as a query step's result: resolved, also when it was a
   // literal (a filter over `%v` where v is a literal, differential case s8).
-  QValue stepped() const { return {node, QKind::Resolved, Unresolved::None, conv, part}; }
+  QValue stepped() const {
+    QValue s{node, QKind::Resolved, Unresolved::None, conv, part};
+    s.up = up;
+    return s;
+  }
   // A member that is its own filter scope (a value of a map iterated by `.*`
-  // or [name], or of a map filtered after a key), on the same path.
-  QValue ownScope(const Node* n) const { return {n, QKind::Resolved, Unresolved::None, conv, 0}; }
+  // or [name], or of a map filtered after a key), on the same path; its
+  // context runs in `parentScope` (null: the frame's context).
+  QValue ownScope(const Node* n, const ScopeLink* parentScope) const {
+    QValue o{n, QKind::Resolved, Unresolved::None, conv, 0};
+    o.up = parentScope;
+    return o;
+  }
   bool isLiteral() const { return kind == QKind::Literal; }
 };
 

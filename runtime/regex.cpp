@@ -78,6 +78,15 @@ constexpr uint64_t kStateBytes = 32;  // one NFA state: a{N} costs 32 N bytes
 // (Translator::expandRepeat).
 constexpr uint64_t kMaxRepeat = 1000;
 constexpr uint64_t kMaxPcre2Repeat = 65535;
+// The most copies of one atom the expansion writes: as many as the reference
+// compiles of a one-state atom (a{327680} is too big for it). Only atoms the
+// regex crate does not compile (back-references, which fancy-regex runs
+// itself) are under the size limit with more; beyond this guardvm refuses
+// them: \1{9886888} took seconds (regex fuzzer, session 18).
+constexpr uint64_t kMaxExpandedCopies = kRegexSizeLimit / kStateBytes;
+// The translation of an atom that matches nothing (\0, fancy-regex's
+// back-reference to the whole match).
+constexpr std::string_view kNothing = "[^\\s\\S]";
 // The longest translation of one character class with set operations that
 // cannot be computed on ranges (see Translator::emitSet). Real classes need a
 // few hundred bytes; 64 KiB also keeps a refused pattern cheap to refuse (at
@@ -475,7 +484,11 @@ class Translator {
     if (!skipSpace()) return false;
     const bool lazy = peek() == '?';
     if (lazy) ++i_;
-    if (bigRepeat) {
+    if (bigRepeat && std::string_view(out_).substr(start) == kNothing) {
+      // Repeated, nothing still matches nothing, or the empty string when it
+      // may be repeated no time: \0{9886888} needs no 9,886,888 copies.
+      if (bigRepeat->first == 0) out_.replace(start, std::string::npos, "(?:)");
+    } else if (bigRepeat) {
       if (!expandRepeat(start, groupsBefore != t_.groups, bigRepeat->first, bigRepeat->second, lazy)) return false;
     } else {
       out_ += quant;
@@ -504,6 +517,9 @@ class Translator {
                   "} is too wide for guardvm (at most " + std::to_string(kMaxPcre2Repeat) + " optional repetitions)");
     if (hi != UINT64_MAX && hi - lo > kMaxRepeat) t_.backtracking = true;
     if (cost_ > kRegexSizeLimit) return failTooBig();  // before writing it out
+    if (lo > kMaxExpandedCopies)
+      return fail("repetition count " + std::to_string(lo) + " is too large for guardvm (at most " +
+                  std::to_string(kMaxExpandedCopies) + " copies of an atom)");
     // PCRE2 copies a repeated group once per count (a{0,65535} is one
     // instruction, (?:a){0,65535} too large), so one character stays bare.
     const std::string atom = singleCharacter(out_.substr(start)) ? out_.substr(start) : "(?:" + out_.substr(start) + ")";
@@ -703,7 +719,7 @@ class Translator {
     // fancy-regex needs a look-behind of a known size; a back-reference has none.
     if (lookBehind_ > 0) return fail("back-reference in a look-behind");
     if (group == 0) {
-      out_ += "[^\\s\\S]";
+      out_ += kNothing;
       return true;
     }
     out_ += "\\g{" + std::to_string(group) + "}";

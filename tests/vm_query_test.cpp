@@ -105,6 +105,50 @@ rule param_rule_scope { Resources[ p(1) ] !empty }
   EXPECT_EQ(run.status["param_rule_scope"], "FAIL");
 }
 
+// cfn-guard evaluates a filter's clauses in a context of the value filtered:
+// the elements of a list and the values of a map after a key in the context
+// of that list or map (here Role's, whose values `.*` iterated), a map after
+// .*, [*] or [name] in the parent of its context; the values of a map
+// iterated with `.*` have a context of their own whose parent is the map's.
+// Statuses as cfn-guard 3.1.1 gives them (tests/differential/cases/
+// s18-filter-in-filter-context-*); before, every such filter took the
+// enclosing rule's context (the document root) and the first four FAILed.
+TEST(FilterScope, AFilterInAFilterRunsInTheContextOfWhatItFilters) {
+  const char* data = R"(Top: 1
+Resources:
+  Role:
+    Mark: 1
+    Items:
+      - Inner: {Deep: 1}
+    Named:
+      a: {Inner: {Deep: 1}}
+    Sub:
+      Subsub:
+        Mark2: 1
+        Items:
+          - Inner: {Deep: 1}
+)";
+  const char* rules = R"(rule list_elements { Resources.*.Items[ Inner[*][ Mark exists ] !empty ] !empty }
+rule map_values { Resources.*.Named[ Inner[*][ Mark exists ] !empty ] !empty }
+rule parent_context { Resources.*.Sub.*[ this[*][ Mark exists ] !empty ] !empty }
+rule chain_own { Resources.*.Sub.*.Items[ Inner[*][ Mark2 exists ] !empty ] !empty }
+rule chain_parent { Resources.*.Sub.*.Items[ Inner[*][ this[*][ Mark exists ] !empty ] !empty ] !empty }
+rule not_the_grandparent { Resources.*.Sub.*.Items[ Inner[*][ Mark exists ] !empty ] !empty }
+rule then_the_rule { Resources.*.Items[ Inner[*][ this[*][ Top exists ] !empty ] !empty ] !empty }
+rule after_a_key { Resources.Role.Items[ Inner[*][ Top exists ] !empty ] !empty }
+)";
+  EvalRun run = evaluate(rules, data);
+  ASSERT_TRUE(run.ok) << run.error;
+  EXPECT_EQ(run.status["list_elements"], "PASS");
+  EXPECT_EQ(run.status["map_values"], "PASS");
+  EXPECT_EQ(run.status["parent_context"], "PASS");
+  EXPECT_EQ(run.status["chain_own"], "PASS");
+  EXPECT_EQ(run.status["chain_parent"], "PASS");
+  EXPECT_EQ(run.status["not_the_grandparent"], "FAIL");
+  EXPECT_EQ(run.status["then_the_rule"], "PASS");
+  EXPECT_EQ(run.status["after_a_key"], "PASS");
+}
+
 TEST(FilterScope, VariableValuesAreTheirOwnScope) {
   const char* rules = R"(let items = Items[*]
 let m = M

@@ -125,7 +125,9 @@ Status0 Machine::run(uint32_t file, FileResult& out) {
   const FileInfo& fi = P.files[file];
   Frame fileFrame;
   fileFrame.self = root_;
-  fileFrame.scope = root_;
+  ScopeLink fileScope{root_, nullptr};
+  fileScope.parent = &fileScope;
+  fileFrame.ctx = &fileScope;
   fileFrame.func = fi.scope;
   // Reset by takeBuffers; a longer list than the file's is harmless (every
   // slot index is checked against the function's slots).
@@ -294,7 +296,9 @@ Status Machine::paramCall(const ParamCallInfo& call, const ResultSet* args, Fram
     frame.parent = fileFrame_;
     frame.caller = &caller;
     frame.self = self;
-    frame.scope = self;
+    ScopeLink own{self, nullptr};
+    own.parent = &own;
+    frame.ctx = &own;
     frame.func = r.body;
     frame.slots.resize(P.functions[r.body].slots.size());
     for (uint16_t i = 0; i < call.numArgs; ++i) {
@@ -314,21 +318,23 @@ Status Machine::paramCall(const ParamCallInfo& call, const ResultSet* args, Fram
 
 // ------------------------------------------------------------------ calls
 
+// A rule body, block or `when` body: a context of its own, its own parent.
 Status Machine::callCnf(uint32_t func, Frame* parent, const Node* self) {
-  return callCnfScoped(func, parent, self, self);
+  ScopeLink own{self, nullptr};
+  own.parent = &own;
+  return callCnfScoped(func, parent, self, &own);
 }
 
-// A filter's clauses run on each candidate in the scope of the query that
-// holds the filter (contextScope), which they do not change.
-Status Machine::callFilter(uint32_t func, Frame& parent, const Node* candidate, const Node* scope) {
-  return callCnfScoped(func, &parent, candidate, scope);
+// A filter's clauses run on each candidate in the context stepFilter picks.
+Status Machine::callFilter(uint32_t func, Frame& parent, const Node* candidate, const ScopeLink* ctx) {
+  return callCnfScoped(func, &parent, candidate, ctx);
 }
 
-Status Machine::callCnfScoped(uint32_t func, Frame* parent, const Node* self, const Node* scope) {
+Status Machine::callCnfScoped(uint32_t func, Frame* parent, const Node* self, const ScopeLink* ctx) {
   Frame frame;
   frame.parent = parent;
   frame.self = self;
-  frame.scope = scope;
+  frame.ctx = ctx;
   frame.func = func;
   const size_t n = P.functions[func].slots.size();
   if (n == 0) return callCnfInFrame(func, frame);
@@ -451,19 +457,18 @@ inline bool Machine::refine(const Instr& in, RegFile& rf, Frame& frame, const No
       stepIndex(set, P.parts[in.c], in.c, rf.tmp);
       return true;
     case Op::Q_ALL_VALUES:
-      stepAll(set, true, in.c, rf.tmp, nullptr);
+      stepAll(set, true, in.c, contextOf(frame, self), rf.tmp, nullptr);
       return true;
     case Op::Q_ALL_INDICES:
-      stepAll(set, false, in.c, rf.tmp, nullptr);
+      stepAll(set, false, in.c, contextOf(frame, self), rf.tmp, nullptr);
       return true;
     case Op::Q_CAPTURE:
-      stepAll(set, true, in.c, rf.tmp, &P.parts[in.c]);
+      stepAll(set, true, in.c, contextOf(frame, self), rf.tmp, &P.parts[in.c]);
       return true;
     case Op::Q_FILTER:
-      return stepFilter(set, P.parts[in.c], FilterMode(in.b), in.c, frame, contextScope(frame, self),
-                        rf.tmp);
+      return stepFilter(set, P.parts[in.c], FilterMode(in.b), in.c, frame, contextOf(frame, self), rf.tmp);
     case Op::Q_TYPE_SELECT:
-      stepTypeSelect(set, P.parts[in.c], FilterMode(in.b), in.c, contextScope(frame, self), rf.tmp);
+      stepTypeSelect(set, P.parts[in.c], FilterMode(in.b), in.c, contextOf(frame, self), rf.tmp);
       return true;
     case Op::Q_KEYS_FILTER:
       return stepKeysFilter(set, P.parts[in.c], in.c, frame, rf.tmp);
@@ -471,7 +476,7 @@ inline bool Machine::refine(const Instr& in, RegFile& rf, Frame& frame, const No
       return stepInterp(set, P.parts[in.c], in.c, frame, self, rf.tmp);
     case Op::Q_VALUES_FILTER:
     case Op::Q_VALUES_OF_TYPE:
-      stepAll(set, true, in.c, rf.tmp, nullptr);
+      stepAll(set, true, in.c, contextOf(frame, self), rf.tmp, nullptr);
       return refineSelect(in, rf, frame, self);
     default:
       GUARD_VERIFIED(false);
@@ -485,9 +490,9 @@ inline bool Machine::refineSelect(const Instr& in, RegFile& rf, Frame& frame, co
   const uint32_t part = in.c + 1;  // checkFusedSelect (vm/verify.cpp)
   ResultSet& set = rf.r[in.a];
   if (in.op == Op::Q_VALUES_OF_TYPE)
-    return stepTypeSelect(set, P.parts[part], FilterMode::AfterAllValues, part, contextScope(frame, self),
+    return stepTypeSelect(set, P.parts[part], FilterMode::AfterAllValues, part, contextOf(frame, self),
                           rf.tmp);
-  return stepFilter(set, P.parts[part], FilterMode::AfterAllValues, part, frame, contextScope(frame, self),
+  return stepFilter(set, P.parts[part], FilterMode::AfterAllValues, part, frame, contextOf(frame, self),
                     rf.tmp);
 }
 
@@ -503,8 +508,8 @@ bool Machine::valuesThenSelect(const Function& f, uint32_t at, const Instr& in, 
   ResultSet& set = rf.r[in.a];
   bool pruned = false;
   if constexpr (!kTrace)
-    pruned = stepAllValuesOfType(set, in.op == Op::Q_VALUES_OF_TYPE, in.c + 1, rf.tmp, frame);
-  if (!pruned) stepAll(set, true, in.c, rf.tmp, nullptr);
+    pruned = stepAllValuesOfType(set, in.op == Op::Q_VALUES_OF_TYPE, in.c + 1, rf.tmp, frame, self);
+  if (!pruned) stepAll(set, true, in.c, contextOf(frame, self), rf.tmp, nullptr);
   if (tooManyValues(set)) return false;
   if constexpr (!kTrace) {
     if (const uint32_t end = depthFirstEnd(f, at); end && set.size() > 1 && rec_ && !suppress_) {
@@ -614,7 +619,10 @@ Status Machine::loop(uint32_t fi, Frame& frame, const Node* self, ResultSet* set
         // and is a query of its own: no case conversion chosen yet (the
         // variable's values keep the ones of the query that made them).
         for (QValue& m : R[in.a]) {
-          if (!m.isUnresolved()) m.part = 0;
+          if (!m.isUnresolved()) {
+            m.part = 0;
+            m.up = nullptr;  // its context runs in this frame's
+          }
           m.conv = 0;
         }
         break;

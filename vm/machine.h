@@ -61,13 +61,16 @@ struct Frame {
   // names it does not declare are looked up (Q_DYNVAR).
   Frame* caller = nullptr;
   const Node* self = nullptr;
-  // The value a query that starts from `this` stands in when a filter after
-  // .*, [*] or [name] picks its scope (filterScope): the frame's own `this`,
-  // except in a filter's frame, which keeps its parent's. cfn-guard evaluates
-  // a filter's clauses without a scope of their own; rule bodies, blocks,
-  // `when` bodies and parameterized rules open one (tests/differential/cases/
-  // s9-filter-scope-skips-filters).
-  const Node* scope = nullptr;
+  // cfn-guard's evaluation context the frame's queries run in: its root is
+  // the value a query that starts from `this` stands in when a filter after
+  // .*, [*] or [name] picks its scope (filterScope). Rule bodies, blocks,
+  // `when` bodies and parameterized rules open one of their own: their
+  // `this`, its own parent. A filter's clauses open none (tests/differential/
+  // cases/s9-filter-scope-skips-filters): they run in the context of the
+  // list or map whose elements or values they test, or in the parent of the
+  // context of the map they test after .*, [*] or [name] (Machine::stepFilter,
+  // cases s18-filter-in-filter-*).
+  const ScopeLink* ctx = nullptr;
   uint32_t func = kNone;  // the function whose slots this frame holds
   std::vector<SlotState> slots;
 };
@@ -196,8 +199,8 @@ class Machine {
  private:
   // ---- calls
   Status callCnf(uint32_t func, Frame* parent, const Node* self);
-  Status callFilter(uint32_t func, Frame& parent, const Node* candidate, const Node* scope);
-  Status callCnfScoped(uint32_t func, Frame* parent, const Node* self, const Node* scope);
+  Status callFilter(uint32_t func, Frame& parent, const Node* candidate, const ScopeLink* ctx);
+  Status callCnfScoped(uint32_t func, Frame* parent, const Node* self, const ScopeLink* ctx);
   Status callCnfInFrame(uint32_t func, Frame& frame);
   bool callSet(uint32_t func, Frame& frame, const Node* self, ResultSet& out);
   Status exec(uint32_t func, Frame& frame, const Node* self, ResultSet* setOut);
@@ -241,7 +244,8 @@ class Machine {
   // ---- query steps (in place on `set`)
   bool stepKey(ResultSet& set, const Part& part, uint32_t partId, ResultSet& tmp);
   void stepIndex(ResultSet& set, const Part& part, uint32_t partId, ResultSet& tmp);
-  void stepAll(ResultSet& set, bool values, uint32_t partId, ResultSet& tmp, const Part* capture);
+  void stepAll(ResultSet& set, bool values, uint32_t partId, const ScopeLink* ctx, ResultSet& tmp,
+               const Part* capture);
   // What a filter or type select does with one resolved member (FilterMode).
   enum class FilterCandidates : uint8_t {
     Elements,       // a list: each element, on itself
@@ -253,16 +257,27 @@ class Machine {
   static FilterCandidates filterCandidates(const QValue& v, FilterMode mode);
   static bool testsACandidate(const Node* n, FilterCandidates candidates);
   const Node* filterScope(const QValue& v, const Node* context) const;
-  // What kContextScope members stand for in function code running on `self`
-  // in `frame`: the frame's scope, or `self` itself for a set function run on
-  // another value (a keys filter's right-hand side runs on the map).
+  // The context of member v's scope, in which `ctx` is the frame's: ctx
+  // itself for kContextScope members, else one of v's own (in `own`, or in
+  // the scratch arena when it must outlive this step).
+  const ScopeLink* scopeOf(const QValue& v, const ScopeLink* ctx, ScopeLink& own) const;
+  const ScopeLink* scopeOf(const QValue& v, const ScopeLink* ctx);
+  // The QValue::up of the values of map member v: the context v's scope runs in.
+  const ScopeLink* upOfValues(const QValue& v, const ScopeLink* ctx) {
+    return v.part == QValue::kContextScope ? nullptr : scopeOf(v, ctx);
+  }
+  // The context function code running on `self` in `frame` runs in: the
+  // frame's, or for a set function run on another value (a keys filter's
+  // right-hand side runs on the map) that value's own.
+  const ScopeLink* contextOf(const Frame& frame, const Node* self);
+  // What kContextScope members stand for there.
   static const Node* contextScope(const Frame& frame, const Node* self) {
-    return self == frame.self ? frame.scope : self;
+    return self == frame.self ? frame.ctx->root : self;
   }
   bool stepFilter(ResultSet& set, const Part& part, FilterMode mode, uint32_t partId, Frame& frame,
-                  const Node* context, ResultSet& tmp);
+                  const ScopeLink* ctx, ResultSet& tmp);
   bool stepTypeSelect(ResultSet& set, const Part& part, FilterMode mode, uint32_t partId,
-                      const Node* context, ResultSet& tmp);
+                      const ScopeLink* ctx, ResultSet& tmp);
   bool stepKeysFilter(ResultSet& set, const Part& part, uint32_t partId, Frame& frame, ResultSet& tmp);
   void recordKeyCheck(std::vector<Record>& out, const Node* map, const KeyAt& key, uint32_t partId,
                       const QValue& to, uint32_t inSet);
@@ -299,7 +314,7 @@ class Machine {
   // 1.6 to 6.4 KB, and a chain of kMaxCallDepth rule references (one loop
   // frame each) overflowed the 8 MB stack (LimitCallDepth).
   [[gnu::noinline]] bool stepAllValuesOfType(ResultSet& set, bool typeSelect, uint32_t selectPart,
-                                             ResultSet& tmp, Frame& frame);
+                                             ResultSet& tmp, Frame& frame, const Node* self);
   // The first error of a run sticks (evaluation stops at it); what leaves the
   // machine is that typed Error.
   bool fail(ErrorKind kind, std::string message) { return fail(Error::plain(kind, std::move(message))); }

@@ -68,7 +68,7 @@ void Machine::capture(const Part& part, const Node* map, const KeyAt& key) {
 }
 
 // .* (values) and [*] (indices); with `capture`, [name] which also records keys.
-void Machine::stepAll(ResultSet& set, bool values, uint32_t partId, ResultSet& tmp,
+void Machine::stepAll(ResultSet& set, bool values, uint32_t partId, const ScopeLink* ctx, ResultSet& tmp,
                       const Part* capturePart) {
   tmp.clear();
   for (const QValue& v : set) {
@@ -83,13 +83,13 @@ void Machine::stepAll(ResultSet& set, bool values, uint32_t partId, ResultSet& t
         tmp.push_back(v.child(n->list.items[i]));
     } else if (n->kind == NodeKind::Map && values) {
       if (n->map.size == 0) tmp.push_back(QValue::unresolved(n, Unresolved::EmptyCollection, partId));
+      const ScopeLink* up = n->map.size ? upOfValues(v, ctx) : nullptr;
       for (uint32_t i = 0; i < n->map.size; ++i) {
-        tmp.push_back(v.ownScope(n->map.entries[i].value));
+        tmp.push_back(v.ownScope(n->map.entries[i].value, up));
         if (capturePart) capture(*capturePart, n, KeyAt::pairedWithValue(n, i));
       }
     } else {
-      tmp.push_back(v.child(n));  // a single value passes through (spec §6.2), resolved
-      tmp.back().part = v.part;
+      tmp.push_back(v.stepped());  // a single value passes through (spec §6.2), resolved
     }
   }
   set.swap(tmp);
@@ -109,6 +109,31 @@ const Node* Machine::filterScope(const QValue& v, const Node* context) const {
     n = n->parent;
   }
   return n;
+}
+
+// cfn-guard evaluates a query in a context (a chain of them: ScopeLink) and
+// gives the values of a map it iterates with .* or [name] one of their own,
+// whose parent is the map's. A member's `part` names the root of its context
+// (filterScope) and `up` that context's parent, null for the frame's context.
+const ScopeLink* Machine::scopeOf(const QValue& v, const ScopeLink* ctx, ScopeLink& own) const {
+  if (v.part == QValue::kContextScope) return ctx;
+  own = {filterScope(v, ctx->root), v.up ? v.up : ctx};
+  return &own;
+}
+
+// The same, kept in the scratch arena: the values of a map keep it.
+const ScopeLink* Machine::scopeOf(const QValue& v, const ScopeLink* ctx) {
+  if (v.part == QValue::kContextScope) return ctx;
+  ScopeLink* link = scratch().arena().allocate<ScopeLink>();
+  *link = {filterScope(v, ctx->root), v.up ? v.up : ctx};
+  return link;
+}
+
+const ScopeLink* Machine::contextOf(const Frame& frame, const Node* self) {
+  if (self == frame.self) return frame.ctx;
+  ScopeLink* own = scratch().arena().allocate<ScopeLink>();
+  *own = {self, own};
+  return own;
 }
 
 // What a filter part does with resolved member `v` (FilterMode, spec §6.4).
@@ -142,34 +167,43 @@ bool Machine::testsACandidate(const Node* n, FilterCandidates candidates) {
 }
 
 bool Machine::stepFilter(ResultSet& set, const Part& part, FilterMode mode, uint32_t partId,
-                         Frame& frame, const Node* context, ResultSet& in) {
+                         Frame& frame, const ScopeLink* ctx, ResultSet& in) {
+  const Node* context = ctx->root;
   // `in` is this depth's scratch set; nested filter calls use deeper register files.
   in.clear();
   in.swap(set);  // set is now empty and receives the selection
-  auto passes = [&](const Node* candidate, bool fromList) {
+  // The clauses run in a context (Frame::ctx), as in cfn-guard: on the
+  // elements of a list or the values of a map after a key, in the context
+  // of that list or map; on a map after .*, [*] or [name] (on its
+  // filterScope, the root of its context), in the parent of that context;
+  // on any other candidate too.
+  auto passes = [&](const Node* candidate, bool fromList, const ScopeLink* scope) {
     if (trace_) {
       // Every candidate's evaluation is part of the record stream.
       uint32_t t = topen(TraceKind::Filter, fromList ? TraceContext::FilterList : TraceContext::FilterMap,
                          kNone, uint32_t(part.index));
       ++suppress_;
-      Status s = callFilter(part.func, frame, candidate, context);
+      Status s = callFilter(part.func, frame, candidate, scope);
       --suppress_;
       tclose(t, s);
       return s == Status::Pass;
     }
     if (typeGuardRejects(part.func, candidate, frame)) return false;
     ++suppress_;
-    Status s = callFilter(part.func, frame, candidate, context);
+    Status s = callFilter(part.func, frame, candidate, scope);
     --suppress_;
     return s == Status::Pass;
+  };
+  auto parentScope = [&](const QValue& v) {
+    return v.part == QValue::kContextScope ? ctx->parent : v.up ? v.up : ctx;
   };
   // A scalar reached by [*] is evaluated as a filter candidate without a
   // record of its own in cfn-guard, so what its checks record lands in the
   // enclosing clause (differential case 19); other candidates record nothing.
-  auto passesRecorded = [&](const Node* candidate) {
-    if (trace_ || suppress_ || !rec_) return passes(candidate, false);
+  auto passesRecorded = [&](const Node* candidate, const ScopeLink* scope) {
+    if (trace_ || suppress_ || !rec_) return passes(candidate, false, scope);
     const size_t before = rec_->size();
-    Status s = callFilter(part.func, frame, candidate, context);
+    Status s = callFilter(part.func, frame, candidate, scope);
     for (size_t i = before; i < rec_->size(); ++i) (*rec_)[i].fromQuery = true;
     return s == Status::Pass;
   };
@@ -185,28 +219,37 @@ bool Machine::stepFilter(ResultSet& set, const Part& part, FilterMode mode, uint
     const FilterCandidates candidates = filterCandidates(v, mode);
     if (testsACandidate(n, candidates)) ++filterTests_;
     switch (candidates) {
-      case FilterCandidates::Elements:
+      case FilterCandidates::Elements: {
+        ScopeLink own;
+        const ScopeLink* scope = scopeOf(v, ctx, own);
         for (uint32_t i = 0; i < n->list.size; ++i) {
-          if (passes(n->list.items[i], true)) set.push_back(v.child(n->list.items[i]));
+          if (passes(n->list.items[i], true, scope)) set.push_back(v.child(n->list.items[i]));
           if (failed()) return false;
         }
         break;
-      case FilterCandidates::Values:
+      }
+      case FilterCandidates::Values: {
+        ScopeLink own;
+        const ScopeLink* scope = scopeOf(v, ctx, own);
+        const ScopeLink* up = nullptr;  // the selected values' (upOfValues), made once
         for (uint32_t i = 0; i < n->map.size; ++i) {
           const MapEntry& e = n->map.entries[i];
-          if (passes(e.value, false)) {
-            set.push_back(v.ownScope(e.value));
+          if (passes(e.value, false, scope)) {
+            if (!up) up = upOfValues(v, ctx);
+            set.push_back(v.ownScope(e.value, up));
             capture(part, n, KeyAt::pairedWithValue(n, i));
           }
           if (failed()) return false;
         }
         break;
+      }
       case FilterCandidates::Itself:
-        if (n->kind == NodeKind::Map ? passes(n, false) : passesRecorded(n)) set.push_back(v.stepped());
+        if (n->kind == NodeKind::Map ? passes(n, false, parentScope(v)) : passesRecorded(n, parentScope(v)))
+          set.push_back(v.stepped());
         if (failed()) return false;
         break;
       case FilterCandidates::ItselfInScope:
-        if (passes(filterScope(v, context), false)) set.push_back(v.stepped());
+        if (passes(filterScope(v, context), false, parentScope(v))) set.push_back(v.stepped());
         if (failed()) return false;
         break;
       case FilterCandidates::Unresolved:
@@ -288,7 +331,7 @@ bool Machine::typeGuardRejects(uint32_t func, const Node* candidate, Frame& fram
 // through the filter, so records and statuses are unchanged.
 // False: take the general path.
 bool Machine::stepAllValuesOfType(ResultSet& set, bool typeSelect, uint32_t selectPart, ResultSet& tmp,
-                                  Frame& frame) {
+                                  Frame& frame, const Node* self) {
   constexpr uint32_t kMinEntries = 2;  // below this a visit is as cheap as a tag
   if (set.size() != 1 || set[0].isUnresolved()) return false;
   const Node* map = set[0].node;
@@ -329,6 +372,12 @@ bool Machine::stepAllValuesOfType(ResultSet& set, bool typeSelect, uint32_t sele
   // (one type of fifty), else by one pass over the tags.
   const QKind kind = set[0].kind;
   const uint8_t conv = set[0].conv;  // the values go on along the map's path
+  QValue value{nullptr, kind, Unresolved::None, conv, 0};
+  value.up = upOfValues(set[0], contextOf(frame, self));  // their context's parent (stepAll)
+  auto valueAt = [&](uint32_t i) {
+    value.node = map->map.entries[i].value;
+    return value;
+  };
   tmp.clear();
   std::vector<const std::vector<uint32_t>*>& lists = keptLists_;
   lists.clear();
@@ -340,18 +389,17 @@ bool Machine::stepAllValuesOfType(ResultSet& set, bool typeSelect, uint32_t sele
       kept += tags.members[t].size();
     }
   if (lists.size() == 1) {
-    for (uint32_t i : *lists[0]) tmp.push_back(QValue{map->map.entries[i].value, kind, Unresolved::None, conv, 0});
+    for (uint32_t i : *lists[0]) tmp.push_back(valueAt(i));
   } else if (kept * 8 < map->map.size) {
     std::vector<uint32_t>& order = keptOrder_;
     order.clear();
     for (const auto* l : lists) order.insert(order.end(), l->begin(), l->end());
     std::sort(order.begin(), order.end());
-    for (uint32_t i : order) tmp.push_back(QValue{map->map.entries[i].value, kind, Unresolved::None, conv, 0});
+    for (uint32_t i : order) tmp.push_back(valueAt(i));
   } else {
     for (uint32_t i = 0; i < map->map.size; ++i) {
       const uint32_t t = tags.tags[i];
-      if (t == TypeTags::kOther || keep[t])
-        tmp.push_back(QValue{map->map.entries[i].value, kind, Unresolved::None, conv, 0});
+      if (t == TypeTags::kOther || keep[t]) tmp.push_back(valueAt(i));
     }
   }
   ++filterTests_;  // the map has kMinEntries or more candidates
@@ -381,7 +429,7 @@ bool Machine::typeMatches(const Node* v, const Part& part) const {
 }
 
 bool Machine::stepTypeSelect(ResultSet& set, const Part& part, FilterMode mode, uint32_t partId,
-                             const Node* context, ResultSet& tmp) {
+                             const ScopeLink* ctx, ResultSet& tmp) {
   tmp.clear();
   for (size_t vi = 0; vi < set.size(); ++vi) {
     prefetchAhead(set.data(), vi, set.size());
@@ -400,16 +448,20 @@ bool Machine::stepTypeSelect(ResultSet& set, const Part& part, FilterMode mode, 
           if (typeMatches(n->list.items[i], part)) tmp.push_back(v.child(n->list.items[i]));
         }
         break;
-      case FilterCandidates::Values:
+      case FilterCandidates::Values: {
+        const ScopeLink* up = nullptr;  // made once, for the first selected value
         for (uint32_t i = 0; i < n->map.size; ++i) {
           if (trace_) traceTypeSelect(n->map.entries[i].value, part, partId, false);
-          if (typeMatches(n->map.entries[i].value, part))
-            tmp.push_back(v.ownScope(n->map.entries[i].value));
+          if (typeMatches(n->map.entries[i].value, part)) {
+            if (!up) up = upOfValues(v, ctx);
+            tmp.push_back(v.ownScope(n->map.entries[i].value, up));
+          }
         }
         break;
+      }
       case FilterCandidates::Itself:
       case FilterCandidates::ItselfInScope: {
-        const Node* tested = candidates == FilterCandidates::Itself ? n : filterScope(v, context);
+        const Node* tested = candidates == FilterCandidates::Itself ? n : filterScope(v, ctx->root);
         if (trace_) traceTypeSelect(tested, part, partId, false);
         if (typeMatches(tested, part)) tmp.push_back(v.stepped());
         break;
