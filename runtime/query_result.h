@@ -80,7 +80,7 @@ struct QValue {
     const QValueSpan* values;
     // Resolved and literal members whose scope is a value (`part` is not
     // kContextScope): the context that value's own context runs in, null
-    // for the frame's context (vm/query_steps.cpp, Machine::resolverOf).
+    // for the frame's context (vm/query_steps.cpp, Machine::scopeOf).
     const ScopeLink* up;
   };
 
