@@ -98,21 +98,27 @@ class Parser {
 
  private:
   // ------------------------------------------------------------ outcomes
-  // The latest failure: a byte offset, our message and its kind (the tools
-  // choose cfn-guard's words by kind). Only the one that ends the parse
-  // leaves the parser, as a typed Error (toError).
+  // The latest failure: a byte offset, our message and its kind. Only the
+  // one that ends the parse leaves the parser, as a typed Error (toError).
+  // A failure inside comparisons' right-hand sides is reported at the
+  // outermost one (pos, kind RulesMissingValue); 3.1.1 then names each of
+  // them and the innermost failure's own label, built from `origin` and
+  // `originKind` (see parseContext).
   struct Failure {
     size_t pos = 0;
     std::string msg;
     ErrorKind kind = ErrorKind::RulesSyntax;
+    uint32_t enclosingValues = 0;
+    size_t origin = 0;
+    ErrorKind originKind = ErrorKind::RulesSyntax;
   };
 
   St soft(size_t pos, std::string msg, ErrorKind kind = ErrorKind::RulesSyntax) {
-    err_ = {pos, std::move(msg), kind};
+    err_ = {pos, std::move(msg), kind, 0, pos, kind};
     return St::Soft;
   }
   St hard(size_t pos, std::string msg, ErrorKind kind = ErrorKind::RulesSyntax) {
-    err_ = {pos, std::move(msg), kind};
+    err_ = {pos, std::move(msg), kind, 0, pos, kind};
     return St::Hard;
   }
   // nom's `cut`: a Soft failure of a committed sub-parser becomes Hard,
@@ -120,16 +126,16 @@ class Parser {
   // its kind).
   St commit(St s, std::string msg = {}, ErrorKind kind = ErrorKind::RulesSyntax) {
     if (s != St::Soft) return s;
-    if (!msg.empty()) {
-      err_.msg = std::move(msg);
-      err_.kind = kind;
-    }
+    if (!msg.empty()) err_ = {err_.pos, std::move(msg), kind, 0, err_.pos, kind};
     return St::Hard;
   }
   Error toError(const Failure& f) const {
     SourceLoc l = loc(f.pos);
-    return Error::at(f.kind, file_, l.line, l.column, f.msg, f.pos);
+    Error e = Error::at(f.kind, file_, l.line, l.column, f.msg, f.pos);
+    e.parseContext = parseContext(f);
+    return e;
   }
+  std::string parseContext(const Failure& f) const;
 
   // Bounds recursion: every nesting construct holds one of these.
   class DepthGuard {
@@ -475,8 +481,9 @@ St Parser::stringLit(size_t& p, std::string& out) {
 
 // A float needs a fraction or a *signed* exponent (§3.5): `1.5`, `2e+3`,
 // `1.5e-3`. Once that shape is seen the text is read like nom's `double`,
-// which also takes an unsigned exponent after a fraction (`1.5e3`) and fails
-// hard on an `e` without digits (`1.5e`).
+// which also takes an unsigned exponent after a fraction (`1.5e3`). An `e`
+// without digits (`1.5e`, `1.5e+`) is not a float at all: as in 3.1.1 the
+// value is then read as the int before the '.', and what follows fails.
 St Parser::floatLit(size_t& p, double& out) {
   size_t whole = digits(p);
   if (whole == p) return soft(p, "expected a number");
@@ -496,7 +503,7 @@ St Parser::floatLit(size_t& p, double& out) {
     size_t e = q + 1;
     if (at(e, '+') || at(e, '-')) ++e;
     size_t end = digits(e);
-    if (end == e) return hard(p, "malformed exponent in float literal");
+    if (end == e) return soft(p, "expected a float");
     q = end;
   }
   // strtod gives inf/0 on overflow/underflow, as Rust's f64 parsing does.
@@ -1079,8 +1086,9 @@ St Parser::letStmt(size_t& p, LetStmt& out) {
     if (functionCall(r, e) != St::Ok) {
       r = skipWs(q);
       s = query(r, e.query);
-      if (s != St::Ok)
-        return commit(s, "expected a value, a function call or a query after '='", ErrorKind::RulesMissingValue);
+      // 3.1.1 names no context for a `let` without a value (only a clause's
+      // missing right-hand side gets one), so this is a plain syntax error.
+      if (s != St::Ok) return commit(s, "expected a value, a function call or a query after '='");
       e.kind = ExprKind::Query;
       e.span = e.query.span;
     }
@@ -1391,17 +1399,24 @@ St Parser::rhs(size_t& p, size_t opPos, Clause& c, size_t& end) {
     }
   }
   if (s != St::Ok) {
+    if (s == St::Hard && err_.kind == ErrorKind::RulesNestingLimit) return s;  // our limit, said as it is
     std::string op(src_.substr(opPos, start - opPos));
     std::string text = "expected a value, a function call or a query after '" + op + "'";
     if (s == St::Hard) text += ": " + err_.msg;
-    // cfn-guard names both of its failed alternatives here (the value, then
-    // the message), or the value's own failure where its parser labels one.
-    ErrorKind kind = ErrorKind::RulesMissingValue;
-    if (s == St::Hard && err_.kind == ErrorKind::RulesUnterminatedMessage)
-      kind = ErrorKind::RulesValueThenUnterminatedMessage;
-    else if (s == St::Hard && err_.kind == ErrorKind::RulesBadRange)
-      kind = ErrorKind::RulesValueThenBadRange;
-    return hard(start, std::move(text), kind);
+    // 3.1.1 labels this alternative and keeps the label of a committed
+    // failure inside it (a filter, a range, a message, another comparison's
+    // value): the failure moves here, one more value enclosing its origin.
+    // A soft failure's label is not kept.
+    Failure inner = std::move(err_);
+    hard(start, std::move(text), ErrorKind::RulesMissingValue);
+    err_.enclosingValues = 1;
+    err_.originKind = ErrorKind::RulesSyntax;
+    if (s == St::Hard) {
+      err_.enclosingValues += inner.enclosingValues;
+      err_.origin = inner.origin;
+      err_.originKind = inner.originKind;
+    }
+    return St::Hard;
   }
   c.rhs = std::move(e);
   p = q;
@@ -1827,6 +1842,31 @@ bool isUnicodeAlnum(uint32_t cp) {
   auto it = std::upper_bound(std::begin(kAlnumRanges), std::end(kAlnumRanges), cp,
                              [](uint32_t c, const auto& r) { return c < r.first; });
   return it != std::begin(kAlnumRanges) && cp <= (it - 1)->second;
+}
+
+// What 3.1.1 writes after "when handling" for this failure: its parser
+// labels (nom `context`) a comparison's right-hand side and these failures
+// inside it, and names them outermost first, joined by '/'. Everywhere else
+// it names nothing. Called by toError; the CLI prints it (tools/cli/common.cpp).
+std::string Parser::parseContext(const Failure& f) const {
+  std::string text;
+  for (uint32_t i = 0; i < f.enclosingValues; ++i) {
+    if (!text.empty()) text += '/';
+    text += "expecting either a property access \"engine.core\" or value like \"string\" or [\"this\", \"that\"]";
+  }
+  std::string own;
+  switch (f.originKind) {
+    case ErrorKind::RulesBadRange: own = "Could not parse range"; break;
+    case ErrorKind::RulesUnterminatedMessage: own = "Unable to find a closing >> tag for message"; break;
+    case ErrorKind::RulesEmptyCondition: {
+      SourceLoc l = loc(f.origin);
+      own = "There were no clauses present " + file_ + "#" + std::to_string(l.line) + "@" + std::to_string(l.column);
+      break;
+    }
+    default: break;
+  }
+  if (!own.empty()) text += (text.empty() ? "" : "/") + own;
+  return text;
 }
 
 }  // namespace

@@ -81,6 +81,10 @@ struct Error {
   // tool's wording (a data file's parse error keeps cfn-guard's text; this
   // says why and where: "nested deeper than 512 levels"). May be empty.
   std::string detail;
+  // A rules text that does not parse: what 3.1.1's parser names after "when
+  // handling" (the labels of the alternatives that failed around the error,
+  // outermost first), built by compiler/parser.cpp. Empty where it names none.
+  std::string parseContext;
   ErrorKind kind = ErrorKind::Internal;
   size_t offset = kNoOffset;
 

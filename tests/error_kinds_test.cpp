@@ -128,20 +128,62 @@ TEST(ErrorKinds, ParseErrorOffsetsAgreeWithLinesAndColumns) {
   EXPECT_GT(checked, 100);
 }
 
+// 3.1.1's label for a comparison's right-hand side that fails.
+const std::string kValueLabel =
+    "expecting either a property access \"engine.core\" or value like \"string\" or [\"this\", \"that\"]";
+
 TEST(ErrorKinds, TheParserNamesTheFailuresCfnGuardLabels) {
   EXPECT_EQ(parseError("rule r { Properties.x == }").kind, ErrorKind::RulesMissingValue);
+  EXPECT_EQ(parseError("rule r { Properties.x == }").parseContext, kValueLabel);
   EXPECT_EQ(parseError("rule r when { x exists }").kind, ErrorKind::RulesEmptyCondition);
+  EXPECT_EQ(parseError("rule r when { x exists }").parseContext, "There were no clauses present r.guard#1@13");
   EXPECT_EQ(parseError("rule r { x exists << no end }").kind, ErrorKind::RulesUnterminatedMessage);
-  EXPECT_EQ(parseError("rule r { x == 'a' << no end }").kind, ErrorKind::RulesValueThenUnterminatedMessage);
+  EXPECT_EQ(parseError("rule r { x exists << no end }").parseContext, "Unable to find a closing >> tag for message");
+  EXPECT_EQ(parseError("rule r { x == 'a' << no end }").parseContext,
+            kValueLabel + "/Unable to find a closing >> tag for message");
   // operators/range-mixed-parse-error: "Could not parse range", after the
   // clause's own label when the range is a comparison's value.
   EXPECT_EQ(parseError("let x = r[1.0, 2]").kind, ErrorKind::RulesBadRange);
-  EXPECT_EQ(parseError("rule p(x) { a IN %x }\nrule r { p(r[1,2.0]) }").kind, ErrorKind::RulesBadRange);
-  EXPECT_EQ(parseError("rule r { Size IN r[1, 2.5] }").kind, ErrorKind::RulesValueThenBadRange);
-  EXPECT_EQ(parseError("rule r { Size IN [r[1, x]] }").kind, ErrorKind::RulesValueThenBadRange);
+  EXPECT_EQ(parseError("let x = r[1.0, 2]").parseContext, "Could not parse range");
+  EXPECT_EQ(parseError("rule p(x) { a IN %x }\nrule r { p(r[1,2.0]) }").parseContext, "Could not parse range");
+  EXPECT_EQ(parseError("rule r { Size IN r[1, 2.5] }").parseContext, kValueLabel + "/Could not parse range");
+  EXPECT_EQ(parseError("rule r { Size IN [r[1, x]] }").parseContext, kValueLabel + "/Could not parse range");
   std::string deep = "rule r { x exists ";
   for (int i = 0; i < kMaxRuleNesting + 2; ++i) deep += "a { ";
   EXPECT_EQ(parseError(deep).kind, ErrorKind::RulesNestingLimit);
+}
+
+// Confirmed with 3.1.1 (session 19): a failure inside a comparison's
+// right-hand side keeps its own label after the right-hand side's, however
+// deep the filters and calls that hold it; it is reported where the
+// outermost right-hand side starts. A `let` names no label for its value.
+TEST(ErrorKinds, LabelsOfFailuresInsideValuesAreKept) {
+  Error e = parseError("rule r { x == y[ ] }");
+  EXPECT_EQ(e.kind, ErrorKind::RulesMissingValue);
+  EXPECT_EQ(e.column, 14u);
+  EXPECT_EQ(e.parseContext, kValueLabel + "/There were no clauses present r.guard#1@17");
+  EXPECT_EQ(parseError("rule r { x == count(y[ ]) }").parseContext,
+            kValueLabel + "/There were no clauses present r.guard#1@23");
+  EXPECT_EQ(parseError("rule r { x == y[ z == [a] ] }").parseContext, kValueLabel + "/" + kValueLabel);
+  EXPECT_EQ(parseError("rule r { x == y[ z == y[ ] ] }").parseContext,
+            kValueLabel + "/" + kValueLabel + "/There were no clauses present r.guard#1@25");
+  EXPECT_EQ(parseError("rule r { x == y[ z == r[1, 2.0] ] }").parseContext,
+            kValueLabel + "/" + kValueLabel + "/Could not parse range");
+  // Not inside a value: the filter's own label only.
+  EXPECT_EQ(parseError("rule r { y[ z == y[ ] ] exists }").parseContext,
+            kValueLabel + "/There were no clauses present r.guard#1@20");
+  EXPECT_EQ(parseError("let v = [a]").parseContext, "");
+  EXPECT_EQ(parseError("rule r {\n let v = {a: b}\n x exists\n}").parseContext, "");
+}
+
+// `1.5e` is not a float (its exponent has no digits): 3.1.1 reads the int 1
+// and fails at ".5e", naming no label.
+TEST(ErrorKinds, AnExponentWithoutDigitsEndsTheNumberBeforeTheDot) {
+  Error e = parseError("rule r { x == 1.5e }");
+  EXPECT_EQ(e.column, 16u);
+  EXPECT_EQ(e.parseContext, "");
+  EXPECT_EQ(parseError("rule r { x == 1.5e+ }").column, 16u);
+  EXPECT_EQ(parseError("rule r { x in [1.5e] }").parseContext, kValueLabel);
 }
 
 TEST(ErrorKinds, TheCliWordsParseErrorsByKind) {

@@ -345,27 +345,10 @@ Result<std::string> readStdin(uint64_t limit) {
 }
 
 // cfn-guard's parser names a context only for a few failures (its nom
-// `context` labels); everywhere else the context is empty. Our parser's
-// messages are more precise; its error kinds say which label each maps to
-// (guardc keeps printing its own messages).
-static std::string cfnGuardContext(const Error& e, const std::string& fileName) {
-  static const char* const kMissingValue =
-      "expecting either a property access \"engine.core\" or value like \"string\" or [\"this\", \"that\"]";
-  static const char* const kUnterminatedMessage = "Unable to find a closing >> tag for message";
-  static const char* const kBadRange = "Could not parse range";
-  switch (e.kind) {
-    case ErrorKind::RulesMissingValue: return kMissingValue;
-    case ErrorKind::RulesValueThenUnterminatedMessage: return std::string(kMissingValue) + "/" + kUnterminatedMessage;
-    case ErrorKind::RulesBadRange: return kBadRange;
-    case ErrorKind::RulesValueThenBadRange: return std::string(kMissingValue) + "/" + kBadRange;
-    case ErrorKind::RulesEmptyCondition:
-      return "There were no clauses present " + fileName + "#" + std::to_string(e.line) + "@" +
-             std::to_string(e.column);
-    case ErrorKind::RulesUnterminatedMessage: return kUnterminatedMessage;
-    case ErrorKind::RulesNestingLimit:
-      return e.message;  // guardvm's own limit, which cfn-guard has no text for: said in our words
-    default: return "";
-  }
+// `context` labels), which our parser reproduces (Error::parseContext); our
+// nesting limit, which cfn-guard has no words for, is said in ours.
+static std::string cfnGuardContext(const Error& e) {
+  return e.kind == ErrorKind::RulesNestingLimit ? e.message : e.parseContext;
 }
 
 std::string parseErrorMessage(const Error& e, const std::string& fileName, const std::string& text,
@@ -375,7 +358,7 @@ std::string parseErrorMessage(const Error& e, const std::string& fileName, const
   const size_t off = e.hasOffset() ? std::min(e.offset, text.size()) : 0;
   return "Parsing Error Error parsing file " + fileName + " at line " + std::to_string(e.line) + " at column " +
          std::to_string(e.column) + ", when handling " +
-         (context == ParseContext::Label ? cfnGuardContext(e, fileName) : std::string()) + ", fragment " +
+         (context == ParseContext::Label ? cfnGuardContext(e) : std::string()) + ", fragment " +
          text.substr(off);
 }
 
