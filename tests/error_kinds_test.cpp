@@ -151,6 +151,10 @@ TEST(ErrorKinds, TheParserNamesTheFailuresCfnGuardLabels) {
   std::string deep = "rule r { x exists ";
   for (int i = 0; i < kMaxRuleNesting + 2; ++i) deep += "a { ";
   EXPECT_EQ(parseError(deep).kind, ErrorKind::RulesNestingLimit);
+  // Inside a comparison's value too (it was said as the value's label).
+  const std::string deepValue =
+      "rule r { x == " + std::string(kMaxRuleNesting + 2, '[') + std::string(kMaxRuleNesting + 2, ']') + " }";
+  EXPECT_EQ(parseError(deepValue).kind, ErrorKind::RulesNestingLimit);
 }
 
 // Confirmed with 3.1.1 (session 19): a failure inside a comparison's
