@@ -98,27 +98,41 @@ class Parser {
 
  private:
   // ------------------------------------------------------------ outcomes
+  // The labels 3.1.1's parser names for the failures it reports (its nom
+  // `context`s): a range, a custom message, a filter or `when` without a
+  // clause, a missing comparison operator (where a `<<` is instead: a
+  // message tag too; see typeBlock).
+  enum class Label : uint8_t { None, Range, Message, NoClauses, Operator, OperatorNotMessage };
+  static Label labelOf(ErrorKind kind) {
+    switch (kind) {
+      case ErrorKind::RulesBadRange: return Label::Range;
+      case ErrorKind::RulesUnterminatedMessage: return Label::Message;
+      case ErrorKind::RulesEmptyCondition: return Label::NoClauses;
+      default: return Label::None;
+    }
+  }
+
   // The latest failure: a byte offset, our message and its kind. Only the
   // one that ends the parse leaves the parser, as a typed Error (toError).
   // A failure inside comparisons' right-hand sides is reported at the
   // outermost one (pos, kind RulesMissingValue); 3.1.1 then names each of
-  // them and the innermost failure's own label, built from `origin` and
-  // `originKind` (see parseContext).
+  // them and the innermost failure's own label, at `origin` (parseContext).
   struct Failure {
     size_t pos = 0;
     std::string msg;
     ErrorKind kind = ErrorKind::RulesSyntax;
     uint32_t enclosingValues = 0;
     size_t origin = 0;
-    ErrorKind originKind = ErrorKind::RulesSyntax;
+    Label label = Label::None;
+    Label ifCommitted = Label::None;  // the label where 3.1.1 commits to this soft failure
   };
 
   St soft(size_t pos, std::string msg, ErrorKind kind = ErrorKind::RulesSyntax) {
-    err_ = {pos, std::move(msg), kind, 0, pos, kind};
+    err_ = {pos, std::move(msg), kind, 0, pos, labelOf(kind)};
     return St::Soft;
   }
   St hard(size_t pos, std::string msg, ErrorKind kind = ErrorKind::RulesSyntax) {
-    err_ = {pos, std::move(msg), kind, 0, pos, kind};
+    err_ = {pos, std::move(msg), kind, 0, pos, labelOf(kind)};
     return St::Hard;
   }
   // nom's `cut`: a Soft failure of a committed sub-parser becomes Hard,
@@ -126,7 +140,7 @@ class Parser {
   // its kind).
   St commit(St s, std::string msg = {}, ErrorKind kind = ErrorKind::RulesSyntax) {
     if (s != St::Soft) return s;
-    if (!msg.empty()) err_ = {err_.pos, std::move(msg), kind, 0, err_.pos, kind};
+    if (!msg.empty()) err_ = {err_.pos, std::move(msg), kind, 0, err_.pos, labelOf(kind)};
     return St::Hard;
   }
   Error toError(const Failure& f) const {
@@ -1340,7 +1354,11 @@ St Parser::accessClause(size_t& p, Clause& out) {
   if (St s = query(q, c.query); s != St::Ok) return s;
   const size_t opPos = skipWs(q);
   q = opPos;
-  if (!comparison(q, c.op, c.opNegated)) return soft(opPos, "expected a comparison operator");
+  if (!comparison(q, c.op, c.opNegated)) {
+    soft(opPos, "expected a comparison operator");
+    err_.ifCommitted = startsWith(opPos, "<<") ? Label::OperatorNotMessage : Label::Operator;
+    return St::Soft;
+  }
   size_t end = q;
   if (ast::isUnary(c.op)) {
     // The reference consumes the whitespace before a possible message
@@ -1410,11 +1428,10 @@ St Parser::rhs(size_t& p, size_t opPos, Clause& c, size_t& end) {
     Failure inner = std::move(err_);
     hard(start, std::move(text), ErrorKind::RulesMissingValue);
     err_.enclosingValues = 1;
-    err_.originKind = ErrorKind::RulesSyntax;
     if (s == St::Hard) {
       err_.enclosingValues += inner.enclosingValues;
       err_.origin = inner.origin;
-      err_.originKind = inner.originKind;
+      err_.label = inner.label;
     }
     return St::Hard;
   }
@@ -1503,7 +1520,14 @@ St Parser::typeBlock(size_t& p, Clause& out) {
     r = skipWs(q);
     Clause single;
     s = clause(r, single);
-    if (s != St::Ok) return commit(s, "expected '{' or a clause after the type name");
+    if (s != St::Ok) {
+      // 3.1.1 commits to the single clause, so the label it gives a missing
+      // operator, which other alternatives replace everywhere else, is kept.
+      const Label kept = s == St::Soft ? err_.ifCommitted : Label::None;
+      s = commit(s, "expected '{' or a clause after the type name");
+      if (kept != Label::None) err_.label = kept;
+      return s;
+    }
     c.body->span = single.span;
     c.body->body.items.push_back(Disjunction{std::move(single)});
   }
@@ -1844,10 +1868,9 @@ bool isUnicodeAlnum(uint32_t cp) {
   return it != std::begin(kAlnumRanges) && cp <= (it - 1)->second;
 }
 
-// What 3.1.1 writes after "when handling" for this failure: its parser
-// labels (nom `context`) a comparison's right-hand side and these failures
-// inside it, and names them outermost first, joined by '/'. Everywhere else
-// it names nothing. Called by toError; the CLI prints it (tools/cli/common.cpp).
+// What 3.1.1 writes after "when handling" for this failure: the labels
+// (nom `context`s) of a comparison's right-hand side around it and its own,
+// outermost first, joined by '/'. Everywhere else it names nothing. Called by toError; the CLI prints it (tools/cli/common.cpp).
 std::string Parser::parseContext(const Failure& f) const {
   std::string text;
   for (uint32_t i = 0; i < f.enclosingValues; ++i) {
@@ -1855,15 +1878,20 @@ std::string Parser::parseContext(const Failure& f) const {
     text += "expecting either a property access \"engine.core\" or value like \"string\" or [\"this\", \"that\"]";
   }
   std::string own;
-  switch (f.originKind) {
-    case ErrorKind::RulesBadRange: own = "Could not parse range"; break;
-    case ErrorKind::RulesUnterminatedMessage: own = "Unable to find a closing >> tag for message"; break;
-    case ErrorKind::RulesEmptyCondition: {
+  switch (f.label) {
+    case Label::None: break;
+    case Label::Range: own = "Could not parse range"; break;
+    case Label::Message: own = "Unable to find a closing >> tag for message"; break;
+    case Label::NoClauses: {
       SourceLoc l = loc(f.origin);
       own = "There were no clauses present " + file_ + "#" + std::to_string(l.line) + "@" + std::to_string(l.column);
       break;
     }
-    default: break;
+    case Label::Operator:
+    case Label::OperatorNotMessage:
+      own = "expecting comparison binary operators like >, <= or unary operators KEYS, EXISTS, EMPTY or NOT";
+      if (f.label == Label::OperatorNotMessage) own += "/Custom message tag detected";
+      break;
   }
   if (!own.empty()) text += (text.empty() ? "" : "/") + own;
   return text;

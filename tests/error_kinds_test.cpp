@@ -180,6 +180,24 @@ TEST(ErrorKinds, LabelsOfFailuresInsideValuesAreKept) {
   EXPECT_EQ(parseError("rule r {\n let v = {a: b}\n x exists\n}").parseContext, "");
 }
 
+// A type block without braces commits to its one clause, so 3.1.1 keeps the
+// label its operator parser gives a missing operator (dropped everywhere
+// else, where other alternatives follow), and a message tag's after it.
+TEST(ErrorKinds, ATypeBlocksSingleClauseNamesTheMissingOperator) {
+  const std::string op =
+      "expecting comparison binary operators like >, <= or unary operators KEYS, EXISTS, EMPTY or NOT";
+  Error e = parseError("AWS::SQS::Queue\nlet y = 1");
+  EXPECT_EQ(e.line, 2u);
+  EXPECT_EQ(e.column, 5u);
+  EXPECT_EQ(e.parseContext, op);
+  EXPECT_EQ(parseError("a::b some x y").parseContext, op);
+  EXPECT_EQ(parseError("rule r { a::b x { y } }").parseContext, op);
+  EXPECT_EQ(parseError("a::b x << y").parseContext, op + "/Custom message tag detected");
+  EXPECT_EQ(parseError("a::b x[ ] exists").parseContext, "There were no clauses present r.guard#1@8");
+  EXPECT_EQ(parseError("a::b when x exists x y").parseContext, "");
+  EXPECT_EQ(parseError("rule r { x[ y == 1 ] z }").parseContext, "");
+}
+
 // `1.5e` is not a float (its exponent has no digits): 3.1.1 reads the int 1
 // and fails at ".5e", naming no label.
 TEST(ErrorKinds, AnExponentWithoutDigitsEndsTheNumberBeforeTheDot) {
