@@ -684,6 +684,27 @@ TEST(ConsoleReport, GenericReportListsFailedConditionsAndPassingBlocks) {
   EXPECT_EQ(model.notCompliant[0].checks.size(), 1u);  // x == 2 only
 }
 
+// A parameterized rule that passes keeps the failed alternatives of the
+// `or`s in its body: cfn-guard lists them when the calling rule fails
+// (session 19; guardvm dropped the passing call's records).
+TEST(ConsoleReport, GenericReportListsFailuresUnderAPassingParameterizedCall) {
+  auto e = evaluate("rule p(v) {\n  a.b <= 30 or x exists\n}\nrule r {\n  p(x)\n  x == 2\n}\n", "x: 1\n");
+  ASSERT_TRUE(e);
+  std::string out, panic;
+  ASSERT_TRUE(vm::writeConsoleDetail(out, view(*e), vm::ConsoleOptions{}, panic));
+  EXPECT_EQ(out,
+            "Evaluation of rules r.guard against data /CASE/t.yaml\n"
+            "--\n"
+            "Property traversed until [] in data [/CASE/t.yaml] is not compliant with [r] due to retrieval "
+            "error. Error Message [Could not find key a inside struct at path [L:0,C:0]]\n"
+            "Property [/x] in data [/CASE/t.yaml] is not compliant with [r] because provided value [1] "
+            "did not match expected value [2]. Error Message []\n"
+            "--\n");
+  vm::report::FileReportModel model = vm::report::buildFileReport(view(*e));
+  ASSERT_EQ(model.notCompliant.size(), 1u);
+  EXPECT_EQ(model.notCompliant[0].checks.size(), 1u);  // x == 2 only
+}
+
 // The generic report (no Resources map) hands its text to the drain as it
 // goes: line by line when one rule failed (its lines can run to hundreds of
 // MB), group by group when several did, which are still sorted by text. The

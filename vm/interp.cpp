@@ -773,7 +773,10 @@ Status Machine::loop(uint32_t fi, Frame& frame, const Node* self, ResultSet* set
         uint32_t rec = open(RecKind::ParamCall, in.c);
         Status s = paramCall(pc2, R.data() + in.b, frame, self);
         if (failed()) return Status::Skip;
-        close(rec, s);
+        // A call that passes keeps the failures under it (a failed
+        // alternative of an `or` in its body): cfn-guard's generic report
+        // lists them when the calling rule fails.
+        close(rec, s, /*keepPassing=*/true);
         T[in.a] = s;
         break;
       }
