@@ -953,10 +953,12 @@ St Parser::keysFilter(size_t open, size_t& p, QueryPart& out) {
     q += 2;
   } else if (keyword(q, "in", "IN")) {
     part.keysOp = CmpOp::In;
-  } else if (size_t r = q; notKw(r) && keyword(r, "in", "IN")) {
+  } else if (notKw(q)) {
+    // As in 3.1.1, a negation is taken before its `in` is looked for, so
+    // `keys not == x` fails after the `not`.
+    if (!keyword(q, "in", "IN")) return hard(q, "expected 'in' after the negation in a 'keys' filter");
     part.keysOp = CmpOp::In;
     part.keysNegated = true;
-    q = r;
   } else {
     return hard(q, "expected '==', '!=', 'in' or 'not in' after 'keys'");
   }

@@ -198,6 +198,16 @@ TEST(ErrorKinds, ATypeBlocksSingleClauseNamesTheMissingOperator) {
   EXPECT_EQ(parseError("rule r { x[ y == 1 ] z }").parseContext, "");
 }
 
+// A keys filter takes a negation before it looks for its `in`, so what
+// follows the `!` or the `not ` is where 3.1.1 fails (session 19).
+TEST(ErrorKinds, AKeysFilterFailsAfterItsNegation) {
+  EXPECT_EQ(parseError("rule r { x[ keys not == 'a' ] exists }").column, 22u);
+  EXPECT_EQ(parseError("rule r { x[ keys ! in ['a'] ] exists }").column, 19u);
+  EXPECT_EQ(parseError("rule r { x[ keys !x ] exists }").column, 19u);
+  EXPECT_EQ(parseError("rule r { x[ keys x ] exists }").column, 18u);
+  EXPECT_TRUE(parseRules("rule r { x[ keys not  in ['a'] ] exists }", "r.guard").ok());
+}
+
 // `1.5e` is not a float (its exponent has no digits): 3.1.1 reads the int 1
 // and fails at ".5e", naming no label.
 TEST(ErrorKinds, AnExponentWithoutDigitsEndsTheNumberBeforeTheDot) {
