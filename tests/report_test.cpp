@@ -373,6 +373,7 @@ std::unique_ptr<Evaluated> evaluate(const std::string& rules, const std::string&
   e->doc = std::move(d.value());
   vm::EvalLimits limits;
   limits.trace = trace;
+  limits.passingQueryChecks = true;  // as `validate` evaluates for its console report
   auto r = vm::evaluateFile(e->program, uint32_t(e->program.files.size() - 1), *e->doc, nullptr, limits);
   if (!r.ok()) {
     ADD_FAILURE() << r.error().message;
@@ -697,6 +698,34 @@ TEST(ConsoleReport, GenericReportListsFailuresUnderAPassingParameterizedCall) {
             "--\n"
             "Property traversed until [] in data [/CASE/t.yaml] is not compliant with [r] due to retrieval "
             "error. Error Message [Could not find key a inside struct at path [L:0,C:0]]\n"
+            "Property [/x] in data [/CASE/t.yaml] is not compliant with [r] because provided value [1] "
+            "did not match expected value [2]. Error Message []\n"
+            "--\n");
+  vm::report::FileReportModel model = vm::report::buildFileReport(view(*e));
+  ASSERT_EQ(model.notCompliant.size(), 1u);
+  EXPECT_EQ(model.notCompliant[0].checks.size(), 1u);  // x == 2 only
+}
+
+// What the query of a clause that did not fail recorded (a keys filter's
+// unselected keys; the checks of a scalar a filter tested) is listed by
+// cfn-guard's generic report when the rule fails, and by no structured report
+// (session 19; guardvm dropped it with the clause).
+TEST(ConsoleReport, GenericReportListsWhatPassingClausesQueriesRecorded) {
+  const std::string rules =
+      "rule r {\n  m[ keys == 'p' ] exists\n  n[*][ k exists ] !exists\n  x == 2\n}\n";
+  const std::string data = "m: {p: 1, q: 2}\nn: 3\nx: 1\n";
+  auto e = evaluate(rules, data);
+  ASSERT_TRUE(e);
+  std::string out, panic;
+  ASSERT_TRUE(vm::writeConsoleDetail(out, view(*e), vm::ConsoleOptions{}, panic));
+  EXPECT_EQ(out,
+            "Evaluation of rules r.guard against data /CASE/t.yaml\n"
+            "--\n"
+            "Property [/m] in data [/CASE/t.yaml] is not compliant with [r] because provided value [\"q\"] "
+            "did not match expected value [\"p\"]. Error Message []\n"
+            "Property traversed until [/n] in data [/CASE/t.yaml] is not compliant with [r] due to retrieval "
+            "error. Error Message [Attempting to retrieve from key k but type is not an struct type at path "
+            "/n[L:1,C:3], Type = int, Value = Int((Path(\"/n\", Location { line: 1, col: 3 }), 3))]\n"
             "Property [/x] in data [/CASE/t.yaml] is not compliant with [r] because provided value [1] "
             "did not match expected value [2]. Error Message []\n"
             "--\n");

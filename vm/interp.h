@@ -31,6 +31,12 @@ struct EvalLimits {
   // (FileSkipFact, vm/analysis.h). Tests turn it off to check that the
   // machine gives the same answer; nothing else does.
   bool preAnswer = true;
+  // Not a limit: keep, as passing records, what the query of a clause that
+  // did not fail recorded (a keys filter's unselected keys, the checks of a
+  // scalar a filter tested): cfn-guard's generic console report lists them
+  // when the rule fails; the structured reports never show them. Off: they
+  // are dropped with the clause, and a keys filter's misses never expanded.
+  bool passingQueryChecks = false;
 };
 
 // `root` defaults to the document root (the test command passes a sub-tree).

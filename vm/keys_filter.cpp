@@ -246,13 +246,14 @@ Node* Machine::keyAsValue(const Node* map, const KeyAt& at) {
 
 // One KeysCheck: the key (with the map's path and the key's position)
 // against the right-hand value it was compared with (`to`, the `==`/`!=`
-// form) or against the right-hand values `inSet` (the `in` form).
+// form) or against the right-hand values `inSet` (the `in` form); `status`
+// is its KeysMiss's (Pass: under a clause that did not fail).
 void Machine::recordKeyCheck(std::vector<Record>& out, const Node* map, const KeyAt& at,
-                             uint32_t partId, const QValue& to, uint32_t inSet) {
+                             uint32_t partId, const QValue& to, uint32_t inSet, Status status) {
   Node* key = keyAsValue(map, at);
   Record r{};
   r.kind = RecKind::KeysCheck;
-  r.status = Status::Fail;
+  r.status = status;
   // An `in`-form check lists its resolved right-hand values only.
   r.detail = inSet == UINT32_MAX && to.isUnresolved() ? CmpDetail::RightUnresolved : CmpDetail::False;
   r.info = partId;
@@ -306,11 +307,11 @@ void Machine::expandKeysMisses(std::vector<Record>& records) {
       const KeyAt at = KeyAt::of(e, o);
       if (!inForm) {
         recordKeyCheck(out, map, at, r.info, compareKey(&key, sets_[r.toSet][0], false, part.keysNegated).with,
-                       UINT32_MAX);
+                       UINT32_MAX, r.status);
         return;
       }
       if (inSet == UINT32_MAX) inSet = keysInTargets(&key, part, r.toSet);
-      recordKeyCheck(out, map, at, r.info, sets_[inSet][0], inSet);
+      recordKeyCheck(out, map, at, r.info, sets_[inSet][0], inSet, r.status);
     });
   }
   moved[records.size()] = uint32_t(out.size());

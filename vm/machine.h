@@ -280,7 +280,7 @@ class Machine {
                       const ScopeLink* ctx, ResultSet& tmp);
   bool stepKeysFilter(ResultSet& set, const Part& part, uint32_t partId, Frame& frame, ResultSet& tmp);
   void recordKeyCheck(std::vector<Record>& out, const Node* map, const KeyAt& key, uint32_t partId,
-                      const QValue& to, uint32_t inSet);
+                      const QValue& to, uint32_t inSet, Status status);
   uint32_t keysInTargets(const Node* key, const Part& part, uint32_t rhsSet);
   void recordKeysMiss(const Node* map, uint32_t partId, const ResultSet& rhs);
   bool entryNamed(const Node* map, std::string_view name, const MapEntry*& entry) const;
@@ -492,8 +492,10 @@ class Machine {
   std::vector<uint8_t> refDone_;              // per rule of the file: evaluated through a reference
   std::vector<const Node*> typeLits_;         // per part: the type string of a Q_TYPE_SELECT
 
-  // What a clause's queries recorded (keys-filter checks) stays only if the
-  // clause FAILed; the clause's own records (e.g. of a passing `some`) stay.
+  // What a clause's queries recorded (keys-filter checks) stays a failure
+  // only if the clause FAILed; otherwise it is dropped, or kept as passing
+  // records for the generic console report (EvalLimits::passingQueryChecks).
+  // The clause's own records (e.g. of a passing `some`) stay.
   void endClause(Status s) {
     GUARD_VERIFIED(!clauseMarks_.empty());
     uint32_t mark = clauseMarks_.back().records;
@@ -504,6 +506,11 @@ class Machine {
     };
     auto first = rec_->begin() + mark;
     if (std::none_of(first, rec_->end(), queryRecord)) return;
+    if (limits_.passingQueryChecks) {
+      for (auto it = first; it != rec_->end(); ++it)
+        if (queryRecord(*it)) it->status = Status::Pass;
+      return;
+    }
     // What follows the mark may hold containers (a passing block keeps its
     // failures): each one's end moves back by the leaves erased before it.
     std::vector<Record>& R = *rec_;

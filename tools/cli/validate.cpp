@@ -344,6 +344,8 @@ PairOutcome Validator::evaluatePair(const RulesUnit& unit, const DataFile& d, co
   PairOutcome o;
   vm::EvalLimits limits;
   limits.trace = opt_.verbose || opt_.printJson;  // the full record tree (§8)
+  // Only the console's generic report lists what passing clauses' queries recorded.
+  limits.passingQueryChecks = opt_.format != "json" && opt_.format != "yaml";
   // One result per thread, its storage reused pair after pair: the reports
   // are written before this returns, so nothing needs it afterwards (what
   // the last pair made, its scratch values, lives until the thread's next).
