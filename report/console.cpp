@@ -755,7 +755,9 @@ class GenericLines {
   }
 
   // "[v1,v2,...]" of an IN failure's right-hand values; every failure of one
-  // comparison shares its set, so the listing is rendered once per set.
+  // comparison shares its set, so the listing is rendered once per set. A
+  // keys filter's check lists an unresolved value too, as the value where
+  // it stopped (cfn-guard; the structured reports list resolved ones only).
   const std::string& inList(const Record& r) {
     const bool shared = r.toSet < v_.result.sets.size();
     if (shared) {
@@ -763,7 +765,12 @@ class GenericLines {
       if (it != inLists_.end()) return it->second;
     }
     std::vector<const Node*> to;
-    report::inTargets(r, v_.result.sets, to);
+    if (r.kind == RecKind::KeysCheck && shared) {
+      for (const QValue& q : v_.result.sets[r.toSet])
+        to.push_back(q.isUnresolved() ? report::unresolvedOf(P, q).traversedTo : q.node);
+    } else {
+      report::inTargets(r, v_.result.sets, to);
+    }
     std::string expected = "[";
     for (size_t k = 0; k < to.size(); ++k) {
       if (k) expected += ",";

@@ -734,6 +734,25 @@ TEST(ConsoleReport, GenericReportListsWhatPassingClausesQueriesRecorded) {
   EXPECT_EQ(model.notCompliant[0].checks.size(), 1u);  // x == 2 only
 }
 
+// A keys filter's `in` check lists every right-hand value in the generic
+// report, an unresolved one as the value where it stopped; the structured
+// reports list the resolved ones only (session 19).
+TEST(ConsoleReport, KeysInChecksListUnresolvedValuesWhereTheyStopped) {
+  auto e = evaluate("let v = l[*].k\nrule r {\n  m[ keys in %v ] !exists\n}\n",
+                    "m: {p: 1, q: 2}\nl: [{k: p}, {j: 1}]\n");
+  ASSERT_TRUE(e);
+  std::string out, panic;
+  ASSERT_TRUE(vm::writeConsoleDetail(out, view(*e), vm::ConsoleOptions{}, panic));
+  EXPECT_EQ(out,
+            "Evaluation of rules r.guard against data /CASE/t.yaml\n"
+            "--\n"
+            "Property [] in data [/CASE/t.yaml] is not compliant with [r] because provided value [\"q\"] "
+            "did not match expected value in [[\"p\",{\"j\":1}]]. Error Message []\n"
+            "Property [/m/p] in data [/CASE/t.yaml] is not compliant with [r] because needed value at [1] "
+            "existed. Error Message []\n"
+            "--\n");
+}
+
 // The generic report (no Resources map) hands its text to the drain as it
 // goes: line by line when one rule failed (its lines can run to hundreds of
 // MB), group by group when several did, which are still sorted by text. The
