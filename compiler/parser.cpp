@@ -1871,8 +1871,9 @@ bool isUnicodeAlnum(uint32_t cp) {
 }
 
 // What 3.1.1 writes after "when handling" for this failure: the labels
-// (nom `context`s) of a comparison's right-hand side around it and its own,
-// outermost first, joined by '/'. Everywhere else it names nothing. Called by toError; the CLI prints it (tools/cli/common.cpp).
+// (nom `context`s) of the comparisons' right-hand sides around it and its
+// own, outermost first, joined by '/'. Called by toError; the CLI prints it
+// (tools/cli/common.cpp).
 std::string Parser::parseContext(const Failure& f) const {
   std::string text;
   for (uint32_t i = 0; i < f.enclosingValues; ++i) {

@@ -254,7 +254,8 @@ void Machine::recordKeyCheck(std::vector<Record>& out, const Node* map, const Ke
   Record r{};
   r.kind = RecKind::KeysCheck;
   r.status = status;
-  // An `in`-form check lists its resolved right-hand values only.
+  // An `in`-form check is never "right unresolved": the structured reports
+  // list its resolved right-hand values, the console all of them.
   r.detail = inSet == UINT32_MAX && to.isUnresolved() ? CmpDetail::RightUnresolved : CmpDetail::False;
   r.info = partId;
   r.from = QValue::resolved(key);
