@@ -20,11 +20,11 @@ const char* nodeKindName(NodeKind k) {
     case NodeKind::String: return "string";
     case NodeKind::List: return "list";
     case NodeKind::Map: return "map";
-    case NodeKind::Regex: return "regex";
+    case NodeKind::Regex: return "Regex";
     case NodeKind::Char: return "char";
-    case NodeKind::RangeInt: return "range(int)";
-    case NodeKind::RangeFloat: return "range(float)";
-    case NodeKind::RangeChar: return "range(char)";
+    case NodeKind::RangeInt: return "range(int, int)";
+    case NodeKind::RangeFloat: return "range(float, float)";
+    case NodeKind::RangeChar: return "range(char, char)";
   }
   return "?";
 }

@@ -38,6 +38,8 @@ enum class NodeKind : uint8_t {
   RangeChar,
 };
 
+// The kind's name as 3.1.1's messages write it ("Attempting EMPTY operation
+// on type Regex ..."): Rust's names for the rule-only values.
 const char* nodeKindName(NodeKind k);
 
 using KeyId = uint32_t;

@@ -229,6 +229,19 @@ TEST(VmErrors, EmptyOnIntIsAnError) {
   EXPECT_FALSE(evaluate("rule r { A empty }", "A: 1").ok);
 }
 
+// The type names of 3.1.1's EMPTY error are Rust's for the rule-only values
+// (session 19: guardvm wrote `regex` and `range(int)`).
+TEST(VmErrors, EmptyOnARuleValueNamesItsTypeAsCfnGuardDoes) {
+  auto regex = evaluate("let v = {a: /x/}\nrule r { %v.* empty }", "x: 1");
+  EXPECT_NE(regex.error.find("Attempting EMPTY operation on type Regex that does not support it at /a[L:0,C:0]"),
+            std::string::npos)
+      << regex.error;
+  auto range = evaluate("let v = [r(1.0,2.0)]\nrule r { %v.* empty }", "x: 1");
+  EXPECT_NE(range.error.find("on type range(float, float) that"), std::string::npos) << range.error;
+  EXPECT_NE(evaluate("let v = {a: r[1,3]}\nrule r { %v.* empty }", "x: 1").error.find("type range(int, int) that"),
+            std::string::npos);
+}
+
 // ---------------------------------------------------------------- regressions
 
 // A `let x = this` first used inside a keys filter must capture the value of
