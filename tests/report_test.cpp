@@ -387,6 +387,22 @@ vm::PairView view(const Evaluated& e) {
   return vm::PairView{e.program, e.result, *e.doc, e.text, "r.guard", "/CASE/t.yaml"};
 }
 
+// The console's generic report of an evaluation (data without Resources),
+// and the number of checks the structured report gives its one failed rule.
+const char kGenericHead[] = "Evaluation of rules r.guard against data /CASE/t.yaml\n--\n";
+
+std::string genericReport(const Evaluated& e) {
+  std::string out, panic;
+  EXPECT_TRUE(vm::writeConsoleDetail(out, view(e), vm::ConsoleOptions{}, panic));
+  return out;
+}
+
+size_t structuredChecksOfTheFailedRule(const Evaluated& e) {
+  vm::report::FileReportModel model = vm::report::buildFileReport(view(e));
+  EXPECT_EQ(model.notCompliant.size(), 1u);
+  return model.notCompliant.empty() ? 0 : model.notCompliant[0].checks.size();
+}
+
 // The default rule (named `<file>/default` in the JSON report) is listed as
 // `default` under the file's name, padded like the others (cfn-guard 3.1.1).
 TEST(SummaryTable, TheDefaultRuleIsListedOnceUnderTheFileName) {
@@ -668,11 +684,8 @@ TEST(ConsoleReport, GenericReportListsFailedConditionsAndPassingBlocks) {
   auto e = evaluate("rule r {\n  x == 2\n  when a == 1 or x == 1 { x exists }\n  some l[*] { this == 1 }\n}\n",
                     "x: 1\nl: [1, 2]\n");
   ASSERT_TRUE(e);
-  std::string out, panic;
-  ASSERT_TRUE(vm::writeConsoleDetail(out, view(*e), vm::ConsoleOptions{}, panic));
-  EXPECT_EQ(out,
-            "Evaluation of rules r.guard against data /CASE/t.yaml\n"
-            "--\n"
+  EXPECT_EQ(genericReport(*e),
+            std::string(kGenericHead) +
             "Property [/x] in data [/CASE/t.yaml] is not compliant with [r] because provided value [1] "
             "did not match expected value [2]. Error Message []\n"
             "Property traversed until [] in data [/CASE/t.yaml] is not compliant with [r] due to retrieval "
@@ -680,9 +693,7 @@ TEST(ConsoleReport, GenericReportListsFailedConditionsAndPassingBlocks) {
             "Property [/l/1] in data [/CASE/t.yaml] is not compliant with [r] because provided value [2] "
             "did not match expected value [1]. Error Message []\n"
             "--\n");
-  vm::report::FileReportModel model = vm::report::buildFileReport(view(*e));
-  ASSERT_EQ(model.notCompliant.size(), 1u);
-  EXPECT_EQ(model.notCompliant[0].checks.size(), 1u);  // x == 2 only
+  EXPECT_EQ(structuredChecksOfTheFailedRule(*e), 1u);  // x == 2 only
 }
 
 // A parameterized rule that passes keeps the failed alternatives of the
@@ -691,19 +702,14 @@ TEST(ConsoleReport, GenericReportListsFailedConditionsAndPassingBlocks) {
 TEST(ConsoleReport, GenericReportListsFailuresUnderAPassingParameterizedCall) {
   auto e = evaluate("rule p(v) {\n  a.b <= 30 or x exists\n}\nrule r {\n  p(x)\n  x == 2\n}\n", "x: 1\n");
   ASSERT_TRUE(e);
-  std::string out, panic;
-  ASSERT_TRUE(vm::writeConsoleDetail(out, view(*e), vm::ConsoleOptions{}, panic));
-  EXPECT_EQ(out,
-            "Evaluation of rules r.guard against data /CASE/t.yaml\n"
-            "--\n"
+  EXPECT_EQ(genericReport(*e),
+            std::string(kGenericHead) +
             "Property traversed until [] in data [/CASE/t.yaml] is not compliant with [r] due to retrieval "
             "error. Error Message [Could not find key a inside struct at path [L:0,C:0]]\n"
             "Property [/x] in data [/CASE/t.yaml] is not compliant with [r] because provided value [1] "
             "did not match expected value [2]. Error Message []\n"
             "--\n");
-  vm::report::FileReportModel model = vm::report::buildFileReport(view(*e));
-  ASSERT_EQ(model.notCompliant.size(), 1u);
-  EXPECT_EQ(model.notCompliant[0].checks.size(), 1u);  // x == 2 only
+  EXPECT_EQ(structuredChecksOfTheFailedRule(*e), 1u);  // x == 2 only
 }
 
 // What the query of a clause that did not fail recorded (a keys filter's
@@ -716,11 +722,8 @@ TEST(ConsoleReport, GenericReportListsWhatPassingClausesQueriesRecorded) {
   const std::string data = "m: {p: 1, q: 2}\nn: 3\nx: 1\n";
   auto e = evaluate(rules, data);
   ASSERT_TRUE(e);
-  std::string out, panic;
-  ASSERT_TRUE(vm::writeConsoleDetail(out, view(*e), vm::ConsoleOptions{}, panic));
-  EXPECT_EQ(out,
-            "Evaluation of rules r.guard against data /CASE/t.yaml\n"
-            "--\n"
+  EXPECT_EQ(genericReport(*e),
+            std::string(kGenericHead) +
             "Property [/m] in data [/CASE/t.yaml] is not compliant with [r] because provided value [\"q\"] "
             "did not match expected value [\"p\"]. Error Message []\n"
             "Property traversed until [/n] in data [/CASE/t.yaml] is not compliant with [r] due to retrieval "
@@ -729,9 +732,7 @@ TEST(ConsoleReport, GenericReportListsWhatPassingClausesQueriesRecorded) {
             "Property [/x] in data [/CASE/t.yaml] is not compliant with [r] because provided value [1] "
             "did not match expected value [2]. Error Message []\n"
             "--\n");
-  vm::report::FileReportModel model = vm::report::buildFileReport(view(*e));
-  ASSERT_EQ(model.notCompliant.size(), 1u);
-  EXPECT_EQ(model.notCompliant[0].checks.size(), 1u);  // x == 2 only
+  EXPECT_EQ(structuredChecksOfTheFailedRule(*e), 1u);  // x == 2 only
 }
 
 // A keys filter's `in` check lists every right-hand value in the generic
@@ -741,11 +742,8 @@ TEST(ConsoleReport, KeysInChecksListUnresolvedValuesWhereTheyStopped) {
   auto e = evaluate("let v = l[*].k\nrule r {\n  m[ keys in %v ] !exists\n}\n",
                     "m: {p: 1, q: 2}\nl: [{k: p}, {j: 1}]\n");
   ASSERT_TRUE(e);
-  std::string out, panic;
-  ASSERT_TRUE(vm::writeConsoleDetail(out, view(*e), vm::ConsoleOptions{}, panic));
-  EXPECT_EQ(out,
-            "Evaluation of rules r.guard against data /CASE/t.yaml\n"
-            "--\n"
+  EXPECT_EQ(genericReport(*e),
+            std::string(kGenericHead) +
             "Property [] in data [/CASE/t.yaml] is not compliant with [r] because provided value [\"q\"] "
             "did not match expected value in [[\"p\",{\"j\":1}]]. Error Message []\n"
             "Property [/m/p] in data [/CASE/t.yaml] is not compliant with [r] because needed value at [1] "
